@@ -1,0 +1,74 @@
+/**
+ * The one error registry. Every error Spiegel reports to a client, a CLI user or a log carries one of
+ * these stable codes. Codes never change meaning; add new ones instead of reusing old ones.
+ * `status` is the HTTP status the server answers with; the CLI maps any error to exit code 1 or 2.
+ */
+export const errorRegistry = {
+  // generic request handling
+  VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type.' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side. The error has been logged.' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable.' },
+
+  // authentication and access
+  UNAUTHENTICATED: { status: 401, message: 'Log in first.' },
+  LOGIN_FAILED: { status: 401, message: 'Email address or password is incorrect.' },
+  ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; the account is locked for a while.' },
+  TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
+  TOTP_INVALID: { status: 401, message: 'The authenticator code is incorrect.' },
+  FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
+  CSRF_INVALID: { status: 403, message: 'The form has expired; reload the page and try again.' },
+
+  // configuration and operations (CLI)
+  CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
+  DATA_DIR_LOCKED: { status: 500, message: 'The data directory is in use by another Spiegel process.' },
+  PORT_IN_USE: { status: 500, message: 'The port is already in use.' },
+  USAGE: { status: 400, message: 'Wrong command-line usage.' },
+  FILE_UNREADABLE: { status: 400, message: 'The file cannot be read.' },
+  BACKUP_FAILED: { status: 500, message: 'The backup or restore failed.' },
+
+  // statistics
+  STATS_INPUT_INVALID: { status: 400, message: 'The statistical input is not valid.' },
+  STATS_DEGENERATE: { status: 422, message: 'The data do not allow this statistic.' },
+  MODEL_FORMULA_INVALID: { status: 400, message: 'The model formula is not supported.' },
+  MODEL_DATA_INVALID: { status: 400, message: 'The model data are not valid.' },
+  MODEL_NOT_CONVERGED: { status: 422, message: 'The model did not converge.' },
+  INSUFFICIENT_DATA: { status: 422, message: 'There are not enough data for this analysis.' },
+
+  // instruments
+  QUESTIONNAIRE_INVALID: { status: 422, message: 'The questionnaire is not valid.' },
+  RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
+  INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
+  LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+} as const satisfies Record<string, { status: number; message: string }>;
+
+export type ErrorCode = keyof typeof errorRegistry;
+
+/** A problem we expected and can explain. Anything else is reported as INTERNAL. */
+export class SpiegelError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? errorRegistry[code].message);
+    this.name = 'SpiegelError';
+    this.code = code;
+    this.details = details ?? null;
+  }
+
+  get status(): number {
+    return errorRegistry[this.code].status;
+  }
+
+  toJSON(): { error: { code: ErrorCode; message: string; details: unknown } } {
+    return { error: { code: this.code, message: this.message, details: this.details } };
+  }
+}
+
+export function isSpiegelError(value: unknown): value is SpiegelError {
+  return value instanceof SpiegelError;
+}

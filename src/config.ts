@@ -1,0 +1,88 @@
+import { SpiegelError } from './domain/errors.ts';
+
+/** Spiegel's runtime configuration, read once from the environment and validated. */
+export interface Config {
+  host: string;
+  port: number;
+  /** PostgreSQL connection string; when absent Spiegel runs on embedded PGlite. */
+  databaseUrl: string | null;
+  dbPoolMax: number;
+  /** Directory for PGlite data, instrument imports and the process lock. */
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Public base URL used in invitation links and QR codes. */
+  publicUrl: string;
+  /** Marks cookies Secure and sends HSTS. Off only for plain-http localhost. */
+  secureCookies: boolean;
+  /** Print demo credentials and allow demo loading (never in production). */
+  demoMode: boolean;
+  /** Time (ms) given to in-flight requests on SIGINT/SIGTERM before closing. */
+  shutdownGraceMs: number;
+}
+
+export type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function invalid(name: string, value: string, expected: string): SpiegelError {
+  return new SpiegelError('CONFIG_INVALID', `${name}=${JSON.stringify(value)} is not valid: expected ${expected}.`, {
+    setting: name,
+  });
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw invalid(name, raw, `a whole number from ${min} to ${max}`);
+  const value = Number(raw);
+  if (value < min || value > max) throw invalid(name, raw, `a whole number from ${min} to ${max}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw invalid(name, raw, 'true or false');
+}
+
+/** Reads and validates the configuration. Throws CONFIG_INVALID with the offending setting named. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl !== null && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw invalid('DATABASE_URL', databaseUrl.replace(/:[^:@/]*@/, ':***@'), 'a postgres:// or postgresql:// URL');
+  }
+  const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
+  if (!LOG_LEVELS.includes(logLevel)) throw invalid('LOG_LEVEL', logLevel, LOG_LEVELS.join(', '));
+  const publicUrl = (env.SPIEGEL_PUBLIC_URL || `http://localhost:${port}`).replace(/\/$/, '');
+  if (!/^https?:\/\/[^\s]+$/.test(publicUrl)) throw invalid('SPIEGEL_PUBLIC_URL', publicUrl, 'an http(s) URL');
+  return {
+    host,
+    port,
+    databaseUrl,
+    dbPoolMax: integer(env, 'SPIEGEL_DB_POOL_MAX', 10, 1, 500),
+    dataDir: env.SPIEGEL_DATA_DIR || '.spiegel',
+    logLevel,
+    publicUrl,
+    secureCookies: boolean(env, 'SPIEGEL_SECURE_COOKIES', publicUrl.startsWith('https://')),
+    demoMode: boolean(env, 'SPIEGEL_DEMO', true),
+    shutdownGraceMs: integer(env, 'SPIEGEL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+  };
+}
+
+/** The settings table shown in the README, kept next to the code that reads them. */
+export const configDocs: Array<[name: string, fallback: string, meaning: string]> = [
+  ['PORT', '8080', 'HTTP port'],
+  ['HOST', '127.0.0.1', 'interface to listen on (0.0.0.0 for all)'],
+  ['DATABASE_URL', '(unset: PGlite)', 'PostgreSQL connection string; unset means embedded PGlite'],
+  ['SPIEGEL_DB_POOL_MAX', '10', 'PostgreSQL pool size per app instance'],
+  ['SPIEGEL_DATA_DIR', '.spiegel', 'PGlite data, lock file and imported instruments'],
+  ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
+  ['SPIEGEL_PUBLIC_URL', 'http://localhost:PORT', 'base URL for client links and QR codes'],
+  ['SPIEGEL_SECURE_COOKIES', 'true when the public URL is https', 'Secure cookies and HSTS'],
+  ['SPIEGEL_DEMO', 'true', 'allow loading and announcing the demo organisation'],
+  ['SPIEGEL_SHUTDOWN_GRACE_MS', '10000', 'time to drain requests on SIGINT/SIGTERM'],
+];

@@ -1,0 +1,102 @@
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { join } from 'node:path';
+import { SpiegelError } from '../domain/errors.ts';
+import type { Database } from './schema.ts';
+import { lockDataDir } from './lock.ts';
+
+export type DialectName = 'pglite' | 'postgres';
+
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  /** Flushes to disk (CHECKPOINT) and closes; releases the data-directory lock. */
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  /** postgres:// URL; when null, PGlite is used. */
+  databaseUrl: string | null;
+  /** PGlite data directory root; `memory` gives a throw-away in-memory database (tests). */
+  dataDir: string | 'memory';
+  poolMax?: number;
+}
+
+// Both drivers return int8 (count(*), bigserial) and numeric as strings; Spiegel wants numbers on both.
+// Integers beyond 2^53 are refused rather than silently rounded.
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+function parseInt8(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${value} exceeds the safe integer range`);
+  return n;
+}
+const parsers = { [INT8_OID]: parseInt8, [NUMERIC_OID]: (value: string) => Number(value) };
+
+/** Opens the database: PostgreSQL when a URL is given, else PGlite in the data directory. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl, options.poolMax ?? 10);
+  return openPglite(options.dataDir);
+}
+
+async function openPostgres(url: string, max: number): Promise<Store> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    connectionTimeoutMillis: 5_000,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid in parsers ? parsers[oid as keyof typeof parsers] : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  // An idle client that errors (server restart) must not crash the process.
+  pool.on('error', () => undefined);
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SpiegelError('DATABASE_UNAVAILABLE', `Cannot connect to PostgreSQL at ${redact(url)}: ${reason}`);
+  }
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return {
+    db,
+    dialect: 'postgres',
+    close: async () => {
+      await db.destroy();
+    },
+  };
+}
+
+async function openPglite(dataDir: string): Promise<Store> {
+  const inMemory = dataDir === 'memory';
+  const release = inMemory ? () => undefined : lockDataDir(dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = inMemory ? new PGlite({ parsers }) : new PGlite(join(dataDir, 'pgdata'), { parsers });
+    await pglite.waitReady;
+  } catch (error) {
+    release();
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new SpiegelError('DATABASE_UNAVAILABLE', `Cannot open the embedded database in ${dataDir}: ${reason}`);
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    dialect: 'pglite',
+    close: async () => {
+      try {
+        if (!pglite.closed) await sql`CHECKPOINT`.execute(db);
+        await db.destroy();
+      } finally {
+        release();
+      }
+    },
+  };
+}
+
+export function redact(url: string): string {
+  return url.replace(/:[^:@/]*@/, ':***@');
+}

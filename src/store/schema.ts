@@ -1,0 +1,233 @@
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+
+// Kysely table types mirroring src/store/migrations. Keep the two in step: the catalog test compares
+// the migrated schema on both databases, and the type check catches queries against missing columns.
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+type DateColumn = ColumnType<Date, Date | string, Date | string>;
+type Json<T = unknown> = JSONColumnType<T, T | string, T | string>;
+
+export type Role = 'admin' | 'therapist' | 'supervisor' | 'manager' | 'researcher';
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  settings: ColumnType<Record<string, unknown>, string | undefined, string>;
+  is_demo: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  org_id: string;
+  email: string;
+  display_name: string;
+  roles: Role[];
+  gender: 'female' | 'male' | 'other' | null;
+  password_hash: string | null;
+  totp_secret: string | null;
+  totp_enabled: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: NullableTimestamp;
+  active: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+
+export interface StaffSessionsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  csrf_secret: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  expires_at: Timestamp;
+}
+
+export interface ClientsTable {
+  id: Generated<string>;
+  org_id: string;
+  code: string;
+  therapist_id: string;
+  alias: string | null;
+  created_at: Generated<Date>;
+}
+
+export type Modality = 'individual' | 'couple' | 'family' | 'group';
+export type EpisodeStatus = 'active' | 'completed' | 'dropped';
+
+export interface EpisodesTable {
+  id: Generated<string>;
+  org_id: string;
+  client_id: string;
+  therapist_id: string;
+  modality: Modality;
+  status: Generated<EpisodeStatus>;
+  started_on: DateColumn;
+  ended_on: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: Generated<Date>;
+}
+
+export interface ParticipantsTable {
+  id: Generated<string>;
+  org_id: string;
+  episode_id: string;
+  label: string;
+  created_at: Generated<Date>;
+}
+
+export interface OrgInstrumentsTable {
+  org_id: string;
+  instrument_id: string;
+  questionnaire: ColumnType<unknown | null, string | null | undefined, string | null>;
+  enabled: Generated<boolean>;
+  licence_acknowledged_by: string | null;
+  licence_acknowledged_at: NullableTimestamp;
+}
+
+export type Schedule = 'every_session' | 'intake' | 'every_n' | 'end';
+
+export interface MeasurementPlansTable {
+  id: Generated<string>;
+  org_id: string;
+  episode_id: string;
+  instrument_id: string;
+  schedule: Schedule;
+  every_n: number | null;
+}
+
+export interface TherapySessionsTable {
+  id: Generated<string>;
+  org_id: string;
+  episode_id: string;
+  number: number;
+  held_on: DateColumn;
+}
+
+export interface InvitationsTable {
+  id: Generated<string>;
+  org_id: string;
+  episode_id: string;
+  participant_id: string;
+  session_id: string | null;
+  token_hash: string;
+  instrument_ids: string[];
+  lang: Generated<'nl' | 'en'>;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  revoked_at: NullableTimestamp;
+  created_at: Generated<Date>;
+}
+
+export interface ResponsesTable {
+  id: Generated<string>;
+  org_id: string;
+  episode_id: string;
+  participant_id: string;
+  invitation_id: string | null;
+  instrument_id: string;
+  session_number: number;
+  questionnaire_response: Json;
+  submitted_at: Generated<Date>;
+}
+
+export interface ScoresTable {
+  response_id: string;
+  scale_id: string;
+  org_id: string;
+  episode_id: string;
+  participant_id: string;
+  therapist_id: string;
+  instrument_id: string;
+  session_number: number;
+  value: number | null;
+  band: string | null;
+  risk: Generated<boolean>;
+  measured_at: Timestamp;
+}
+
+export interface AlertsTable {
+  id: Generated<string>;
+  org_id: string;
+  episode_id: string;
+  response_id: string | null;
+  rule: string;
+  event_key: string;
+  severity: 'info' | 'warning' | 'urgent';
+  reason: Json;
+  created_at: Generated<Date>;
+  acknowledged_at: NullableTimestamp;
+  acknowledged_by: string | null;
+  acknowledgement_note: string | null;
+}
+
+export interface AnalysisRunsTable {
+  id: Generated<string>;
+  org_id: string;
+  kind: string;
+  instrument_id: string | null;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  method: string | null;
+  data_window: Json | null;
+  result: Json | null;
+  error: string | null;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
+export interface JobsTable {
+  id: Generated<number>;
+  org_id: string | null;
+  kind: string;
+  payload: Json;
+  status: Generated<'queued' | 'running' | 'done' | 'failed'>;
+  run_at: Timestamp;
+  locked_at: NullableTimestamp;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface AuditLogTable {
+  seq: Generated<number>;
+  org_id: string | null;
+  at: Timestamp;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  outcome: string;
+  details: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface SchemaMigrationsTable {
+  version: number;
+  name: string;
+  checksum: string;
+  applied_at: Generated<Date>;
+}
+
+export interface Database {
+  organisations: OrganisationsTable;
+  users: UsersTable;
+  staff_sessions: StaffSessionsTable;
+  clients: ClientsTable;
+  episodes: EpisodesTable;
+  participants: ParticipantsTable;
+  org_instruments: OrgInstrumentsTable;
+  measurement_plans: MeasurementPlansTable;
+  therapy_sessions: TherapySessionsTable;
+  invitations: InvitationsTable;
+  responses: ResponsesTable;
+  scores: ScoresTable;
+  alerts: AlertsTable;
+  analysis_runs: AnalysisRunsTable;
+  jobs: JobsTable;
+  audit_log: AuditLogTable;
+  schema_migrations: SchemaMigrationsTable;
+}

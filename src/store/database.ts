@@ -11,6 +11,8 @@ export type DialectName = 'pglite' | 'postgres';
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
+  /** The embedded engine, for data-directory dumps (PGlite only). */
+  pglite: PGlite | null;
   /** Flushes to disk (CHECKPOINT) and closes; releases the data-directory lock. */
   close(): Promise<void>;
 }
@@ -64,6 +66,7 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   return {
     db,
     dialect: 'postgres',
+    pglite: null,
     close: async () => {
       await db.destroy();
     },
@@ -86,6 +89,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   return {
     db,
     dialect: 'pglite',
+    pglite,
     close: async () => {
       try {
         if (!pglite.closed) await sql`CHECKPOINT`.execute(db);

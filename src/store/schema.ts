@@ -6,7 +6,7 @@ import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 type DateColumn = ColumnType<Date, Date | string, Date | string>;
-type Json<T = unknown> = JSONColumnType<T, T | string, T | string>;
+type Json<T extends object | null = Record<string, unknown>> = JSONColumnType<T, string, string>;
 
 export type Role = 'admin' | 'therapist' | 'supervisor' | 'manager' | 'researcher';
 
@@ -39,7 +39,6 @@ export interface StaffSessionsTable {
   id: string;
   org_id: string;
   user_id: string;
-  csrf_secret: string;
   created_at: Generated<Date>;
   last_seen_at: Generated<Date>;
   expires_at: Timestamp;
@@ -169,8 +168,8 @@ export interface AnalysisRunsTable {
   instrument_id: string | null;
   status: Generated<'queued' | 'running' | 'done' | 'failed'>;
   method: string | null;
-  data_window: Json | null;
-  result: Json | null;
+  data_window: Json<Record<string, unknown> | null>;
+  result: Json<Record<string, unknown> | null>;
   error: string | null;
   created_at: Generated<Date>;
   finished_at: NullableTimestamp;

@@ -32,7 +32,6 @@ CREATE TABLE staff_sessions (
   id text PRIMARY KEY,                -- SHA-256 of the cookie token; the token itself is never stored
   org_id uuid NOT NULL REFERENCES organisations(id),
   user_id uuid NOT NULL REFERENCES users(id),
-  csrf_secret text NOT NULL,
   created_at timestamptz NOT NULL DEFAULT now(),
   last_seen_at timestamptz NOT NULL DEFAULT now(),
   expires_at timestamptz NOT NULL

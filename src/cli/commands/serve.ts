@@ -1,0 +1,48 @@
+import type { Command } from '../command.ts';
+import { parseArgs, wantsHelp } from '../command.ts';
+import { loadConfig } from '../../config.ts';
+import { startServer } from '../../server/serve.ts';
+import { loadDemoIfEmpty } from '../../store/demo/load.ts';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'Run the Spiegel web server',
+  help: `Usage: spiegel serve [--demo-if-empty]
+
+Serves Spiegel on HOST:PORT (default 127.0.0.1:8080). Applies pending migrations first.
+Uses PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite in SPIEGEL_DATA_DIR.
+
+  --demo-if-empty   load the demo organisation when the database holds no organisation yet
+                    (only when SPIEGEL_DEMO is true; npm start passes this)
+
+Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the database.`,
+  async run(args) {
+    if (wantsHelp(args)) {
+      process.stdout.write(this.help + '\n');
+      return 0;
+    }
+    const { flags } = parseArgs(args, ['demo-if-empty']);
+    const config = loadConfig();
+    const started = Date.now();
+    let demoLogins: string | null = null;
+    const server = await startServer(config, {
+      afterMigrate: async (store) => {
+        if (flags['demo-if-empty'] && config.demoMode) demoLogins = await loadDemoIfEmpty(store.db, (line) => process.stdout.write(line + '\n'));
+      },
+    });
+    process.stdout.write(`Spiegel is listening on ${server.url} (${server.store.dialect}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    if (demoLogins) process.stdout.write(demoLogins + '\n');
+    await new Promise<void>((resolve) => {
+      const shutdown = (signal: string) => {
+        process.stdout.write(`${signal} received: draining requests and closing the database…\n`);
+        server.stop().then(resolve, (error) => {
+          process.stderr.write(`spiegel serve: error while stopping: ${(error as Error).message}\n`);
+          resolve();
+        });
+      };
+      process.once('SIGINT', () => shutdown('SIGINT'));
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+    });
+    return 0;
+  },
+};

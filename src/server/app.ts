@@ -1,0 +1,93 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import compress from '@fastify/compress';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { AppContext } from './context.ts';
+import { registerErrorHandling } from './errors.ts';
+import { registerHealthRoutes } from './health.ts';
+import { registerStaticRoutes } from './static.ts';
+import { registerSessionResolution } from './auth/guard.ts';
+import { registerLoginRoutes } from './auth/login.ts';
+import { registerStaffShell } from './staff/shell.ts';
+import { parseLang } from '../web/i18n.ts';
+import { routeModules } from './routes.ts';
+
+export interface BuildOptions {
+  /** pino options or false; tests pass false. */
+  logger?: boolean | object;
+}
+
+/** Builds the Fastify app with every plugin and route. Does not listen. */
+export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 256 * 1024,
+    trustProxy: false,
+    // pino redaction: cookies, tokens and passwords never reach the log (ASVS 7.1).
+    ...(options.logger ? {} : {}),
+    disableRequestLogging: false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  app.decorate('ctx', ctx);
+  registerErrorHandling(app);
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    hsts: ctx.config.secureCookies ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(compress, { global: true, threshold: 512, encodings: ['br', 'gzip'] });
+  await app.register(cookie);
+  await app.register(formbody, { bodyLimit: 64 * 1024 });
+  await app.register(csrf, {
+    cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: ctx.config.secureCookies },
+    getToken: (request) => {
+      const body = request.body as Record<string, unknown> | undefined;
+      const header = request.headers['x-csrf-token'];
+      return (typeof header === 'string' ? header : undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+    },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Spiegel API', version: '0.1.0', description: 'Session feedback, reflection and therapist-effect analytics.' },
+      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'spiegel_session' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  app.decorateRequest('lang', 'nl');
+  app.addHook('onRequest', async (request, reply) => {
+    const fromQuery = parseLang((request.query as Record<string, unknown> | undefined)?.lang);
+    if (fromQuery) reply.setCookie('lang', fromQuery, { path: '/', sameSite: 'lax', secure: ctx.config.secureCookies });
+    request.lang = fromQuery ?? parseLang(request.cookies.lang) ?? 'nl';
+  });
+  registerSessionResolution(app);
+
+  registerHealthRoutes(app);
+  registerStaticRoutes(app);
+  registerLoginRoutes(app);
+  registerStaffShell(app);
+  for (const register of routeModules) await register(app);
+  return app;
+}

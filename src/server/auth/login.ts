@@ -1,0 +1,146 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { verify as verifyTotp } from 'otplib';
+import { SpiegelError } from '../../domain/errors.ts';
+import { audit } from '../../store/audit.ts';
+import { html } from '../../web/html.ts';
+import { t, type Lang } from '../../web/i18n.ts';
+import { page } from '../../web/layout.ts';
+import { createSession, destroySession } from './sessions.ts';
+import { verifyPassword } from './passwords.ts';
+import { sessionCookieName } from './guard.ts';
+
+export const MAX_FAILED_LOGINS = 5;
+export const LOCKOUT_MS = 15 * 60 * 1000;
+
+interface Credentials {
+  email: string;
+  password: string;
+  totp?: string;
+}
+
+function loginPage(lang: Lang, csrfToken: string, error: string | null, demo: boolean): string {
+  return page({
+    lang,
+    title: t(lang, 'login.title'),
+    path: '/login',
+    body: html`<div class="card">
+      <h1>${t(lang, 'login.title')}</h1>
+      <p class="muted">${t(lang, 'app.tagline')}</p>
+      ${error ? html`<p class="error" role="alert" id="login-error">${error}</p>` : null}
+      <form method="post" action="/login" novalidate>
+        <input type="hidden" name="_csrf" value="${csrfToken}">
+        <label for="email">${t(lang, 'login.email')}</label>
+        <input id="email" name="email" type="email" autocomplete="username" required ${error ? html`aria-describedby="login-error"` : null}>
+        <label for="password">${t(lang, 'login.password')}</label>
+        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <label for="totp">${t(lang, 'login.totp')}</label>
+        <input id="totp" name="totp" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}">
+        <p><button type="submit">${t(lang, 'login.submit')}</button></p>
+      </form>
+      ${demo ? html`<p class="notice">${t(lang, 'login.demo')}</p>` : null}
+    </div>`,
+  });
+}
+
+/** Checks credentials with lockout; returns the user or throws a registry error. Audits every attempt. */
+export async function authenticate(app: FastifyInstance, request: FastifyRequest, creds: Credentials) {
+  const { db } = app.ctx.store;
+  const email = creds.email.trim().toLowerCase();
+  const user = await db
+    .selectFrom('users')
+    .select(['id', 'org_id', 'roles', 'password_hash', 'totp_secret', 'totp_enabled', 'failed_logins', 'locked_until', 'active'])
+    .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
+    .executeTakeFirst();
+  const base = { orgId: user?.org_id ?? null, actorId: user?.id ?? null, actorRole: null, action: 'auth.login', ip: request.ip };
+  if (user?.locked_until && new Date(user.locked_until) > new Date()) {
+    await audit(db, { ...base, outcome: 'denied', details: { reason: 'locked' } });
+    throw new SpiegelError('ACCOUNT_LOCKED');
+  }
+  const ok = (await verifyPassword(user?.active ? user.password_hash : null, creds.password)) && user;
+  if (!ok) {
+    if (user) {
+      const failed = user.failed_logins + 1;
+      await db
+        .updateTable('users')
+        .set({ failed_logins: failed, locked_until: failed >= MAX_FAILED_LOGINS ? new Date(Date.now() + LOCKOUT_MS) : null })
+        .where('id', '=', user.id)
+        .execute();
+    }
+    await audit(db, { ...base, outcome: 'denied', details: { reason: 'password' } });
+    throw new SpiegelError('LOGIN_FAILED');
+  }
+  if (user.totp_enabled && user.totp_secret) {
+    if (!creds.totp) throw new SpiegelError('TOTP_REQUIRED');
+    const result = await verifyTotp({ secret: user.totp_secret, token: creds.totp.trim() });
+    if (!result.valid) {
+      await audit(db, { ...base, outcome: 'denied', details: { reason: 'totp' } });
+      throw new SpiegelError('TOTP_INVALID');
+    }
+  }
+  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+  await audit(db, { ...base, actorRole: user.roles.join(','), outcome: 'ok' });
+  return user;
+}
+
+export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string): void {
+  reply.setCookie(sessionCookieName(app.ctx.config), token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: app.ctx.config.secureCookies,
+  });
+}
+
+export function registerLoginRoutes(app: FastifyInstance): void {
+  app.get('/login', { schema: { hide: true } }, async (request, reply) => {
+    if (request.staff) return reply.redirect('/app');
+    return reply.type('text/html; charset=utf-8').send(loginPage(request.lang, reply.generateCsrf(), null, app.ctx.config.demoMode));
+  });
+
+  app.post<{ Body: Credentials }>(
+    '/login',
+    {
+      schema: {
+        hide: true,
+        body: {
+          type: 'object',
+          required: ['email', 'password'],
+          properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 }, totp: { type: 'string', maxLength: 12 }, _csrf: { type: 'string' } },
+        },
+      },
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      preValidation: app.csrfProtection,
+    },
+    async (request, reply) => {
+      try {
+        const user = await authenticate(app, request, request.body);
+        if (request.staff) await destroySession(app.ctx.store.db, request.staff.sessionId); // rotate on login
+        setSessionCookie(app, reply, await createSession(app.ctx.store.db, user));
+        return reply.redirect('/app', 303);
+      } catch (error) {
+        if (!(error instanceof SpiegelError)) throw error;
+        const message = request.lang === 'nl' ? dutchLoginMessage(error) : error.message;
+        return reply.code(error.status).type('text/html; charset=utf-8').send(loginPage(request.lang, reply.generateCsrf(), message, app.ctx.config.demoMode));
+      }
+    },
+  );
+
+  app.post('/logout', { schema: { hide: true }, preValidation: app.csrfProtection }, async (request, reply) => {
+    if (request.staff) {
+      await destroySession(app.ctx.store.db, request.staff.sessionId);
+      await audit(app.ctx.store.db, { orgId: request.staff.orgId, actorId: request.staff.userId, actorRole: null, action: 'auth.logout', ip: request.ip, outcome: 'ok' });
+    }
+    reply.clearCookie(sessionCookieName(app.ctx.config), { path: '/' });
+    return reply.redirect('/login', 303);
+  });
+}
+
+function dutchLoginMessage(error: SpiegelError): string {
+  switch (error.code) {
+    case 'LOGIN_FAILED': return 'E-mailadres of wachtwoord is onjuist.';
+    case 'ACCOUNT_LOCKED': return 'Te veel mislukte pogingen; het account is tijdelijk geblokkeerd.';
+    case 'TOTP_REQUIRED': return 'Vul de code uit je authenticator-app in.';
+    case 'TOTP_INVALID': return 'De code uit je authenticator-app klopt niet.';
+    default: return 'Inloggen is niet gelukt.';
+  }
+}

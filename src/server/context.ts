@@ -1,0 +1,30 @@
+import type { Config } from '../config.ts';
+import type { Store } from '../store/database.ts';
+import type { Role } from '../store/schema.ts';
+import type { Lang } from '../web/i18n.ts';
+
+/** What every route handler can reach: the store and the configuration. */
+export interface AppContext {
+  store: Store;
+  config: Config;
+}
+
+/** The logged-in staff member, resolved from the session cookie. */
+export interface StaffIdentity {
+  sessionId: string;
+  userId: string;
+  orgId: string;
+  roles: Role[];
+  displayName: string;
+  email: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    ctx: AppContext;
+  }
+  interface FastifyRequest {
+    staff: StaffIdentity | null;
+    lang: Lang;
+  }
+}

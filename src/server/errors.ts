@@ -1,0 +1,49 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { errorRegistry, isSpiegelError, SpiegelError, type ErrorCode } from '../domain/errors.ts';
+
+function send(reply: FastifyReply, error: SpiegelError): FastifyReply {
+  return reply.code(error.status).type('application/json; charset=utf-8').send(error.toJSON());
+}
+
+/** Maps Fastify's own error codes to the registry, so every client sees the same error shape. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VALIDATION_FAILED',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VALIDATION_FAILED',
+  FST_CSRF_INVALID_TOKEN: 'CSRF_INVALID',
+  FST_CSRF_MISSING_SECRET: 'CSRF_INVALID',
+};
+
+export function toSpiegelError(error: unknown): SpiegelError {
+  if (isSpiegelError(error)) return error;
+  const fastifyError = error as FastifyError & { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string };
+  if (fastifyError.validation) {
+    const fields = fastifyError.validation.map((v) => {
+      const missing = v.params && 'missingProperty' in v.params ? `/${String(v.params.missingProperty)}` : '';
+      const path = `${fastifyError.validationContext ?? 'body'}${v.instancePath}${missing}`.replace(/\//g, '.');
+      return { field: path, message: v.message ?? 'is not valid' };
+    });
+    const first = fields[0];
+    return new SpiegelError('VALIDATION_FAILED', first ? `${first.field} ${first.message}.` : errorRegistry.VALIDATION_FAILED.message, { fields });
+  }
+  if (fastifyError.statusCode === 429) return new SpiegelError('RATE_LIMITED');
+  const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
+  if (mapped) return new SpiegelError(mapped);
+  if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    return new SpiegelError('VALIDATION_FAILED', fastifyError.message);
+  }
+  return new SpiegelError('INTERNAL');
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error, request: FastifyRequest, reply) => {
+    const mapped = toSpiegelError(error);
+    // Unexpected errors are logged with their stack on the server, never sent to the client.
+    if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'unexpected error');
+    else request.log.info({ code: mapped.code }, mapped.message);
+    return send(reply, mapped);
+  });
+  app.setNotFoundHandler((request, reply) => send(reply, new SpiegelError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)));
+}

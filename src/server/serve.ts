@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import { loadConfig, type Config } from '../config.ts';
+import { SpiegelError } from '../domain/errors.ts';
+import { openStore, type Store } from '../store/database.ts';
+import { migrate } from '../store/migrate.ts';
+import { buildApp } from './app.ts';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  store: Store;
+  config: Config;
+  url: string;
+  stop(): Promise<void>;
+}
+
+const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'];
+
+/** Opens the store, migrates, builds the app and listens. Errors we can explain become SpiegelErrors. */
+export async function startServer(config: Config = loadConfig(), hooks: { afterMigrate?: (store: Store) => Promise<void> } = {}): Promise<RunningServer> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+  let app: FastifyInstance | null = null;
+  try {
+    await migrate(store.db);
+    await hooks.afterMigrate?.(store);
+    app = await buildApp(
+      { store, config },
+      {
+        logger: config.logLevel === 'silent' ? false : {
+          level: config.logLevel,
+          redact: { paths: LOG_REDACT, censor: '[redacted]' },
+          // Client links carry their token in the path; log the route, never the token.
+          serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/^\/m\/[^/?]+/, '/m/[token]') }) },
+        },
+      },
+    );
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await store.close().catch(() => undefined);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new SpiegelError('PORT_IN_USE', `Port ${config.port} on ${config.host} is already in use. Stop the other process or set PORT to another port.`);
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EACCES') {
+      throw new SpiegelError('PORT_IN_USE', `No permission to listen on port ${config.port}. Choose a port above 1024 with PORT.`);
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
+  const running = app;
+  let stopping: Promise<void> | null = null;
+  return {
+    app: running,
+    store,
+    config,
+    url,
+    // Drain: stop accepting, let in-flight requests finish (bounded by the grace period), then
+    // CHECKPOINT and close the database.
+    stop: () =>
+      (stopping ??= (async () => {
+        const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
+        await Promise.race([running.close(), grace]);
+        await store.close();
+      })()),
+  };
+}

@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import { html } from '../../web/html.ts';
+import { t, type TextKey } from '../../web/i18n.ts';
+import { page } from '../../web/layout.ts';
+import { requireStaff } from '../auth/guard.ts';
+
+/** The staff shell: the landing page after login, with navigation by role. */
+export function registerStaffShell(app: FastifyInstance): void {
+  app.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(request.staff ? '/app' : '/login'));
+
+  app.get('/app', { schema: { hide: true }, preHandler: requireStaff() }, async (request, reply) => {
+    const staff = request.staff!;
+    const lang = request.lang;
+    const roles = staff.roles.map((role) => t(lang, `role.${role}` as TextKey)).join(', ');
+    const body = html`<h1>${t(lang, 'shell.welcome', { name: staff.displayName })}</h1>
+      <div class="card" data-testid="staff-shell">
+        <p>${t(lang, 'shell.roles', { roles })}</p>
+        <p>${t(lang, 'shell.intro')}</p>
+      </div>`;
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(page({ lang, title: 'Spiegel', body, user: { displayName: staff.displayName, roles: staff.roles }, csrfToken: reply.generateCsrf(), path: '/app' }));
+  });
+}

@@ -1,0 +1,87 @@
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { loadConfig } from '../config.ts';
+import type { DialectName } from '../store/database.ts';
+import { freshStore } from '../store/testing.ts';
+import { hashPassword } from './auth/passwords.ts';
+import { buildApp } from './app.ts';
+import type { Role } from '../store/schema.ts';
+
+export const TEST_PASSWORD = 'correct horse battery';
+
+/** An app on a fresh database of the given dialect, for `inject()` tests. */
+export async function testApp(dialect: DialectName) {
+  const store = await freshStore(dialect);
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: 'memory' };
+  const app = await buildApp({ store, config });
+  await app.ready();
+  return {
+    app,
+    store,
+    close: async () => {
+      await app.close();
+      await store.drop();
+    },
+  };
+}
+
+let passwordHash: Promise<string> | null = null;
+
+export async function createOrg(app: FastifyInstance, slug: string, settings: Record<string, unknown> = {}): Promise<string> {
+  const row = await app.ctx.store.db
+    .insertInto('organisations')
+    .values({ slug, name: `Org ${slug}`, settings: JSON.stringify(settings) })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function createUser(app: FastifyInstance, orgId: string, email: string, roles: Role[]): Promise<string> {
+  passwordHash ??= hashPassword(TEST_PASSWORD);
+  const row = await app.ctx.store.db
+    .insertInto('users')
+    .values({ org_id: orgId, email, display_name: email.split('@')[0], roles, gender: null, password_hash: await passwordHash })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+function cookiesOf(response: LightMyRequestResponse): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of response.cookies) out[c.name] = c.value;
+  return out;
+}
+
+/** A browser-like agent: keeps cookies and reads CSRF tokens from pages. */
+export class Agent {
+  cookies: Record<string, string> = {};
+  constructor(private readonly app: FastifyInstance) {}
+
+  async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}) {
+    const headers: Record<string, string> = { accept: 'text/html,application/json', ...options.headers };
+    let payload: string | undefined;
+    if (options.form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      payload = new URLSearchParams(options.form).toString();
+    } else if (options.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(options.json);
+    }
+    const response = await this.app.inject({ method, url, headers, payload, cookies: this.cookies });
+    Object.assign(this.cookies, cookiesOf(response));
+    for (const c of response.cookies) if (c.expires && new Date(c.expires) < new Date()) delete this.cookies[c.name];
+    return response;
+  }
+
+  /** Fetches a page and returns the CSRF token embedded in it. */
+  async csrf(url = '/login'): Promise<string> {
+    const page = await this.request('GET', url);
+    const match = /name="_csrf" value="([^"]+)"|name="csrf-token" content="([^"]+)"/.exec(page.body);
+    if (!match) throw new Error(`no CSRF token on ${url}`);
+    return match[1] ?? match[2];
+  }
+
+  async login(email: string, password = TEST_PASSWORD, totp?: string) {
+    const token = await this.csrf('/login');
+    return this.request('POST', '/login', { form: { email, password, _csrf: token, ...(totp ? { totp } : {}) } });
+  }
+}

@@ -1,0 +1,65 @@
+/** UI languages. Dutch is the default; every key has both languages (a test checks). */
+export type Lang = 'nl' | 'en';
+export const LANGS: readonly Lang[] = ['nl', 'en'];
+
+export function parseLang(value: unknown): Lang | null {
+  return value === 'nl' || value === 'en' ? value : null;
+}
+
+type Dictionary = Record<string, { nl: string; en: string }>;
+
+const texts = {
+  'app.name': { nl: 'Spiegel', en: 'Spiegel' },
+  'app.tagline': {
+    nl: 'Feedback, reflectie en effectiviteit voor psychotherapeuten',
+    en: 'Feedback, reflection and effectiveness for psychotherapists',
+  },
+  'nav.skip': { nl: 'Naar de inhoud', en: 'Skip to content' },
+  'nav.caseload': { nl: 'Caseload', en: 'Caseload' },
+  'nav.selfcheck': { nl: 'Zelfcheck', en: 'Self-check' },
+  'nav.effectiveness': { nl: 'Effectiviteit', en: 'Effectiveness' },
+  'nav.organisation': { nl: 'Organisatie', en: 'Organisation' },
+  'nav.admin': { nl: 'Beheer', en: 'Administration' },
+  'nav.research': { nl: 'Onderzoek', en: 'Research' },
+  'nav.logout': { nl: 'Uitloggen', en: 'Log out' },
+  'nav.language': { nl: 'Taal', en: 'Language' },
+  'login.title': { nl: 'Inloggen', en: 'Log in' },
+  'login.email': { nl: 'E-mailadres', en: 'Email address' },
+  'login.password': { nl: 'Wachtwoord', en: 'Password' },
+  'login.totp': { nl: 'Code uit je authenticator-app', en: 'Code from your authenticator app' },
+  'login.submit': { nl: 'Inloggen', en: 'Log in' },
+  'login.demo': { nl: 'Demo-omgeving: de inloggegevens staan in de terminal waarin Spiegel is gestart.', en: 'Demo environment: the login details are printed in the terminal where Spiegel was started.' },
+  'shell.welcome': { nl: 'Welkom, {name}', en: 'Welcome, {name}' },
+  'shell.roles': { nl: 'Je rollen: {roles}', en: 'Your roles: {roles}' },
+  'shell.intro': {
+    nl: 'Kies hierboven een onderdeel. Wat je hier over jezelf ziet, is alleen voor jou zichtbaar.',
+    en: 'Choose a section above. What you see here about yourself is visible only to you.',
+  },
+  'role.admin': { nl: 'beheerder', en: 'administrator' },
+  'role.therapist': { nl: 'therapeut', en: 'therapist' },
+  'role.supervisor': { nl: 'supervisor', en: 'supervisor' },
+  'role.manager': { nl: 'manager', en: 'manager' },
+  'role.researcher': { nl: 'onderzoeker', en: 'researcher' },
+  'error.title': { nl: 'Er ging iets mis', en: 'Something went wrong' },
+  'error.notFound': { nl: 'Deze pagina bestaat niet.', en: 'This page does not exist.' },
+  'error.back': { nl: 'Terug naar het begin', en: 'Back to the start' },
+} satisfies Dictionary;
+
+export type TextKey = keyof typeof texts;
+
+export function t(lang: Lang, key: TextKey, params: Record<string, string | number> = {}): string {
+  let text: string = texts[key][lang];
+  for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value));
+  return text;
+}
+
+/** Extends the dictionary from feature modules, keeping one lookup function. */
+export function defineTexts<T extends Dictionary>(extra: T): (lang: Lang, key: keyof T, params?: Record<string, string | number>) => string {
+  return (lang, key, params = {}) => {
+    let text = extra[key][lang];
+    for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value));
+    return text;
+  };
+}
+
+export const allTexts: Dictionary = texts;

@@ -97,3 +97,16 @@ describeEachDialect('server foundation', (dialect) => {
     expect(after.statusCode).toBe(303);
   });
 });
+
+describeEachDialect('route declarations', (dialect) => {
+  it('every route declares its access', async () => {
+    const t = await testApp(dialect);
+    try {
+      const undeclared = t.app.declaredRoutes.filter((r) => !r.access && !r.url.startsWith('/docs'));
+      expect(undeclared).toEqual([]);
+      expect(t.app.declaredRoutes.length).toBeGreaterThan(5);
+    } finally {
+      await t.close();
+    }
+  });
+});

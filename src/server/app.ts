@@ -16,6 +16,7 @@ import { registerLoginRoutes } from './auth/login.ts';
 import { registerStaffShell } from './staff/shell.ts';
 import { parseLang } from '../web/i18n.ts';
 import { routeModules } from './routes.ts';
+import { registerAccessControl } from './access.ts';
 
 export interface BuildOptions {
   /** pino options or false; tests pass false. */
@@ -28,8 +29,6 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     logger: options.logger ?? false,
     bodyLimit: 256 * 1024,
     trustProxy: false,
-    // pino redaction: cookies, tokens and passwords never reach the log (ASVS 7.1).
-    ...(options.logger ? {} : {}),
     disableRequestLogging: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
@@ -83,6 +82,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     request.lang = fromQuery ?? parseLang(request.cookies.lang) ?? 'nl';
   });
   registerSessionResolution(app);
+  const declaredRoutes = registerAccessControl(app);
+  app.decorate('declaredRoutes', declaredRoutes);
 
   registerHealthRoutes(app);
   registerStaticRoutes(app);

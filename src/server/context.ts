@@ -22,6 +22,8 @@ export interface StaffIdentity {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: AppContext;
+    /** Every route with its access declaration (read by the access-matrix test). */
+    declaredRoutes: import('./access.ts').DeclaredRoute[];
   }
   interface FastifyRequest {
     staff: StaffIdentity | null;

@@ -13,7 +13,7 @@ export function registerStaticRoutes(app: FastifyInstance): void {
     const ext = name.split('.').pop() ?? '';
     if (TYPES[ext]) files.set(name, { body: readFileSync(STATIC_DIR + name), type: TYPES[ext] });
   }
-  app.get<{ Params: { file: string } }>('/static/:file', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: { file: string } }>('/static/:file', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async (request, reply) => {
     const file = files.get(request.params.file);
     if (!file) throw new SpiegelError('NOT_FOUND');
     return reply.type(file.type).header('cache-control', 'public, max-age=3600').send(file.body);

@@ -1,7 +1,5 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
-import { SpiegelError } from '../../domain/errors.ts';
-import type { Role } from '../../store/schema.ts';
 import { resolveSession } from './sessions.ts';
 
 /** `__Host-` cookies are bound to this origin, but browsers accept them only over https. */
@@ -18,19 +16,3 @@ export function registerSessionResolution(app: FastifyInstance): void {
   });
 }
 
-function wantsHtml(request: FastifyRequest): boolean {
-  return !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
-}
-
-/** A preHandler that requires a logged-in staff member holding one of `roles` (any role when empty). */
-export function requireStaff(...roles: Role[]) {
-  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!request.staff) {
-      if (wantsHtml(request)) return reply.redirect('/login', 303);
-      throw new SpiegelError('UNAUTHENTICATED');
-    }
-    if (roles.length > 0 && !roles.some((role) => request.staff!.roles.includes(role))) {
-      throw new SpiegelError('FORBIDDEN');
-    }
-  };
-}

@@ -92,7 +92,7 @@ export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, toke
 }
 
 export function registerLoginRoutes(app: FastifyInstance): void {
-  app.get('/login', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/login', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async (request, reply) => {
     if (request.staff) return reply.redirect('/app');
     return reply.type('text/html; charset=utf-8').send(loginPage(request.lang, reply.generateCsrf(), null, app.ctx.config.demoMode));
   });
@@ -108,7 +108,7 @@ export function registerLoginRoutes(app: FastifyInstance): void {
           properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 }, totp: { type: 'string', maxLength: 12 }, _csrf: { type: 'string' } },
         },
       },
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { access: { kind: 'public' }, rateLimit: { max: 10, timeWindow: '1 minute' } },
       preValidation: app.csrfProtection,
     },
     async (request, reply) => {
@@ -125,7 +125,7 @@ export function registerLoginRoutes(app: FastifyInstance): void {
     },
   );
 
-  app.post('/logout', { schema: { hide: true }, preValidation: app.csrfProtection }, async (request, reply) => {
+  app.post('/logout', { schema: { hide: true }, config: { access: { kind: 'public' } }, preValidation: app.csrfProtection }, async (request, reply) => {
     if (request.staff) {
       await destroySession(app.ctx.store.db, request.staff.sessionId);
       await audit(app.ctx.store.db, { orgId: request.staff.orgId, actorId: request.staff.userId, actorRole: null, action: 'auth.logout', ip: request.ip, outcome: 'ok' });

@@ -2,13 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { html } from '../../web/html.ts';
 import { t, type TextKey } from '../../web/i18n.ts';
 import { page } from '../../web/layout.ts';
-import { requireStaff } from '../auth/guard.ts';
+import { ALL_ROLES } from '../access.ts';
 
 /** The staff shell: the landing page after login, with navigation by role. */
 export function registerStaffShell(app: FastifyInstance): void {
-  app.get('/', { schema: { hide: true } }, async (request, reply) => reply.redirect(request.staff ? '/app' : '/login'));
+  app.get('/', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async (request, reply) => reply.redirect(request.staff ? '/app' : '/login'));
 
-  app.get('/app', { schema: { hide: true }, preHandler: requireStaff() }, async (request, reply) => {
+  app.get('/app', { schema: { hide: true }, config: { access: { kind: 'staff', roles: ALL_ROLES } } }, async (request, reply) => {
     const staff = request.staff!;
     const lang = request.lang;
     const roles = staff.roles.map((role) => t(lang, `role.${role}` as TextKey)).join(', ');

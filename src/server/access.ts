@@ -1,0 +1,67 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { SpiegelError } from '../domain/errors.ts';
+import type { Role } from '../store/schema.ts';
+
+/**
+ * Every route declares who may call it, in `config.access`. A global hook enforces the role part;
+ * ownership (is this the caller's client, was this shared with this supervisor) is enforced by the
+ * route's own org- and owner-scoped queries, which answer 404 for other people's resources so that
+ * existence is not revealed. The access-matrix test reads these declarations; a route without one
+ * fails the build.
+ */
+export type Access =
+  /** Anyone, without login: health, login, static assets, the client form (its token is the key). */
+  | { kind: 'public' }
+  /** Any logged-in staff member holding one of `roles`; no per-resource ownership. */
+  | { kind: 'staff'; roles: Role[] }
+  /** Staff holding one of `roles`, and the addressed resource must be their own. */
+  | { kind: 'own'; roles: Role[]; resource: string }
+  /** A supervisor, for items explicitly shared with them. */
+  | { kind: 'shared'; roles: Role[]; resource: string }
+  /** Aggregates only, with the minimum group size enforced by the route. */
+  | { kind: 'aggregate'; roles: Role[] };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+}
+
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: Access | undefined;
+}
+
+function wantsHtml(request: FastifyRequest): boolean {
+  return !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
+}
+
+/** Collects declared routes and enforces the role part of each declaration. */
+export const ALL_ROLES: Role[] = ['admin', 'therapist', 'supervisor', 'manager', 'researcher'];
+
+export function registerAccessControl(app: FastifyInstance): DeclaredRoute[] {
+  const routes: DeclaredRoute[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD' || method === 'OPTIONS') continue;
+      routes.push({ method, url: route.url, access: (route.config as { access?: Access } | undefined)?.access });
+    }
+  });
+  app.addHook('preHandler', async (request, reply) => {
+    const access = request.routeOptions.config.access;
+    // Default deny: only plugin-owned documentation routes may go undeclared.
+    if (!access) {
+      if (request.routeOptions.url?.startsWith('/docs') || request.is404) return;
+      throw new SpiegelError('FORBIDDEN');
+    }
+    if (access.kind === 'public') return;
+    if (!request.staff) {
+      if (wantsHtml(request)) return reply.redirect('/login', 303);
+      throw new SpiegelError('UNAUTHENTICATED');
+    }
+    if (!access.roles.some((role) => request.staff!.roles.includes(role))) throw new SpiegelError('FORBIDDEN');
+  });
+  return routes;
+}

@@ -49,7 +49,8 @@ export function registerAccessControl(app: FastifyInstance): DeclaredRoute[] {
       routes.push({ method, url: route.url, access: (route.config as { access?: Access } | undefined)?.access });
     }
   });
-  app.addHook('preHandler', async (request, reply) => {
+  // preValidation: runs before body validation, so a caller without access learns nothing from a 400.
+  app.addHook('preValidation', async (request, reply) => {
     const access = request.routeOptions.config.access;
     // Default deny: only plugin-owned documentation routes may go undeclared.
     if (!access) {

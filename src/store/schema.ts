@@ -117,6 +117,8 @@ export interface InvitationsTable {
   used_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
   created_at: Generated<Date>;
+  submission_key: string | null;
+  session_number: number | null;
 }
 
 export interface ResponsesTable {

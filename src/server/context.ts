@@ -2,11 +2,13 @@ import type { Config } from '../config.ts';
 import type { Store } from '../store/database.ts';
 import type { Role } from '../store/schema.ts';
 import type { Lang } from '../web/i18n.ts';
+import type { InstrumentRegistry } from './instrument-registry.ts';
 
 /** What every route handler can reach: the store and the configuration. */
 export interface AppContext {
   store: Store;
   config: Config;
+  instruments: InstrumentRegistry;
 }
 
 /** The logged-in staff member, resolved from the session cookie. */

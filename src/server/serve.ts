@@ -4,6 +4,7 @@ import { SpiegelError } from '../domain/errors.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { buildApp } from './app.ts';
+import { shippedInstruments } from './instrument-registry.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -23,7 +24,7 @@ export async function startServer(config: Config = loadConfig(), hooks: { afterM
     await migrate(store.db);
     await hooks.afterMigrate?.(store);
     app = await buildApp(
-      { store, config },
+      { store, config, instruments: shippedInstruments() },
       {
         logger: config.logLevel === 'silent' ? false : {
           level: config.logLevel,

@@ -5,6 +5,7 @@ import { freshStore } from '../store/testing.ts';
 import { hashPassword } from './auth/passwords.ts';
 import { buildApp } from './app.ts';
 import type { Role } from '../store/schema.ts';
+import { shippedInstruments } from './instrument-registry.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 
@@ -12,7 +13,7 @@ export const TEST_PASSWORD = 'correct horse battery';
 export async function testApp(dialect: DialectName) {
   const store = await freshStore(dialect);
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: 'memory' };
-  const app = await buildApp({ store, config });
+  const app = await buildApp({ store, config, instruments: shippedInstruments() });
   await app.ready();
   return {
     app,

@@ -33,6 +33,23 @@ export interface UsersTable {
   locked_until: NullableTimestamp;
   active: Generated<boolean>;
   created_at: Generated<Date>;
+  /** 002_security: the last accepted TOTP time step (replay protection). */
+  totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
+  /** 002_security */
+  password_changed_at: NullableTimestamp;
+}
+
+/** 002_security: single-use links for staff invitations and password resets; only the hash is stored. */
+export interface PasswordTokensTable {
+  id: Generated<string>;
+  org_id: string;
+  user_id: string;
+  token_hash: string;
+  purpose: 'invite' | 'reset';
+  created_by: string | null;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
+  created_at: Generated<Date>;
 }
 
 export interface StaffSessionsTable {
@@ -217,6 +234,7 @@ export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
   staff_sessions: StaffSessionsTable;
+  password_tokens: PasswordTokensTable;
   clients: ClientsTable;
   episodes: EpisodesTable;
   participants: ParticipantsTable;

@@ -5,7 +5,7 @@ import type { ReliableChangeParameters } from '../instruments/reliable-change.ts
 
 // PHQ-9-like parameters: SD 5, r .89 → S_diff = 5·√2·√.11 ≈ 2.345, minimum reliable change ≈ 4.6.
 const params: ReliableChangeParameters = {
-  reliability: { value: 0.89, source: 'test' },
+  reliability: { value: 0.89, source: 'test', kind: 'alpha' },
   sd: { value: 5, source: 'test', basis: 'declared' },
   sDiff: 5 * Math.SQRT2 * Math.sqrt(0.11),
   minimumReliableChange: 1.96 * 5 * Math.SQRT2 * Math.sqrt(0.11),

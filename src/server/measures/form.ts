@@ -1,0 +1,68 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseLang, type Lang } from '../../web/i18n.ts';
+import { formPage, invalidLinkPage, thanksPage } from '../../web/form/page.ts';
+import { formSection, responseFromFields, type FormSection } from '../../web/form/questions.ts';
+import { openInvitation, submitResponses, type ScoredAnswer } from '../../store/submit.ts';
+import { validateResponse } from '../../domain/instruments/validate-response.ts';
+import { SpiegelError } from '../../domain/errors.ts';
+import { DEFAULT_CRISIS_CONTACTS } from '../../web/form/texts.ts';
+
+const params = { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } } } as const;
+const publicAccess = { access: { kind: 'public' as const } };
+
+function send(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+}
+
+function formLang(request: FastifyRequest, fallback: Lang): Lang {
+  const query = parseLang((request.query as Record<string, unknown>).lang);
+  return query ?? parseLang(request.cookies.lang) ?? fallback;
+}
+
+/** The client's form at /m/<token>: server-rendered, works without JavaScript. */
+export function registerMeasureForm(app: FastifyInstance): void {
+  const { db } = app.ctx.store;
+  const sectionsFor = (ids: string[]): FormSection[] => ids.filter((id) => app.ctx.instruments.has(id)).map((id, i) => formSection(app.ctx.instruments.get(id), i));
+
+  // A malformed token gets the same page as an unknown one: nothing reveals whether a link existed.
+  app.setErrorHandler(async (error, request, reply) => {
+    if (request.url.startsWith('/m/') && (error as { validation?: unknown }).validation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')));
+    throw error;
+  });
+
+  app.get<{ Params: { token: string } }>('/m/:token', { config: publicAccess, schema: { hide: true, params } }, async (request, reply) => {
+    const invitation = await openInvitation(db, request.params.token);
+    if (!invitation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')));
+    const lang = formLang(request, invitation.lang);
+    return send(reply, 200, formPage({ lang, path: `/m/${request.params.token}`, sections: sectionsFor(invitation.instrumentIds), submissionKey: randomBytes(16).toString('base64url') }));
+  });
+
+  app.post<{ Params: { token: string }; Body: Record<string, string> }>('/m/:token', {
+    config: publicAccess,
+    schema: { hide: true, params, body: { type: 'object', required: ['submission_key'], properties: { submission_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } }, additionalProperties: { type: 'string', maxLength: 8 }, maxProperties: 200 } },
+  }, async (request, reply) => {
+    const token = request.params.token;
+    const invitation = await openInvitation(db, token);
+    const lang = formLang(request, invitation?.lang ?? 'nl');
+    const now = new Date();
+    const answers: ScoredAnswer[] = [];
+    if (invitation) {
+      const sections = sectionsFor(invitation.instrumentIds);
+      const errors = new Set<string>();
+      for (const section of sections) {
+        const { response, problems } = responseFromFields(section, request.body, now);
+        for (const p of problems) errors.add(p.field);
+        const validation = validateResponse(section.scorer.questionnaire, response);
+        if (!validation.ok && problems.length === 0) throw new SpiegelError('RESPONSE_INVALID', undefined, validation.issues);
+        answers.push({ scorer: section.scorer, response, result: section.scorer.score(response) });
+      }
+      if (errors.size > 0) return send(reply, 422, formPage({ lang, path: `/m/${token}`, sections, submissionKey: request.body.submission_key, errors }));
+    }
+    // Also for a used link: a retry of an accepted submission (same key) must get its thanks page back.
+    const outcome = await submitResponses(db, token, request.body.submission_key, answers, { ip: request.ip, now });
+    if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(lang));
+    const contacts = (invitation?.orgSettings.crisisContacts as typeof DEFAULT_CRISIS_CONTACTS | undefined) ?? DEFAULT_CRISIS_CONTACTS;
+    return send(reply, 200, thanksPage(lang, outcome.risk, contacts));
+  });
+}

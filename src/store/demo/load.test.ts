@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { describeEachDialect, freshStore } from '../testing.ts';
+import { loadDemoIfEmpty } from './load.ts';
+
+describeEachDialect('demo organisation', (dialect) => {
+  let store: Awaited<ReturnType<typeof freshStore>>;
+  let logins: string | null;
+  beforeAll(async () => {
+    store = await freshStore(dialect);
+    logins = await loadDemoIfEmpty(store.db);
+  }, 300_000);
+  afterAll(() => store.drop());
+
+  it('has the staff and volume the other features rely on', async () => {
+    const therapists = await sql<{ n: number }>`SELECT count(*) AS n FROM users WHERE 'therapist' = ANY(roles)`.execute(store.db);
+    expect(therapists.rows[0].n).toBeGreaterThanOrEqual(20);
+    for (const role of ['supervisor', 'manager', 'admin', 'researcher']) {
+      const r = await sql<{ n: number }>`SELECT count(*) AS n FROM users WHERE ${role} = ANY(roles)`.execute(store.db);
+      expect(r.rows[0].n, role).toBeGreaterThanOrEqual(1);
+    }
+    const episodes = await sql<{ n: number; span: number }>`SELECT count(*) AS n, (max(started_on) - min(started_on)) AS span FROM episodes`.execute(store.db);
+    expect(episodes.rows[0].n).toBeGreaterThanOrEqual(600);
+    expect(episodes.rows[0].span).toBeGreaterThan(600);
+    const scores = await sql<{ n: number }>`SELECT count(*) AS n FROM scores WHERE value IS NOT NULL`.execute(store.db);
+    expect(scores.rows[0].n).toBeGreaterThan(10_000);
+    expect(logins).toContain('therapeut@demo.spiegel.test');
+  });
+
+  it('scores every PHQ-9 response through the instrument engine', async () => {
+    const row = await sql<{ responses: number; scored: number }>`
+      SELECT (SELECT count(*) FROM responses WHERE instrument_id = 'phq9') AS responses,
+             (SELECT count(*) FROM scores WHERE instrument_id = 'phq9' AND scale_id = 'total' AND value IS NOT NULL) AS scored`.execute(store.db);
+    expect(row.rows[0].scored).toBe(row.rows[0].responses);
+  });
+
+  it('loads only into an empty database', async () => {
+    expect(await loadDemoIfEmpty(store.db)).toBeNull();
+  });
+});

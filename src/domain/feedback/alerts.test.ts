@@ -72,3 +72,17 @@ describe('evaluateAlerts', () => {
     expect(alerts[1].reason.nl).toContain('5 in sessie 4 tegen gemiddeld 8,5 eerder');
   });
 });
+
+describe('published reliable-change threshold (no sourced SD)', () => {
+  const iapt: ReliableChangeParameters = { ...params, sd: null, sDiff: null, minimumReliableChange: null, publishedReliableChange: { value: 6, source: 'IAPT' } };
+  it('judges reliable change by the threshold and reports no RCI', () => {
+    expect(assessChange(16, 10, iapt)).toMatchObject({ class: 'improved', rci: null, basis: 'published-threshold' });
+    expect(assessChange(16, 9, iapt).class).toBe('recovered');
+    expect(assessChange(16, 11, iapt).class).toBe('unchanged');
+    expect(assessChange(8, 14, iapt).class).toBe('deteriorated');
+  });
+  it('says which basis it used', () => {
+    const alerts = evaluateAlerts(input({ sessionNumber: 2, outcomes: [{ ...series([8, 17]), params: iapt }] }));
+    expect(alerts[0].reason.en).toContain('published reliable-change threshold: 6 points');
+  });
+});

@@ -61,6 +61,12 @@ function fmt(value: number, lang: 'nl' | 'en'): string {
   return lang === 'nl' ? text.replace('.', ',') : text;
 }
 
+function basisText(change: ReturnType<typeof assessChange>, params: ReliableChangeParameters, lang: 'nl' | 'en'): string {
+  if (change.rci !== null) return `RCI ${fmt(change.rci, lang)}`;
+  const threshold = params.publishedReliableChange?.value ?? 0;
+  return lang === 'nl' ? `gepubliceerde drempel voor betrouwbare verandering: ${fmt(threshold, 'nl')} punten` : `published reliable-change threshold: ${fmt(threshold, 'en')} points`;
+}
+
 /** Evaluates every rule for one submitted measurement of one participant. Pure. */
 export function evaluateAlerts(input: AlertInput): AlertDraft[] {
   const alerts: AlertDraft[] = [];
@@ -114,13 +120,13 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
         severity: 'warning',
         reason: {
           ...base, rule: 'reliable_deterioration', instrumentId: series.instrumentId, values,
-          nl: `${name.nl} is betrouwbaar verslechterd: van ${fmt(intake.value, 'nl')} bij de intake naar ${fmt(latest.value, 'nl')} (RCI ${fmt(change.rci!, 'nl')}).`,
-          en: `${name.en} has reliably deteriorated: from ${fmt(intake.value, 'en')} at intake to ${fmt(latest.value, 'en')} (RCI ${fmt(change.rci!, 'en')}).`,
+          nl: `${name.nl} is betrouwbaar verslechterd: van ${fmt(intake.value, 'nl')} bij de intake naar ${fmt(latest.value, 'nl')} (${basisText(change, series.params, 'nl')}).`,
+          en: `${name.en} has reliably deteriorated: from ${fmt(intake.value, 'en')} at intake to ${fmt(latest.value, 'en')} (${basisText(change, series.params, 'en')}).`,
         },
         suggestions: pick('metacommunicate', 'exploreRupture', 'supervision', 'adaptApproach'),
       });
     }
-    if (s >= input.rules.noImprovementBySession && change.rci !== null && !(change.reliable && change.rci > 0)) {
+    if (s >= input.rules.noImprovementBySession && change.basis !== null && !(change.reliable && change.improvement > 0)) {
       alerts.push({
         rule: 'no_reliable_improvement',
         eventKey: key,

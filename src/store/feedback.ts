@@ -8,7 +8,7 @@ import { nextMeasuredSession } from '../domain/feedback/schedule.ts';
 import { DEFAULT_RULE_SETTINGS } from '../domain/feedback/alerts.ts';
 import { reliableChangeParameters } from '../domain/instruments/reliable-change.ts';
 import { appendAudit } from './audit.ts';
-import { auditBase, type Actor } from './clients.ts';
+import { auditBase, notFound, type Actor } from './clients.ts';
 import type { Database } from './schema.ts';
 import { latestCurve } from './submit.ts';
 
@@ -130,4 +130,39 @@ export function statusOf(points: readonly ScorePoint[], registry: InstrumentRegi
     statuses.push(episodeStatus({ outcomes, alliance, latestRisk: latestRisk && participantPoints.includes(latestSession) }));
   }
   return STATUS_PRIORITY.find((s) => statuses.includes(s)) ?? 'no_data';
+}
+
+/** Everything the episode page shows besides the header: scores, alerts, latest responses. */
+export async function episodeTimeline(db: Kysely<Database>, actor: Actor, episodeId: string) {
+  const { orgId } = actor.staff;
+  const [points, alerts, latestResponses] = await Promise.all([
+    db.selectFrom('scores').select(['participant_id', 'instrument_id', 'scale_id', 'session_number', 'value', 'band', 'risk', 'measured_at']).where('org_id', '=', orgId).where('episode_id', '=', episodeId).orderBy('session_number').orderBy('measured_at').execute(),
+    db.selectFrom('alerts').select(['id', 'rule', 'severity', 'reason', 'created_at', 'acknowledged_at', 'acknowledgement_note']).where('org_id', '=', orgId).where('episode_id', '=', episodeId).orderBy('created_at', 'desc').execute(),
+    db
+      .selectFrom('responses')
+      .select(['id', 'participant_id', 'instrument_id', 'session_number', 'questionnaire_response', 'submitted_at'])
+      .where('org_id', '=', orgId)
+      .where('episode_id', '=', episodeId)
+      .orderBy('submitted_at', 'desc')
+      .limit(20)
+      .execute(),
+  ]);
+  return { points, alerts, latestResponses };
+}
+
+/** Acknowledges one of the caller's alerts with a note. Audited; NOT_FOUND for anyone else's. */
+export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, alertId: string, note: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const alert = await trx
+      .selectFrom('alerts as a')
+      .innerJoin('episodes as e', 'e.id', 'a.episode_id')
+      .select(['a.id', 'a.episode_id', 'a.acknowledged_at'])
+      .where('a.id', '=', alertId)
+      .where('a.org_id', '=', actor.staff.orgId)
+      .where('e.therapist_id', '=', actor.staff.userId)
+      .executeTakeFirst();
+    if (!alert) throw notFound('Alert', alertId);
+    await trx.updateTable('alerts').set({ acknowledged_at: new Date(), acknowledged_by: actor.staff.userId, acknowledgement_note: note }).where('id', '=', alertId).where('acknowledged_at', 'is', null).execute();
+    await appendAudit(trx, { ...auditBase(actor), action: 'alert.acknowledge', subjectType: 'episode', subjectId: alert.episode_id, outcome: 'ok', details: { alertId } });
+  });
 }

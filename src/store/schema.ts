@@ -187,9 +187,9 @@ export interface AnalysisRunsTable {
   instrument_id: string | null;
   status: Generated<'queued' | 'running' | 'done' | 'failed'>;
   method: string | null;
-  data_window: Json<Record<string, unknown> | null>;
-  result: Json<Record<string, unknown> | null>;
-  error: string | null;
+  data_window: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  result: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  error: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   finished_at: NullableTimestamp;
 }
@@ -223,6 +223,82 @@ export interface AuditLogTable {
   hash: string;
 }
 
+// Reflection (migration 003). Free text lives only in `ciphertext` (AES-256-GCM, see reflection-crypto.ts).
+export interface ReflectionSettingsTable {
+  user_id: string;
+  org_id: string;
+  interval_months: number;
+  updated_at: Generated<Date>;
+}
+
+export interface SelfChecksTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  status: Generated<'draft' | 'completed'>;
+  started_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  completed_at: NullableTimestamp;
+  key_id: string;
+  ciphertext: string;
+}
+
+export interface JournalEntriesTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  key_id: string;
+  ciphertext: string;
+}
+
+export interface PracticeGoalsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  skill: string;
+  created_at: Generated<Date>;
+  archived_at: NullableTimestamp;
+  key_id: string;
+  ciphertext: string;
+}
+
+export interface PracticeLogsTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  goal_id: string;
+  practised_on: DateColumn;
+  minutes: number;
+  created_at: Generated<Date>;
+  key_id: string;
+  ciphertext: string;
+}
+
+export type ReflectionItemType = 'self_check' | 'journal_entry' | 'practice_goal';
+
+export interface ReflectionSharesTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_id: string;
+  supervisor_id: string;
+  item_type: ReflectionItemType;
+  item_id: string;
+  created_at: Generated<Date>;
+  revoked_at: NullableTimestamp;
+}
+
+export interface ReflectionCommentsTable {
+  id: string;
+  org_id: string;
+  share_id: string;
+  author_id: string;
+  created_at: Generated<Date>;
+  key_id: string;
+  ciphertext: string;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -248,5 +324,12 @@ export interface Database {
   analysis_runs: AnalysisRunsTable;
   jobs: JobsTable;
   audit_log: AuditLogTable;
+  reflection_settings: ReflectionSettingsTable;
+  self_checks: SelfChecksTable;
+  journal_entries: JournalEntriesTable;
+  practice_goals: PracticeGoalsTable;
+  practice_logs: PracticeLogsTable;
+  reflection_shares: ReflectionSharesTable;
+  reflection_comments: ReflectionCommentsTable;
   schema_migrations: SchemaMigrationsTable;
 }

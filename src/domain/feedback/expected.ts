@@ -1,37 +1,36 @@
+import { predictExpectedCourse, type ExpectedCourseModel } from '../stats/mixed/index.ts';
+import type { MixedFit } from '../stats/mixed/types.ts';
+
 /**
  * The expected course of treatment for one outcome scale, fitted on the organisation's own completed
- * episodes with the mixed-model engine (see src/server/feedback/expected-course.ts):
+ * episodes with the mixed-model engine (domain/stats/mixed, `fitExpectedCourse`):
  *
- *   score = b0 + b1·f(s) + b2·c + b3·f(s)·c + (1 + f(s) | client) + (1 | therapist),
- *   f(s) = log(s + 1), c = intake − intakeCentre.
+ *   score ~ f(s) * intake + (1 + f(s) | client) + (1 | therapist),  f(s) = log(s + 1).
  *
- * The band around the fixed-effect mean is ±1.645·SD of a new client's score at session s given their
- * intake (client and therapist random effects plus residual): a 90% tolerance band, so about 5% of
- * on-course clients fall above it at any one session.
+ * The band is where a new client's score at session s falls with 90% probability, given their intake:
+ * client and therapist random effects, residual, and the uncertainty of the fixed effects
+ * (`predictExpectedCourse`). Stored as JSON in analysis_runs.result; only what prediction needs is kept.
  */
 export interface ExpectedCurve {
-  method: 'mixed-model' | 'rule-based';
+  method: 'mixed-model';
   instrumentId: string;
   scaleId: string;
-  intakeCentre: number;
-  /** b0, b1 (f), b2 (intake), b3 (f × intake). */
-  fixed: [number, number, number, number];
-  /** Random-effect covariance of (intercept, slope) for clients, therapist variance, residual variance. */
-  clientCov: [[number, number], [number, number]];
-  therapistVar: number;
-  residualVar: number;
-  z: number;
+  beta: [number, number, number, number];
+  covariances: MixedFit['covariances'];
+  vcov: number[][];
+  coverage: number;
+  fit: { criterion: number; converged: boolean; iterations: number; icc: number; sigma: number; varcomp: MixedFit['varcomp'] };
   fittedAt: string;
   dataWindow: { from: string; to: string; episodes: number; measurements: number; therapists: number };
 }
 
+/** Minimum data for a local curve (below it the rule-based fallback applies). */
 export const MIN_EPISODES_FOR_CURVE = 100;
 export const MIN_THERAPISTS_FOR_CURVE = 5;
 export const RULE_BASED_FROM_SESSION = 3;
+export const BAND_COVERAGE = 0.9;
 
-export function timeTransform(session: number): number {
-  return Math.log(session + 1);
-}
+export const timeTransform = (session: number): number => Math.log(session + 1);
 
 export interface ExpectedPoint {
   session: number;
@@ -41,15 +40,23 @@ export interface ExpectedPoint {
   method: string;
 }
 
+export function curveFromModel(model: ExpectedCourseModel, meta: Pick<ExpectedCurve, 'instrumentId' | 'scaleId' | 'fittedAt' | 'dataWindow'>): ExpectedCurve {
+  const { fit } = model;
+  return {
+    method: 'mixed-model',
+    ...meta,
+    beta: model.beta,
+    covariances: fit.covariances,
+    vcov: fit.vcov,
+    coverage: BAND_COVERAGE,
+    fit: { criterion: fit.criterion, converged: fit.converged, iterations: fit.iterations, icc: fit.icc, sigma: fit.sigma, varcomp: fit.varcomp },
+  };
+}
+
 export function expectedAt(curve: ExpectedCurve, intake: number, session: number): ExpectedPoint {
-  const f = timeTransform(session);
-  const c = intake - curve.intakeCentre;
-  const [b0, b1, b2, b3] = curve.fixed;
-  const mean = b0 + b1 * f + b2 * c + b3 * f * c;
-  const [[v00, v01], [, v11]] = curve.clientCov;
-  const variance = v00 + 2 * f * v01 + f * f * v11 + curve.therapistVar + curve.residualVar;
-  const half = curve.z * Math.sqrt(Math.max(variance, 0));
-  return { session, mean, lower: mean - half, upper: mean + half, method: curve.method };
+  const model = { beta: curve.beta, time: timeTransform, fit: { covariances: curve.covariances, vcov: curve.vcov, therapistEffects: [] } as unknown as MixedFit };
+  const [point] = predictExpectedCourse(model, intake, [session], { coverage: curve.coverage });
+  return { session, mean: point.mean, lower: point.lower, upper: point.upper, method: curve.method };
 }
 
 /**

@@ -37,4 +37,13 @@ describeEachDialect('demo organisation', (dialect) => {
   it('loads only into an empty database', async () => {
     expect(await loadDemoIfEmpty(store.db)).toBeNull();
   });
+
+  it('fits an expected course from the completed episodes and raises alerts of every rule', async () => {
+    const run = await sql<{ status: string; result: { beta: number[]; dataWindow: { episodes: number } } }>`SELECT status, result FROM analysis_runs WHERE kind = 'expected_course'`.execute(store.db);
+    expect(run.rows[0].status).toBe('done');
+    expect(run.rows[0].result.dataWindow.episodes).toBeGreaterThan(300);
+    expect(run.rows[0].result.beta[1]).toBeLessThan(0); // scores fall with log(session + 1)
+    const rules = await sql<{ rule: string }>`SELECT DISTINCT rule FROM alerts ORDER BY rule`.execute(store.db);
+    expect(rules.rows.map((r) => r.rule)).toEqual(['alliance_drop', 'alliance_low', 'no_reliable_improvement', 'not_on_track', 'recovered', 'reliable_deterioration', 'risk']);
+  });
 });

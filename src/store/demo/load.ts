@@ -4,6 +4,10 @@ import type { Database } from '../schema.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { demoInstruments, type DemoInstruments } from './instruments.ts';
 import { scoreRows } from '../scoring.ts';
+import { refitExpectedCourse } from '../analytics/expected-course.ts';
+import { replayDemoAlerts } from './alerts.ts';
+import { shippedInstruments } from '../../server/instrument-registry.ts';
+import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
 
 export const DEMO_PASSWORD = 'spiegel-demo-2026';
 export const DEMO_ORG_SLUG = 'demo';
@@ -112,7 +116,12 @@ export async function loadDemoIfEmpty(db: Kysely<Database>, progress: (line: str
   const started = Date.now();
   const org = generateDemoOrganisation();
   const counts = await loadDemo(db, org);
-  progress(`Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  const { id: orgId } = await db.selectFrom('organisations').select('id').where('slug', '=', DEMO_ORG_SLUG).executeTakeFirstOrThrow();
+  const curves = new Map<string, ExpectedCurve>();
+  const fit = await refitExpectedCourse(db, orgId, 'phq9', 'total');
+  if (fit.status === 'done') curves.set('phq9', fit.curve);
+  const alerts = await replayDemoAlerts(db, orgId, shippedInstruments(), curves);
+  progress(`Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return demoLoginText(org);
 }
 

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../../store/testing.ts';
+import { loadDemoIfEmpty, DEMO_PASSWORD } from '../../store/demo/load.ts';
+import { Agent, testApp } from '../testing.ts';
+
+describeEachDialect('caseload and episode pages (demo organisation)', (dialect) => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  let anna: Agent;
+  beforeAll(async () => {
+    t = await testApp(dialect);
+    await loadDemoIfEmpty(t.store.db);
+    anna = new Agent(t.app);
+    expect((await anna.login('therapeut@demo.spiegel.test', DEMO_PASSWORD)).statusCode).toBe(303);
+  }, 300_000);
+  afterAll(() => t.close());
+
+  it('shows a caseload in which every status occurs', async () => {
+    const res = await anna.request('GET', '/app/caseload');
+    expect(res.statusCode).toBe(200);
+    const statuses = new Set([...res.body.matchAll(/data-status="([a-z_]+)"/g)].map((m) => m[1]));
+    for (const s of ['on_track', 'not_on_track', 'deteriorated', 'recovered', 'alliance_concern', 'risk']) expect(statuses, s).toContain(s);
+    const risk = await anna.request('GET', '/app/caseload?status=risk&sort=code');
+    expect([...risk.body.matchAll(/data-status="([a-z_]+)"/g)].every((m) => m[1] === 'risk')).toBe(true);
+    const search = await anna.request('GET', '/app/caseload?q=C-1001');
+    expect(search.body).toContain('C-1001');
+    expect(search.body).not.toContain('C-1002<');
+  });
+
+  it('opens an off-track episode with the expected band, the alert, its reason and suggestions', async () => {
+    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{ episodeId: string; status: string }>;
+    const offTrack = list.find((e) => e.status === 'not_on_track')!;
+    const page = await anna.request('GET', `/app/episodes/${offTrack.episodeId}`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-testid="expected-method"');
+    expect(page.body).toMatch(/Verwacht verloop: gemengd model, berekend op/);
+    expect(page.body).toContain('data-rule="not_on_track"');
+    expect(page.body).toContain('buiten de verwachte band');
+    expect(page.body).toContain('metacommunicatie');
+    expect(page.body).toContain('<svg role="img"');
+    expect(page.body).toContain('Gegevens als tabel');
+  });
+
+  it('acknowledges an alert with a note, once', async () => {
+    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{ episodeId: string; openAlerts: number }>;
+    const withAlert = list.find((e) => e.openAlerts > 0)!;
+    const page = await anna.request('GET', `/app/episodes/${withAlert.episodeId}`);
+    const alertId = /action="\/app\/alerts\/([0-9a-f-]+)\/acknowledge"/.exec(page.body)![1];
+    const csrf = await anna.csrf(`/app/episodes/${withAlert.episodeId}`);
+    const ack = await anna.request('POST', `/app/alerts/${alertId}/acknowledge`, { form: { note: 'Besproken in sessie.', _csrf: csrf } });
+    expect(ack.statusCode).toBe(303);
+    const after = (await anna.request('GET', '/api/caseload')).json().episodes.find((e: { episodeId: string }) => e.episodeId === withAlert.episodeId);
+    expect(after.openAlerts).toBe(withAlert.openAlerts - 1);
+  });
+
+  it('keeps one therapist’s episodes from another', async () => {
+    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{ episodeId: string }>;
+    const bram = new Agent(t.app);
+    await bram.login('bram.bakker@demo.spiegel.test', DEMO_PASSWORD);
+    expect((await bram.request('GET', `/app/episodes/${list[0].episodeId}`)).statusCode).toBe(404);
+    const manager = new Agent(t.app);
+    await manager.login('manager@demo.spiegel.test', DEMO_PASSWORD);
+    expect((await manager.request('GET', `/app/episodes/${list[0].episodeId}`, { headers: { accept: 'application/json' } })).statusCode).toBe(403);
+    expect((await manager.request('GET', '/api/caseload')).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,293 @@
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, wantsHelp, type Command } from '../command.ts';
+import { SpiegelError } from '../../domain/errors.ts';
+import {
+  buildInstrumentLibrary, compileCalculatedExpressions, crossCheckCalculated, importQuestionnaire, validateQuestionnaire,
+  validateResponse, type Instrument, type InstrumentLibrary, type Issue,
+} from '../../domain/instruments/index.ts';
+
+/** The shipped library (instruments/ at the repository root). */
+export const SHIPPED_INSTRUMENTS_DIR = fileURLToPath(new URL('../../../instruments/', import.meta.url));
+
+/** Where `instruments import` puts an organisation's instruments until the database stores them. */
+export function importedInstrumentsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.SPIEGEL_DATA_DIR || '.spiegel', 'instruments');
+}
+
+/**
+ * Reads every *.json in the given directories (the edge of the instruments domain) and builds the
+ * validated, compiled library. Files that fail to parse or validate are listed in `rejected`.
+ */
+export async function loadInstrumentLibrary(...dirs: string[]): Promise<InstrumentLibrary> {
+  const documents: { origin: string; json: unknown }[] = [];
+  const unreadable: InstrumentLibrary['rejected'] = [];
+  for (const dir of dirs.length > 0 ? dirs : [SHIPPED_INSTRUMENTS_DIR]) {
+    if (!existsSync(dir)) continue;
+    const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
+    for (const name of names) {
+      const origin = join(dir, name);
+      const parsed = parseJson(await readFile(origin, 'utf8'));
+      if ('error' in parsed) unreadable.push({ origin, issues: [parsed.error] });
+      else documents.push({ origin, json: parsed.json });
+    }
+  }
+  const library = buildInstrumentLibrary(documents);
+  library.rejected.unshift(...unreadable);
+  return library;
+}
+
+function parseJson(text: string): { json: unknown } | { error: Issue } {
+  try {
+    return { json: JSON.parse(text) };
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+    return { error: { path: '', code: 'JSON_INVALID', reason, severity: 'error' } };
+  }
+}
+
+async function readJsonFile(path: string): Promise<{ json: unknown } | { error: Issue }> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'read error';
+    throw new SpiegelError('FILE_UNREADABLE', `cannot read '${path}' (${reason}).`, { path });
+  }
+  return parseJson(text);
+}
+
+const HELP: Record<string, string> = {
+  main: `Usage: spiegel instruments <list|validate|import|score> [options]
+
+Instruments are FHIR R4 Questionnaires with Spiegel's scoring rules (docs/instruments.md).
+The shipped library is instruments/; imported ones live in \${SPIEGEL_DATA_DIR:-.spiegel}/instruments/.
+
+Subcommands:
+  list                         list the instruments with licence and status
+  validate FILE                check a Questionnaire (or a QuestionnaireResponse with --instrument ID)
+  import FILE                  validate an external Questionnaire and add it to the organisation's folder
+  score ID RESPONSE.json       score a QuestionnaireResponse
+
+Run \`spiegel instruments <subcommand> --help\` for details.`,
+  list: `Usage: spiegel instruments list [--json] [--lang nl|en]
+
+Lists shipped and imported instruments: id, title, default on/off, project-authored, licence
+restrictions and scales. Files that fail validation are reported on stderr.
+
+Options:
+  --json        print the catalogue entries as JSON
+  --lang LANG   title language (default nl; falls back to a verified language, marked with *)`,
+  validate: `Usage: spiegel instruments validate FILE [--instrument ID] [--json]
+
+Validates FILE as a FHIR R4 Questionnaire with Spiegel's scoring rules, or, when FILE is a
+QuestionnaireResponse, against the instrument given by --instrument (or its questionnaire reference).
+Every problem is printed as: severity, JSON pointer, code, reason.
+
+Options:
+  --instrument ID   instrument to validate a response against
+  --json            print {ok, issues} as JSON
+
+Exit codes: 0 valid (warnings allowed), 1 errors found or file unreadable, 2 wrong usage.`,
+  import: `Usage: spiegel instruments import FILE [--force] [--json]
+
+Validates an external Questionnaire and copies it to \${SPIEGEL_DATA_DIR:-.spiegel}/instruments/<id>.json.
+A questionnaire without Spiegel scoring rules whose LOINC panel code matches a shipped instrument
+(e.g. 44249-1, PHQ-9) receives that instrument's rules; anything else is imported unscored.
+
+Options:
+  --force   overwrite an imported instrument with the same id
+  --json    print the import result as JSON
+
+Exit codes: 0 imported, 1 invalid or not imported, 2 wrong usage.`,
+  score: `Usage: spiegel instruments score ID RESPONSE.json [--json]
+
+Validates RESPONSE.json against instrument ID and prints the scales with their values (null when the
+missing-item rule withholds a score), bands, flags, clinical range, reliable-change parameters and
+risk flags. Instruments with SDC calculatedExpressions are cross-checked against them.
+
+Options:
+  --json   print the full result as JSON
+
+Exit codes: 0 scored, 1 unknown instrument or invalid response, 2 wrong usage.`,
+};
+
+function formatIssues(issues: readonly Issue[]): string {
+  return issues.map((i) => `${i.severity === 'error' ? 'error  ' : 'warning'}  ${i.path || '/'}  ${i.code}  ${i.reason}`).join('\n');
+}
+
+function checkFlags(flags: Record<string, string | true>, allowed: string[]): void {
+  const unknown = Object.keys(flags).filter((f) => !allowed.includes(f));
+  if (unknown.length > 0) throw new SpiegelError('USAGE', `unknown option --${unknown[0]}.`);
+}
+
+async function fullLibrary(): Promise<InstrumentLibrary> {
+  return loadInstrumentLibrary(SHIPPED_INSTRUMENTS_DIR, importedInstrumentsDir());
+}
+
+async function list(args: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(args, ['json']);
+  checkFlags(flags, ['json', 'lang']);
+  if (positionals.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${positionals[0]}'.`);
+  const lang = flags.lang === 'en' ? 'en' : 'nl';
+  const library = await fullLibrary();
+  for (const r of library.rejected) process.stderr.write(`skipped ${r.origin}:\n${formatIssues(r.issues.filter((i) => i.severity === 'error'))}\n`);
+  const entries = [...library.instruments.values()].map((i) => ({ ...i.catalog, origin: i.origin }));
+  if (flags.json === true) {
+    process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
+    return 0;
+  }
+  const rows = entries.map((e) => [
+    e.id,
+    e.title[lang].text + (e.title[lang].fellBack ? ` (${e.title[lang].lang})*` : ''),
+    e.shippedByDefault ? 'on' : 'off',
+    e.projectAuthored ? 'project' : e.basedOn ? `import of ${e.basedOn}` : 'licensed',
+    e.scored ? e.scales.map((s) => s.id).join(',') : 'unscored',
+    e.restrictions.join(',') || '-',
+  ]);
+  const header = ['id', 'title', 'default', 'kind', 'scales', 'restrictions'];
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  for (const row of [header, ...rows]) process.stdout.write(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd() + '\n');
+  return 0;
+}
+
+async function validate(args: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(args, ['json']);
+  checkFlags(flags, ['json', 'instrument']);
+  const [file, ...extra] = positionals;
+  if (!file) throw new SpiegelError('USAGE', 'missing FILE; use `spiegel instruments validate FILE`.');
+  if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'.`);
+  const parsed = await readJsonFile(file);
+  let issues: Issue[];
+  if ('error' in parsed) issues = [parsed.error];
+  else if (isResponse(parsed.json)) {
+    const instrument = await findInstrument(typeof flags.instrument === 'string' ? flags.instrument : referencedId(parsed.json));
+    issues = validateResponse(instrument.questionnaire, parsed.json).issues;
+  } else issues = validateQuestionnaire(parsed.json).issues;
+  const ok = !issues.some((i) => i.severity === 'error');
+  if (flags.json === true) process.stdout.write(JSON.stringify({ ok, issues }, null, 2) + '\n');
+  else {
+    if (issues.length > 0) process.stdout.write(formatIssues(issues) + '\n');
+    process.stdout.write(`${file}: ${ok ? 'valid' : 'INVALID'} (${issues.filter((i) => i.severity === 'error').length} errors, ${issues.filter((i) => i.severity === 'warning').length} warnings)\n`);
+  }
+  return ok ? 0 : 1;
+}
+
+function isResponse(json: unknown): json is Record<string, unknown> {
+  return typeof json === 'object' && json !== null && (json as Record<string, unknown>).resourceType === 'QuestionnaireResponse';
+}
+
+/** The instrument id in a response's questionnaire reference (…/Questionnaire/<id>[|version]). */
+function referencedId(json: Record<string, unknown>): string | undefined {
+  const ref = typeof json.questionnaire === 'string' ? json.questionnaire.split('|')[0] : undefined;
+  return ref?.split('/').pop();
+}
+
+async function findInstrument(id: string | undefined): Promise<Instrument> {
+  if (!id) throw new SpiegelError('USAGE', 'a QuestionnaireResponse needs --instrument ID (it has no questionnaire reference).');
+  const library = await fullLibrary();
+  const instrument = library.instruments.get(id);
+  if (!instrument) {
+    throw new SpiegelError('INSTRUMENT_UNKNOWN', `unknown instrument '${id}'; known: ${[...library.instruments.keys()].join(', ')}.`, { id });
+  }
+  return instrument;
+}
+
+async function importCommand(args: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(args, ['json', 'force']);
+  checkFlags(flags, ['json', 'force']);
+  const [file, ...extra] = positionals;
+  if (!file) throw new SpiegelError('USAGE', 'missing FILE; use `spiegel instruments import FILE`.');
+  if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'.`);
+  const parsed = await readJsonFile(file);
+  const shipped = await loadInstrumentLibrary(SHIPPED_INSTRUMENTS_DIR);
+  const result = 'error' in parsed
+    ? { ok: false, questionnaire: null, issues: [parsed.error], recognisedAs: null, scored: false }
+    : importQuestionnaire(parsed.json, [...shipped.instruments.values()].map((i) => i.questionnaire));
+  const q = result.questionnaire;
+  let target: string | null = null;
+  let refusal: string | null = null;
+  if (result.ok && q) {
+    const id = q.id;
+    if (!id) refusal = 'the questionnaire has no id; give it one (letters, digits, "-" and ".").';
+    else if (shipped.instruments.has(id)) refusal = `id '${id}' is a shipped instrument; give the import another id.`;
+    else {
+      const dir = importedInstrumentsDir();
+      target = join(dir, `${id}.json`);
+      if (existsSync(target) && flags.force !== true) refusal = `${target} exists; use --force to replace it.`;
+      else {
+        await mkdir(dir, { recursive: true });
+        await writeFile(target, JSON.stringify(q, null, 2) + '\n');
+      }
+    }
+  }
+  const imported = result.ok && q !== null && refusal === null;
+  if (flags.json === true) {
+    process.stdout.write(JSON.stringify({ imported, id: q?.id ?? null, target, recognisedAs: result.recognisedAs, scored: result.scored, refusal, issues: result.issues }, null, 2) + '\n');
+  } else {
+    if (result.issues.length > 0) process.stdout.write(formatIssues(result.issues) + '\n');
+    if (imported) {
+      process.stdout.write(`imported ${q!.id} (${q!.title ?? q!.name ?? 'untitled'}) → ${target}\n`);
+      process.stdout.write(result.recognisedAs ? `recognised as '${result.recognisedAs}': Spiegel's scoring rules applied\n` : result.scored ? 'scored with its own Spiegel scoring rules\n' : 'imported UNSCORED: no scoring rules and not a known instrument\n');
+    } else process.stdout.write(`not imported: ${refusal ?? 'the questionnaire has errors'}\n`);
+  }
+  return imported ? 0 : 1;
+}
+
+async function score(args: string[]): Promise<number> {
+  const { flags, positionals } = parseArgs(args, ['json']);
+  checkFlags(flags, ['json']);
+  const [id, file, ...extra] = positionals;
+  if (!id || !file) throw new SpiegelError('USAGE', 'use `spiegel instruments score ID RESPONSE.json`.');
+  if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'.`);
+  const instrument = await findInstrument(id);
+  const parsed = await readJsonFile(file);
+  const issues = 'error' in parsed ? [parsed.error] : validateResponse(instrument.questionnaire, parsed.json).issues;
+  if (issues.some((i) => i.severity === 'error')) {
+    if (flags.json === true) process.stdout.write(JSON.stringify({ error: { code: 'RESPONSE_INVALID', issues } }, null, 2) + '\n');
+    else process.stdout.write(formatIssues(issues) + `\n${file}: RESPONSE_INVALID\n`);
+    return 1;
+  }
+  const response = (parsed as { json: unknown }).json;
+  const result = instrument.scorer.score(response);
+  const calculations = compileCalculatedExpressions(instrument.questionnaire);
+  const crossCheck = calculations.count > 0 ? crossCheckCalculated(calculations.evaluate(response), result) : [];
+  if (flags.json === true) {
+    process.stdout.write(JSON.stringify({ ...result, crossCheck, warnings: issues }, null, 2) + '\n');
+    return 0;
+  }
+  for (const s of result.scales) {
+    const value = s.value === null ? `no score (${s.status}; ${s.missing} missing, ${s.maxMissing} allowed)` : String(s.value);
+    const band = s.band ? `  band: ${s.band.label.en ?? s.band.code}` : '';
+    const flagText = s.flags.length > 0 ? `  flags: ${s.flags.map((f) => f.code).join(', ')}` : '';
+    process.stdout.write(`${s.id}: ${value}${s.prorated ? ' (prorated)' : ''}${band}${flagText}\n`);
+  }
+  for (const r of result.risks) process.stdout.write(`RISK ${r.code}: item ${r.item} = ${r.answerScore}\n`);
+  for (const item of result.unansweredRiskItems) process.stdout.write(`risk item ${item} unanswered\n`);
+  for (const c of crossCheck) process.stdout.write(`cross-check ${c.scale} vs ${c.linkId}: ${c.agree ? 'agrees' : `MISMATCH (declarative ${c.declarative}, calculatedExpression ${c.calculated})`}\n`);
+  return 0;
+}
+
+const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = { list, validate, import: importCommand, score };
+
+export const instrumentsCommand: Command = {
+  name: 'instruments',
+  summary: 'List, validate, import and score instruments (FHIR Questionnaires)',
+  help: HELP.main,
+  async run(args: string[]): Promise<number> {
+    const [sub, ...rest] = args;
+    if (!sub || sub === '--help' || sub === '-h' || sub === 'help') {
+      process.stdout.write(HELP.main + '\n');
+      return sub ? 0 : 2;
+    }
+    const handler = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+    if (!handler) throw new SpiegelError('USAGE', `unknown subcommand '${sub}'; use list, validate, import or score.`);
+    if (wantsHelp(rest)) {
+      process.stdout.write(HELP[sub] + '\n');
+      return 0;
+    }
+    return handler(rest);
+  },
+};

@@ -1,0 +1,21 @@
+// Public API of the instruments domain: FHIR Questionnaires as data, validated, scored declaratively.
+export type * from './fhir.ts';
+export { URL as FHIR_URL, ITEM_TYPES } from './fhir.ts';
+export { ISSUE_CODES, issuesError, hasErrors, errorsOnly, type Issue, type IssueCode } from './issues.ts';
+export { validateQuestionnaire, type QuestionnaireValidation, type ValidateOptions } from './validate-questionnaire.ts';
+export { validateResponse, type ResponseValidation } from './validate-response.ts';
+export type { ItemIndex, ItemInfo } from './questionnaire-structure.ts';
+export { parseScoringExtension } from './scoring-parse.ts';
+export { encodeScoringExtension } from './scoring-encode.ts';
+export type * from './scoring-spec.ts';
+export { compileScorer, type CompiledScorer, type ScoreResult, type ScaleScore, type RiskFlag } from './compile.ts';
+export { scoreResponse } from './score.ts';
+export { reliableChangeParameters, inClinicalRange, Z_RELIABLE, type ReliableChangeParameters, type CutoffMethod } from './reliable-change.ts';
+export { compileCalculatedExpressions, crossCheckCalculated, type CalculatedValue, type CompiledCalculations, type CrossCheck } from './calculated.ts';
+export { importQuestionnaire, type ImportResult } from './import.ts';
+export { exportBundle, importBundle, type ExportOptions, type ImportedBundle, type ImportedScore } from './bundle.ts';
+export { languagePolicy, pickText, pickFrom, itemText, titleText, labelText, type DisplayText, type LanguagePolicy, type PickOptions } from './translation.ts';
+export { instrumentCatalogEntry, licenceUseError, NOT_VALIDATED_NOTICE, type CatalogEntry, type Restriction } from './catalog.ts';
+export { buildInstrumentLibrary, type Instrument, type InstrumentLibrary } from './library.ts';
+export { disabledItems } from './enable-when.ts';
+export { isValidLoincCode } from './loinc.ts';

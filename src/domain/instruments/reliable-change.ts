@@ -1,0 +1,78 @@
+import type { Direction, NormGroup, Reliability, ScaleSpec, Sourced } from './scoring-spec.ts';
+
+/**
+ * Jacobson & Truax (1991) parameters of one scale, fixed per instrument, so they are computed once at
+ * compile time and shared (frozen) by every score. domain/feedback applies them to pre/post pairs.
+ */
+export interface ReliableChangeParameters {
+  reliability: Reliability | null;
+  /** The SD used for S_diff: the declared one, else the clinical norm group's SD. */
+  sd: (Sourced & { basis: 'declared' | 'clinical-norm' }) | null;
+  /** S_diff = SD·√2·√(1−r). */
+  sDiff: number | null;
+  /** 1.96·S_diff: the smallest raw change that counts as reliable (|RC| > 1.96). */
+  minimumReliableChange: number | null;
+  /** A reliable-change threshold published for the instrument (e.g. IAPT), when there is one. */
+  publishedReliableChange: Sourced | null;
+  cutoff: { value: number; method: CutoffMethod; source: string } | null;
+  clinicalNorm: NormGroup | null;
+  nonClinicalNorm: NormGroup | null;
+  direction: Direction;
+}
+
+export type CutoffMethod = 'jacobson-truax-c' | 'published' | 'jacobson-truax-a' | 'jacobson-truax-b';
+
+export const Z_RELIABLE = 1.96;
+
+export function reliableChangeParameters(scale: ScaleSpec): ReliableChangeParameters {
+  const sd = scale.sd
+    ? { ...scale.sd, basis: 'declared' as const }
+    : scale.clinical
+      ? { value: scale.clinical.sd, source: scale.clinical.source, basis: 'clinical-norm' as const }
+      : null;
+  const r = scale.reliability?.value;
+  const sDiff = sd && r !== undefined ? sd.value * Math.SQRT2 * Math.sqrt(1 - r) : null;
+  return deepFreeze({
+    reliability: scale.reliability,
+    sd,
+    sDiff,
+    minimumReliableChange: sDiff === null ? null : Z_RELIABLE * sDiff,
+    publishedReliableChange: scale.reliableChange,
+    cutoff: cutoff(scale),
+    clinicalNorm: scale.clinical,
+    nonClinicalNorm: scale.nonClinical,
+    direction: scale.direction,
+  });
+}
+
+/**
+ * Cut-off choice: c when both norm groups exist (DESIGN.md), else the published cut-off, else a or b from
+ * the one norm group there is. a and b sit two SDs from the group mean, towards the other group.
+ */
+function cutoff(scale: ScaleSpec): ReliableChangeParameters['cutoff'] {
+  const m1 = scale.clinical;
+  const m0 = scale.nonClinical;
+  if (m1 && m0) {
+    const value = (m0.sd * m1.mean + m1.sd * m0.mean) / (m0.sd + m1.sd);
+    return { value, method: 'jacobson-truax-c', source: `${m1.source}; ${m0.source}` };
+  }
+  if (scale.cutoff) return { value: scale.cutoff.value, method: 'published', source: scale.cutoff.source };
+  const sign = scale.direction === 'higher-is-better' ? -1 : 1;
+  if (m1) return { value: m1.mean - sign * 2 * m1.sd, method: 'jacobson-truax-a', source: m1.source };
+  if (m0) return { value: m0.mean + sign * 2 * m0.sd, method: 'jacobson-truax-b', source: m0.source };
+  return null;
+}
+
+/** Clinical range: at or above the cut-off when higher is worse, below it when higher is better. */
+export function inClinicalRange(value: number, params: ReliableChangeParameters): boolean | null {
+  if (!params.cutoff || params.direction === 'none') return null;
+  return params.direction === 'higher-is-worse' ? value >= params.cutoff.value : value < params.cutoff.value;
+}
+
+export function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

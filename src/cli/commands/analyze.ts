@@ -1,0 +1,59 @@
+import type { Command } from '../command.ts';
+import { parseArgs, wantsHelp } from '../command.ts';
+import { SpiegelError } from '../../domain/errors.ts';
+import { formatText, parseTheta, therapistEffects } from '../analyze/therapist-effects.ts';
+
+const help = `Usage: spiegel analyze therapist-effects --input FILE.csv[.gz] --formula "<formula>" [options]
+
+Fits a linear mixed model by REML (default) or ML from per-group sufficient statistics,
+checked against lme4. Supported formulas (numeric columns; fixed part with + * : and parentheses):
+  post ~ intake_c + age_c + female + (1 | therapist)
+  score ~ session * intake_c + (1 + session | patient) + (1 | therapist)
+  score ~ session + (1 | patient) + (1 | therapist)
+  score ~ session * intake_c + (1 + session | patient)
+
+Options:
+  --input FILE          CSV with a header row (.csv or .csv.gz)
+  --formula F           lme4-style model formula (quote it)
+  --reml | --ml         estimation method (default --reml)
+  --criterion-at T,...  evaluate the criterion at θ (lme4's convention) without optimising
+  --json                print JSON with the fields of reference/mixed/reference.json
+  --help                show this help
+
+Output (JSON): formula, method, n_obs, n_groups, reml_criterion (or deviance with --ml), theta, sigma,
+fixed[{term, estimate, se}], varcomp, icc, icc_profile_ci95, therapist_eb[{therapist, blup, cond_sd, n}],
+logLik, AIC, BIC, iterations, converged, convergence, seconds.`;
+
+const known = new Set(['input', 'formula', 'reml', 'ml', 'criterion-at', 'json', 'help']);
+
+export const analyzeCommand: Command = {
+  name: 'analyze',
+  summary: 'Statistical analyses (therapist-effects: mixed models checked against lme4)',
+  help,
+  async run(args: string[]): Promise<number> {
+    if (wantsHelp(args) || args.length === 0) {
+      process.stdout.write(help + '\n');
+      return args.length === 0 ? 2 : 0;
+    }
+    const { flags, positionals } = parseArgs(args, ['reml', 'ml', 'json']);
+    const [sub, ...extra] = positionals;
+    if (sub !== 'therapist-effects') throw new SpiegelError('USAGE', `unknown analysis '${sub ?? ''}'; available: therapist-effects (see --help)`);
+    if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'`);
+    for (const name of Object.keys(flags)) if (!known.has(name)) throw new SpiegelError('USAGE', `unknown option --${name}`);
+    const input = flags.input;
+    const formula = flags.formula;
+    if (typeof input !== 'string') throw new SpiegelError('USAGE', '--input FILE is required');
+    if (typeof formula !== 'string') throw new SpiegelError('USAGE', '--formula "<formula>" is required');
+    if (flags.reml && flags.ml) throw new SpiegelError('USAGE', 'choose one of --reml and --ml');
+    const at = flags['criterion-at'];
+    if (at === true) throw new SpiegelError('USAGE', '--criterion-at needs comma-separated θ values');
+    const out = await therapistEffects({
+      input,
+      formula,
+      method: flags.ml ? 'ML' : 'REML',
+      criterionAt: typeof at === 'string' ? parseTheta(at) : null,
+    });
+    process.stdout.write((flags.json ? JSON.stringify(out, null, 2) : formatText(out)) + '\n');
+    return 0;
+  },
+};

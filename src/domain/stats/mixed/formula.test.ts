@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { designFiller, parseFormula } from './formula.ts';
+import { SpiegelError } from '../../errors.ts';
+
+describe('parseFormula', () => {
+  it('reads model a', () => {
+    const s = parseFormula('post ~ intake_c + age_c + female + (1 | therapist)');
+    expect(s.response).toBe('post');
+    expect(s.columns).toEqual(['(Intercept)', 'intake_c', 'age_c', 'female']);
+    expect(s.random).toEqual({ kind: 'intercept', group: 'therapist' });
+    expect(s.numericVariables).toEqual(['post', 'intake_c', 'age_c', 'female']);
+    expect(s.groupVariables).toEqual(['therapist']);
+  });
+
+  it('reads model b, expanding * as R does (main effects first, then the interaction)', () => {
+    const s = parseFormula('score ~ session * intake_c + (1 + session | patient) + (1 | therapist)');
+    expect(s.columns).toEqual(['(Intercept)', 'session', 'intake_c', 'session:intake_c']);
+    expect(s.random).toEqual({ kind: 'growth', patient: 'patient', therapist: 'therapist', slope: 'session' });
+    expect(s.groupVariables).toEqual(['patient', 'therapist']);
+  });
+
+  it('orders terms by degree and deduplicates interactions regardless of order', () => {
+    const s = parseFormula('y ~ a*b + c + b:a + (1|g)');
+    expect(s.columns).toEqual(['(Intercept)', 'a', 'b', 'c', 'a:b']);
+    expect(parseFormula('y ~ a*b*c + (1|g)').columns).toEqual(['(Intercept)', 'a', 'b', 'c', 'a:b', 'a:c', 'b:c', 'a:b:c']);
+    expect(parseFormula('y ~ (a + b):c + (1|g)').columns).toEqual(['(Intercept)', 'a:c', 'b:c']);
+  });
+
+  it('accepts intercept-only and the simpler random structures', () => {
+    expect(parseFormula('post ~ 1 + (1|therapist)').columns).toEqual(['(Intercept)']);
+    expect(parseFormula('score ~ session + (session | patient) + (1 | therapist)').random).toEqual({
+      kind: 'growth',
+      patient: 'patient',
+      therapist: 'therapist',
+      slope: 'session',
+    });
+    expect(parseFormula('score ~ session + (1 | therapist) + (1 + session | patient)').random).toMatchObject({ patient: 'patient', therapist: 'therapist' });
+    expect(parseFormula('score ~ session + (1 | patient) + (1 | therapist)').random).toEqual({ kind: 'growth', patient: 'patient', therapist: 'therapist', slope: null });
+    expect(parseFormula('score ~ session + (1 + session | patient)').random).toEqual({ kind: 'growth', patient: 'patient', therapist: null, slope: 'session' });
+  });
+
+  const refusals: [string, RegExp][] = [
+    ['', /empty/],
+    ['~ x + (1|g)', /response/],
+    ['y ~ x', /random-effects term/],
+    ['y ~ x + (1||g)', /'\|\|'/],
+    ['y ~ x + (x || g)', /'\|\|'/],
+    ['y ~ x + (0 + x | g)', /\(0 \+ x \| g\)/],
+    ['y ~ 0 + x + (1|g)', /without an intercept/],
+    ['y ~ x - 1 + (1|g)', /'-'/],
+    ['y ~ log(x) + (1|g)', /functions such as log\(\)/],
+    ['y ~ x + (1 | a/b)', /nested grouping/],
+    ['y ~ x + (1|a) + (1|b) + (1|c)', /at most two/],
+    ['y ~ x + (1 + x | a) + (1 + x | b)', /only the inner/],
+    ['y ~ x + (1 + x + z | a)', /at most one random slope/],
+    ['y ~ x + (1|g) + (1|g)', /same grouping/],
+    ['y ~ x^2 + (1|g)', /not supported/],
+    ['y ~ x + (1|g', /expected '\)'/],
+    ['y ~ x + y + (1|g)', /response 'y' also appears/],
+    ['y ~ x + (1 | x)', /both as a grouping column/],
+    ['y ~ x $ z + (1|g)', /unexpected character/],
+  ];
+  it.each(refusals)('refuses %j with a clear MODEL_FORMULA_INVALID message', (f, message) => {
+    try {
+      parseFormula(f);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SpiegelError);
+      expect((e as SpiegelError).code).toBe('MODEL_FORMULA_INVALID');
+      expect((e as SpiegelError).message).toMatch(message);
+    }
+  });
+});
+
+describe('designFiller', () => {
+  it('multiplies the variables of each term', () => {
+    const s = parseFormula('score ~ session * intake_c + (1 + session | patient) + (1 | therapist)');
+    const out = new Float64Array(4);
+    designFiller(s)([20, 3, -2], out);
+    expect(Array.from(out)).toEqual([1, 3, -2, -6]);
+  });
+});

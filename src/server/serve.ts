@@ -5,6 +5,7 @@ import { openStore, type Store } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { buildApp } from './app.ts';
 import { shippedInstruments } from './instrument-registry.ts';
+import { startJobWorker } from './jobs.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -50,6 +51,7 @@ export async function startServer(config: Config = loadConfig(), hooks: { afterM
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const running = app;
+  const stopWorker = startJobWorker(store.db, app.log);
   let stopping: Promise<void> | null = null;
   return {
     app: running,
@@ -62,6 +64,7 @@ export async function startServer(config: Config = loadConfig(), hooks: { afterM
       (stopping ??= (async () => {
         const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
         await Promise.race([running.close(), grace]);
+        await stopWorker();
         await store.close();
       })()),
   };

@@ -62,4 +62,33 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
     expect((await manager.request('GET', `/app/episodes/${list[0].episodeId}`, { headers: { accept: 'application/json' } })).statusCode).toBe(403);
     expect((await manager.request('GET', '/api/caseload')).statusCode).toBe(403);
   });
+
+  it('shows each therapist only their own effectiveness estimate', async () => {
+    const mine = (await anna.request('GET', '/api/effectiveness/me')).json();
+    expect(mine.available).toBe(true);
+    expect(mine.episodes).toBeGreaterThanOrEqual(10);
+    expect(mine.estimate.lower).toBeLessThan(mine.estimate.upper);
+    expect(JSON.stringify(mine)).not.toMatch(/therapistId|[0-9a-f]{8}-[0-9a-f]{4}-/);
+    const page = await anna.request('GET', '/app/effectiveness');
+    expect(page.body).toContain('data-testid="mirror-estimate"');
+    expect(page.body).toContain('Alleen jij ziet deze pagina');
+    const bram = new Agent(t.app);
+    await bram.login('bram.bakker@demo.spiegel.test', DEMO_PASSWORD);
+    const his = (await bram.request('GET', '/api/effectiveness/me')).json();
+    expect(his.estimate?.effect).not.toBe(mine.estimate.effect);
+  });
+
+  it('gives the manager the aggregate only, and therapists no aggregate route', async () => {
+    const manager = new Agent(t.app);
+    await manager.login('manager@demo.spiegel.test', DEMO_PASSWORD);
+    const report = (await manager.request('GET', '/api/organisation/therapist-effects')).json();
+    expect(report.available).toBe(true);
+    expect(report.icc).toBeGreaterThan(0);
+    expect(report.iccCi95[0]).toBeLessThanOrEqual(report.icc);
+    expect(JSON.stringify(report)).not.toMatch(/therapistId|[0-9a-f]{8}-[0-9a-f]{4}-|effect"/);
+    expect((await manager.request('GET', '/api/effectiveness/me')).statusCode).toBe(403);
+    expect((await anna.request('GET', '/api/organisation/therapist-effects')).statusCode).toBe(403);
+    const page = await manager.request('GET', '/app/organisation');
+    expect(page.body).toContain('data-testid="org-icc"');
+  });
 });

@@ -6,6 +6,7 @@ import { demoInstruments, type DemoInstruments } from './instruments.ts';
 import { scoreRows } from '../scoring.ts';
 import { refitExpectedCourse } from '../analytics/expected-course.ts';
 import { replayDemoAlerts } from './alerts.ts';
+import { runTherapistEffects } from '../analytics/therapist-effects.ts';
 import { shippedInstruments } from '../../server/instrument-registry.ts';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
 
@@ -121,6 +122,7 @@ export async function loadDemoIfEmpty(db: Kysely<Database>, progress: (line: str
   const fit = await refitExpectedCourse(db, orgId, 'phq9', 'total');
   if (fit.status === 'done') curves.set('phq9', fit.curve);
   const alerts = await replayDemoAlerts(db, orgId, shippedInstruments(), curves);
+  await runTherapistEffects(db, orgId, 'phq9', 'total', 'higher-is-worse');
   progress(`Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return demoLoginText(org);
 }

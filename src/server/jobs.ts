@@ -1,0 +1,78 @@
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Database } from '../store/schema.ts';
+import { refitExpectedCourse } from '../store/analytics/expected-course.ts';
+import { runTherapistEffects } from '../store/analytics/therapist-effects.ts';
+
+/**
+ * A small Postgres-backed job queue (SELECT … FOR UPDATE SKIP LOCKED), so several app instances can
+ * share one database without running a job twice. pg-boss 12 needs Node ≥ 22.12; this is ~80 lines.
+ * Jobs: 'refit_analyses' per organisation (expected course + therapist effects), nightly and on demand.
+ */
+export const PRIMARY_OUTCOME = { instrumentId: 'phq9', scaleId: 'total', direction: 'higher-is-worse' as const };
+const NIGHTLY_MS = 24 * 3600 * 1000;
+
+export async function enqueueRefit(db: Kysely<Database>, orgId: string, runAt = new Date()): Promise<void> {
+  const pending = await db.selectFrom('jobs').select('id').where('org_id', '=', orgId).where('kind', '=', 'refit_analyses').where('status', 'in', ['queued', 'running']).executeTakeFirst();
+  if (!pending) await db.insertInto('jobs').values({ org_id: orgId, kind: 'refit_analyses', payload: JSON.stringify({}), run_at: runAt }).execute();
+}
+
+/** Claims and runs one due job; returns false when none was due. */
+export async function runNextJob(db: Kysely<Database>, log?: FastifyBaseLogger): Promise<boolean> {
+  const job = await db.transaction().execute(async (trx) => {
+    const next = await sql<{ id: number; org_id: string; kind: string }>`
+      SELECT id, org_id, kind FROM jobs WHERE status = 'queued' AND run_at <= now() ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
+    const row = next.rows[0];
+    if (!row) return null;
+    await trx.updateTable('jobs').set({ status: 'running', locked_at: new Date(), attempts: sql`attempts + 1` }).where('id', '=', row.id).execute();
+    return row;
+  });
+  if (!job) return false;
+  try {
+    if (job.kind === 'refit_analyses') {
+      await refitExpectedCourse(db, job.org_id, PRIMARY_OUTCOME.instrumentId, PRIMARY_OUTCOME.scaleId);
+      await runTherapistEffects(db, job.org_id, PRIMARY_OUTCOME.instrumentId, PRIMARY_OUTCOME.scaleId, PRIMARY_OUTCOME.direction);
+    }
+    await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', job.id).execute();
+  } catch (error) {
+    log?.error({ err: error, job: job.id }, 'job failed');
+    await db.updateTable('jobs').set({ status: 'failed', last_error: (error as Error).message }).where('id', '=', job.id).execute();
+  }
+  return true;
+}
+
+/** Queues the nightly refit for every organisation whose last refit is older than a day. */
+export async function scheduleNightly(db: Kysely<Database>): Promise<void> {
+  const orgs = await db.selectFrom('organisations').select('id').execute();
+  for (const org of orgs) {
+    const last = await db.selectFrom('analysis_runs').select('created_at').where('org_id', '=', org.id).where('kind', '=', 'expected_course').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    if (!last || Date.now() - new Date(last.created_at).getTime() > NIGHTLY_MS) await enqueueRefit(db, org.id);
+  }
+}
+
+/** Polls for jobs in the background; returns a stop function that waits for the running job. */
+export function startJobWorker(db: Kysely<Database>, log?: FastifyBaseLogger, intervalMs = 5_000): () => Promise<void> {
+  let stopped = false;
+  let running: Promise<unknown> = Promise.resolve();
+  let lastSchedule = 0;
+  const tick = async () => {
+    if (stopped) return;
+    try {
+      if (Date.now() - lastSchedule > 3600_000) {
+        lastSchedule = Date.now();
+        await scheduleNightly(db);
+      }
+      while (!stopped && (await runNextJob(db, log)));
+    } catch (error) {
+      log?.error({ err: error }, 'job worker error');
+    }
+  };
+  const timer = setInterval(() => (running = running.then(tick)), intervalMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}

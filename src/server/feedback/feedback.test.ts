@@ -38,6 +38,11 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
     expect(page.body).toContain('metacommunicatie');
     expect(page.body).toContain('<svg role="img"');
     expect(page.body).toContain('Gegevens als tabel');
+    const pdf = await anna.request('GET', `/app/episodes/${offTrack.episodeId}/report.pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.rawPayload.length).toBeGreaterThan(5_000);
   });
 
   it('acknowledges an alert with a note, once', async () => {

@@ -9,7 +9,9 @@ import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
 import { STATUS_PRIORITY } from '../../domain/feedback/status.ts';
 import { caseloadBody, type CaseloadQuery } from './caseload-page.ts';
 import { buildEpisodeView } from './episode-view.ts';
-import { episodeBody } from './episode-page.ts';
+import { episodeBody, type EpisodePageInput } from './episode-page.ts';
+import { episodePdfDefinition } from './episode-pdf.ts';
+import { renderPdf } from '../../web/pdf.ts';
 import { invitationView } from '../measures/api.ts';
 import { fbText } from './texts.ts';
 import { SpiegelError } from '../../domain/errors.ts';
@@ -34,16 +36,26 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
   const { db } = app.ctx.store;
   const registry = app.ctx.instruments;
 
-  async function renderEpisode(request: FastifyRequest, reply: FastifyReply, episodeId: string, newInvitation: Parameters<typeof episodeBody>[0]['newInvitation'] = null) {
+  async function episodeInput(request: FastifyRequest, reply: FastifyReply, episodeId: string, newInvitation: EpisodePageInput['newInvitation'] = null): Promise<EpisodePageInput> {
     const episode = await getEpisode(db, actor(request), episodeId);
     const timeline = await episodeTimeline(db, actor(request), episodeId);
     const curves = new Map<string, ExpectedCurve | null>();
     for (const id of new Set(timeline.points.map((p) => p.instrument_id))) curves.set(id, await latestCurve(db, request.staff!.orgId, id));
     const view = buildEpisodeView(timeline.points, timeline.alerts, episode.participants, registry, curves);
     const status = statusOf(timeline.points.map((p) => ({ ...p, episode_id: episodeId })), registry, curves);
-    const body = episodeBody({ lang: request.lang, csrfToken: reply.generateCsrf(), episode, status, outcomes: view.outcomes, alliance: view.alliance, alerts: timeline.alerts, latestResponses: timeline.latestResponses, registry, newInvitation });
-    return sendPage(request, reply, fbText(request.lang, 'episode.title', { code: episode.client_code }), body, `/app/episodes/${episodeId}`);
+    return { lang: request.lang, csrfToken: reply.generateCsrf(), episode, status, outcomes: view.outcomes, alliance: view.alliance, alerts: timeline.alerts, latestResponses: timeline.latestResponses, registry, newInvitation };
   }
+
+  async function renderEpisode(request: FastifyRequest, reply: FastifyReply, episodeId: string, newInvitation: EpisodePageInput['newInvitation'] = null) {
+    const input = await episodeInput(request, reply, episodeId, newInvitation);
+    return sendPage(request, reply, fbText(request.lang, 'episode.title', { code: input.episode.client_code }), episodeBody(input), `/app/episodes/${episodeId}`);
+  }
+
+  app.get<{ Params: { episodeId: string } }>('/app/episodes/:episodeId/report.pdf', { config: own('episode'), schema: { hide: true, params: { type: 'object', properties: { episodeId: uuid } } } }, async (request, reply) => {
+    const input = await episodeInput(request, reply, request.params.episodeId);
+    const pdf = await renderPdf(episodePdfDefinition(input));
+    return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="episode-${input.episode.client_code}.pdf"`).send(pdf);
+  });
 
   app.get<{ Querystring: CaseloadQuery }>('/app/caseload', {
     config: { access: { kind: 'staff', roles: ['therapist'] } },

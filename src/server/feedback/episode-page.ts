@@ -86,6 +86,17 @@ function lastResponses(lang: Lang, rows: ResponseRow[], registry: InstrumentRegi
   })}`;
 }
 
+/** Open alerts grouped by rule, newest first: the newest is shown, earlier ones fold away. */
+function latestPerRule(alerts: AlertRow[]): Array<{ latest: AlertRow; older: AlertRow[] }> {
+  const groups = new Map<string, AlertRow[]>();
+  for (const a of [...alerts].sort((x, y) => new Date(y.created_at).getTime() - new Date(x.created_at).getTime())) {
+    const list = groups.get(a.rule);
+    if (list) list.push(a);
+    else groups.set(a.rule, [a]);
+  }
+  return [...groups.values()].map(([latest, ...older]) => ({ latest, older }));
+}
+
 export function episodeBody(input: EpisodePageInput): SafeHtml {
   const { lang, episode } = input;
   const t = (key: Parameters<typeof fbText>[1], params?: Record<string, string | number>) => fbText(lang, key, params);
@@ -96,7 +107,7 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
  · ${t(`modality.${episode.modality as 'individual'}`)} · ${t('col.started')}: ${dateText(lang, episode.started_on)}
  · <a href="/app/episodes/${episode.id}/report.pdf">${t('episode.pdf')}</a></p>
 <section aria-labelledby="alerts-h"><h2 id="alerts-h">${t('episode.alerts')}</h2>
-${open.length ? open.map((a) => alertCard(lang, a, input.csrfToken)) : html`<p>${t('episode.noAlerts')}</p>`}
+${open.length ? latestPerRule(open).map(({ latest, older }) => html`${alertCard(lang, latest, input.csrfToken)}${older.length ? html`<details class="older-alerts"><summary>${t('episode.olderAlerts', { n: older.length })}</summary>${older.map((a) => alertCard(lang, a, input.csrfToken))}</details>` : null}`) : html`<p>${t('episode.noAlerts')}</p>`}
 ${closed.length ? html`<details><summary>${closed.length} ✓</summary>${closed.map((a) => alertCard(lang, a, input.csrfToken))}</details>` : null}
 </section>
 ${input.outcomes.map((o) => {

@@ -37,6 +37,7 @@ export const fbText = defineTexts({
   'episode.title': { nl: 'Behandeling {code}', en: 'Episode {code}' },
   'episode.alerts': { nl: 'Signalen', en: 'Alerts' },
   'episode.noAlerts': { nl: 'Geen open signalen.', en: 'No open alerts.' },
+  'episode.olderAlerts': { nl: '{n} eerdere open signalen van dit soort', en: '{n} earlier open alerts of this kind' },
   'episode.suggestions': { nl: 'Te overwegen', en: 'Consider' },
   'episode.acknowledge': { nl: 'Afhandelen met notitie', en: 'Acknowledge with a note' },
   'episode.note': { nl: 'Notitie', en: 'Note' },

@@ -2,6 +2,7 @@ import type { Command } from '../command.ts';
 import { parseArgs, wantsHelp } from '../command.ts';
 import { SpiegelError } from '../../domain/errors.ts';
 import { formatText, parseTheta, therapistEffects } from '../analyze/therapist-effects.ts';
+import { therapistEffectsFromDb } from '../analyze/db.ts';
 
 const help = `Usage: spiegel analyze therapist-effects --input FILE.csv[.gz] --formula "<formula>" [options]
 
@@ -12,7 +13,14 @@ checked against lme4. Supported formulas (numeric columns; fixed part with + * :
   score ~ session + (1 | patient) + (1 | therapist)
   score ~ session * intake_c + (1 + session | patient)
 
+Or, over the organisation's own data (heavy pass in SQL; stores the run that the therapists'
+private mirrors read; prints the aggregate only, never per-therapist estimates):
+  spiegel analyze therapist-effects --db [--org SLUG] [--instrument ID] [--json]
+
 Options:
+  --db                  use the organisation's data in DATABASE_URL / SPIEGEL_DATA_DIR
+  --org SLUG            the organisation (needed when there is more than one)
+  --instrument ID       outcome instrument (default phq9)
   --input FILE          CSV with a header row (.csv or .csv.gz)
   --formula F           lme4-style model formula (quote it)
   --reml | --ml         estimation method (default --reml)
@@ -24,7 +32,7 @@ Output (JSON): formula, method, n_obs, n_groups, reml_criterion (or deviance wit
 fixed[{term, estimate, se}], varcomp, icc, icc_profile_ci95, therapist_eb[{therapist, blup, cond_sd, n}],
 logLik, AIC, BIC, iterations, converged, convergence, seconds.`;
 
-const known = new Set(['input', 'formula', 'reml', 'ml', 'criterion-at', 'json', 'help']);
+const known = new Set(['input', 'formula', 'reml', 'ml', 'criterion-at', 'json', 'help', 'db', 'org', 'instrument']);
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -35,11 +43,17 @@ export const analyzeCommand: Command = {
       process.stdout.write(help + '\n');
       return args.length === 0 ? 2 : 0;
     }
-    const { flags, positionals } = parseArgs(args, ['reml', 'ml', 'json']);
+    const { flags, positionals } = parseArgs(args, ['reml', 'ml', 'json', 'db']);
     const [sub, ...extra] = positionals;
     if (sub !== 'therapist-effects') throw new SpiegelError('USAGE', `unknown analysis '${sub ?? ''}'; available: therapist-effects (see --help)`);
     if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'`);
     for (const name of Object.keys(flags)) if (!known.has(name)) throw new SpiegelError('USAGE', `unknown option --${name}`);
+    if (flags.db) {
+      if (flags.input || flags.formula) throw new SpiegelError('USAGE', '--db uses the organisation\'s data and the fixed model; leave out --input and --formula');
+      const out = await therapistEffectsFromDb({ org: typeof flags.org === 'string' ? flags.org : undefined, instrument: typeof flags.instrument === 'string' ? flags.instrument : undefined, progress: (line) => process.stderr.write(line + '\n') });
+      process.stdout.write((flags.json ? JSON.stringify(out, null, 2) : `ICC ${(out.icc * 100).toFixed(1)}% (95% profile CI ${out.icc_profile_ci95?.map((v) => (v * 100).toFixed(1) + '%').join(' – ') ?? 'n/a'}), ${out.episodes} episodes, ${out.therapists} therapists`) + '\n');
+      return 0;
+    }
     const input = flags.input;
     const formula = flags.formula;
     if (typeof input !== 'string') throw new SpiegelError('USAGE', '--input FILE is required');

@@ -22,6 +22,7 @@ const texts = {
   'nav.admin': { nl: 'Beheer', en: 'Administration' },
   'nav.research': { nl: 'Onderzoek', en: 'Research' },
   'nav.logout': { nl: 'Uitloggen', en: 'Log out' },
+  'nav.account': { nl: 'Mijn account', en: 'My account' },
   'nav.language': { nl: 'Taal', en: 'Language' },
   'login.title': { nl: 'Inloggen', en: 'Log in' },
   'login.email': { nl: 'E-mailadres', en: 'Email address' },

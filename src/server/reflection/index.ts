@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import { keyringFromEnv, type Keyring } from '../../store/reflection-crypto.ts';
+import { registerReflectionApi } from './api-routes.ts';
+import { buildReflectionContext } from './context.ts';
+import { registerJournalRoutes } from './journal-routes.ts';
+import { registerPracticeRoutes } from './practice-routes.ts';
+import { registerSelfCheckRoutes } from './self-check-routes.ts';
+import { registerSharingRoutes } from './sharing-routes.ts';
+
+export { reminderHtml } from './page.ts';
+export { setMeasuredEffectivenessProvider } from './context.ts';
+
+/**
+ * The reflection area (issue 9): self-check, journal, deliberate practice and sharing with a supervisor.
+ * Everything is private to its owner unless shared item by item. The journal key comes from the
+ * environment (see src/store/reflection-crypto.ts); tests may pass a keyring.
+ */
+export async function registerReflection(app: FastifyInstance, options: { keyring?: Keyring } = {}): Promise<void> {
+  let keyring = options.keyring;
+  if (!keyring) {
+    const fromEnv = keyringFromEnv(process.env, app.ctx.config.demoMode);
+    if (fromEnv.warning) app.log.warn(fromEnv.warning);
+    keyring = fromEnv.keyring;
+  }
+  const ctx = buildReflectionContext(app, keyring);
+  registerSelfCheckRoutes(app, ctx);
+  registerJournalRoutes(app, ctx);
+  registerPracticeRoutes(app, ctx);
+  registerSharingRoutes(app, ctx);
+  registerReflectionApi(app, ctx);
+}

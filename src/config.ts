@@ -85,4 +85,6 @@ export const configDocs: Array<[name: string, fallback: string, meaning: string]
   ['SPIEGEL_SECURE_COOKIES', 'true when the public URL is https', 'Secure cookies and HSTS'],
   ['SPIEGEL_DEMO', 'true', 'allow loading and announcing the demo organisation'],
   ['SPIEGEL_SHUTDOWN_GRACE_MS', '10000', 'time to drain requests on SIGINT/SIGTERM'],
+  ['SPIEGEL_JOURNAL_KEY', '(required outside demo mode)', 'base64 of 32 random bytes: AES-256-GCM key for reflections'],
+  ['SPIEGEL_JOURNAL_KEYS_OLD', '(unset)', 'comma-separated old keys that still decrypt during a key rotation'],
 ];

@@ -23,8 +23,15 @@ export interface PageOptions {
 function nav(lang: Lang, user: PageUser, csrfToken: string | undefined): SafeHtml {
   const links: Array<[string, string]> = [];
   if (user.roles.includes('therapist')) {
-    links.push(['/app/caseload', t(lang, 'nav.caseload')], ['/app/self-check', t(lang, 'nav.selfcheck')], ['/app/effectiveness', t(lang, 'nav.effectiveness')]);
+    links.push(
+      ['/app/caseload', t(lang, 'nav.caseload')],
+      ['/app/self-check', t(lang, 'nav.selfcheck')],
+      ['/app/journal', t(lang, 'nav.journal')],
+      ['/app/practice', t(lang, 'nav.practice')],
+      ['/app/effectiveness', t(lang, 'nav.effectiveness')],
+    );
   }
+  if (user.roles.includes('supervisor')) links.push(['/app/shared', t(lang, 'nav.shared')]);
   if (user.roles.includes('manager')) links.push(['/app/organisation', t(lang, 'nav.organisation')]);
   if (user.roles.includes('researcher')) links.push(['/app/research', t(lang, 'nav.research')]);
   if (user.roles.includes('admin')) links.push(['/app/admin', t(lang, 'nav.admin')]);

@@ -6,6 +6,8 @@ import { effectHistogram, MIN_EPISODES_PER_THERAPIST, reportAllowed } from '../.
 import { enqueueRefit, PRIMARY_OUTCOME } from '../jobs.ts';
 import { mirrorBody, organisationBody } from './pages.ts';
 import { efText } from './texts.ts';
+import { measuredEffectivenessFor } from './measured.ts';
+import { setMeasuredEffectivenessProvider } from '../reflection/index.ts';
 
 function auditRead(app: FastifyInstance, request: FastifyRequest, action: string) {
   const s = request.staff!;
@@ -19,6 +21,8 @@ function auditRead(app: FastifyInstance, request: FastifyRequest, action: string
  */
 export function registerEffectivenessRoutes(app: FastifyInstance): void {
   const { db } = app.ctx.store;
+  // The self-check's professional self-view sets the measured percentile beside the self-rating.
+  setMeasuredEffectivenessProvider((database, actor) => measuredEffectivenessFor(database, actor));
   const title = () => (app.ctx.instruments.has(PRIMARY_OUTCOME.instrumentId) ? app.ctx.instruments.get(PRIMARY_OUTCOME.instrumentId).questionnaire.title ?? PRIMARY_OUTCOME.instrumentId : PRIMARY_OUTCOME.instrumentId);
   const send = (request: FastifyRequest, reply: import('fastify').FastifyReply, heading: string, body: ReturnType<typeof mirrorBody>, path: string) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page({ lang: request.lang, title: heading, body, user: { displayName: request.staff!.displayName, roles: request.staff!.roles }, csrfToken: reply.generateCsrf(), path }));

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import pdfmake from 'pdfmake';
+import { renderPdf } from '../../web/pdf.ts';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import { formatAnswer, formatDate, formatNumber, formatSigned } from '../../domain/reflection/format.ts';
 import { MOTIVATION_SOURCE } from '../../domain/reflection/motivation.ts';
@@ -10,23 +9,7 @@ import type { Lang } from '../../web/i18n.ts';
 import { studyText } from './report-html.ts';
 import { rt } from './texts.ts';
 
-/**
- * The self-check report as a PDF, rendered on the server with pdfmake and its bundled Roboto fonts
- * (read from node_modules; no network). pdfmake may read only those font files and no URLs.
- */
-
-const require = createRequire(import.meta.url);
-const ROBOTO = require('pdfmake/fonts/Roboto.js') as { Roboto: Record<'normal' | 'bold' | 'italics' | 'bolditalics', string> };
-const FONT_FILES = new Set(Object.values(ROBOTO.Roboto));
-let configured = false;
-
-function configure(): void {
-  if (configured) return;
-  pdfmake.setFonts(ROBOTO);
-  pdfmake.setUrlAccessPolicy(() => false);
-  pdfmake.setLocalAccessPolicy((path: string) => FONT_FILES.has(path));
-  configured = true;
-}
+/** The self-check report as a PDF (rendered by src/web/pdf.ts: bundled fonts, no network). */
 
 const num = (v: number | null, lang: Lang, d = 2) => (v === null ? '—' : formatNumber(v, lang, d));
 
@@ -137,6 +120,5 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
 }
 
 export async function reportPdf(model: ReportModel, lang: Lang, ownerName: string): Promise<Buffer> {
-  configure();
-  return pdfmake.createPdf(definition(model, lang, ownerName)).getBuffer();
+  return renderPdf(definition(model, lang, ownerName));
 }

@@ -22,6 +22,13 @@ export const errorRegistry = {
   TOTP_INVALID: { status: 401, message: 'The authenticator code is incorrect.' },
   FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
   CSRF_INVALID: { status: 403, message: 'The form has expired; reload the page and try again.' },
+  TOTP_ENROLMENT_REQUIRED: { status: 403, message: 'Set up two-step verification before continuing.' },
+  LINK_INVALID: { status: 400, message: 'This link is invalid, already used or expired.' },
+  PASSWORD_POLICY: { status: 400, message: 'The password does not meet the requirements.' },
+  PASSWORD_INCORRECT: { status: 400, message: 'The current password is incorrect.' },
+  EMAIL_IN_USE: { status: 409, message: 'This email address already has an account.' },
+  CONFIRMATION_MISMATCH: { status: 422, message: 'The confirmation does not match.' },
+  SELF_LOCKOUT: { status: 409, message: 'You cannot remove your own administrator role or deactivate your own account.' },
 
   // configuration and operations (CLI)
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },

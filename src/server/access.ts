@@ -1,5 +1,6 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import { SpiegelError } from '../domain/errors.ts';
+import { audit } from '../store/audit.ts';
 import type { Role } from '../store/schema.ts';
 
 /**
@@ -31,6 +32,8 @@ export interface DeclaredRoute {
   method: string;
   url: string;
   access: Access | undefined;
+  /** The route's JSON schemas (the fuzz test builds well-typed hostile input from them). */
+  schema?: FastifySchema;
 }
 
 function wantsHtml(request: FastifyRequest): boolean {
@@ -46,7 +49,7 @@ export function registerAccessControl(app: FastifyInstance): DeclaredRoute[] {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
-      routes.push({ method, url: route.url, access: (route.config as { access?: Access } | undefined)?.access });
+      routes.push({ method, url: route.url, access: (route.config as { access?: Access } | undefined)?.access, schema: route.schema });
     }
   });
   // preValidation: runs before body validation, so a caller without access learns nothing from a 400.
@@ -57,12 +60,32 @@ export function registerAccessControl(app: FastifyInstance): DeclaredRoute[] {
       if (request.routeOptions.url?.startsWith('/docs') || request.is404) return;
       throw new SpiegelError('FORBIDDEN');
     }
-    if (access.kind === 'public') return;
+    if (access.kind === 'public') return rejectNul(request);
     if (!request.staff) {
       if (wantsHtml(request)) return reply.redirect('/login', 303);
       throw new SpiegelError('UNAUTHENTICATED');
     }
-    if (!access.roles.some((role) => request.staff!.roles.includes(role))) throw new SpiegelError('FORBIDDEN');
+    if (!access.roles.some((role) => request.staff!.roles.includes(role))) {
+      // ASVS 7.2.2: failed access-control decisions of logged-in staff are audited.
+      const staff = request.staff;
+      await audit(app.ctx.store.db, { orgId: staff.orgId, actorId: staff.userId, actorRole: staff.roles.join(','), action: 'access.denied', ip: request.ip, outcome: 'denied', details: { method: request.method, route: request.routeOptions.url ?? null } });
+      throw new SpiegelError('FORBIDDEN');
+    }
+    rejectNul(request);
   });
   return routes;
+}
+
+function hasNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 8 || value === null || typeof value !== 'object') return false;
+  for (const [key, item] of Object.entries(value)) if (key.includes('\u0000') || hasNul(item, depth + 1)) return true;
+  return false;
+}
+
+/** PostgreSQL text cannot hold NUL: refuse it in any input up front (after the access decision). */
+function rejectNul(request: FastifyRequest): void {
+  if (hasNul(request.params) || hasNul(request.query) || hasNul(request.body)) {
+    throw new SpiegelError('VALIDATION_FAILED', 'The request contains a NUL character.');
+  }
 }

@@ -1,8 +1,13 @@
 import type { Command } from '../command.ts';
+import { analyzeCommand } from './analyze.ts';
 import { serveCommand } from './serve.ts';
 import { migrateCommand } from './migrate.ts';
 import { demoCommand } from './demo.ts';
 import { backupCommand, restoreCommand } from './backup.ts';
+import { auditCommand } from './audit.ts';
+import { statsCommand } from './stats.ts';
+import { instrumentsCommand } from './instruments.ts';
+import { reflectionCommand } from './reflection.ts';
 
 // Every subcommand, in the order `spiegel --help` lists them. Add new commands here.
 export const commands: Command[] = [
@@ -11,4 +16,9 @@ export const commands: Command[] = [
   demoCommand,
   backupCommand,
   restoreCommand,
+  auditCommand,
+  analyzeCommand,
+  statsCommand,
+  instrumentsCommand,
+  reflectionCommand,
 ];

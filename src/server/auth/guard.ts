@@ -1,18 +1,61 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
-import { resolveSession } from './sessions.ts';
+import { SpiegelError } from '../../domain/errors.ts';
+import { createSession, destroySession, resolveSession } from './sessions.ts';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Reachable by a staff member who still has to enrol TOTP (the enrolment pages themselves). */
+    duringTotpEnrolment?: boolean;
+  }
+  interface FastifyRequest {
+    /** The organisation requires TOTP for this staff member's role and they have not enrolled yet. */
+    mustEnrolTotp: boolean;
+  }
+}
+
+export const TOTP_ENROLMENT_PATH = '/app/account/totp';
 
 /** `__Host-` cookies are bound to this origin, but browsers accept them only over https. */
 export function sessionCookieName(config: Config): string {
   return config.secureCookies ? '__Host-spiegel_session' : 'spiegel_session';
 }
 
-/** Resolves `request.staff` from the session cookie on every request. */
-export function registerSessionResolution(app: FastifyInstance): void {
-  app.decorateRequest('staff', null);
-  app.addHook('onRequest', async (request) => {
-    const token = request.cookies[sessionCookieName(app.ctx.config)];
-    request.staff = token ? await resolveSession(app.ctx.store.db, token) : null;
+export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string): void {
+  reply.setCookie(sessionCookieName(app.ctx.config), token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: app.ctx.config.secureCookies,
   });
 }
 
+/** Replaces the caller's session with a fresh token (after a privilege or credential change, ASVS 3.2.1). */
+export async function rotateSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const staff = request.staff!;
+  await destroySession(app.ctx.store.db, staff.sessionId);
+  setSessionCookie(app, reply, await createSession(app.ctx.store.db, { id: staff.userId, org_id: staff.orgId }));
+}
+
+/**
+ * Resolves `request.staff` from the session cookie on every request, and holds staff who must enrol
+ * TOTP at the enrolment page: every staff route except those marked `duringTotpEnrolment` answers
+ * with a redirect (pages) or TOTP_ENROLMENT_REQUIRED (API) until they have.
+ */
+export function registerSessionResolution(app: FastifyInstance): void {
+  app.decorateRequest('staff', null);
+  app.decorateRequest('mustEnrolTotp', false);
+  app.addHook('onRequest', async (request) => {
+    const token = request.cookies[sessionCookieName(app.ctx.config)];
+    const identity = token ? await resolveSession(app.ctx.store.db, token) : null;
+    request.staff = identity;
+    request.mustEnrolTotp = identity?.mustEnrolTotp ?? false;
+  });
+  app.addHook('preValidation', async (request, reply) => {
+    if (!request.staff || !request.mustEnrolTotp) return;
+    const config = request.routeOptions.config;
+    if (!config.access || config.access.kind === 'public' || config.duringTotpEnrolment) return;
+    if (!request.url.startsWith('/api/') && request.method === 'GET') return reply.redirect(TOTP_ENROLMENT_PATH, 303);
+    throw new SpiegelError('TOTP_ENROLMENT_REQUIRED');
+  });
+}

@@ -1,5 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { verify as verifyTotp } from 'otplib';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { audit } from '../../store/audit.ts';
 import { html } from '../../web/html.ts';
@@ -7,7 +6,10 @@ import { t, type Lang } from '../../web/i18n.ts';
 import { page } from '../../web/layout.ts';
 import { createSession, destroySession } from './sessions.ts';
 import { verifyPassword } from './passwords.ts';
-import { sessionCookieName } from './guard.ts';
+import { sessionCookieName, setSessionCookie } from './guard.ts';
+import { checkTotp } from './totp.ts';
+import { recordFailedAttempt } from '../../store/users.ts';
+import { authTexts } from './texts.ts';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
@@ -18,7 +20,7 @@ interface Credentials {
   totp?: string;
 }
 
-function loginPage(lang: Lang, csrfToken: string, error: string | null, demo: boolean): string {
+function loginPage(lang: Lang, csrfToken: string, error: string | null, demo: boolean, notice: string | null = null): string {
   return page({
     lang,
     title: t(lang, 'login.title'),
@@ -26,6 +28,7 @@ function loginPage(lang: Lang, csrfToken: string, error: string | null, demo: bo
     body: html`<div class="card">
       <h1>${t(lang, 'login.title')}</h1>
       <p class="muted">${t(lang, 'app.tagline')}</p>
+      ${notice ? html`<p class="notice" role="status">${notice}</p>` : null}
       ${error ? html`<p class="error" role="alert" id="login-error">${error}</p>` : null}
       <form method="post" action="/login" novalidate>
         <input type="hidden" name="_csrf" value="${csrfToken}">
@@ -37,6 +40,7 @@ function loginPage(lang: Lang, csrfToken: string, error: string | null, demo: bo
         <input id="totp" name="totp" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}">
         <p><button type="submit">${t(lang, 'login.submit')}</button></p>
       </form>
+      <p><a href="/password/forgot">${authTexts(lang, 'forgot.link')}</a></p>
       ${demo ? html`<p class="notice">${t(lang, 'login.demo')}</p>` : null}
     </div>`,
   });
@@ -58,21 +62,15 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   }
   const ok = (await verifyPassword(user?.active ? user.password_hash : null, creds.password)) && user;
   if (!ok) {
-    if (user) {
-      const failed = user.failed_logins + 1;
-      await db
-        .updateTable('users')
-        .set({ failed_logins: failed, locked_until: failed >= MAX_FAILED_LOGINS ? new Date(Date.now() + LOCKOUT_MS) : null })
-        .where('id', '=', user.id)
-        .execute();
-    }
+    if (user) await recordFailedAttempt(db, user.id, MAX_FAILED_LOGINS, LOCKOUT_MS);
     await audit(db, { ...base, outcome: 'denied', details: { reason: 'password' } });
     throw new SpiegelError('LOGIN_FAILED');
   }
   if (user.totp_enabled && user.totp_secret) {
     if (!creds.totp) throw new SpiegelError('TOTP_REQUIRED');
-    const result = await verifyTotp({ secret: user.totp_secret, token: creds.totp.trim() });
-    if (!result.valid) {
+    // A wrong or replayed code counts towards the lockout like a wrong password (ASVS 2.2.1).
+    if (!(await checkTotp(db, user.id, user.totp_secret, creds.totp))) {
+      await recordFailedAttempt(db, user.id, MAX_FAILED_LOGINS, LOCKOUT_MS);
       await audit(db, { ...base, outcome: 'denied', details: { reason: 'totp' } });
       throw new SpiegelError('TOTP_INVALID');
     }
@@ -82,20 +80,18 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   return user;
 }
 
-export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, token: string): void {
-  reply.setCookie(sessionCookieName(app.ctx.config), token, {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax',
-    secure: app.ctx.config.secureCookies,
-  });
-}
+export { setSessionCookie };
 
 export function registerLoginRoutes(app: FastifyInstance): void {
-  app.get('/login', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async (request, reply) => {
-    if (request.staff) return reply.redirect('/app');
-    return reply.type('text/html; charset=utf-8').send(loginPage(request.lang, reply.generateCsrf(), null, app.ctx.config.demoMode));
-  });
+  app.get<{ Querystring: { notice?: 'password-set' } }>(
+    '/login',
+    { schema: { hide: true, querystring: { type: 'object', properties: { notice: { type: 'string', enum: ['password-set'] }, lang: { type: 'string' } } } }, config: { access: { kind: 'public' } } },
+    async (request, reply) => {
+      if (request.staff) return reply.redirect('/app');
+      const notice = request.query.notice === 'password-set' ? authTexts(request.lang, 'password.setDone') : null;
+      return reply.type('text/html; charset=utf-8').send(loginPage(request.lang, reply.generateCsrf(), null, app.ctx.config.demoMode, notice));
+    },
+  );
 
   app.post<{ Body: Credentials }>(
     '/login',

@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
+import { securitySettings } from '../../store/users.ts';
 import type { StaffIdentity } from '../context.ts';
+import { totpRequiredFor } from './totp.ts';
 
 /** Session lifetimes (OWASP ASVS 3.3): idle and absolute limits. */
 export const IDLE_TIMEOUT_MS = 30 * 60 * 1000;
@@ -21,13 +23,20 @@ export async function createSession(db: Kysely<Database>, user: { id: string; or
   return token;
 }
 
+/** A resolved session: the staff member plus whether they must enrol TOTP before anything else. */
+export interface SessionIdentity extends StaffIdentity {
+  mustEnrolTotp: boolean;
+  totpEnabled: boolean;
+}
+
 /** Resolves a cookie token to the staff member, enforcing idle and absolute timeouts. */
-export async function resolveSession(db: Kysely<Database>, token: string, now = new Date()): Promise<StaffIdentity | null> {
+export async function resolveSession(db: Kysely<Database>, token: string, now = new Date()): Promise<SessionIdentity | null> {
   const id = hashToken(token);
   const row = await db
     .selectFrom('staff_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
-    .select(['s.id', 's.user_id', 's.org_id', 's.last_seen_at', 's.expires_at', 'u.roles', 'u.display_name', 'u.email', 'u.active'])
+    .innerJoin('organisations as o', 'o.id', 's.org_id')
+    .select(['s.id', 's.user_id', 's.org_id', 's.last_seen_at', 's.expires_at', 'u.roles', 'u.display_name', 'u.email', 'u.active', 'u.totp_enabled', 'o.settings'])
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
@@ -38,7 +47,8 @@ export async function resolveSession(db: Kysely<Database>, token: string, now = 
   }
   // Touch at most once a minute to keep session reads cheap.
   if (idleFor > 60_000) await db.updateTable('staff_sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
-  return { sessionId: id, userId: row.user_id, orgId: row.org_id, roles: row.roles, displayName: row.display_name, email: row.email };
+  const mustEnrolTotp = !row.totp_enabled && totpRequiredFor(row.roles, securitySettings(row.settings ?? {}).requireTotp);
+  return { sessionId: id, userId: row.user_id, orgId: row.org_id, roles: row.roles, displayName: row.display_name, email: row.email, mustEnrolTotp, totpEnabled: row.totp_enabled };
 }
 
 export async function destroySession(db: Kysely<Database>, sessionId: string): Promise<void> {

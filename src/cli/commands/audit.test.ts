@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { sql } from 'kysely';
+import { loadConfig, type Config } from '../../config.ts';
+import { audit } from '../../store/audit.ts';
+import { openStore, type Store } from '../../store/database.ts';
+import { migrate } from '../../store/migrate.ts';
+import { describeEachDialect, freshStore } from '../../store/testing.ts';
+import { auditCommand, auditVerify } from './audit.ts';
+
+// `spiegel audit verify` against a real data directory (PGlite) or database (PostgreSQL).
+
+describeEachDialect('spiegel audit verify', (dialect) => {
+  let config: Config;
+  let dir: string | null = null;
+  let pg: Awaited<ReturnType<typeof freshStore>> | null = null;
+  /** The CLI opens the database itself; with PGlite only one process may hold the directory. */
+  const withStore = async (work: (store: Store) => Promise<void>) => {
+    if (pg) return work(pg);
+    const store = await openStore({ databaseUrl: null, dataDir: dir! });
+    try {
+      await work(store);
+    } finally {
+      await store.close();
+    }
+  };
+  const run = async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await auditVerify(config, { out: (t) => out.push(t), err: (t) => err.push(t) });
+    return { code, out: out.join(''), err: err.join('') };
+  };
+
+  beforeAll(async () => {
+    if (dialect === 'pglite') {
+      dir = mkdtempSync(join(tmpdir(), 'spiegel-audit-'));
+      config = loadConfig({ SPIEGEL_DATA_DIR: dir });
+    } else {
+      pg = await freshStore('postgres');
+      config = loadConfig({ DATABASE_URL: pg.url! });
+    }
+    await withStore(async (store) => {
+      await migrate(store.db);
+      for (let i = 1; i <= 5; i++) await audit(store.db, { orgId: null, actorId: null, actorRole: 'admin', action: 'user.list', outcome: 'ok', details: { i } });
+    });
+  });
+  afterAll(async () => {
+    await pg?.drop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('exits 0 and prints the row count when the trail is intact', async () => {
+    expect(await run()).toEqual({ code: 0, out: 'The audit trail is intact: 5 rows.\n', err: '' });
+  });
+
+  it('exits 1 and names a modified row', async () => {
+    await withStore((store) => sql`UPDATE audit_log SET details = '{"i": 99}' WHERE seq = 2`.execute(store.db).then(() => undefined));
+    const result = await run();
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('row 2: hash_mismatch: Row 2 was altered after it was written.');
+    await withStore((store) => sql`UPDATE audit_log SET details = '{"i": 2}' WHERE seq = 2`.execute(store.db).then(() => undefined));
+    expect((await run()).code).toBe(0);
+  });
+
+  it('exits 1 and names a deleted row', async () => {
+    await withStore((store) => sql`DELETE FROM audit_log WHERE seq = 4`.execute(store.db).then(() => undefined));
+    const result = await run();
+    expect(result.code).toBe(1);
+    expect(result.err).toContain('row 5: gap: Rows 4–4 are missing.');
+    expect(result.err).toContain('row 5: broken_link');
+  });
+
+  it('refuses unknown subcommands with a usage error', async () => {
+    await expect(auditCommand.run(['frobnicate'])).rejects.toThrow(/Usage: spiegel audit verify/);
+  });
+});

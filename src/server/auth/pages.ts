@@ -1,0 +1,36 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { SafeHtml } from '../../web/html.ts';
+import { page } from '../../web/layout.ts';
+
+/** Sends a server-rendered page; staff pages carry the navigation and are never cached. */
+export function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { title: string; body: SafeHtml; path: string; status?: number },
+): FastifyReply {
+  const staff = request.staff;
+  return reply
+    .code(options.status ?? 200)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(
+      page({
+        lang: request.lang,
+        title: options.title,
+        body: options.body,
+        user: staff ? { displayName: staff.displayName, roles: staff.roles } : null,
+        csrfToken: reply.generateCsrf(),
+        path: options.path,
+      }),
+    );
+}
+
+/** True when the caller is a browser form (so answer with a page or redirect, not JSON). */
+export function isFormPost(request: FastifyRequest): boolean {
+  return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+}
+
+/** The client's IP address for the audit trail. */
+export function clientIp(request: FastifyRequest): string {
+  return request.ip;
+}

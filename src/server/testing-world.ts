@@ -1,0 +1,168 @@
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { Role } from '../store/schema.ts';
+import { sha256 } from '../store/users.ts';
+import { createSession } from './auth/sessions.ts';
+import { sessionCookieName } from './auth/guard.ts';
+import { createOrg, createUser } from './testing.ts';
+
+// A small, fixed world for access tests: two organisations. Organisation A has two therapists, each
+// with a client, an episode (with a participant, a plan, a session, an invitation, a response with
+// its score, and an alert), plus a supervisor, a manager, an admin and a researcher. Organisation B
+// has one therapist with the same kind of records, and an admin.
+//
+// Every resource kind has three ids, relative to the *caller*:
+//   own     — therapist A1's (the caller for the therapist role; also what is shared with the supervisor)
+//   other   — therapist A2's, in the same organisation
+//   foreign — therapist B's, in the other organisation
+// Add a kind by creating its rows in `createRecords` and naming it in ResourceKind.
+
+export type ResourceKind = 'client' | 'episode' | 'participant' | 'plan' | 'therapySession' | 'invitation' | 'response' | 'alert' | 'user';
+export const RESOURCE_KINDS: readonly ResourceKind[] = ['client', 'episode', 'participant', 'plan', 'therapySession', 'invitation', 'response', 'alert', 'user'];
+export type Target = 'own' | 'other' | 'foreign';
+export type Caller = Role | 'anonymous';
+export const CALLERS: readonly Caller[] = ['anonymous', 'admin', 'therapist', 'supervisor', 'manager', 'researcher'];
+
+export interface WorldUser {
+  id: string;
+  orgId: string;
+  email: string;
+  roles: Role[];
+}
+
+type Records = Record<ResourceKind, string> & { clientCode: string };
+
+export interface World {
+  app: FastifyInstance;
+  orgA: string;
+  orgB: string;
+  /** The org-A user who plays each role (the therapist is A1). */
+  callers: Record<Role, WorldUser>;
+  therapistA2: WorldUser;
+  therapistB: WorldUser;
+  adminB: WorldUser;
+  records: { own: Records; other: Records; foreign: Records };
+  id(kind: ResourceKind, target: Target): string;
+  /** Cookies and headers for one request as `user` (null: anonymous), with a fresh session and a valid CSRF token. */
+  as(user: WorldUser | null): Promise<{ cookies: Record<string, string>; headers: Record<string, string> }>;
+  /** One request as `user`, JSON in and out unless `form` is set. */
+  request(user: WorldUser | null, method: string, url: string, options?: { body?: unknown; form?: boolean; accept?: string; remoteAddress?: string }): Promise<LightMyRequestResponse>;
+}
+
+let counter = 0;
+
+async function createRecords(app: FastifyInstance, orgId: string, therapistId: string, tag: string): Promise<Omit<Records, 'user'>> {
+  const db = app.ctx.store.db;
+  return db.transaction().execute(async (trx) => {
+    const code = `W-${tag}`;
+    const client = await trx.insertInto('clients').values({ org_id: orgId, code, therapist_id: therapistId, alias: `alias ${tag}` }).returning('id').executeTakeFirstOrThrow();
+    const episode = await trx
+      .insertInto('episodes')
+      .values({ org_id: orgId, client_id: client.id, therapist_id: therapistId, modality: 'individual', started_on: '2024-01-08' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const participant = await trx.insertInto('participants').values({ org_id: orgId, episode_id: episode.id, label: 'client' }).returning('id').executeTakeFirstOrThrow();
+    const plan = await trx.insertInto('measurement_plans').values({ org_id: orgId, episode_id: episode.id, instrument_id: 'phq9', schedule: 'every_session', every_n: null }).returning('id').executeTakeFirstOrThrow();
+    const session = await trx.insertInto('therapy_sessions').values({ org_id: orgId, episode_id: episode.id, number: 1, held_on: '2024-01-08' }).returning('id').executeTakeFirstOrThrow();
+    const invitation = await trx
+      .insertInto('invitations')
+      .values({ org_id: orgId, episode_id: episode.id, participant_id: participant.id, session_id: session.id, token_hash: sha256(randomBytes(24).toString('base64url')), instrument_ids: ['phq9'], expires_at: new Date(Date.now() + 7 * 86_400_000) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const qr = { resourceType: 'QuestionnaireResponse', questionnaire: 'phq9', status: 'completed', authored: '2024-01-08T10:00:00Z', item: [{ linkId: 'phq9-1', text: 'Little interest', answer: [{ valueCoding: { code: '1', display: 'Several days' } }] }] };
+    const response = await trx
+      .insertInto('responses')
+      .values({ org_id: orgId, episode_id: episode.id, participant_id: participant.id, invitation_id: null, instrument_id: 'phq9', session_number: 1, questionnaire_response: JSON.stringify(qr) })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('scores')
+      .values({ response_id: response.id, scale_id: 'total', org_id: orgId, episode_id: episode.id, participant_id: participant.id, therapist_id: therapistId, instrument_id: 'phq9', session_number: 1, value: 11, band: 'moderate', risk: false, measured_at: '2024-01-08T10:00:00Z' })
+      .execute();
+    const alert = await trx
+      .insertInto('alerts')
+      .values({
+        org_id: orgId,
+        episode_id: episode.id,
+        response_id: response.id,
+        rule: 'risk',
+        event_key: `r-${tag}`,
+        severity: 'urgent',
+        reason: JSON.stringify({ nl: 'Risico-item beantwoord.', en: 'Risk item endorsed.', rule: 'risk', sessionNumber: 1, instrumentId: 'phq9', participantId: participant.id }),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { clientCode: code, client: client.id, episode: episode.id, participant: participant.id, plan: plan.id, therapySession: session.id, invitation: invitation.id, response: response.id, alert: alert.id };
+  });
+}
+
+/** Builds the world in a fresh app (from `testApp`). Organisation A does not require TOTP. */
+export async function buildWorld(app: FastifyInstance): Promise<World> {
+  const n = ++counter;
+  const orgA = await createOrg(app, `world-a-${n}`, { requireTotp: false });
+  const orgB = await createOrg(app, `world-b-${n}`, { requireTotp: false });
+  const user = async (orgId: string, name: string, roles: Role[]): Promise<WorldUser> => {
+    const email = `${name}-${n}@world.test`;
+    return { id: await createUser(app, orgId, email, roles), orgId, email, roles };
+  };
+  const callers: Record<Role, WorldUser> = {
+    therapist: await user(orgA, 'therapist-a1', ['therapist']),
+    admin: await user(orgA, 'admin-a', ['admin']),
+    supervisor: await user(orgA, 'supervisor-a', ['supervisor']),
+    manager: await user(orgA, 'manager-a', ['manager']),
+    researcher: await user(orgA, 'researcher-a', ['researcher']),
+  };
+  const therapistA2 = await user(orgA, 'therapist-a2', ['therapist']);
+  const therapistB = await user(orgB, 'therapist-b', ['therapist']);
+  const adminB = await user(orgB, 'admin-b', ['admin']);
+  const records = {
+    own: { ...(await createRecords(app, orgA, callers.therapist.id, `a1-${n}`)), user: callers.therapist.id },
+    other: { ...(await createRecords(app, orgA, therapistA2.id, `a2-${n}`)), user: therapistA2.id },
+    foreign: { ...(await createRecords(app, orgB, therapistB.id, `b-${n}`)), user: therapistB.id },
+  };
+
+  // One CSRF secret and token for every request: the token is bound to the `_csrf` cookie secret only.
+  const loginPage = await app.inject({ method: 'GET', url: '/login' });
+  const csrfSecret = loginPage.cookies.find((c) => c.name === '_csrf')!.value;
+  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(loginPage.body)![1];
+  const cookieName = sessionCookieName(app.ctx.config);
+
+  const world: World = {
+    app,
+    orgA,
+    orgB,
+    callers,
+    therapistA2,
+    therapistB,
+    adminB,
+    records,
+    id: (kind, target) => records[target][kind],
+    async as(who) {
+      const cookies: Record<string, string> = { _csrf: csrfSecret };
+      if (who) cookies[cookieName] = await createSession(app.ctx.store.db, { id: who.id, org_id: who.orgId });
+      return { cookies, headers: { 'x-csrf-token': csrfToken } };
+    },
+    async request(who, method, url, options = {}) {
+      const { cookies, headers } = await world.as(who);
+      const allHeaders: Record<string, string> = { ...headers, accept: options.accept ?? 'application/json' };
+      let payload: string | undefined;
+      if (options.body !== undefined) {
+        if (options.form) {
+          allHeaders['content-type'] = 'application/x-www-form-urlencoded';
+          payload = new URLSearchParams({ ...(options.body as Record<string, string>), _csrf: csrfToken }).toString();
+        } else {
+          allHeaders['content-type'] = 'application/json';
+          payload = JSON.stringify(options.body);
+        }
+      }
+      return app.inject({ method: method as 'GET', url, headers: allHeaders, cookies, payload, remoteAddress: options.remoteAddress });
+    },
+  };
+  return world;
+}
+
+/** A distinct client IP per call, so per-IP rate limits never decide an access test. */
+export function nextIp(): string {
+  const i = ++counter;
+  return `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`;
+}

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createReflectionRecords } from './reflection/testing.ts';
+import { createShare } from '../store/reflection-shares.ts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../store/schema.ts';
 import { sha256 } from '../store/users.ts';
@@ -17,8 +19,11 @@ import { createOrg, createUser } from './testing.ts';
 //   foreign — therapist B's, in the other organisation
 // Add a kind by creating its rows in `createRecords` and naming it in ResourceKind.
 
-export type ResourceKind = 'client' | 'episode' | 'participant' | 'plan' | 'therapySession' | 'invitation' | 'response' | 'alert' | 'user';
-export const RESOURCE_KINDS: readonly ResourceKind[] = ['client', 'episode', 'participant', 'plan', 'therapySession', 'invitation', 'response', 'alert', 'user'];
+export type ResourceKind =
+  | 'client' | 'episode' | 'participant' | 'plan' | 'therapySession' | 'invitation' | 'response' | 'alert' | 'user'
+  // reflection items; the disposable ones are for routes that delete, archive or revoke
+  | 'selfCheck' | 'journalEntry' | 'practiceGoal' | 'share' | 'disposableSelfCheck' | 'disposableJournalEntry' | 'disposablePracticeGoal' | 'disposableShare';
+export const RESOURCE_KINDS: readonly ResourceKind[] = ['client', 'episode', 'participant', 'plan', 'therapySession', 'invitation', 'response', 'alert', 'user', 'selfCheck', 'journalEntry', 'practiceGoal', 'share', 'disposableSelfCheck', 'disposableJournalEntry', 'disposablePracticeGoal', 'disposableShare'];
 export type Target = 'own' | 'other' | 'foreign';
 export type Caller = Role | 'anonymous';
 export const CALLERS: readonly Caller[] = ['anonymous', 'admin', 'therapist', 'supervisor', 'manager', 'researcher'];
@@ -51,7 +56,9 @@ export interface World {
 
 let counter = 0;
 
-async function createRecords(app: FastifyInstance, orgId: string, therapistId: string, tag: string): Promise<Omit<Records, 'user'>> {
+type ClinicalKind = 'client' | 'episode' | 'participant' | 'plan' | 'therapySession' | 'invitation' | 'response' | 'alert';
+
+async function createRecords(app: FastifyInstance, orgId: string, therapistId: string, tag: string): Promise<Record<ClinicalKind, string> & { clientCode: string }> {
   const db = app.ctx.store.db;
   return db.transaction().execute(async (trx) => {
     const code = `W-${tag}`;
@@ -115,10 +122,24 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
   const therapistA2 = await user(orgA, 'therapist-a2', ['therapist']);
   const therapistB = await user(orgB, 'therapist-b', ['therapist']);
   const adminB = await user(orgB, 'admin-b', ['admin']);
+  // Each therapist's reflection items are shared with a supervisor of their own organisation: A1's
+  // with the supervisor caller, A2's with a second supervisor, B's with a supervisor of B.
+  const supervisorA2 = await user(orgA, 'supervisor-a2', ['supervisor']);
+  const supervisorB = await user(orgB, 'supervisor-b', ['supervisor']);
+  const reflection = async (owner: WorldUser, supervisor: WorldUser) => {
+    const main = await createReflectionRecords(app, { orgId: owner.orgId, userId: owner.id }, supervisor.id);
+    const spare = await createReflectionRecords(app, { orgId: owner.orgId, userId: owner.id }, null);
+    // The share to revoke is of an item no other matrix route deletes (the main practice goal).
+    const revocable = await createShare(app.ctx.store.db, { orgId: owner.orgId, userId: owner.id, roles: ['therapist'] }, 'practice_goal', main.practiceGoal, supervisor.id);
+    return {
+      selfCheck: main.selfCheck, journalEntry: main.journalEntry, practiceGoal: main.practiceGoal, share: main.share!,
+      disposableSelfCheck: spare.selfCheck, disposableJournalEntry: spare.journalEntry, disposablePracticeGoal: spare.practiceGoal, disposableShare: revocable,
+    };
+  };
   const records = {
-    own: { ...(await createRecords(app, orgA, callers.therapist.id, `a1-${n}`)), user: callers.therapist.id },
-    other: { ...(await createRecords(app, orgA, therapistA2.id, `a2-${n}`)), user: therapistA2.id },
-    foreign: { ...(await createRecords(app, orgB, therapistB.id, `b-${n}`)), user: therapistB.id },
+    own: { ...(await createRecords(app, orgA, callers.therapist.id, `a1-${n}`)), ...(await reflection(callers.therapist, callers.supervisor)), user: callers.therapist.id },
+    other: { ...(await createRecords(app, orgA, therapistA2.id, `a2-${n}`)), ...(await reflection(therapistA2, supervisorA2)), user: therapistA2.id },
+    foreign: { ...(await createRecords(app, orgB, therapistB.id, `b-${n}`)), ...(await reflection(therapistB, supervisorB)), user: therapistB.id },
   };
 
   // One CSRF secret and token for every request: the token is bound to the `_csrf` cookie secret only.

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDialect, freshStore } from './testing.ts';
-import { appendAudit, audit, verifyAuditLog } from './audit.ts';
+import { appendAudit, audit } from './audit.ts';
+import { verifyAuditTrail } from './retention.ts';
 
 describeEachDialect('audit log', (dialect) => {
   let store: Awaited<ReturnType<typeof freshStore>>;
@@ -19,20 +20,20 @@ describeEachDialect('audit log', (dialect) => {
   afterAll(() => store.drop());
 
   it('verifies an intact chain, including concurrent appends', async () => {
-    expect(await verifyAuditLog(store.db)).toEqual({ rows: 7, problems: [] });
+    expect(await verifyAuditTrail(store.db)).toMatchObject({ rows: 7, problems: [] });
   });
 
   it('detects a modified row', async () => {
     await sql`UPDATE audit_log SET outcome = 'denied' WHERE seq = 2`.execute(store.db);
-    const { problems } = await verifyAuditLog(store.db);
+    const { problems } = await verifyAuditTrail(store.db);
     expect(problems).toContainEqual({ seq: 2, problem: 'hash_mismatch', message: 'Row 2 was altered after it was written.' });
     await sql`UPDATE audit_log SET outcome = 'allowed' WHERE seq = 2`.execute(store.db);
-    expect((await verifyAuditLog(store.db)).problems).toEqual([]);
+    expect((await verifyAuditTrail(store.db)).problems).toEqual([]);
   });
 
   it('detects a deleted row', async () => {
     await sql`DELETE FROM audit_log WHERE seq = 3`.execute(store.db);
-    const { problems } = await verifyAuditLog(store.db);
+    const { problems } = await verifyAuditTrail(store.db);
     expect(problems.map((p) => [p.seq, p.problem])).toEqual([[4, 'gap'], [4, 'broken_link']]);
   });
 });

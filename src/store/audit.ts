@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { auditHash, GENESIS_HASH, verifyChain, type AuditFields, type ChainProblem } from '../domain/audit/chain.ts';
+import { auditHash, GENESIS_HASH, type AuditFields } from '../domain/audit/chain.ts';
 import type { Database } from './schema.ts';
 
 export interface AuditEntry {
@@ -51,25 +51,4 @@ export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<vo
   await db.transaction().execute((trx) => appendAudit(trx, entry));
 }
 
-/** Reads the whole chain in seq order and verifies it. */
-export async function verifyAuditLog(db: Kysely<Database>): Promise<{ rows: number; problems: ChainProblem[] }> {
-  const rows = await db.selectFrom('audit_log').selectAll().orderBy('seq').execute();
-  const problems = verifyChain(
-    rows.map((r) => ({
-      seq: r.seq,
-      org_id: r.org_id,
-      at: new Date(r.at).toISOString(),
-      actor_id: r.actor_id,
-      actor_role: r.actor_role,
-      action: r.action,
-      subject_type: r.subject_type,
-      subject_id: r.subject_id,
-      ip: r.ip,
-      outcome: r.outcome,
-      details: r.details,
-      prev_hash: r.prev_hash,
-      hash: r.hash,
-    })),
-  );
-  return { rows: rows.length, problems };
-}
+// Verification (batched, and aware of retention checkpoints) lives in retention.ts: verifyAuditTrail.

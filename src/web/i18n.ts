@@ -60,7 +60,8 @@ export function t(lang: Lang, key: TextKey, params: Record<string, string | numb
 /** Extends the dictionary from feature modules, keeping one lookup function. */
 export function defineTexts<T extends Dictionary>(extra: T): (lang: Lang, key: keyof T, params?: Record<string, string | number>) => string {
   return (lang, key, params = {}) => {
-    let text = extra[key][lang];
+    // An unknown key (e.g. a rule name from newer data) shows the key rather than failing the page.
+    let text = extra[key]?.[lang] ?? String(key);
     for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value));
     return text;
   };

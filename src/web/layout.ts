@@ -35,6 +35,7 @@ function nav(lang: Lang, user: PageUser, csrfToken: string | undefined): SafeHtm
   if (user.roles.includes('manager')) links.push(['/app/organisation', t(lang, 'nav.organisation')]);
   if (user.roles.includes('researcher')) links.push(['/app/research', t(lang, 'nav.research')]);
   if (user.roles.includes('admin')) links.push(['/app/admin', t(lang, 'nav.admin')]);
+  links.push(['/app/account', t(lang, 'nav.account')]);
   return html`<nav aria-label="Spiegel"><ul class="nav">
     ${links.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}
     <li><form method="post" action="/logout"><input type="hidden" name="_csrf" value="${csrfToken ?? ''}"><button type="submit" class="link">${t(lang, 'nav.logout')}</button></form></li>

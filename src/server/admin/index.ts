@@ -16,6 +16,7 @@ export function registerAdmin(app: FastifyInstance): void {
       ['/app/admin/settings', a('admin.settings')],
       ['/app/admin/audit', a('admin.audit')],
       ['/app/admin/erasure', a('admin.erasure')],
+      ['/app/admin/instruments', request.lang === 'nl' ? 'Instrumenten en licenties' : 'Instruments and licences'],
     ];
     const body = html`<h1>${a('admin.title')}</h1><p>${a('admin.intro')}</p>
       <ul class="card link-list">${links.map(([href, label]) => html`<li><a href="${href}">${label}</a></li>`)}</ul>`;

@@ -5,7 +5,6 @@
   var form = document.getElementById('measure-form');
   if (!form) return;
   var key = 'spiegel-draft:' + location.pathname;
-  var total = Number(form.getAttribute('data-total')) || 0;
   var bar = document.getElementById('progress-bar');
   var text = document.getElementById('progress-text');
   var template = text ? text.textContent : '';
@@ -20,7 +19,7 @@
     var done = Object.keys(values).length;
     if (bar) bar.value = done;
     if (text) text.textContent = template.replace(/^\d+/, String(done));
-    try { localStorage.setItem(key, JSON.stringify(values)); } catch (e) { /* storage may be off */ }
+    try { localStorage.setItem(key, JSON.stringify(values)); } catch { /* storage may be off */ }
   }
   try {
     var saved = JSON.parse(localStorage.getItem(key) || 'null');
@@ -32,7 +31,7 @@
       });
       if (restored > 0) document.getElementById('draft-note').hidden = false;
     }
-  } catch (e) { /* ignore a broken draft */ }
+  } catch { /* ignore a broken draft */ }
   form.addEventListener('change', update);
   update();
 
@@ -47,7 +46,7 @@
         return res.text().then(function (html) {
           sending = false;
           if (res.status >= 500) throw new Error('server');
-          if (res.ok) { try { localStorage.removeItem(key); } catch (e) { /* ignore */ } }
+          if (res.ok) { try { localStorage.removeItem(key); } catch { /* ignore */ } }
           var doc = new DOMParser().parseFromString(html, 'text/html');
           document.title = doc.title;
           document.body.replaceWith(doc.body);

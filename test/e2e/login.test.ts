@@ -11,30 +11,30 @@ describe('login (Chromium)', () => {
   afterAll(() => browser.close());
 
   it('renders the login page without accessibility violations', async () => {
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     await page.goto(`${baseUrl}/login`);
     await expect(page.title()).resolves.toBe('Inloggen · Spiegel');
     await expectNoAxeViolations(page);
-    await page.close();
+    await page.context().close();
   });
 
   it('logs the demo therapist in and shows the staff shell', async () => {
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     await loginAs(page, baseUrl, 'therapeut@demo.spiegel.test');
     await expect(page.getByTestId('staff-shell').isVisible()).resolves.toBe(true);
     await expect(page.locator('h1').textContent()).resolves.toContain('Welkom, Anna de Vries');
     await expectNoAxeViolations(page);
-    await page.close();
+    await page.context().close();
   });
 
   it('shows a clear error for a wrong password', async () => {
-    const page = await browser.newPage();
+    const page = await (await browser.newContext()).newPage();
     await page.goto(`${baseUrl}/login?lang=en`);
     await page.getByLabel('Email address').fill('therapeut@demo.spiegel.test');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toBe('Email address or password is incorrect.');
     await expectNoAxeViolations(page);
-    await page.close();
+    await page.context().close();
   });
 });

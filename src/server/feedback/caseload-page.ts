@@ -11,9 +11,15 @@ export interface CaseloadQuery {
   sort?: CaseloadSort;
 }
 
+// Built once: constructing an Intl.DateTimeFormat per cell was half of the caseload's CPU time.
+const DATE_FORMATS: Record<Lang, Intl.DateTimeFormat> = {
+  nl: new Intl.DateTimeFormat('nl-NL', { dateStyle: 'medium', timeZone: 'Europe/Amsterdam' }),
+  en: new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'Europe/Amsterdam' }),
+};
+
 export function dateText(lang: Lang, value: Date | string | null): string {
   if (!value) return '–';
-  return new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'medium', timeZone: 'Europe/Amsterdam' }).format(new Date(value));
+  return DATE_FORMATS[lang].format(new Date(value));
 }
 
 /** Filters and sorts the caseload as the query asks; pure, so it is tested without a server. */

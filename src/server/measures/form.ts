@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseLang, type Lang } from '../../web/i18n.ts';
 import { formPage, invalidLinkPage, thanksPage } from '../../web/form/page.ts';
-import { formSection, responseFromFields, type FormSection } from '../../web/form/questions.ts';
+import { formSection, questionsOf, responseFromFields, type FormSection } from '../../web/form/questions.ts';
 import { openInvitation, submitResponses, type ScoredAnswer } from '../../store/submit.ts';
 import { validateResponse } from '../../domain/instruments/validate-response.ts';
 import { SpiegelError } from '../../domain/errors.ts';
@@ -27,7 +27,8 @@ export function registerMeasureForm(app: FastifyInstance): void {
 
   // A malformed token gets the same page as an unknown one: nothing reveals whether a link existed.
   app.setErrorHandler(async (error, request, reply) => {
-    if (request.url.startsWith('/m/') && (error as { validation?: unknown }).validation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')));
+    const failed = error as { validation?: unknown; validationContext?: string };
+    if (request.url.startsWith('/m/') && failed.validation && failed.validationContext === 'params') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')));
     throw error;
   });
 
@@ -55,7 +56,13 @@ export function registerMeasureForm(app: FastifyInstance): void {
         for (const p of problems) errors.add(p.field);
         const validation = validateResponse(section.scorer.questionnaire, response);
         if (!validation.ok && problems.length === 0) throw new SpiegelError('RESPONSE_INVALID', undefined, validation.issues);
-        answers.push({ scorer: section.scorer, response, result: section.scorer.score(response) });
+        const result = section.scorer.score(response);
+        // Too many skipped questions for a score (the missing-item rule): ask for the unanswered ones
+        // rather than using up the link on a measurement that says nothing.
+        if (result.scales.some((scale) => scale.subscaleOf === null && scale.value === null)) {
+          for (const question of questionsOf(section)) if (request.body[question.field] === undefined || request.body[question.field] === '') errors.add(question.field);
+        }
+        answers.push({ scorer: section.scorer, response, result });
       }
       if (errors.size > 0) return send(reply, 422, formPage({ lang, path: `/m/${token}`, sections, submissionKey: request.body.submission_key, errors }));
     }

@@ -94,6 +94,18 @@ describeEachDialect('client measures', (dialect) => {
     await therapist.request('POST', `/api/invitations/${inv.id}/revoke`, { headers: { 'x-csrf-token': csrf } });
   });
 
+  it('asks for the unanswered questions when too many are skipped for a score, storing nothing', async () => {
+    const inv = await invite(2);
+    const path = new URL(inv.url).pathname;
+    const res = await t.app.inject({ method: 'POST', url: path, payload: new URLSearchParams({ submission_key: 'key-eeeeeeeeeeeeeeee', 'q0.phq9-1': '1' }).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('q0.phq9-2-error');
+    expect(res.body).toContain('q1.alliance-bond-error');
+    const responses = await sql<{ n: number }>`SELECT count(*) AS n FROM responses WHERE invitation_id = ${inv.id}`.execute(t.store.db);
+    expect(responses.rows[0].n).toBe(0);
+    await therapist.request('POST', `/api/invitations/${inv.id}/revoke`, { headers: { 'x-csrf-token': csrf } });
+  });
+
   it('shows crisis contacts and raises an urgent alert when the risk item is endorsed', async () => {
     const inv = await invite(2);
     const path = new URL(inv.url).pathname;
@@ -104,6 +116,14 @@ describeEachDialect('client measures', (dialect) => {
     expect(alerts.rows).toContainEqual({ rule: 'risk', severity: 'urgent' });
     expect(alerts.rows).toContainEqual({ rule: 'reliable_deterioration', severity: 'warning' });
     expect(alerts.rows).toContainEqual({ rule: 'alliance_low', severity: 'warning' });
+  });
+
+  it('answers a form without its submission key with a validation error, not the invalid-link page', async () => {
+    const inv = await invite(3);
+    const res = await t.app.inject({ method: 'POST', url: new URL(inv.url).pathname, payload: 'q0.phq9-1=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('VALIDATION_FAILED');
+    await therapist.request('POST', `/api/invitations/${inv.id}/revoke`, { headers: { 'x-csrf-token': csrf } });
   });
 
   it('gives every bad link the same page', async () => {

@@ -18,7 +18,7 @@ export interface CourseSums {
 
 const obs = (orgId: string, instrumentId: string, scaleId: string) => sql`
   SELECT s.therapist_id, s.participant_id, s.episode_id, s.measured_at,
-         ln(s.session_number + 1.0) AS t,
+         ln((s.session_number + 1)::float8) AS t,  -- float8: numeric arithmetic is ~4× slower
          s.value AS y,
          first_value(s.value) OVER (PARTITION BY s.participant_id ORDER BY s.session_number, s.measured_at) AS intake
   FROM scores s

@@ -66,9 +66,27 @@ function sortedOrder(ids: string[]): number[] {
   return numeric ? idx.sort((a, b) => Number(ids[a]) - Number(ids[b])) : idx.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
 }
 
+/**
+ * Optimises from lme4's default start. When that run does not converge (a saddle at a bound, seen
+ * with the 1M-row course model, where the default start settles on L11 = 0 while the optimum has
+ * L22 = 0), it restarts from a few spread-out points and keeps the lowest criterion: a converged
+ * result is never replaced by a worse one.
+ */
+const RESTART_SCALES = [3, 0.5];
+
 function optimise(evaluate: (t: number[]) => number, lower: number[], opts: FitOptions): MinimizeResult {
   const start = opts.start ?? lower.map((l) => (l === 0 ? 1 : 0));
-  return minimizeBounded(evaluate, start, { lower, maxEvaluations: opts.maxEvaluations });
+  let best = minimizeBounded(evaluate, start, { lower, maxEvaluations: opts.maxEvaluations });
+  if (best.converged || opts.start) return best;
+  for (const scale of RESTART_SCALES) {
+    const alt = lower.map((l) => (l === 0 ? scale : -scale / 2));
+    const result = minimizeBounded(evaluate, alt, { lower, maxEvaluations: opts.maxEvaluations });
+    const better = result.f < best.f - 1e-9 || (result.converged && !best.converged && result.f <= best.f + 1e-9);
+    const spent = { iterations: best.iterations + result.iterations, evaluations: best.evaluations + result.evaluations };
+    best = better ? { ...result, ...spent } : { ...best, ...spent };
+    if (best.converged) break;
+  }
+  return best;
 }
 
 function summarise(

@@ -34,7 +34,8 @@ interface ScorePoint {
   session_number: number;
   value: number | null;
   risk: boolean;
-  measured_at: Date;
+  /** Epoch milliseconds: parsing thousands of timestamps into Dates was a large share of the caseload's time. */
+  measured_ms: number;
 }
 
 /**
@@ -56,7 +57,14 @@ export async function caseload(db: Kysely<Database>, actor: Actor, registry: Ins
     if (episodes.length === 0) return [];
     const ids = episodes.map((e) => e.id);
     const [points, alerts, invitations, plans] = await Promise.all([
-      trx.selectFrom('scores').select(['episode_id', 'participant_id', 'instrument_id', 'scale_id', 'session_number', 'value', 'risk', 'measured_at']).where('org_id', '=', orgId).where('therapist_id', '=', userId).where('episode_id', 'in', ids).orderBy('measured_at').execute() as Promise<ScorePoint[]>,
+      trx
+        .selectFrom('scores')
+        .select(['episode_id', 'participant_id', 'instrument_id', 'scale_id', 'session_number', 'value', 'risk', sql<number>`(extract(epoch from measured_at) * 1000)::float8`.as('measured_ms')])
+        .where('org_id', '=', orgId)
+        .where('therapist_id', '=', userId)
+        .where('episode_id', 'in', ids)
+        .orderBy('measured_at')
+        .execute() as Promise<ScorePoint[]>,
       trx.selectFrom('alerts').select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')]).where('org_id', '=', orgId).where('episode_id', 'in', ids).where('acknowledged_at', 'is', null).groupBy('episode_id').execute(),
       trx.selectFrom('invitations').select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')]).where('org_id', '=', orgId).where('episode_id', 'in', ids).where('used_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', sql<Date>`now()`).groupBy('episode_id').execute(),
       trx.selectFrom('measurement_plans').select(['episode_id', 'instrument_id', 'schedule', 'every_n']).where('episode_id', 'in', ids).execute(),
@@ -77,7 +85,7 @@ export async function caseload(db: Kysely<Database>, actor: Actor, registry: Ins
         startedOn: e.started_on,
         status: statusOf(own, registry, curves),
         lastSession: last?.session_number ?? null,
-        lastMeasuredAt: last?.measured_at ?? null,
+        lastMeasuredAt: last ? new Date(last.measured_ms) : null,
         nextSession: nextMeasuredSession(plans.filter((p) => p.episode_id === e.id), last?.session_number ?? 0),
         openAlerts: alertCount.get(e.id) ?? 0,
         pendingInvitations: pending.get(e.id) ?? 0,

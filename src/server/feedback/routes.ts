@@ -42,7 +42,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
     const curves = new Map<string, ExpectedCurve | null>();
     for (const id of new Set(timeline.points.map((p) => p.instrument_id))) curves.set(id, await latestCurve(db, request.staff!.orgId, id));
     const view = buildEpisodeView(timeline.points, timeline.alerts, episode.participants, registry, curves);
-    const status = statusOf(timeline.points.map((p) => ({ ...p, episode_id: episodeId })), registry, curves);
+    const status = statusOf(timeline.points.map((p) => ({ ...p, episode_id: episodeId, measured_ms: new Date(p.measured_at).getTime() })), registry, curves);
     return { lang: request.lang, csrfToken: reply.generateCsrf(), episode, status, outcomes: view.outcomes, alliance: view.alliance, alerts: timeline.alerts, latestResponses: timeline.latestResponses, registry, newInvitation };
   }
 

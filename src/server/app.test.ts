@@ -110,3 +110,19 @@ describeEachDialect('route declarations', (dialect) => {
     }
   });
 });
+
+describeEachDialect('CSRF on a first visit', (dialect) => {
+  it('keeps one secret per response even when a page asks for a token more than once', async () => {
+    const t = await testApp(dialect);
+    try {
+      // A fresh browser without a CSRF secret opens a page whose form and layout both ask for a token.
+      const fresh = new Agent(t.app);
+      const page = await fresh.request('GET', '/password/forgot');
+      const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
+      const res = await fresh.request('POST', '/password/forgot', { form: { email: 'nobody@example.org', _csrf: token } });
+      expect(res.statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -65,6 +65,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
       return (typeof header === 'string' ? header : undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
     },
   });
+  // On a first visit there is no CSRF secret cookie yet, and every generateCsrf() call in the same
+  // request would mint a new secret, so a page with several forms (or a layout token) would carry a
+  // token for a secret the browser never keeps. One token per request avoids that.
+  app.addHook('onRequest', async (_request, reply) => {
+    const mint = reply.generateCsrf.bind(reply);
+    let token: string | undefined;
+    reply.generateCsrf = (options) => (token ??= mint(options));
+  });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {

@@ -107,7 +107,7 @@ function selfView(model: ReportModel, lang: Lang): SafeHtml {
   let measured: SafeHtml;
   if (c.status === 'available') {
     const value = c.measured.percentile !== null ? `${formatNumber(c.measured.percentile, lang, 0)}${lang === 'nl' ? 'e percentiel' : 'th percentile'}` : c.measured.estimate ? `${formatNumber(c.measured.estimate.value, lang, 2)} (${formatNumber(c.measured.estimate.lower, lang, 2)} – ${formatNumber(c.measured.estimate.upper, lang, 2)}) ${c.measured.estimate.unit[lang]}` : '—';
-    measured = html`<p>${rt(lang, 'report.measured', { value })}</p><p class="muted">${c.measured.method[lang]}</p>`;
+    measured = html`<p data-testid="measured-available">${rt(lang, 'report.measured', { value })}</p><p class="muted">${c.measured.method[lang]}</p>`;
   } else measured = html`<p data-testid="measured-na">${rt(lang, 'report.measuredNotAvailable')}</p>`;
   return html`<section class="card" aria-labelledby="r-selfview"><h2 id="r-selfview">${lang === 'nl' ? 'Professioneel zelfbeeld' : 'Professional self-view'}</h2>
     <p>${c.status === 'no-self-rating' ? rt(lang, 'report.noSelfRating') : rt(lang, 'report.selfRating', { p: c.selfPercentile })}${s.previousPercentile !== null ? ` ${rt(lang, 'report.selfRatingPrevious', { p: s.previousPercentile })}` : ''}</p>

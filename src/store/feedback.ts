@@ -40,8 +40,8 @@ interface ScorePoint {
 
 /**
  * The therapist's active episodes with status, last and next measurement, open alerts and pending
- * invitations. Four queries in all, whatever the caseload size; statuses are derived in TypeScript
- * with the same rules as the alerts.
+ * invitations. A fixed number of queries whatever the caseload size; statuses are derived in
+ * TypeScript from per-series summaries with the same rules as the alerts.
  */
 export async function caseload(db: Kysely<Database>, actor: Actor, registry: InstrumentRegistry): Promise<CaseloadRow[]> {
   const { orgId, userId } = actor.staff;
@@ -56,37 +56,48 @@ export async function caseload(db: Kysely<Database>, actor: Actor, registry: Ins
       .execute();
     if (episodes.length === 0) return [];
     const ids = episodes.map((e) => e.id);
-    const [points, alerts, invitations, plans] = await Promise.all([
-      trx
-        .selectFrom('scores')
-        .select(['episode_id', 'participant_id', 'instrument_id', 'scale_id', 'session_number', 'value', 'risk', sql<number>`(extract(epoch from measured_at) * 1000)::float8`.as('measured_ms')])
-        .where('org_id', '=', orgId)
-        .where('therapist_id', '=', userId)
-        .where('episode_id', 'in', ids)
-        .orderBy('measured_at')
-        .execute() as Promise<ScorePoint[]>,
+    // The heavy part in SQL: one summary row per participant series instead of every score.
+    const [summaries, latest, alerts, invitations, plans] = await Promise.all([
+      sql<SeriesSummary & { episode_id: string }>`
+        SELECT episode_id, participant_id, instrument_id, scale_id, count(*)::int AS n,
+               (array_agg(value ORDER BY session_number, measured_at))[1] AS first_value,
+               (array_agg(value ORDER BY session_number DESC, measured_at DESC))[1] AS last_value,
+               max(session_number) AS last_session, sum(value) - (array_agg(value ORDER BY session_number DESC, measured_at DESC))[1] AS earlier_sum
+        FROM scores
+        WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${sql.join(ids)}) AND value IS NOT NULL
+        GROUP BY episode_id, participant_id, instrument_id, scale_id`.execute(trx),
+      sql<{ episode_id: string; session_number: number; measured_ms: number; risk: boolean }>`
+        WITH last AS (
+          SELECT DISTINCT ON (episode_id) episode_id, participant_id, session_number, measured_at
+          FROM scores WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${sql.join(ids)})
+          ORDER BY episode_id, measured_at DESC)
+        SELECT l.episode_id, l.session_number, (extract(epoch from l.measured_at) * 1000)::float8 AS measured_ms,
+               coalesce((SELECT bool_or(s.risk) FROM scores s WHERE s.participant_id = l.participant_id AND s.session_number = l.session_number), false) AS risk
+        FROM last l`.execute(trx),
       trx.selectFrom('alerts').select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')]).where('org_id', '=', orgId).where('episode_id', 'in', ids).where('acknowledged_at', 'is', null).groupBy('episode_id').execute(),
       trx.selectFrom('invitations').select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')]).where('org_id', '=', orgId).where('episode_id', 'in', ids).where('used_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', sql<Date>`now()`).groupBy('episode_id').execute(),
       trx.selectFrom('measurement_plans').select(['episode_id', 'instrument_id', 'schedule', 'every_n']).where('episode_id', 'in', ids).execute(),
     ]);
     const curves = new Map<string, ExpectedCurve | null>();
-    for (const id of new Set(points.map((p) => p.instrument_id))) curves.set(id, await latestCurve(trx, orgId, id));
+    for (const id of new Set(summaries.rows.map((p) => p.instrument_id))) curves.set(id, await latestCurve(trx, orgId, id));
     const alertCount = new Map(alerts.map((a) => [a.episode_id, a.n]));
     const pending = new Map(invitations.map((i) => [i.episode_id, i.n]));
-    const byEpisode = groupBy(points, (p) => p.episode_id);
+    const seriesByEpisode = groupBy(summaries.rows, (p) => p.episode_id);
+    const latestByEpisode = new Map(latest.rows.map((l) => [l.episode_id, l]));
+    const plansByEpisode = groupBy(plans, (p) => p.episode_id);
     const rows = episodes.map((e): CaseloadRow => {
-      const own = byEpisode.get(e.id) ?? [];
-      const last = own.at(-1);
+      const last = latestByEpisode.get(e.id);
+      const series = seriesByEpisode.get(e.id) ?? [];
       return {
         episodeId: e.id,
         clientCode: e.code,
         alias: e.alias,
         modality: e.modality,
         startedOn: e.started_on,
-        status: statusOf(own, registry, curves),
+        status: series.length === 0 ? 'no_data' : statusFromSummaries(series, last?.risk ?? false, registry, curves),
         lastSession: last?.session_number ?? null,
         lastMeasuredAt: last ? new Date(last.measured_ms) : null,
-        nextSession: nextMeasuredSession(plans.filter((p) => p.episode_id === e.id), last?.session_number ?? 0),
+        nextSession: nextMeasuredSession(plansByEpisode.get(e.id) ?? [], last?.session_number ?? 0),
         openAlerts: alertCount.get(e.id) ?? 0,
         pendingInvitations: pending.get(e.id) ?? 0,
       };
@@ -107,35 +118,67 @@ export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<s
   return out;
 }
 
+/** What the status rules need of one participant's series on one scale (values in session order). */
+export interface SeriesSummary {
+  participant_id: string;
+  instrument_id: string;
+  scale_id: string;
+  n: number;
+  first_value: number;
+  last_value: number;
+  last_session: number;
+  /** Sum of all values but the last (for the alliance's earlier mean). */
+  earlier_sum: number;
+}
+
+/** Summaries from an episode's ordered score points (the episode page has the points anyway). */
+export function summarisePoints(points: readonly ScorePoint[]): SeriesSummary[] {
+  const out: SeriesSummary[] = [];
+  for (const [, list] of groupBy(points.filter((p) => p.value !== null), (p) => `${p.participant_id}|${p.instrument_id}|${p.scale_id}`)) {
+    const first = list[0];
+    const last = list.at(-1)!;
+    const total = list.reduce((sum, p) => sum + p.value!, 0);
+    out.push({ participant_id: first.participant_id, instrument_id: first.instrument_id, scale_id: first.scale_id, n: list.length, first_value: first.value!, last_value: last.value!, last_session: last.session_number, earlier_sum: total - last.value! });
+  }
+  return out;
+}
+
+/** Whether the newest measurement (the latest participant's latest session) endorsed a risk item. */
+export function latestRiskOf(points: readonly ScorePoint[]): boolean {
+  const latest = points.at(-1);
+  return Boolean(latest && points.some((p) => p.risk && p.session_number === latest.session_number && p.participant_id === latest.participant_id));
+}
+
 /** Status from one episode's score points (any participant counts: the worst status wins). */
 export function statusOf(points: readonly ScorePoint[], registry: InstrumentRegistry, curves: Map<string, ExpectedCurve | null>): EpisodeStatus {
-  const latestSession = points.at(-1);
-  if (!latestSession) return 'no_data';
-  const latestRisk = points.some((p) => p.risk && p.session_number === latestSession.session_number && p.participant_id === latestSession.participant_id);
+  if (points.length === 0) return 'no_data';
+  return statusFromSummaries(summarisePoints(points), latestRiskOf(points), registry, curves);
+}
+
+/** The same rules as the alerts, from per-series summaries (the caseload gets these from SQL). */
+export function statusFromSummaries(summaries: readonly SeriesSummary[], latestRisk: boolean, registry: InstrumentRegistry, curves: Map<string, ExpectedCurve | null>): EpisodeStatus {
+  if (latestRisk) return 'risk';
   const statuses: EpisodeStatus[] = [];
-  for (const [, participantPoints] of groupBy(points, (p) => p.participant_id)) {
+  for (const [, participant] of groupBy(summaries, (s) => s.participant_id)) {
     const outcomes = [];
     let alliance = null;
-    for (const [instrumentId, list] of groupBy(participantPoints, (p) => p.instrument_id)) {
-      if (!registry.has(instrumentId)) continue;
-      const scorer = registry.get(instrumentId);
+    for (const summary of participant) {
+      if (!registry.has(summary.instrument_id)) continue;
+      const scorer = registry.get(summary.instrument_id);
       const allianceInfo = allianceScale(scorer);
       const scale = allianceInfo?.scale ?? outcomeScale(scorer);
-      const series = list.filter((p) => p.scale_id === scale?.id && p.value !== null);
-      if (!scale || series.length === 0) continue;
-      const latest = series.at(-1)!;
+      if (!scale || summary.scale_id !== scale.id) continue;
       if (allianceInfo) {
-        const earlier = series.slice(0, -1);
-        alliance = { latest: latest.value!, earlierMean: earlier.length >= 2 ? earlier.reduce((s, p) => s + p.value!, 0) / earlier.length : null, lowThreshold: allianceInfo.lowThreshold, dropThreshold: DEFAULT_RULE_SETTINGS.allianceDrop };
+        const earlierMean = summary.n >= 3 ? summary.earlier_sum / (summary.n - 1) : null;
+        alliance = { latest: summary.last_value, earlierMean, lowThreshold: allianceInfo.lowThreshold, dropThreshold: DEFAULT_RULE_SETTINGS.allianceDrop };
         continue;
       }
-      const params = reliableChangeParameters(scale);
-      const intake = series[0].value!;
-      const curve = curves.get(instrumentId) ?? null;
-      const expected = curve ? expectedAt(curve, intake, latest.session_number) : ruleBasedExpectation(intake, latest.session_number, scale.direction === 'higher-is-worse');
-      outcomes.push({ intake, latest: latest.value!, params, expected });
+      const curve = curves.get(summary.instrument_id) ?? null;
+      const intake = summary.first_value;
+      const expected = curve ? expectedAt(curve, intake, summary.last_session) : ruleBasedExpectation(intake, summary.last_session, scale.direction === 'higher-is-worse');
+      outcomes.push({ intake, latest: summary.last_value, params: reliableChangeParameters(scale), expected });
     }
-    statuses.push(episodeStatus({ outcomes, alliance, latestRisk: latestRisk && participantPoints.includes(latestSession) }));
+    statuses.push(episodeStatus({ outcomes, alliance, latestRisk: false }));
   }
   return STATUS_PRIORITY.find((s) => statuses.includes(s)) ?? 'no_data';
 }

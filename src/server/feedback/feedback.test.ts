@@ -45,6 +45,14 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
     expect(pdf.rawPayload.length).toBeGreaterThan(5_000);
   });
 
+  it('gives each episode the same status on the caseload (SQL summaries) as on its page (score points)', async () => {
+    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{ episodeId: string; status: string }>;
+    for (const row of list) {
+      const page = await anna.request('GET', `/app/episodes/${row.episodeId}`);
+      expect(/class="status status-([a-z_]+)" data-testid="episode-status"/.exec(page.body)?.[1], row.episodeId).toBe(row.status);
+    }
+  });
+
   it('acknowledges an alert with a note, once', async () => {
     const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{ episodeId: string; openAlerts: number }>;
     const withAlert = list.find((e) => e.openAlerts > 0)!;

@@ -18,6 +18,8 @@ export interface Config {
   demoMode: boolean;
   /** Time (ms) given to in-flight requests on SIGINT/SIGTERM before closing. */
   shutdownGraceMs: number;
+  /** Login attempts per minute per client address (ASVS 2.2.1; account lockout applies as well). */
+  loginRatePerMinute: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -70,6 +72,7 @@ export function loadConfig(env: Env = process.env): Config {
     secureCookies: boolean(env, 'SPIEGEL_SECURE_COOKIES', publicUrl.startsWith('https://')),
     demoMode: boolean(env, 'SPIEGEL_DEMO', true),
     shutdownGraceMs: integer(env, 'SPIEGEL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
+    loginRatePerMinute: integer(env, 'SPIEGEL_LOGIN_RATE_PER_MINUTE', 10, 1, 100_000),
   };
 }
 
@@ -85,6 +88,7 @@ export const configDocs: Array<[name: string, fallback: string, meaning: string]
   ['SPIEGEL_SECURE_COOKIES', 'true when the public URL is https', 'Secure cookies and HSTS'],
   ['SPIEGEL_DEMO', 'true', 'allow loading and announcing the demo organisation'],
   ['SPIEGEL_SHUTDOWN_GRACE_MS', '10000', 'time to drain requests on SIGINT/SIGTERM'],
+  ['SPIEGEL_LOGIN_RATE_PER_MINUTE', '10', 'login attempts per minute per client address (lockout applies too)'],
   ['SPIEGEL_JOURNAL_KEY', '(required outside demo mode)', 'base64 of 32 random bytes: AES-256-GCM key for reflections'],
   ['SPIEGEL_JOURNAL_KEYS_OLD', '(unset)', 'comma-separated old keys that still decrypt during a key rotation'],
 ];

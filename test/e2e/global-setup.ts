@@ -24,7 +24,7 @@ let dataDir = '';
 export default async function setup(project: TestProject) {
   const port = await freePort();
   dataDir = mkdtempSync(join(tmpdir(), 'spiegel-e2e-'));
-  const env: Record<string, string> = { ...process.env as Record<string, string>, PORT: String(port), SPIEGEL_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+  const env: Record<string, string> = { ...process.env as Record<string, string>, PORT: String(port), SPIEGEL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SPIEGEL_LOGIN_RATE_PER_MINUTE: '1000' };
   if (process.env.SPIEGEL_E2E_DATABASE_URL) env.DATABASE_URL = process.env.SPIEGEL_E2E_DATABASE_URL;
   else delete env.DATABASE_URL;
   child = spawn(process.execPath, ['bin/spiegel.js', 'serve', '--demo-if-empty'], { env, stdio: ['ignore', 'pipe', 'pipe'] });

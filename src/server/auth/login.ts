@@ -104,7 +104,7 @@ export function registerLoginRoutes(app: FastifyInstance): void {
           properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 }, totp: { type: 'string', maxLength: 12 }, _csrf: { type: 'string' } },
         },
       },
-      config: { access: { kind: 'public' }, rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { access: { kind: 'public' }, rateLimit: { max: app.ctx.config.loginRatePerMinute, timeWindow: '1 minute' } },
       preValidation: app.csrfProtection,
     },
     async (request, reply) => {

@@ -68,7 +68,7 @@ export function allianceChartSvg(lang: Lang, title: string, items: Array<{ label
   return renderSvg(
     {
       color: ['#1d5c8f', '#8a4b00', '#5b2a86', '#1e6b3a', '#4a5360'],
-      grid: { left: 48, right: 24, top: 40, bottom: 48 },
+      grid: { left: 48, right: 56, top: 40, bottom: 48 },
       legend: { top: 4 },
       xAxis: { type: 'value', min: 1, max: maxSession, minInterval: 1, name: T.session[lang], nameLocation: 'middle', nameGap: 28 },
       yAxis: { type: 'value', min: 0, max },

@@ -51,11 +51,15 @@ export interface ScoredAnswer {
 export async function submitResponses(db: Kysely<Database>, token: string, submissionKey: string, answers: ScoredAnswer[], meta: { ip: string | null; now?: Date }): Promise<SubmitOutcome> {
   const now = meta.now ?? new Date();
   return db.transaction().execute(async (trx) => {
+    // One read for everything the submit needs; only the invitation row is locked.
     const locked = await trx
-      .selectFrom('invitations')
-      .select(['id', 'org_id', 'episode_id', 'participant_id', 'session_number', 'instrument_ids', 'used_at', 'revoked_at', 'expires_at', 'submission_key'])
-      .where('token_hash', '=', tokenHash(token))
-      .forUpdate()
+      .selectFrom('invitations as i')
+      .innerJoin('episodes as e', 'e.id', 'i.episode_id')
+      .innerJoin('participants as p', 'p.id', 'i.participant_id')
+      .innerJoin('organisations as o', 'o.id', 'i.org_id')
+      .select(['i.id', 'i.org_id', 'i.episode_id', 'i.participant_id', 'i.session_number', 'i.used_at', 'i.revoked_at', 'i.expires_at', 'i.submission_key', 'e.therapist_id', 'p.label as participant_label', 'o.settings as org_settings'])
+      .where('i.token_hash', '=', tokenHash(token))
+      .forUpdate('i')
       .executeTakeFirst();
     if (!locked || locked.revoked_at || new Date(locked.expires_at) <= now && !locked.used_at) return { state: 'invalid' } as const;
     if (locked.used_at) {
@@ -63,7 +67,6 @@ export async function submitResponses(db: Kysely<Database>, token: string, submi
       const risk = await trx.selectFrom('responses as r').innerJoin('scores as s', 's.response_id', 'r.id').select('s.risk').where('r.invitation_id', '=', locked.id).where('s.risk', '=', true).executeTakeFirst();
       return { state: 'replayed', risk: Boolean(risk) } as const;
     }
-    const episode = await trx.selectFrom('episodes').select(['therapist_id']).where('id', '=', locked.episode_id).executeTakeFirstOrThrow();
     const sessionNumber = locked.session_number ?? 1;
     const responseIds: string[] = [];
     let risk = false;
@@ -79,12 +82,12 @@ export async function submitResponses(db: Kysely<Database>, token: string, submi
       if (rows.length) {
         await trx
           .insertInto('scores')
-          .values(rows.map((r) => ({ ...r, response_id: id, org_id: locked.org_id, episode_id: locked.episode_id, participant_id: locked.participant_id, therapist_id: episode.therapist_id, instrument_id: answer.scorer.instrumentId, session_number: sessionNumber, measured_at: now })))
+          .values(rows.map((r) => ({ ...r, response_id: id, org_id: locked.org_id, episode_id: locked.episode_id, participant_id: locked.participant_id, therapist_id: locked.therapist_id, instrument_id: answer.scorer.instrumentId, session_number: sessionNumber, measured_at: now })))
           .execute();
       }
     }
     await trx.updateTable('invitations').set({ used_at: now, submission_key: submissionKey }).where('id', '=', locked.id).execute();
-    const alerts = await raiseAlerts(trx, { orgId: locked.org_id, episodeId: locked.episode_id, participantId: locked.participant_id, sessionNumber, responseIds, answers });
+    const alerts = await raiseAlerts(trx, { orgId: locked.org_id, episodeId: locked.episode_id, participantId: locked.participant_id, participantLabel: locked.participant_label, orgSettings: locked.org_settings, sessionNumber, responseIds, answers });
     await appendAudit(trx, { orgId: locked.org_id, actorId: null, actorRole: 'client', action: 'response.submit', subjectType: 'episode', subjectId: locked.episode_id, ip: meta.ip, outcome: 'ok', details: { invitationId: locked.id, responses: responseIds.length, risk } });
     return { state: 'stored', risk, alerts } as const;
   });
@@ -94,6 +97,8 @@ interface AlertContext {
   orgId: string;
   episodeId: string;
   participantId: string;
+  participantLabel: string;
+  orgSettings: Record<string, unknown>;
   sessionNumber: number;
   responseIds: string[];
   answers: ScoredAnswer[];
@@ -101,32 +106,38 @@ interface AlertContext {
 
 /** Evaluates the alert rules for a new measurement inside the submit transaction. Returns alerts created. */
 export async function raiseAlerts(trx: Transaction<Database>, ctx: AlertContext): Promise<number> {
-  const participant = await trx.selectFrom('participants').select('label').where('id', '=', ctx.participantId).executeTakeFirstOrThrow();
-  const series = async (instrumentId: string, scaleId: string) =>
-    (await trx.selectFrom('scores').select(['session_number as session', 'value']).where('participant_id', '=', ctx.participantId).where('instrument_id', '=', instrumentId).where('scale_id', '=', scaleId).where('value', 'is not', null).orderBy('session_number').orderBy('measured_at').execute())
-      .map((p) => ({ session: p.session, value: p.value as number }));
+  // The participant's whole series for the submitted instruments, in one query.
+  const rows = await trx
+    .selectFrom('scores')
+    .select(['instrument_id', 'scale_id', 'session_number as session', 'value'])
+    .where('participant_id', '=', ctx.participantId)
+    .where('instrument_id', 'in', ctx.answers.map((a) => a.scorer.instrumentId))
+    .where('value', 'is not', null)
+    .orderBy('session_number')
+    .orderBy('measured_at')
+    .execute();
+  const series = (instrumentId: string, scaleId: string) => rows.filter((r) => r.instrument_id === instrumentId && r.scale_id === scaleId).map((p) => ({ session: p.session, value: p.value as number }));
   const outcomes: OutcomeSeries[] = [];
   let alliance: AlertInput['alliance'] = null;
   for (const answer of ctx.answers) {
     const allianceInfo = allianceScale(answer.scorer);
     if (allianceInfo) {
-      alliance = { instrumentId: answer.scorer.instrumentId, lowThreshold: allianceInfo.lowThreshold, points: await series(answer.scorer.instrumentId, allianceInfo.scale.id) };
+      alliance = { instrumentId: answer.scorer.instrumentId, lowThreshold: allianceInfo.lowThreshold, points: series(answer.scorer.instrumentId, allianceInfo.scale.id) };
       continue;
     }
     const scale = outcomeScale(answer.scorer);
     if (!scale) continue;
-    const points = await series(answer.scorer.instrumentId, scale.id);
+    const points = series(answer.scorer.instrumentId, scale.id);
     const scored = answer.result.scales.find((s) => s.id === scale.id);
     if (!scored || points.length === 0) continue;
     const intake = points[0].value;
-    const curve = await latestCurve(trx, ctx.orgId, answer.scorer.instrumentId);
+    const curve = await cachedCurve(trx, ctx.orgId, answer.scorer.instrumentId);
     const expected = curve ? expectedAt(curve, intake, ctx.sessionNumber) : ruleBasedExpectation(intake, ctx.sessionNumber, scale.direction === 'higher-is-worse');
     outcomes.push({ instrumentId: answer.scorer.instrumentId, instrumentName: { nl: scale.name.nl ?? scale.name.en ?? scale.id, en: scale.name.en ?? scale.name.nl ?? scale.id }, scaleId: scale.id, params: scored.reliableChange, points, expected });
   }
   const risks = ctx.answers.flatMap((a) => a.result.risks.map((r) => ({ instrumentId: a.scorer.instrumentId, item: r.item, answerScore: r.answerScore, label: { nl: r.label.nl ?? r.label.en ?? r.code, en: r.label.en ?? r.label.nl ?? r.code } })));
-  const org = await trx.selectFrom('organisations').select('settings').where('id', '=', ctx.orgId).executeTakeFirstOrThrow();
-  const rules = { ...DEFAULT_RULE_SETTINGS, ...((org.settings.alertRules as object | undefined) ?? {}) };
-  const drafts = evaluateAlerts({ participantId: ctx.participantId, participantLabel: participant.label, sessionNumber: ctx.sessionNumber, responseIds: ctx.responseIds, risks, outcomes, alliance, rules });
+  const rules = { ...DEFAULT_RULE_SETTINGS, ...((ctx.orgSettings.alertRules as object | undefined) ?? {}) };
+  const drafts = evaluateAlerts({ participantId: ctx.participantId, participantLabel: ctx.participantLabel, sessionNumber: ctx.sessionNumber, responseIds: ctx.responseIds, risks, outcomes, alliance, rules });
   let created = 0;
   for (const draft of drafts) {
     const inserted = await trx
@@ -138,6 +149,20 @@ export async function raiseAlerts(trx: Transaction<Database>, ctx: AlertContext)
     if (inserted) created++;
   }
   return created;
+}
+
+// Curves change only when a refit finishes (nightly or on demand); a minute's staleness is harmless
+// and saves a query on every submit.
+const CURVE_TTL_MS = 60_000;
+const curveCache = new Map<string, { at: number; curve: ExpectedCurve | null }>();
+
+async function cachedCurve(db: Kysely<Database> | Transaction<Database>, orgId: string, instrumentId: string): Promise<ExpectedCurve | null> {
+  const key = `${orgId}|${instrumentId}`;
+  const hit = curveCache.get(key);
+  if (hit && Date.now() - hit.at < CURVE_TTL_MS) return hit.curve;
+  const curve = await latestCurve(db, orgId, instrumentId);
+  curveCache.set(key, { at: Date.now(), curve });
+  return curve;
 }
 
 /** The newest fitted expected-course curve for an instrument, if any. */

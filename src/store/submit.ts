@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
 
 import type { CompiledScorer, ScoreResult } from '../domain/instruments/compile.ts';
@@ -70,22 +71,16 @@ export async function submitResponses(db: Kysely<Database>, token: string, submi
     const sessionNumber = locked.session_number ?? 1;
     const responseIds: string[] = [];
     let risk = false;
-    for (const answer of answers) {
-      const { id } = await trx
-        .insertInto('responses')
-        .values({ org_id: locked.org_id, episode_id: locked.episode_id, participant_id: locked.participant_id, invitation_id: locked.id, instrument_id: answer.scorer.instrumentId, session_number: sessionNumber, questionnaire_response: JSON.stringify(answer.response), submitted_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      responseIds.push(id);
-      const rows = scoreRowsFromResult(answer.result);
-      risk ||= answer.result.risks.length > 0;
-      if (rows.length) {
-        await trx
-          .insertInto('scores')
-          .values(rows.map((r) => ({ ...r, response_id: id, org_id: locked.org_id, episode_id: locked.episode_id, participant_id: locked.participant_id, therapist_id: locked.therapist_id, instrument_id: answer.scorer.instrumentId, session_number: sessionNumber, measured_at: now })))
-          .execute();
-      }
-    }
+    // Ids are made here so all responses and all scores go in with one statement each.
+    const base = { org_id: locked.org_id, episode_id: locked.episode_id, participant_id: locked.participant_id };
+    const responseRows = answers.map((answer) => ({ ...base, id: randomUUID(), invitation_id: locked.id, instrument_id: answer.scorer.instrumentId, session_number: sessionNumber, questionnaire_response: JSON.stringify(answer.response), submitted_at: now }));
+    const scoreRows = answers.flatMap((answer, i) =>
+      scoreRowsFromResult(answer.result).map((r) => ({ ...r, ...base, response_id: responseRows[i].id, therapist_id: locked.therapist_id, instrument_id: answer.scorer.instrumentId, session_number: sessionNumber, measured_at: now })),
+    );
+    if (responseRows.length) await trx.insertInto('responses').values(responseRows).execute();
+    if (scoreRows.length) await trx.insertInto('scores').values(scoreRows).execute();
+    responseIds.push(...responseRows.map((r) => r.id));
+    risk = answers.some((answer) => answer.result.risks.length > 0);
     await trx.updateTable('invitations').set({ used_at: now, submission_key: submissionKey }).where('id', '=', locked.id).execute();
     const alerts = await raiseAlerts(trx, { orgId: locked.org_id, episodeId: locked.episode_id, participantId: locked.participant_id, participantLabel: locked.participant_label, orgSettings: locked.org_settings, sessionNumber, responseIds, answers });
     await appendAudit(trx, { orgId: locked.org_id, actorId: null, actorRole: 'client', action: 'response.submit', subjectType: 'episode', subjectId: locked.episode_id, ip: meta.ip, outcome: 'ok', details: { invitationId: locked.id, responses: responseIds.length, risk } });

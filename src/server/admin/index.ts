@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Role } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
 import { registerAuditViewer } from '../audit/viewer.ts';
-import { sendPage } from '../auth/pages.ts';
+import { sendPage } from '../pages.ts';
 import { registerAdminSettingsRoutes } from './settings.ts';
 import { adminTexts } from './texts.ts';
 import { registerAdminUserRoutes } from './users.ts';

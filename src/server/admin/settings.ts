@@ -4,7 +4,7 @@ import { appendAudit } from '../../store/audit.ts';
 import type { Role } from '../../store/schema.ts';
 import { AUDIT_RETENTION_DAYS, CLIENT_RETENTION_YEARS, mergeOrgSettings, readOrgSettings, securitySettings, type SecuritySettings } from '../../store/users.ts';
 import { html } from '../../web/html.ts';
-import { isFormPost, sendPage } from '../auth/pages.ts';
+import { isFormPost, sendPage } from '../pages.ts';
 import { adminTexts } from './texts.ts';
 
 // The organisation's security settings: required TOTP and the two retention periods. Stored in

@@ -6,7 +6,7 @@ import { createInvitedUser, destroyUserSessions, findOrgUser, findUserByEmail, l
 import { html, type SafeHtml } from '../../web/html.ts';
 import { t, type TextKey } from '../../web/i18n.ts';
 import { ALL_ROLES } from '../access.ts';
-import { isFormPost, sendPage } from '../auth/pages.ts';
+import { isFormPost, sendPage } from '../pages.ts';
 import { sendPasswordLink } from '../auth/password.ts';
 import { adminTexts } from './texts.ts';
 

@@ -3,7 +3,7 @@ import { audit } from '../../store/audit.ts';
 import type { Role } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
 import { adminTexts } from '../admin/texts.ts';
-import { sendPage } from '../auth/pages.ts';
+import { sendPage } from '../pages.ts';
 import { activeFilters, AUDIT_TIME_ZONE, FILTER_SCHEMA, OUTCOMES, searchAudit, toCsv, type AuditFilter } from './search.ts';
 
 // The admin's audit viewer (/app/admin/audit) and its CSV export. Admins see the trail of their own

@@ -6,7 +6,7 @@ import { ALL_ROLES } from '../access.ts';
 import { rotateSession, TOTP_ENROLMENT_PATH } from './guard.ts';
 import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './login.ts';
 import { notify } from './mailer.ts';
-import { sendPage } from './pages.ts';
+import { sendPage } from '../pages.ts';
 import { passwordPolicyProblem } from './password.ts';
 import { hashPassword, verifyPassword } from './passwords.ts';
 import { authTexts, bilingual } from './texts.ts';

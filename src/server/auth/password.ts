@@ -5,7 +5,7 @@ import { audit, appendAudit } from '../../store/audit.ts';
 import { findPasswordLink, findUserByEmail, issuePasswordToken, setPasswordWithLink, type PasswordLink } from '../../store/users.ts';
 import { deliverLink, notify } from './mailer.ts';
 import { hashPassword } from './passwords.ts';
-import { sendPage } from './pages.ts';
+import { sendPage } from '../pages.ts';
 import { authTexts, bilingual } from './texts.ts';
 
 // Password links: "forgot password" for staff, and the page where an invited or resetting staff

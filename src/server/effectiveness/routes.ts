@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { page } from '../../web/layout.ts';
+import { sendPage } from '../pages.ts';
 import { audit } from '../../store/audit.ts';
 import { latestEffects } from '../../store/analytics/therapist-effects.ts';
 import { effectHistogram, MIN_EPISODES_PER_THERAPIST, reportAllowed } from '../../domain/feedback/effects.ts';
@@ -24,13 +24,11 @@ export function registerEffectivenessRoutes(app: FastifyInstance): void {
   // The self-check's professional self-view sets the measured percentile beside the self-rating.
   setMeasuredEffectivenessProvider((database, actor) => measuredEffectivenessFor(database, actor));
   const title = () => (app.ctx.instruments.has(PRIMARY_OUTCOME.instrumentId) ? app.ctx.instruments.get(PRIMARY_OUTCOME.instrumentId).questionnaire.title ?? PRIMARY_OUTCOME.instrumentId : PRIMARY_OUTCOME.instrumentId);
-  const send = (request: FastifyRequest, reply: import('fastify').FastifyReply, heading: string, body: ReturnType<typeof mirrorBody>, path: string) =>
-    reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page({ lang: request.lang, title: heading, body, user: { displayName: request.staff!.displayName, roles: request.staff!.roles }, csrfToken: reply.generateCsrf(), path }));
 
   app.get('/app/effectiveness', { config: { access: { kind: 'staff', roles: ['therapist'] } }, schema: { hide: true } }, async (request, reply) => {
     const summary = await latestEffects(db, request.staff!.orgId, PRIMARY_OUTCOME.instrumentId);
     await auditRead(app, request, 'effectiveness.mirror.read');
-    return send(request, reply, efText(request.lang, 'mirror.title'), mirrorBody(request.lang, summary, request.staff!.userId, title()), '/app/effectiveness');
+    return sendPage(request, reply, { title: efText(request.lang, 'mirror.title'), body: mirrorBody(request.lang, summary, request.staff!.userId, title()), path: '/app/effectiveness' });
   });
 
   app.get('/api/effectiveness/me', { config: { access: { kind: 'staff', roles: ['therapist'] } }, schema: { tags: ['effectiveness'], summary: 'The caller’s own case-mix-adjusted estimate, with the unlabelled organisation distribution' } }, async (request) => {
@@ -54,7 +52,7 @@ export function registerEffectivenessRoutes(app: FastifyInstance): void {
     const summary = await latestEffects(db, request.staff!.orgId, PRIMARY_OUTCOME.instrumentId);
     await auditRead(app, request, 'effectiveness.organisation.read');
     const queued = (request.query as { queued?: string }).queued === '1';
-    return send(request, reply, efText(request.lang, 'org.title'), organisationBody(request.lang, summary, reply.generateCsrf(), queued), '/app/organisation');
+    return sendPage(request, reply, { title: efText(request.lang, 'org.title'), body: organisationBody(request.lang, summary, reply.generateCsrf(), queued), path: '/app/organisation' });
   });
 
   app.get('/api/organisation/therapist-effects', { config: { access: { kind: 'aggregate', roles: ['manager'] } }, schema: { tags: ['effectiveness'], summary: 'Organisation aggregate: ICC with its interval and the distribution of effects, without identities' } }, async (request) => {

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { page } from '../../web/layout.ts';
+import { sendPage } from '../pages.ts';
 import { caseload, episodeTimeline, acknowledgeAlert, statusOf } from '../../store/feedback.ts';
 import { getEpisode, type Actor } from '../../store/clients.ts';
 import { latestCurve } from '../../store/submit.ts';
@@ -23,13 +23,6 @@ function actor(request: FastifyRequest): Actor {
   return { staff: request.staff!, ip: request.ip };
 }
 
-function sendPage(request: FastifyRequest, reply: FastifyReply, title: string, body: ReturnType<typeof caseloadBody>, path: string) {
-  const staff = request.staff!;
-  return reply
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(page({ lang: request.lang, title, body, user: { displayName: staff.displayName, roles: staff.roles }, csrfToken: reply.generateCsrf(), path }));
-}
 
 /** Caseload and episode pages, alert acknowledgement. */
 export function registerFeedbackRoutes(app: FastifyInstance): void {
@@ -48,7 +41,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
 
   async function renderEpisode(request: FastifyRequest, reply: FastifyReply, episodeId: string, newInvitation: EpisodePageInput['newInvitation'] = null) {
     const input = await episodeInput(request, reply, episodeId, newInvitation);
-    return sendPage(request, reply, fbText(request.lang, 'episode.title', { code: input.episode.client_code }), episodeBody(input), `/app/episodes/${episodeId}`);
+    return sendPage(request, reply, { title: fbText(request.lang, 'episode.title', { code: input.episode.client_code }), body: episodeBody(input), path: `/app/episodes/${episodeId}` });
   }
 
   app.get<{ Params: { episodeId: string } }>('/app/episodes/:episodeId/report.pdf', { config: own('episode'), schema: { hide: true, params: { type: 'object', properties: { episodeId: uuid } } } }, async (request, reply) => {
@@ -62,7 +55,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
     schema: { hide: true, querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 40 }, status: { type: 'string', enum: ['', ...STATUS_PRIORITY] }, sort: { type: 'string', enum: ['status', 'code', 'last', 'alerts'] }, lang: { type: 'string' } } } },
   }, async (request, reply) => {
     const rows = await caseload(db, actor(request), registry);
-    return sendPage(request, reply, fbText(request.lang, 'caseload.title'), caseloadBody(request.lang, rows, request.query), '/app/caseload');
+    return sendPage(request, reply, { title: fbText(request.lang, 'caseload.title'), body: caseloadBody(request.lang, rows, request.query), path: '/app/caseload' });
   });
 
   app.get('/api/caseload', { config: { access: { kind: 'staff', roles: ['therapist'] } }, schema: { tags: ['feedback'], summary: 'The caller’s active episodes with status, measurements, alerts and invitations' } }, async (request) => ({ episodes: await caseload(db, actor(request), registry) }));

@@ -4,7 +4,7 @@ import { findClientByCode } from '../../store/gdpr.ts';
 import type { Role } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
 import { adminTexts } from '../admin/texts.ts';
-import { sendPage } from '../auth/pages.ts';
+import { sendPage } from '../pages.ts';
 
 // The admin's way into erasure: find a client by pseudonymous code, see only counts (no clinical
 // content), and confirm by typing the code again. The form posts to the shared erasure route.

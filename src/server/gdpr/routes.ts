@@ -4,7 +4,7 @@ import { appendAudit } from '../../store/audit.ts';
 import { eraseClient, loadClientExport, type ClientScope } from '../../store/gdpr.ts';
 import type { Role } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
-import { isFormPost, sendPage } from '../auth/pages.ts';
+import { isFormPost, sendPage } from '../pages.ts';
 import { clientBundle } from './fhir.ts';
 import { exportPage } from './page.ts';
 import { gdprTexts } from './texts.ts';

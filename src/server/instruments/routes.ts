@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../web/html.ts';
 import { defineTexts } from '../../web/i18n.ts';
-import { page } from '../../web/layout.ts';
+import { sendPage } from '../pages.ts';
 import { instrumentCatalogue, setInstrumentEnabled } from '../../store/org-instruments-admin.ts';
 
 const text = defineTexts({
@@ -45,7 +45,7 @@ ${rows.map(({ entry, enabled }) => html`<tr data-instrument="${entry.id}">
     </form></td>
 </tr>`)}
 </tbody></table>`;
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page({ lang, title: text(lang, 'title'), body, user: { displayName: request.staff!.displayName, roles: request.staff!.roles }, csrfToken: csrf, path: '/app/admin/instruments' }));
+    return sendPage(request, reply, { title: text(lang, 'title'), body, path: '/app/admin/instruments' });
   });
 
   app.post<{ Params: { instrumentId: string }; Body: { enabled: 'true' | 'false'; acknowledge?: 'true' } }>('/app/admin/instruments/:instrumentId', {

@@ -1,3 +1,4 @@
+import { sendPage as sendStaffPage } from '../pages.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { formatDate } from '../../domain/reflection/format.ts';
@@ -8,7 +9,6 @@ import { scheduleFacts } from '../../store/reflection-checks.ts';
 import type { Database } from '../../store/schema.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
-import { page } from '../../web/layout.ts';
 import { rt } from './texts.ts';
 
 /** Page chrome of the reflection area: the shared layout, a section navigation, no caching. */
@@ -31,23 +31,7 @@ function subnav(request: FastifyRequest, current: Section): SafeHtml {
 }
 
 export function sendPage(request: FastifyRequest, reply: FastifyReply, options: { title: string; body: SafeHtml; section: Section; status?: number; scripts?: string[] }): FastifyReply {
-  const staff = request.staff!;
-  const body = html`${subnav(request, options.section)}${options.body}`;
-  return reply
-    .code(options.status ?? 200)
-    .type('text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(
-      page({
-        lang: request.lang,
-        title: options.title,
-        body,
-        user: { displayName: staff.displayName, roles: staff.roles },
-        csrfToken: reply.generateCsrf(),
-        path: request.url,
-        scripts: options.scripts,
-      }),
-    );
+  return sendStaffPage(request, reply, { title: options.title, body: html`${subnav(request, options.section)}${options.body}`, path: request.url, status: options.status, scripts: options.scripts });
 }
 
 export function csrfField(reply: FastifyReply): SafeHtml {

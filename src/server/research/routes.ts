@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../web/html.ts';
 import { defineTexts } from '../../web/i18n.ts';
-import { page } from '../../web/layout.ts';
+import { sendPage } from '../pages.ts';
 import { apaT, cohenDWithCi, formatNumber, normComparison } from '../../domain/stats/index.ts';
 import { isSpiegelError } from '../../domain/errors.ts';
 
@@ -59,6 +59,6 @@ export function registerResearchRoutes(app: FastifyInstance): void {
   <fieldset><legend>${text(lang, 'norm')}</legend>${input('nm', text(lang, 'mean'))}${input('nsd', text(lang, 'sd'))}${input('nn', text(lang, 'n'))}</fieldset>
   <p><button type="submit">${text(lang, 'compute')}</button></p>
 </form>${result}`;
-    return reply.type('text/html; charset=utf-8').send(page({ lang, title: text(lang, 'title'), body, user: { displayName: request.staff!.displayName, roles: request.staff!.roles }, csrfToken: reply.generateCsrf(), path: '/app/research' }));
+    return sendPage(request, reply, { title: text(lang, 'title'), body, path: '/app/research' });
   });
 }

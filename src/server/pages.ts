@@ -1,12 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { SafeHtml } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import type { SafeHtml } from '../web/html.ts';
+import { page } from '../web/layout.ts';
 
-/** Sends a server-rendered page; staff pages carry the navigation and are never cached. */
+/** The one way to send a server-rendered page: staff pages carry the navigation and are never cached. */
 export function sendPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { title: string; body: SafeHtml; path: string; status?: number },
+  options: { title: string; body: SafeHtml; path: string; status?: number; scripts?: string[] },
 ): FastifyReply {
   const staff = request.staff;
   return reply
@@ -21,6 +21,7 @@ export function sendPage(
         user: staff ? { displayName: staff.displayName, roles: staff.roles } : null,
         csrfToken: reply.generateCsrf(),
         path: options.path,
+        scripts: options.scripts,
       }),
     );
 }

@@ -4,6 +4,7 @@ import { SpiegelError } from '../domain/errors.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { buildApp } from './app.ts';
+import { startAuditSealer } from './audit/sealer.ts';
 import { shippedInstruments } from './instrument-registry.ts';
 import { startJobWorker } from './jobs.ts';
 
@@ -52,19 +53,21 @@ export async function startServer(config: Config = loadConfig(), hooks: { afterM
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const running = app;
   const stopWorker = startJobWorker(store.db, app.log);
+  const stopSealer = startAuditSealer(store.db, app.log);
   let stopping: Promise<void> | null = null;
   return {
     app: running,
     store,
     config,
     url,
-    // Drain: stop accepting, let in-flight requests finish (bounded by the grace period), then
-    // CHECKPOINT and close the database.
+    // Drain: stop accepting, let in-flight requests finish (bounded by the grace period), stop the
+    // job worker, seal the last audit rows, then CHECKPOINT and close the database.
     stop: () =>
       (stopping ??= (async () => {
         const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
         await Promise.race([running.close(), grace]);
         await stopWorker();
+        await stopSealer();
         await store.close();
       })()),
   };

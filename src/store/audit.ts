@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { auditHash, GENESIS_HASH, type AuditFields } from '../domain/audit/chain.ts';
+import { auditFields, auditHash, GENESIS_HASH, type AuditFields } from '../domain/audit/chain.ts';
 import type { Database } from './schema.ts';
 
 export interface AuditEntry {
@@ -14,23 +14,32 @@ export interface AuditEntry {
   details?: Record<string, unknown>;
 }
 
-const AUDIT_LOCK_KEY = 7_391_013;
+/** The columns of one new audit row, as `insertInto('audit_log').values(...)` takes them. */
+export interface AuditInsertValues {
+  org_id: string | null;
+  at: Date;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  outcome: string;
+  /** JSON text. */
+  details: string;
+}
+
+/** Serialises sealers and retention: whoever holds it may extend or cut the chain. */
+export const AUDIT_LOCK_KEY = 7_391_013;
 
 /**
- * Appends one hash-chained audit row. Call it inside the transaction that reads or writes the data
- * it records, so the trail and the data commit together. The advisory lock serialises appenders so
- * each row links to the true previous one.
+ * The values `appendAudit` inserts, for modules that insert audit rows as part of a bigger statement.
+ * The chain columns are left out: the row starts pending and the sealer links it.
  */
-export async function appendAudit(trx: Transaction<Database> | Kysely<Database>, entry: AuditEntry): Promise<void> {
-  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
-  const last = await trx.selectFrom('audit_log').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).executeTakeFirst();
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS_HASH;
-  const at = new Date(); // timestamptz keeps microseconds; a JS Date has ms, so the hash input round-trips
-  const fields: AuditFields = {
-    seq,
+export function auditInsertValues(entry: AuditEntry, at = new Date()): AuditInsertValues {
+  return {
     org_id: entry.orgId,
-    at: at.toISOString(),
+    at,
     actor_id: entry.actorId,
     actor_role: entry.actorRole,
     action: entry.action,
@@ -38,17 +47,81 @@ export async function appendAudit(trx: Transaction<Database> | Kysely<Database>,
     subject_id: entry.subjectId ?? null,
     ip: entry.ip ?? null,
     outcome: entry.outcome,
-    details: entry.details ?? {},
+    details: JSON.stringify(entry.details ?? {}),
   };
-  await trx
-    .insertInto('audit_log')
-    .values({ ...fields, details: JSON.stringify(fields.details), prev_hash: prevHash, hash: auditHash(prevHash, fields) })
-    .execute();
+}
+
+/**
+ * Appends one audit row: a plain insert, no lock and no read, so audited writes never wait for each
+ * other. Call it inside the transaction that reads or writes the data it records, so the trail and the
+ * data commit together (a rolled-back row never exists). The row is pending until `sealAuditTrail`
+ * chains it, usually within a second (the server's sealer, src/server/audit/sealer.ts).
+ */
+export async function appendAudit(trx: Transaction<Database> | Kysely<Database>, entry: AuditEntry): Promise<void> {
+  await trx.insertInto('audit_log').values(auditInsertValues(entry)).execute();
 }
 
 /** Audits in its own transaction (for reads that have no write transaction of their own). */
 export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<void> {
   await db.transaction().execute((trx) => appendAudit(trx, entry));
+}
+
+/** The hashed fields of a row as read back from the database: sealing and verification both use this. */
+export function storedAuditFields(row: { seq: number; org_id: string | null; at: Date | string; actor_id: string | null; actor_role: string | null; action: string; subject_type: string | null; subject_id: string | null; ip: string | null; outcome: string; details: unknown }): AuditFields {
+  return auditFields({ ...row, seq: Number(row.seq), at: new Date(row.at).toISOString() });
+}
+
+/**
+ * Seals up to `batchSize` pending rows, in seq order, onto the end of the chain. The caller must hold
+ * the audit lock in `trx`. One read of the chain's head, one read of pending rows, one UPDATE.
+ */
+async function sealBatch(trx: Transaction<Database>, batchSize: number): Promise<number> {
+  const head = await trx.selectFrom('audit_log').select(['chain_pos', 'hash']).where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirst();
+  const pending = await trx.selectFrom('audit_log').selectAll().where('chain_pos', 'is', null).orderBy('seq').limit(batchSize).execute();
+  if (pending.length === 0) return 0;
+  let pos = Number(head?.chain_pos ?? 0);
+  let prev = head ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH; // a head without hash was tampered with; verification reports it
+  const links = pending.map((row) => {
+    const hash = auditHash(prev, storedAuditFields(row));
+    const link = { seq: Number(row.seq), pos: ++pos, prev, hash };
+    prev = hash;
+    return link;
+  });
+  await sql`UPDATE audit_log AS a SET chain_pos = x.pos, prev_hash = x.prev, hash = x.hash
+    FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS x(seq bigint, pos bigint, prev text, hash text)
+    WHERE a.seq = x.seq`.execute(trx);
+  return pending.length;
+}
+
+/**
+ * Seals every pending row inside `trx` (for retention, which must see a fully sealed chain). Takes
+ * the audit lock, held until `trx` ends.
+ */
+export async function sealPendingAudit(trx: Transaction<Database>, batchSize = 5_000): Promise<number> {
+  await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+  let total = 0;
+  for (;;) {
+    const sealed = await sealBatch(trx, batchSize);
+    total += sealed;
+    if (sealed < batchSize) return total;
+  }
+}
+
+/**
+ * Chains pending audit rows in batches, one transaction per batch (under the audit lock), until none
+ * is left; returns how many it sealed. Chain order is seal order: a row whose transaction commits
+ * late is sealed after rows with a higher seq, which verification accepts because it walks chain_pos.
+ */
+export async function sealAuditTrail(db: Kysely<Database>, batchSize = 5_000): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const sealed = await db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${AUDIT_LOCK_KEY})`.execute(trx);
+      return sealBatch(trx, batchSize);
+    });
+    total += sealed;
+    if (sealed < batchSize) return total;
+  }
 }
 
 // Verification (batched, and aware of retention checkpoints) lives in retention.ts: verifyAuditTrail.

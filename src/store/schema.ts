@@ -219,8 +219,10 @@ export interface AuditLogTable {
   ip: string | null;
   outcome: string;
   details: Json;
-  prev_hash: string;
-  hash: string;
+  /** Position in the hash chain; NULL (with prev_hash and hash) while the row waits to be sealed. */
+  chain_pos: number | null;
+  prev_hash: string | null;
+  hash: string | null;
 }
 
 // Reflection (migration 003). Free text lives only in `ciphertext` (AES-256-GCM, see reflection-crypto.ts).

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { openStore, type DialectName, type Store } from './database.ts';
-import { migrate } from './migrate.ts';
+import { migrate, type Migration } from './migrate.ts';
 
 // Test support: every store test runs on both databases, as Kysely's own suite loops over dialects.
 // SPIEGEL_TEST_DIALECTS picks them (default both); SPIEGEL_TEST_PG_URL names the admin connection
@@ -21,11 +21,14 @@ function databaseUrl(base: string, name: string): string {
   return url.toString();
 }
 
-/** A fresh, migrated database. `drop` closes it and, on PostgreSQL, drops the database. */
-export async function freshStore(dialect: DialectName): Promise<Store & { drop(): Promise<void>; url: string | null }> {
+/**
+ * A fresh, migrated database (all migrations, or the ones given). `drop` closes it and, on PostgreSQL,
+ * drops the database.
+ */
+export async function freshStore(dialect: DialectName, migrations?: Migration[]): Promise<Store & { drop(): Promise<void>; url: string | null }> {
   if (dialect === 'pglite') {
     const store = await openStore({ databaseUrl: null, dataDir: 'memory' });
-    await migrate(store.db);
+    await migrate(store.db, migrations);
     return { ...store, url: null, drop: () => store.close() };
   }
   const name = `spiegel_test_${randomBytes(6).toString('hex')}`;
@@ -35,7 +38,7 @@ export async function freshStore(dialect: DialectName): Promise<Store & { drop()
   await admin.end();
   const url = databaseUrl(TEST_PG_URL, name);
   const store = await openStore({ databaseUrl: url, dataDir: 'memory', poolMax: 4 });
-  await migrate(store.db);
+  await migrate(store.db, migrations);
   return {
     ...store,
     url,

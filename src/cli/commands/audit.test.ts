@@ -51,8 +51,9 @@ describeEachDialect('spiegel audit verify', (dialect) => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('exits 0 and prints the row count when the trail is intact', async () => {
-    expect(await run()).toEqual({ code: 0, out: 'The audit trail is intact: 5 rows.\n', err: '' });
+  it('seals pending rows first, then exits 0 and prints the row count when the trail is intact', async () => {
+    expect(await run()).toEqual({ code: 0, out: 'Sealed 5 pending row(s) into the chain.\nThe audit trail is intact: 5 rows.\n', err: '' });
+    expect(await run()).toEqual({ code: 0, out: 'Sealed 0 pending row(s) into the chain.\nThe audit trail is intact: 5 rows.\n', err: '' });
   });
 
   it('exits 1 and names a modified row', async () => {
@@ -68,8 +69,16 @@ describeEachDialect('spiegel audit verify', (dialect) => {
     await withStore((store) => sql`DELETE FROM audit_log WHERE seq = 4`.execute(store.db).then(() => undefined));
     const result = await run();
     expect(result.code).toBe(1);
-    expect(result.err).toContain('row 5: gap: Rows 4–4 are missing.');
+    expect(result.err).toContain('row 5: gap: Chain positions 4–4 before row 5 are missing.');
     expect(result.err).toContain('row 5: broken_link');
+  });
+
+  it('exits 1 when a sealed row was taken out of the chain, even though verify seals it again', async () => {
+    await withStore((store) => sql`UPDATE audit_log SET chain_pos = NULL WHERE seq = 2`.execute(store.db).then(() => undefined));
+    const result = await run();
+    expect(result.code).toBe(1);
+    expect(result.out).toBe('Sealed 1 pending row(s) into the chain.\n');
+    expect(result.err).toContain('row 3: gap: Chain positions 2–2 before row 3 are missing.');
   });
 
   it('refuses unknown subcommands with a usage error', async () => {

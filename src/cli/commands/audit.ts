@@ -3,6 +3,7 @@ import type { Command } from '../command.ts';
 import { parseArgs, wantsHelp } from '../command.ts';
 import { loadConfig, type Config } from '../../config.ts';
 import { SpiegelError } from '../../domain/errors.ts';
+import { sealAuditTrail } from '../../store/audit.ts';
 import { openStore } from '../../store/database.ts';
 import { migrate } from '../../store/migrate.ts';
 import { applyAuditRetention, applyClientRetention, verifyAuditTrail } from '../../store/retention.ts';
@@ -16,19 +17,28 @@ interface Output {
 
 const stdio: Output = { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) };
 
-/** Verifies the hash chain: 0 and the row count when intact, 1 with each problem named otherwise. */
+/**
+ * Seals pending rows, then verifies the hash chain: 0 and the row count when intact, 1 with each
+ * problem named otherwise.
+ */
 export async function auditVerify(config: Config, io: Output = stdio): Promise<number> {
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
   try {
-    const table = await sql<{ t: string | null }>`SELECT to_regclass('audit_log')::text AS t`.execute(store.db);
-    if (!table.rows[0]?.t) throw new SpiegelError('DATABASE_UNAVAILABLE', 'This database has no Spiegel schema yet; run `spiegel migrate` first.');
+    const schema = await sql<{ t: string | null; sealing: boolean }>`
+      SELECT to_regclass('audit_log')::text AS t,
+        EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_log' AND column_name = 'chain_pos') AS sealing`.execute(store.db);
+    if (!schema.rows[0]?.t) throw new SpiegelError('DATABASE_UNAVAILABLE', 'This database has no Spiegel schema yet; run `spiegel migrate` first.');
+    if (!schema.rows[0].sealing) throw new SpiegelError('DATABASE_UNAVAILABLE', 'This database has an older Spiegel schema; run `spiegel migrate` first.');
+    const sealed = await sealAuditTrail(store.db);
+    io.out(`Sealed ${sealed} pending row(s) into the chain.\n`);
     const result = await verifyAuditTrail(store.db);
+    const pending = result.pending > 0 ? ` ${result.pending} row(s) appended since are not sealed yet.` : '';
     if (result.problems.length === 0) {
-      const from = result.checkpoint && result.firstSeq !== null && result.firstSeq > 1 ? ` (rows up to ${result.checkpoint.throughSeq} removed by retention; verified from the checkpoint)` : '';
-      io.out(`The audit trail is intact: ${result.rows} rows${from}.\n`);
+      const from = result.checkpoint && result.firstPos !== null && result.firstPos > 1 ? ` (chain positions up to ${result.checkpoint.throughPos} removed by retention; verified from the checkpoint)` : '';
+      io.out(`The audit trail is intact: ${result.rows} rows${from}.${pending}\n`);
       return 0;
     }
-    io.err(`The audit trail is NOT intact: ${result.problems.length} problem(s) in ${result.rows} rows.\n`);
+    io.err(`The audit trail is NOT intact: ${result.problems.length} problem(s) in ${result.rows} rows.${pending}\n`);
     for (const p of result.problems) io.err(`  row ${p.seq}: ${p.problem}: ${p.message}\n`);
     return 1;
   } finally {
@@ -44,7 +54,7 @@ export async function auditRetention(config: Config, io: Output = stdio): Promis
     const clients = await applyClientRetention(store.db);
     const trail = await applyAuditRetention(store.db);
     io.out(`Client retention: ${clients.erased} client(s) erased.\n`);
-    io.out(trail.throughSeq === null ? 'Audit retention: nothing to delete.\n' : `Audit retention: ${trail.deleted} row(s) deleted through row ${trail.throughSeq}; checkpoint written.\n`);
+    io.out(trail.throughPos === null ? 'Audit retention: nothing to delete.\n' : `Audit retention: ${trail.deleted} row(s) deleted through chain position ${trail.throughPos}; checkpoint written.\n`);
     return 0;
   } finally {
     await store.close();
@@ -56,10 +66,12 @@ export const auditCommand: Command = {
   summary: 'Verify the audit trail, or apply the retention settings',
   help: `${USAGE}
 
-verify     Checks the hash chain of the audit trail (DATABASE_URL, or PGlite in SPIEGEL_DATA_DIR).
-           Exits 0 and prints the row count when intact; exits 1 and names every modified,
-           deleted or missing row otherwise. After retention, verification starts at the
-           latest retention checkpoint.
+verify     Seals pending audit rows into the hash chain (the server does this within about a
+           second; verify does it first so every committed row is checked) and prints how
+           many it sealed, then checks the whole chain (DATABASE_URL, or PGlite in
+           SPIEGEL_DATA_DIR). Exits 0 and prints the row count when intact; exits 1 and names
+           every modified, deleted or missing row otherwise. After retention, verification
+           starts at the latest retention checkpoint.
 retention  Applies each organisation's retention settings: erases clients whose episodes all
            ended more than clientRetentionYears ago, then deletes audit rows older than
            auditRetentionDays (oldest first, leaving a checkpoint). Run it daily, e.g. from cron.

@@ -38,27 +38,66 @@ export interface ChainProblem {
   message: string;
 }
 
+/** A sealed row as verification reads it back: the hashed fields plus its place in the chain. */
+export interface SealedAuditRow extends AuditFields {
+  chain_pos: number;
+  prev_hash: string | null;
+  hash: string | null;
+}
+
+/** The link a chain continues from: the genesis (position 0), or the last row a retention checkpoint removed. */
+export interface ChainLink {
+  pos: number;
+  hash: string;
+}
+
+export const GENESIS_LINK: ChainLink = { pos: 0, hash: GENESIS_HASH };
+
+/** Exactly the hashed fields of a row (whatever else the row carries). */
+export function auditFields(row: AuditFields): AuditFields {
+  const { seq, org_id, at, actor_id, actor_role, action, subject_type, subject_id, ip, outcome, details } = row;
+  return { seq, org_id, at, actor_id, actor_role, action, subject_type, subject_id, ip, outcome, details };
+}
+
+export interface ChainVerifier {
+  /** Checks the next row in chain_pos order; returns the problems it shows (none when intact). */
+  push(row: SealedAuditRow): ChainProblem[];
+  /** Rows pushed so far. */
+  readonly rows: number;
+}
+
 /**
- * Verifies a chain given in seq order. A modified row fails its own hash; a deleted row leaves a gap
- * in seq and a broken link in prev_hash.
+ * Verifies a chain incrementally, row by row in chain_pos order, so a caller can read it in batches.
+ * A modified row fails its own hash; a deleted row (or one taken out of the chain) leaves a gap in
+ * chain_pos and a broken link in prev_hash. `start` is the link before the first row: the genesis, or
+ * a retention checkpoint. A first row that sits at or before `start` means the checkpoint does not
+ * describe this chain, and the chain is checked from the genesis instead.
  */
-export function verifyChain(rows: Array<AuditFields & { prev_hash: string; hash: string }>): ChainProblem[] {
-  const problems: ChainProblem[] = [];
-  let expectedPrev = GENESIS_HASH;
-  let expectedSeq: number | null = null;
-  for (const row of rows) {
-    if (expectedSeq !== null && row.seq !== expectedSeq) {
-      problems.push({ seq: row.seq, problem: 'gap', message: `Rows ${expectedSeq}–${row.seq - 1} are missing.` });
-    }
-    if (row.prev_hash !== expectedPrev) {
-      problems.push({ seq: row.seq, problem: 'broken_link', message: `Row ${row.seq} does not link to the row before it.` });
-    }
-    const { prev_hash, hash, ...fields } = row;
-    if (auditHash(prev_hash, fields) !== hash) {
-      problems.push({ seq: row.seq, problem: 'hash_mismatch', message: `Row ${row.seq} was altered after it was written.` });
-    }
-    expectedPrev = hash;
-    expectedSeq = row.seq + 1;
-  }
-  return problems;
+export function createChainVerifier(start: ChainLink = GENESIS_LINK): ChainVerifier {
+  let expected: { pos: number; hash: string | null } = start;
+  let rows = 0;
+  return {
+    get rows() {
+      return rows;
+    },
+    push(row) {
+      const problems: ChainProblem[] = [];
+      const { seq, chain_pos: pos } = row;
+      if (rows === 0) {
+        if (pos <= expected.pos) expected = GENESIS_LINK;
+        if (pos !== expected.pos + 1) {
+          problems.push({ seq, problem: 'gap', message: `Chain positions ${expected.pos + 1}–${pos - 1} before row ${seq} are missing and no retention checkpoint accounts for them.` });
+        }
+      } else if (pos !== expected.pos + 1) {
+        problems.push({ seq, problem: 'gap', message: `Chain positions ${expected.pos + 1}–${pos - 1} before row ${seq} are missing.` });
+      }
+      if (row.prev_hash !== expected.hash) problems.push({ seq, problem: 'broken_link', message: `Row ${seq} does not link to the row before it.` });
+      if (row.prev_hash === null || auditHash(row.prev_hash, auditFields(row)) !== row.hash) {
+        problems.push({ seq, problem: 'hash_mismatch', message: `Row ${seq} was altered after it was written.` });
+      }
+      expected = { pos, hash: row.hash };
+      rows++;
+      return problems;
+    },
+  };
 }

@@ -48,7 +48,8 @@ export interface AuditRow {
   ip: string | null;
   outcome: string;
   details: unknown;
-  hash: string;
+  /** Null while the row waits to be sealed into the chain (usually under a second). */
+  hash: string | null;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

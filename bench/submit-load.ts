@@ -24,8 +24,8 @@
  *
  *   npm run bench -- submit-load [--rate 600] [--seconds 40] [--concurrency 48] [--episodes 3000]
  *     [--sessions 10] [--pool 10] [--half-seconds 15] [--history 0] [--no-profile] [--profile-n 400] [--keep]
- *     [--diagnose-index]          (diagnostic: adds the scores (participant_id, …) index the alert
- *                                  rules' series query needs, to measure the proposed fix)
+ *     [--diagnose-sql "<sql>"]    (diagnostic: runs the SQL on the bench database after migrating,
+ *                                  e.g. to measure an index or a dropped constraint; reported)
  *     [--diagnose-async-commit]   (diagnostic: synchronous_commit=off on the bench database, to show
  *                                  what the WAL flush under the audit lock costs; not a valid setting)
  */
@@ -40,6 +40,7 @@ import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { shippedInstruments } from '../src/server/instrument-registry.ts';
 import { verifyAuditTrail } from '../src/store/retention.ts';
+import { sealAuditTrail } from '../src/store/audit.ts';
 import type { Database } from '../src/store/schema.ts';
 
 const BENCH = 'submit-load';
@@ -53,7 +54,7 @@ const HISTORY = Math.min(Number(option('history', '0')), 5_000_000);
 const PROFILE_N = Math.min(Number(option('profile-n', '400')), 5_000);
 const HALF_SECONDS = Math.min(Number(option('half-seconds', '15')), 60);
 const ASYNC_COMMIT = flag('diagnose-async-commit');
-const WITH_INDEX = flag('diagnose-index');
+const DIAGNOSE_SQL = option('diagnose-sql', '');
 const dbName = `spiegel_bench_submit_${process.pid}`;
 
 const random = prng(20260401);
@@ -92,11 +93,11 @@ const keep = flag('keep');
 try {
   const url = await createDatabase(dbName);
   await migrateDatabase(url);
-  if (WITH_INDEX) {
-    // Diagnostic: the index the alert rules' per-client series query lacks (see docs/benchmarks.md).
+  if (DIAGNOSE_SQL) {
+    // Diagnostic only: a schema or setting experiment on the bench database, reported with the figures.
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
-    await admin.query('CREATE INDEX bench_scores_participant_idx ON scores (participant_id, instrument_id, scale_id, session_number)');
+    await admin.query(DIAGNOSE_SQL);
     await admin.end();
   }
   if (ASYNC_COMMIT) {
@@ -222,11 +223,15 @@ try {
   const untouched = new Set(sent.keys());
   for (const row of per.rows) if (!untouched.has(row.id) && !warm.some((w) => w.id === row.id) && row.responses > 0) strayWrites++;
   const store = { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2, types: { getTypeParser: int8Parsers } }) }) }) };
+  await sealAuditTrail(store.db); // the server's sealer may not have reached the newest rows yet
   const chain = await verifyAuditTrail(store.db);
+  const submitAudits = await store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'response.submit').executeTakeFirstOrThrow();
+  const usedInvitations = per.rows.filter((r) => r.used).length;
+  const auditMismatch = Math.abs(Number(submitAudits.n) - usedInvitations);
   await store.db.destroy();
   const serverErrors = [...statusCounts].filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0);
 
-  const common = { offered_rate: RATE, concurrency: CONCURRENCY, pool: Number(POOL), seconds: round(main.seconds, 1), history_rows: HISTORY, ...(ASYNC_COMMIT ? { diagnostic: 'synchronous_commit=off (not a valid production setting)' } : {}), ...(WITH_INDEX ? { diagnostic_index: 'scores (participant_id, instrument_id, scale_id, session_number)' } : {}), loadavg_1m: round(main.load, 1) };
+  const common = { offered_rate: RATE, concurrency: CONCURRENCY, pool: Number(POOL), seconds: round(main.seconds, 1), history_rows: HISTORY, ...(ASYNC_COMMIT ? { diagnostic: 'synchronous_commit=off (not a valid production setting)' } : {}), ...(DIAGNOSE_SQL ? { diagnostic_sql: DIAGNOSE_SQL } : {}), loadavg_1m: round(main.load, 1) };
   const p99 = percentile(main.latencies, 99);
   report({ bench: BENCH, metric: 'submissions_per_s', value: round(achieved), unit: '1/s', target: '>= 500', pass: achieved >= 500, anchor: 'offered rate', anchor_value: RATE, acknowledged: main.acked, requests: main.latencies.length, ...common });
   report({ bench: BENCH, metric: 'latency_p50_ms', value: round(percentile(main.latencies, 50)), unit: 'ms', target: 'info', anchor: 'first attempts only, p50', anchor_value: round(percentile(main.firstLatencies, 50)), ...common });
@@ -243,8 +248,8 @@ try {
   }
   report({ bench: BENCH, metric: 'server_errors', value: serverErrors, unit: 'responses', target: '0', pass: serverErrors === 0 && networkErrors === 0, anchor: 'network errors / timeouts', anchor_value: networkErrors, statuses: Object.fromEntries(statusCounts), retried_clients: retries });
   report({
-    bench: BENCH, metric: 'integrity_violations', value: lost + wrongKey + duplicated + partial + strayWrites + chain.problems.length, unit: 'count', target: '0', pass: lost + wrongKey + duplicated + partial + strayWrites + chain.problems.length === 0,
-    anchor: 'acknowledged submissions checked', anchor_value: acked, lost, wrong_key: wrongKey, duplicated, partial, stray_writes: strayWrites, audit_rows: chain.rows, audit_chain_problems: chain.problems.length,
+    bench: BENCH, metric: 'integrity_violations', value: lost + wrongKey + duplicated + partial + strayWrites + chain.problems.length + auditMismatch, unit: 'count', target: '0', pass: lost + wrongKey + duplicated + partial + strayWrites + chain.problems.length + auditMismatch === 0,
+    anchor: 'acknowledged submissions checked', anchor_value: acked, lost, wrong_key: wrongKey, duplicated, partial, stray_writes: strayWrites, audit_rows: chain.rows, audit_chain_problems: chain.problems.length, submit_audit_rows: Number(submitAudits.n), used_invitations: usedInvitations, audit_rows_not_matching_submits: auditMismatch,
   });
   const cpu = main.cpu;
   report({

@@ -10,7 +10,7 @@ import { reliableChangeParameters } from '../domain/instruments/reliable-change.
 import { appendAudit } from './audit.ts';
 import { auditBase, notFound, type Actor } from './clients.ts';
 import type { Database } from './schema.ts';
-import { latestCurve } from './submit.ts';
+import { latestCurve } from './submit-alerts.ts';
 
 export interface CaseloadRow {
   episodeId: string;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendPage } from '../pages.ts';
 import { caseload, episodeTimeline, acknowledgeAlert, statusOf } from '../../store/feedback.ts';
 import { getEpisode, type Actor } from '../../store/clients.ts';
-import { latestCurve } from '../../store/submit.ts';
+import { latestCurve } from '../../store/submit-alerts.ts';
 import { createInvitation } from '../../store/invitations.ts';
 import { usableInstrumentIds } from '../../store/org-instruments.ts';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';

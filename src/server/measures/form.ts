@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseLang, type Lang } from '../../web/i18n.ts';
 import { formPage, invalidLinkPage, thanksPage } from '../../web/form/page.ts';
 import { formSection, questionsOf, responseFromFields, type FormSection } from '../../web/form/questions.ts';
-import { openInvitation, submitResponses, type ScoredAnswer } from '../../store/submit.ts';
+import { openInvitation, submitResponses, type PrepareAnswers, type ScoredAnswer } from '../../store/submit.ts';
 import { validateResponse } from '../../domain/instruments/validate-response.ts';
 import { SpiegelError } from '../../domain/errors.ts';
 import { DEFAULT_CRISIS_CONTACTS } from '../../web/form/texts.ts';
@@ -44,32 +44,34 @@ export function registerMeasureForm(app: FastifyInstance): void {
     schema: { hide: true, params, body: { type: 'object', required: ['submission_key'], properties: { submission_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } }, additionalProperties: { type: 'string', maxLength: 8 }, maxProperties: 200 } },
   }, async (request, reply) => {
     const token = request.params.token;
-    const invitation = await openInvitation(db, token);
-    const lang = formLang(request, invitation?.lang ?? 'nl');
     const now = new Date();
-    const answers: ScoredAnswer[] = [];
-    if (invitation) {
-      const sections = sectionsFor(invitation.instrumentIds);
-      const errors = new Set<string>();
-      for (const section of sections) {
+    // The answers are checked against the invitation the submit reads, so a submit reads it once.
+    const prepare: PrepareAnswers = (target) => {
+      const answers: ScoredAnswer[] = [];
+      const missing = new Set<string>();
+      for (const section of sectionsFor(target.instrumentIds)) {
         const { response, problems } = responseFromFields(section, request.body, now);
-        for (const p of problems) errors.add(p.field);
+        for (const p of problems) missing.add(p.field);
         const validation = validateResponse(section.scorer.questionnaire, response);
         if (!validation.ok && problems.length === 0) throw new SpiegelError('RESPONSE_INVALID', undefined, validation.issues);
         const result = section.scorer.score(response);
         // Too many skipped questions for a score (the missing-item rule): ask for the unanswered ones
         // rather than using up the link on a measurement that says nothing.
         if (result.scales.some((scale) => scale.subscaleOf === null && scale.value === null)) {
-          for (const question of questionsOf(section)) if (request.body[question.field] === undefined || request.body[question.field] === '') errors.add(question.field);
+          for (const question of questionsOf(section)) if (request.body[question.field] === undefined || request.body[question.field] === '') missing.add(question.field);
         }
         answers.push({ scorer: section.scorer, response, result });
       }
-      if (errors.size > 0) return send(reply, 422, formPage({ lang, path: `/m/${token}`, sections, submissionKey: request.body.submission_key, errors }));
-    }
+      return missing.size > 0 ? { missing } : { answers };
+    };
     // Also for a used link: a retry of an accepted submission (same key) must get its thanks page back.
-    const outcome = await submitResponses(db, token, request.body.submission_key, answers, { ip: request.ip, now });
-    if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(lang));
-    const contacts = (invitation?.orgSettings.crisisContacts as typeof DEFAULT_CRISIS_CONTACTS | undefined) ?? DEFAULT_CRISIS_CONTACTS;
+    const outcome = await submitResponses(db, token, request.body.submission_key, prepare, { ip: request.ip, now });
+    if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')));
+    const lang = formLang(request, outcome.target.lang);
+    if (outcome.state === 'incomplete') {
+      return send(reply, 422, formPage({ lang, path: `/m/${token}`, sections: sectionsFor(outcome.target.instrumentIds), submissionKey: request.body.submission_key, errors: outcome.missing }));
+    }
+    const contacts = (outcome.target.orgSettings.crisisContacts as typeof DEFAULT_CRISIS_CONTACTS | undefined) ?? DEFAULT_CRISIS_CONTACTS;
     return send(reply, 200, thanksPage(lang, outcome.risk, contacts));
   });
 }

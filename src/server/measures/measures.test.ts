@@ -118,6 +118,19 @@ describeEachDialect('client measures', (dialect) => {
     expect(alerts.rows).toContainEqual({ rule: 'alliance_low', severity: 'warning' });
   });
 
+  it('lets exactly one of two racing submissions with different keys store, with one audit row', async () => {
+    const inv = await invite(4);
+    const path = new URL(inv.url).pathname;
+    const post = (key: string) => t.app.inject({ method: 'POST', url: path, payload: new URLSearchParams(fields([1, 1, 1, 1, 1, 1, 1, 1, 0], [8, 8, 8, 8], key)).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const statuses = (await Promise.all([post('key-ffffffffffffffff'), post('key-gggggggggggggggg')])).map((r) => r.statusCode).sort();
+    expect(statuses).toEqual([200, 404]);
+    const stored = await sql<{ responses: number; scores: number; audits: number }>`SELECT
+      (SELECT count(*)::int FROM responses WHERE invitation_id = ${inv.id}) AS responses,
+      (SELECT count(*)::int FROM scores s JOIN responses r ON r.id = s.response_id WHERE r.invitation_id = ${inv.id}) AS scores,
+      (SELECT count(*)::int FROM audit_log WHERE action = 'response.submit' AND details->>'invitationId' = ${inv.id}) AS audits`.execute(t.store.db);
+    expect(stored.rows[0]).toEqual({ responses: 2, scores: 2, audits: 1 });
+  });
+
   it('answers a form without its submission key with a validation error, not the invalid-link page', async () => {
     const inv = await invite(3);
     const res = await t.app.inject({ method: 'POST', url: new URL(inv.url).pathname, payload: 'q0.phq9-1=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });

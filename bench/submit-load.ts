@@ -2,10 +2,10 @@
  * Sustained client-form submissions on PostgreSQL (issue 4).
  *
  * A fresh database (migrated), a minimal organisation with --episodes active episodes × --sessions
- * open invitations each (bench/_data.ts seedSubmitOrg; 30,000 by default), a real server in its own
+ * open invitations each (bench/_data.ts seedSubmitOrg; 40,000 by default), a real server in its own
  * process (`spiegel serve`, LOG_LEVEL silent, pool SPIEGEL_DB_POOL_MAX = --pool, default 10), then
  * form POSTs to /m/<token> (application/x-www-form-urlencoded, full PHQ-9 + alliance check, one
- * submission_key per submission) offered at --rate per second for --seconds with at most
+ * submission_key per submission) offered at --rate per second (500, the target) for --seconds with at most
  * --concurrency in flight. 10% of the clients retry: half send the same submission twice at once,
  * half send it again after the first answer. Afterwards, in SQL: every acknowledged (200) submission
  * has exactly its responses and scores (no loss), no invitation has more or fewer than one response
@@ -15,15 +15,15 @@
  *   latency_p50_ms / latency_p99_ms   per request, client side               target p99 ≤ 100 ms
  *   server_errors       5xx answers                                          target 0
  *   lost / duplicated / partial   from the SQL check                         target 0
- *   latency_p99_ms_at_half_load  a second phase (--half-seconds, 15 s) offered at half the rate
- *                       the first phase achieved: latency below saturation, without queueing
+ *   ceiling_submissions_per_s    a second phase (--ceiling-seconds, 15 s) offered at --ceiling-rate
+ *                       (800/s): the most the server acknowledges when saturated (info)
  * Then a profile (unless --no-profile): --profile-n sequential submissions through the same app
  * in-process with every SQL statement timed (Kysely log), to show where a submission's time goes.
- * --history N first adds N score rows of other clients (an organisation with history; the alert
+ * --history N (100,000) first adds N score rows of ended episodes (an organisation with history; the alert
  * rules read a client's series from the scores table).
  *
- *   npm run bench -- submit-load [--rate 600] [--seconds 40] [--concurrency 48] [--episodes 3000]
- *     [--sessions 10] [--pool 10] [--half-seconds 15] [--history 0] [--no-profile] [--profile-n 400] [--keep]
+ *   npm run bench -- submit-load [--rate 500] [--seconds 40] [--concurrency 48] [--episodes 4000]
+ *     [--sessions 10] [--pool 10] [--ceiling-rate 800] [--ceiling-seconds 15] [--history 100000] [--no-profile] [--profile-n 400] [--keep]
  *     [--diagnose-sql "<sql>"]    (diagnostic: runs the SQL on the bench database after migrating,
  *                                  e.g. to measure an index or a dropped constraint; reported)
  *     [--diagnose-async-commit]   (diagnostic: synchronous_commit=off on the bench database, to show
@@ -44,15 +44,17 @@ import { sealAuditTrail } from '../src/store/audit.ts';
 import type { Database } from '../src/store/schema.ts';
 
 const BENCH = 'submit-load';
-const RATE = Math.min(Number(option('rate', '600')), 5_000);
+const RATE = Math.min(Number(option('rate', '500')), 5_000);
+const TARGET_RATE = 500;
+const CEILING_RATE = Math.min(Number(option('ceiling-rate', '800')), 5_000);
 const SECONDS = Math.min(Number(option('seconds', '40')), 90);
 const CONCURRENCY = Math.min(Number(option('concurrency', '48')), 256);
-const EPISODES = Number(option('episodes', '3000'));
+const EPISODES = Number(option('episodes', '4000'));
 const SESSIONS = Number(option('sessions', '10'));
 const POOL = option('pool', '10');
-const HISTORY = Math.min(Number(option('history', '0')), 5_000_000);
+const HISTORY = Math.min(Number(option('history', '100000')), 5_000_000);
 const PROFILE_N = Math.min(Number(option('profile-n', '400')), 5_000);
-const HALF_SECONDS = Math.min(Number(option('half-seconds', '15')), 60);
+const CEILING_SECONDS = Math.min(Number(option('ceiling-seconds', '15')), 60);
 const ASYNC_COMMIT = flag('diagnose-async-commit');
 const DIAGNOSE_SQL = option('diagnose-sql', '');
 const dbName = `spiegel_bench_submit_${process.pid}`;
@@ -112,6 +114,9 @@ try {
   const org = await seedSubmitOrg(url, { episodes: EPISODES, sessions: SESSIONS });
   log(`seeded ${org.invitations.length} invitations over ${EPISODES} episodes in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
   if (HISTORY > 0) await addHistory(url, org.orgId, HISTORY);
+  // Statistics, as a running database has them: without them the planner takes the empty scores
+  // table for tiny and the submit's prepared read keeps a sequential-scan plan until autovacuum.
+  await analyze(url);
 
   server = await startServerProcess({ databaseUrl: url, env: { SPIEGEL_DB_POOL_MAX: POOL } });
   const client = new HttpClient(server.url, CONCURRENCY + 8);
@@ -186,8 +191,8 @@ try {
   };
   const main = await phase(RATE, SECONDS);
   const achieved = main.acked / main.seconds;
-  log(`sustained phase: ${achieved.toFixed(0)} acknowledged submissions/s; now ${HALF_SECONDS} s at half that rate`);
-  const half = HALF_SECONDS > 0 ? await phase(Math.max(5, achieved / 2), HALF_SECONDS) : null;
+  log(`sustained phase: ${achieved.toFixed(0)} acknowledged submissions/s at ${RATE}/s offered; now ${CEILING_SECONDS} s at ${CEILING_RATE}/s for the ceiling`);
+  const ceiling = CEILING_SECONDS > 0 ? await phase(CEILING_RATE, CEILING_SECONDS) : null;
   client.close();
   await server.stop();
   server = null;
@@ -233,17 +238,19 @@ try {
 
   const common = { offered_rate: RATE, concurrency: CONCURRENCY, pool: Number(POOL), seconds: round(main.seconds, 1), history_rows: HISTORY, ...(ASYNC_COMMIT ? { diagnostic: 'synchronous_commit=off (not a valid production setting)' } : {}), ...(DIAGNOSE_SQL ? { diagnostic_sql: DIAGNOSE_SQL } : {}), loadavg_1m: round(main.load, 1) };
   const p99 = percentile(main.latencies, 99);
-  report({ bench: BENCH, metric: 'submissions_per_s', value: round(achieved), unit: '1/s', target: '>= 500', pass: achieved >= 500, anchor: 'offered rate', anchor_value: RATE, acknowledged: main.acked, requests: main.latencies.length, ...common });
+  // Sustained: the offered rate was acknowledged over the whole run (1% allowance for the drain of
+  // the last requests, which the run's seconds include).
+  const sustained = RATE >= TARGET_RATE && achieved >= 0.99 * RATE;
+  report({ bench: BENCH, metric: 'submissions_per_s', value: round(achieved), unit: '1/s', target: `>= ${TARGET_RATE} sustained`, pass: sustained, anchor: 'offered rate', anchor_value: RATE, acknowledged: main.acked, requests: main.latencies.length, ...common });
   report({ bench: BENCH, metric: 'latency_p50_ms', value: round(percentile(main.latencies, 50)), unit: 'ms', target: 'info', anchor: 'first attempts only, p50', anchor_value: round(percentile(main.firstLatencies, 50)), ...common });
   report({
     bench: BENCH, metric: 'latency_p99_ms', value: round(p99), unit: 'ms', target: '<= 100', pass: p99 <= 100, anchor: 'first attempts only, p99', anchor_value: round(percentile(main.firstLatencies, 99)),
     p999_ms: round(percentile(main.latencies, 99.9)), max_ms: round(Math.max(...main.latencies)), p99_first_10s_ms: round(main.p99First10), p99_last_10s_ms: round(main.p99Last10), ...common,
   });
-  if (half) {
-    const hp99 = percentile(half.latencies, 99);
+  if (ceiling) {
     report({
-      bench: BENCH, metric: 'latency_p99_ms_at_half_load', value: round(hp99), unit: 'ms', target: '<= 100 (info: below saturation)', pass: hp99 <= 100, anchor: 'p50 at half load', anchor_value: round(percentile(half.latencies, 50)),
-      offered_rate: round(Math.max(5, achieved / 2)), achieved_per_s: round(half.acked / half.seconds), seconds: round(half.seconds, 1), loadavg_1m: round(half.load, 1),
+      bench: BENCH, metric: 'ceiling_submissions_per_s', value: round(ceiling.acked / ceiling.seconds), unit: '1/s', target: 'info (saturated: latency is queueing behind the in-flight cap)', anchor: 'offered rate', anchor_value: CEILING_RATE,
+      p50_ms: round(percentile(ceiling.latencies, 50)), p99_ms: round(percentile(ceiling.latencies, 99)), seconds: round(ceiling.seconds, 1), loadavg_1m: round(ceiling.load, 1),
     });
   }
   report({ bench: BENCH, metric: 'server_errors', value: serverErrors, unit: 'responses', target: '0', pass: serverErrors === 0 && networkErrors === 0, anchor: 'network errors / timeouts', anchor_value: networkErrors, statuses: Object.fromEntries(statusCounts), retried_clients: retries });
@@ -286,11 +293,16 @@ async function addHistory(url: string, orgId: string, rows: number): Promise<voi
     await client.query(`INSERT INTO scores (response_id, scale_id, org_id, episode_id, participant_id, therapist_id, instrument_id, session_number, value, measured_at)
       SELECT md5(e::text || s)::uuid, 'total', $1, e, p, t, 'phq9', s, floor(random() * 28), timestamp '2023-01-01' + s * interval '7 days' FROM h, generate_series(1, 10) s`, [orgId]);
     await client.query('SET session_replication_role = origin');
-    await client.query('ANALYZE');
   } finally {
     await client.end();
   }
   log(`added ${rows} history score rows in ${((performance.now() - h0) / 1000).toFixed(1)} s`);
+}
+
+async function analyze(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('ANALYZE').finally(() => client.end());
 }
 
 /** Sequential submissions through the app in-process, every SQL statement timed. */

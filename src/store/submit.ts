@@ -6,6 +6,7 @@ import { auditInsertValues } from './audit.ts';
 import { scoreRowsFromResult } from './scoring.ts';
 import type { Database } from './schema.ts';
 import { tokenHash } from './invitations.ts';
+import { preparedMarker } from './prepared.ts';
 import { alertDrafts, type SeriesPoint } from './submit-alerts.ts';
 
 /** What a link leads to, as the form needs it. */
@@ -71,6 +72,7 @@ export async function submitResponses(db: Kysely<Database>, token: string, submi
     .select(sql<SeriesPoint[]>`(SELECT coalesce(json_agg(json_build_array(s.instrument_id, s.scale_id, s.session_number, s.value) ORDER BY s.session_number, s.measured_at), '[]'::json)
       FROM scores s WHERE s.participant_id = i.participant_id AND s.instrument_id = ANY(i.instrument_ids) AND s.value IS NOT NULL)`.as('history'))
     .where('i.token_hash', '=', tokenHash(token))
+    .modifyFront(preparedMarker('submit-read'))
     .executeTakeFirst();
   if (!row || row.revoked_at) return { state: 'invalid' };
   const target = targetOf(row);
@@ -91,7 +93,7 @@ export async function submitResponses(db: Kysely<Database>, token: string, submi
   const alerts = drafts.map((d) => ({ response_id: responses[0]?.id ?? null, rule: d.rule, event_key: d.eventKey, severity: d.severity, reason: { ...d.reason, suggestions: d.suggestions } }));
   const audit = auditInsertValues({ orgId: target.orgId, actorId: null, actorRole: 'client', action: 'response.submit', subjectType: 'episode', subjectId: target.episodeId, ip: meta.ip, outcome: 'ok', details: { invitationId: target.id, responses: responses.length, risk } }, now);
 
-  const written = await sql<{ claimed: number; alerts: number }>`
+  const written = await sql<{ claimed: number; alerts: number }>`${preparedMarker('submit-write')}
     WITH claimed AS (
       UPDATE invitations SET used_at = ${now}, submission_key = ${submissionKey}
       WHERE id = ${target.id} AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ${now}

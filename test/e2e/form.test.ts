@@ -117,8 +117,15 @@ describe('client form on a phone (Chromium)', () => {
   it('fills in the PHQ-9 and the alliance check by tapping, sends, and thanks the client', async () => {
     const inv = await freshInvitation();
     const { context, page } = await phone();
+    const cspViolations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await page.goto(inv.url);
     await expect(page.title()).resolves.toBe('Vragenlijst');
+    // The inline stylesheet is allowed by its CSP hash: it applies, and nothing was refused.
+    await expect(page.evaluate(() => getComputedStyle(document.querySelector('.form-top')!).display)).resolves.toBe('flex');
+    expect(cspViolations).toEqual([]);
     await expect(page.locator('fieldset[data-question]').count()).resolves.toBe(QUESTIONS);
     await expect(page.locator('#progress-text').textContent()).resolves.toBe(`0 van ${QUESTIONS} vragen beantwoord`);
     await expectNoAxeViolations(page);

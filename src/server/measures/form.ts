@@ -7,11 +7,14 @@ import { openInvitation, submitResponses, type PrepareAnswers, type ScoredAnswer
 import { validateResponse } from '../../domain/instruments/validate-response.ts';
 import { SpiegelError } from '../../domain/errors.ts';
 import { DEFAULT_CRISIS_CONTACTS } from '../../web/form/texts.ts';
+import { formCsp } from '../../web/form/style.ts';
 
 const params = { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } } } as const;
 const publicAccess = { access: { kind: 'public' as const } };
 
 function send(reply: FastifyReply, status: number, body: string): FastifyReply {
+  const csp = reply.getHeader('content-security-policy');
+  if (typeof csp === 'string') reply.header('content-security-policy', formCsp(csp)); // the inline form stylesheet
   return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
 }
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDialect } from '../../store/testing.ts';
 import { Agent, createOrg, createUser, testApp } from '../testing.ts';
+import { FORM_STYLE_SOURCE } from '../../web/form/style.ts';
 
 /** Form fields for a PHQ-9 with the given item answers (indexes 0–3) and the alliance items (0–10). */
 function fields(phq9: number[], alliance: number[], key: string): Record<string, string> {
@@ -65,6 +66,9 @@ describeEachDialect('client measures', (dialect) => {
     expect(form.statusCode).toBe(200);
     expect(form.body).toContain('name="q0.phq9-1"');
     expect(form.body).toContain('Pfizer');
+    // The inline stylesheet is allowed by its hash, never by 'unsafe-inline'.
+    expect(form.headers['content-security-policy']).toContain(`style-src 'self' ${FORM_STYLE_SOURCE}`);
+    expect(form.headers['content-security-policy']).not.toContain('unsafe-inline');
     const body = new URLSearchParams(fields([1, 1, 2, 1, 1, 1, 1, 0, 0], [8, 8, 7, 8], 'key-aaaaaaaaaaaaaaaa')).toString();
     const submit = () => t.app.inject({ method: 'POST', url: path, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const [first, second] = await Promise.all([submit(), submit()]);

@@ -1,4 +1,5 @@
-import { html, type SafeHtml } from '../html.ts';
+import { html, raw, type SafeHtml } from '../html.ts';
+import { FORM_STYLE } from './style.ts';
 import type { Lang } from '../i18n.ts';
 import { languagePolicy, itemText, pickText, titleText } from '../../domain/instruments/translation.ts';
 import type { FormQuestion, FormSection } from './questions.ts';
@@ -17,7 +18,7 @@ function frame(lang: Lang, title: string, body: SafeHtml, options: { switchHref?
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
-<link rel="stylesheet" href="/static/form.css">
+<style>${raw(FORM_STYLE)}</style>
 ${options.script ? html`<script src="/static/form.js" defer></script>` : null}
 </head>
 <body>

@@ -3,7 +3,7 @@
  *
  * A fresh database (migrated), a minimal organisation with --episodes active episodes × --sessions
  * open invitations each (bench/_data.ts seedSubmitOrg; 40,000 by default), a real server in its own
- * process (`spiegel serve`, LOG_LEVEL silent, pool SPIEGEL_DB_POOL_MAX = --pool, default 10), then
+ * process (`spiegel serve`, LOG_LEVEL silent, pool SPIEGEL_DB_POOL_MAX = --pool, default 4), then
  * form POSTs to /m/<token> (application/x-www-form-urlencoded, full PHQ-9 + alliance check, one
  * submission_key per submission) offered at --rate per second (500, the target) for --seconds with at most
  * --concurrency in flight. 10% of the clients retry: half send the same submission twice at once,
@@ -23,7 +23,7 @@
  * rules read a client's series from the scores table).
  *
  *   npm run bench -- submit-load [--rate 500] [--seconds 40] [--concurrency 48] [--episodes 4000]
- *     [--sessions 10] [--pool 10] [--ceiling-rate 800] [--ceiling-seconds 15] [--history 100000] [--no-profile] [--profile-n 400] [--keep]
+ *     [--sessions 10] [--pool 4] [--ceiling-rate 800] [--ceiling-seconds 15] [--history 100000] [--no-profile] [--profile-n 400] [--warm-up 2500] [--keep]
  *     [--diagnose-sql "<sql>"]    (diagnostic: runs the SQL on the bench database after migrating,
  *                                  e.g. to measure an index or a dropped constraint; reported)
  *     [--diagnose-async-commit]   (diagnostic: synchronous_commit=off on the bench database, to show
@@ -51,9 +51,12 @@ const SECONDS = Math.min(Number(option('seconds', '40')), 90);
 const CONCURRENCY = Math.min(Number(option('concurrency', '48')), 256);
 const EPISODES = Number(option('episodes', '4000'));
 const SESSIONS = Number(option('sessions', '10'));
-const POOL = option('pool', '10');
+// Four connections: about twice the cores of this 2-core machine, which PostgreSQL and the app share.
+// More only add contention (docs/operations.md); with 10 the p99 varied more between runs.
+const POOL = option('pool', '4');
 const HISTORY = Math.min(Number(option('history', '100000')), 5_000_000);
 const PROFILE_N = Math.min(Number(option('profile-n', '400')), 5_000);
+const WARM_UP = Math.min(Math.max(Number(option('warm-up', '2500')), 1), 10_000);
 const CEILING_SECONDS = Math.min(Number(option('ceiling-seconds', '15')), 60);
 const ASYNC_COMMIT = flag('diagnose-async-commit');
 const DIAGNOSE_SQL = option('diagnose-sql', '');
@@ -114,17 +117,19 @@ try {
   const org = await seedSubmitOrg(url, { episodes: EPISODES, sessions: SESSIONS });
   log(`seeded ${org.invitations.length} invitations over ${EPISODES} episodes in ${((performance.now() - s0) / 1000).toFixed(1)} s`);
   if (HISTORY > 0) await addHistory(url, org.orgId, HISTORY);
-  // Statistics, as a running database has them: without them the planner takes the empty scores
-  // table for tiny and the submit's prepared read keeps a sequential-scan plan until autovacuum.
-  await analyze(url);
+  // A settled database, as a running one is: statistics (without them the planner takes the empty
+  // scores table for tiny and the submit's prepared read keeps a sequential-scan plan until
+  // autovacuum), the seeding's vacuum done, and its dirty pages checkpointed before the clock starts.
+  await settle(url);
 
   server = await startServerProcess({ databaseUrl: url, env: { SPIEGEL_DB_POOL_MAX: POOL } });
+  await firstRefitDone(url, org.orgId);
   const client = new HttpClient(server.url, CONCURRENCY + 8);
-  // Warm-up (JIT, pool): 200 submissions at low concurrency, excluded from the figures.
-  const warm = org.invitations.slice(-200);
-  const pool = org.invitations.slice(0, -200 - PROFILE_N);
-  const profileSet = org.invitations.slice(-200 - PROFILE_N, -200);
-  await drive({ rate: 1_000, concurrency: 8, seconds: 30, maxTasks: warm.length, task: async (i) => {
+  // Warm-up at the target rate (JIT, pool connections, prepared plans), excluded from the figures.
+  const warm = org.invitations.slice(-WARM_UP);
+  const pool = org.invitations.slice(0, -WARM_UP - PROFILE_N);
+  const profileSet = org.invitations.slice(-WARM_UP - PROFILE_N, -WARM_UP);
+  await drive({ rate: RATE, concurrency: CONCURRENCY, seconds: 30, maxTasks: warm.length, task: async (i) => {
     const a = answers();
     await client.request('POST', `/m/${warm[i].token}`, { headers: FORM, body: new URLSearchParams(formFields(a.phq9, a.alliance, key(1e6 + i))).toString(), useCookies: false });
   } });
@@ -161,6 +166,7 @@ try {
       }
     };
     const cpu0 = { server: cpuSeconds(server!.pid), pg: pgBackendCpuSeconds(dbName), self: process.cpuUsage() };
+    const wal0 = await walLsn(url);
     const load = loadavg()[0];
     const offset = next;
     const run = await drive({
@@ -186,8 +192,10 @@ try {
       },
     });
     const cpu = { server: cpuSeconds(server!.pid) - cpu0.server, pg: pgBackendCpuSeconds(dbName) - cpu0.pg, self: process.cpuUsage(cpu0.self) };
+    const walBytes = (await walLsn(url)) - wal0; // the whole cluster's WAL: nothing else writes during the run
     const windowP99 = (from: number, to: number) => percentile(timeline.filter((t) => t.at >= from * 1000 && t.at < to * 1000).map((t) => t.ms), 99);
-    return { latencies, firstLatencies, acked, seconds: run.seconds, cpu, load, p99First10: windowP99(0, 10), p99Last10: windowP99(run.seconds - 10, run.seconds) };
+    const p99By5s = Array.from({ length: Math.ceil(run.seconds / 5) }, (_, k) => round(windowP99(k * 5, k * 5 + 5)));
+    return { latencies, firstLatencies, acked, seconds: run.seconds, cpu, walBytes, load, p99First10: windowP99(0, 10), p99Last10: windowP99(run.seconds - 10, run.seconds), p99By5s };
   };
   const main = await phase(RATE, SECONDS);
   const achieved = main.acked / main.seconds;
@@ -226,7 +234,8 @@ try {
     }
   }
   const untouched = new Set(sent.keys());
-  for (const row of per.rows) if (!untouched.has(row.id) && !warm.some((w) => w.id === row.id) && row.responses > 0) strayWrites++;
+  const warmIds = new Set(warm.map((w) => w.id));
+  for (const row of per.rows) if (!untouched.has(row.id) && !warmIds.has(row.id) && row.responses > 0) strayWrites++;
   const store = { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2, types: { getTypeParser: int8Parsers } }) }) }) };
   await sealAuditTrail(store.db); // the server's sealer may not have reached the newest rows yet
   const chain = await verifyAuditTrail(store.db);
@@ -245,7 +254,7 @@ try {
   report({ bench: BENCH, metric: 'latency_p50_ms', value: round(percentile(main.latencies, 50)), unit: 'ms', target: 'info', anchor: 'first attempts only, p50', anchor_value: round(percentile(main.firstLatencies, 50)), ...common });
   report({
     bench: BENCH, metric: 'latency_p99_ms', value: round(p99), unit: 'ms', target: '<= 100', pass: p99 <= 100, anchor: 'first attempts only, p99', anchor_value: round(percentile(main.firstLatencies, 99)),
-    p999_ms: round(percentile(main.latencies, 99.9)), max_ms: round(Math.max(...main.latencies)), p99_first_10s_ms: round(main.p99First10), p99_last_10s_ms: round(main.p99Last10), ...common,
+    p999_ms: round(percentile(main.latencies, 99.9)), max_ms: round(Math.max(...main.latencies)), p99_first_10s_ms: round(main.p99First10), p99_last_10s_ms: round(main.p99Last10), p99_by_5s_ms: main.p99By5s, ...common,
   });
   if (ceiling) {
     report({
@@ -261,7 +270,7 @@ try {
   const cpu = main.cpu;
   report({
     bench: BENCH, metric: 'cpu_ms_per_submission', value: round(((cpu.server + cpu.pg) * 1000) / Math.max(1, main.acked), 2), unit: 'ms', target: 'info', anchor: 'ceiling on 2 idle cores = 2000 / this (submissions/s)', anchor_value: round(2000 / Math.max(0.01, ((cpu.server + cpu.pg) * 1000) / Math.max(1, main.acked))),
-    server_ms: round((cpu.server * 1000) / Math.max(1, main.acked), 2), postgres_ms: round((cpu.pg * 1000) / Math.max(1, main.acked), 2), load_generator_ms: round((cpu.self.user + cpu.self.system) / 1000 / Math.max(1, main.acked), 2),
+    wal_kb_per_submission: round(main.walBytes / 1024 / Math.max(1, main.acked), 1), server_ms: round((cpu.server * 1000) / Math.max(1, main.acked), 2), postgres_ms: round((cpu.pg * 1000) / Math.max(1, main.acked), 2), load_generator_ms: round((cpu.self.user + cpu.self.system) / 1000 / Math.max(1, main.acked), 2),
   });
 
   if (!flag('no-profile')) await profile(url, profileSet);
@@ -299,10 +308,46 @@ async function addHistory(url: string, orgId: string, rows: number): Promise<voi
   log(`added ${rows} history score rows in ${((performance.now() - h0) / 1000).toFixed(1)} s`);
 }
 
-async function analyze(url: string): Promise<void> {
+/**
+ * A fresh server fits a never-fitted organisation's curves at its first job check (a few seconds after
+ * start); after that, refits run at night. Wait for that first fit, so the figures show the form
+ * under load, not the start-up fit.
+ */
+async function firstRefitDone(url: string, orgId: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
-  await client.query('ANALYZE').finally(() => client.end());
+  try {
+    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+      const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs WHERE org_id = $1 AND kind = 'refit_analyses' AND status IN ('done', 'failed')", [orgId]);
+      if (rows[0].n > 0) return log('first refit done');
+    }
+    throw new Error('the server did not run its first refit within 120 s');
+  } finally {
+    await client.end();
+  }
+}
+
+/** The cluster's current WAL position in bytes. */
+async function walLsn(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ bytes: string }>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS bytes");
+    return Number(rows[0].bytes);
+  } finally {
+    await client.end();
+  }
+}
+
+async function settle(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query('VACUUM ANALYZE');
+    await client.query('CHECKPOINT');
+  } finally {
+    await client.end();
+  }
 }
 
 /** Sequential submissions through the app in-process, every SQL statement timed. */

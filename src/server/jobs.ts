@@ -11,7 +11,6 @@ import { runTherapistEffects } from '../store/analytics/therapist-effects.ts';
  * Jobs: 'refit_analyses' per organisation (expected course + therapist effects), nightly and on demand.
  */
 export const PRIMARY_OUTCOME = { instrumentId: 'phq9', scaleId: 'total', direction: 'higher-is-worse' as const };
-const NIGHTLY_MS = 24 * 3600 * 1000;
 
 export async function enqueueRefit(db: Kysely<Database>, orgId: string, runAt = new Date()): Promise<void> {
   const pending = await db.selectFrom('jobs').select('id').where('org_id', '=', orgId).where('kind', '=', 'refit_analyses').where('status', 'in', ['queued', 'running']).executeTakeFirst();
@@ -42,14 +41,31 @@ export async function runNextJob(db: Kysely<Database>, log?: FastifyBaseLogger):
   return true;
 }
 
-/** Queues the nightly refit for every organisation whose last refit is older than a day. */
-export async function scheduleNightly(db: Kysely<Database>): Promise<void> {
+// Refits read every score of an organisation, so they run at night (Dutch time), when clients are not
+// filling in forms: 02:00–05:00 Europe/Amsterdam, at most once per night. An organisation that has
+// never been fitted is fitted at the first check, whatever the hour, so a new one gets its curves.
+const NIGHT = { fromHour: 2, toHour: 5, timeZone: 'Europe/Amsterdam' };
+const REFIT_AFTER_MS = 20 * 3600 * 1000;
+const hourFormat = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: NIGHT.timeZone });
+
+/** Whether a refit is due at `now`, given when the organisation was last fitted (null: never). */
+export function refitDue(lastRefit: Date | null, now: Date): boolean {
+  if (!lastRefit) return true;
+  const hour = Number(hourFormat.format(now));
+  return hour >= NIGHT.fromHour && hour < NIGHT.toHour && now.getTime() - lastRefit.getTime() >= REFIT_AFTER_MS;
+}
+
+/** Queues the nightly refit for every organisation that is due (see refitDue). */
+export async function scheduleNightly(db: Kysely<Database>, now = new Date()): Promise<void> {
   const orgs = await db.selectFrom('organisations').select('id').execute();
   for (const org of orgs) {
     const last = await db.selectFrom('analysis_runs').select('created_at').where('org_id', '=', org.id).where('kind', '=', 'expected_course').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
-    if (!last || Date.now() - new Date(last.created_at).getTime() > NIGHTLY_MS) await enqueueRefit(db, org.id);
+    if (refitDue(last ? new Date(last.created_at) : null, now)) await enqueueRefit(db, org.id);
   }
 }
+
+// Often enough to land inside the three-hour night window every night.
+const SCHEDULE_CHECK_MS = 15 * 60 * 1000;
 
 /** Polls for jobs in the background; returns a stop function that waits for the running job. */
 export function startJobWorker(db: Kysely<Database>, log?: FastifyBaseLogger, intervalMs = 5_000): () => Promise<void> {
@@ -59,7 +75,7 @@ export function startJobWorker(db: Kysely<Database>, log?: FastifyBaseLogger, in
   const tick = async () => {
     if (stopped) return;
     try {
-      if (Date.now() - lastSchedule > 3600_000) {
+      if (Date.now() - lastSchedule > SCHEDULE_CHECK_MS) {
         lastSchedule = Date.now();
         await scheduleNightly(db);
       }

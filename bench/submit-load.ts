@@ -54,6 +54,7 @@ const SESSIONS = Number(option('sessions', '10'));
 // Four connections: about twice the cores of this 2-core machine, which PostgreSQL and the app share.
 // More only add contention (docs/operations.md); with 10 the p99 varied more between runs.
 const POOL = option('pool', '4');
+const SERVERS = Math.min(Math.max(Number(option('servers', '1')), 1), 8);
 const HISTORY = Math.min(Number(option('history', '100000')), 5_000_000);
 const PROFILE_N = Math.min(Number(option('profile-n', '400')), 5_000);
 const WARM_UP = Math.min(Math.max(Number(option('warm-up', '2500')), 1), 10_000);
@@ -93,7 +94,7 @@ function pgBackendCpuSeconds(database: string): number {
   return total;
 }
 
-let server: BenchServer | null = null;
+let servers: BenchServer[] = [];
 const keep = flag('keep');
 try {
   const url = await createDatabase(dbName);
@@ -122,16 +123,19 @@ try {
   // autovacuum), the seeding's vacuum done, and its dirty pages checkpointed before the clock starts.
   await settle(url);
 
-  server = await startServerProcess({ databaseUrl: url, env: { SPIEGEL_DB_POOL_MAX: POOL } });
+  // Several app processes may share one PostgreSQL (docs/operations.md); each gets --pool connections.
+  for (let k = 0; k < SERVERS; k++) servers.push(await startServerProcess({ databaseUrl: url, env: { SPIEGEL_DB_POOL_MAX: POOL } }));
   await firstRefitDone(url, org.orgId);
-  const client = new HttpClient(server.url, CONCURRENCY + 8);
+  const clients = servers.map((server) => new HttpClient(server.url, CONCURRENCY + 8));
+  // Requests go round-robin by invitation, as a load balancer would spread clients.
+  const clientFor = (n: number) => clients[n % clients.length];
   // Warm-up at the target rate (JIT, pool connections, prepared plans), excluded from the figures.
   const warm = org.invitations.slice(-WARM_UP);
   const pool = org.invitations.slice(0, -WARM_UP - PROFILE_N);
   const profileSet = org.invitations.slice(-WARM_UP - PROFILE_N, -WARM_UP);
   await drive({ rate: RATE, concurrency: CONCURRENCY, seconds: 30, maxTasks: warm.length, task: async (i) => {
     const a = answers();
-    await client.request('POST', `/m/${warm[i].token}`, { headers: FORM, body: new URLSearchParams(formFields(a.phq9, a.alliance, key(1e6 + i))).toString(), useCookies: false });
+    await clientFor(i).request('POST', `/m/${warm[i].token}`, { headers: FORM, body: new URLSearchParams(formFields(a.phq9, a.alliance, key(1e6 + i))).toString(), useCookies: false });
   } });
 
   const sent = new Map<string, { key: string; acked: boolean; statuses: number[] }>();
@@ -146,9 +150,9 @@ try {
     const timeline: Array<{ at: number; ms: number }> = [];
     let acked = 0;
     const t0 = performance.now();
-    const submit = async (inv: SeededInvitation, body: string, first: boolean) => {
+    const submit = async (inv: SeededInvitation, body: string, first: boolean, n: number) => {
       try {
-        const res = await client.request('POST', `/m/${inv.token}`, { headers: FORM, body, useCookies: false, timeoutMs: 30_000 });
+        const res = await clientFor(n).request('POST', `/m/${inv.token}`, { headers: FORM, body, useCookies: false, timeoutMs: 30_000 });
         latencies.push(res.ms);
         if (first) firstLatencies.push(res.ms);
         timeline.push({ at: performance.now() - t0, ms: res.ms });
@@ -165,7 +169,8 @@ try {
         networkErrors++;
       }
     };
-    const cpu0 = { server: cpuSeconds(server!.pid), pg: pgBackendCpuSeconds(dbName), self: process.cpuUsage() };
+    const serverCpu = () => servers.reduce((sum, server) => sum + cpuSeconds(server.pid), 0);
+    const cpu0 = { server: serverCpu(), pg: pgBackendCpuSeconds(dbName), self: process.cpuUsage() };
     const wal0 = await walLsn(url);
     const load = loadavg()[0];
     const offset = next;
@@ -181,17 +186,18 @@ try {
         const mode = random();
         if (mode < 0.05) {
           retries++;
-          await Promise.all([submit(inv, body, true), submit(inv, body, false)]); // double tap / two tabs
+          // double tap / two tabs (with several app processes, the two land on different ones)
+          await Promise.all([submit(inv, body, true, offset + i), submit(inv, body, false, offset + i + 1)]);
         } else if (mode < 0.1) {
           retries++;
-          await submit(inv, body, true);
-          await submit(inv, body, false); // resend after the answer (e.g. reload)
+          await submit(inv, body, true, offset + i);
+          await submit(inv, body, false, offset + i + 1); // resend after the answer (e.g. reload)
         } else {
-          await submit(inv, body, true);
+          await submit(inv, body, true, offset + i);
         }
       },
     });
-    const cpu = { server: cpuSeconds(server!.pid) - cpu0.server, pg: pgBackendCpuSeconds(dbName) - cpu0.pg, self: process.cpuUsage(cpu0.self) };
+    const cpu = { server: serverCpu() - cpu0.server, pg: pgBackendCpuSeconds(dbName) - cpu0.pg, self: process.cpuUsage(cpu0.self) };
     const walBytes = (await walLsn(url)) - wal0; // the whole cluster's WAL: nothing else writes during the run
     const windowP99 = (from: number, to: number) => percentile(timeline.filter((t) => t.at >= from * 1000 && t.at < to * 1000).map((t) => t.ms), 99);
     const p99By5s = Array.from({ length: Math.ceil(run.seconds / 5) }, (_, k) => round(windowP99(k * 5, k * 5 + 5)));
@@ -201,9 +207,9 @@ try {
   const achieved = main.acked / main.seconds;
   log(`sustained phase: ${achieved.toFixed(0)} acknowledged submissions/s at ${RATE}/s offered; now ${CEILING_SECONDS} s at ${CEILING_RATE}/s for the ceiling`);
   const ceiling = CEILING_SECONDS > 0 ? await phase(CEILING_RATE, CEILING_SECONDS) : null;
-  client.close();
-  await server.stop();
-  server = null;
+  for (const client of clients) client.close();
+  for (const server of servers) await server.stop();
+  servers = [];
 
   // ---- the SQL check
   const check = new pg.Client({ connectionString: url });
@@ -245,7 +251,7 @@ try {
   await store.db.destroy();
   const serverErrors = [...statusCounts].filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0);
 
-  const common = { offered_rate: RATE, concurrency: CONCURRENCY, pool: Number(POOL), seconds: round(main.seconds, 1), history_rows: HISTORY, ...(ASYNC_COMMIT ? { diagnostic: 'synchronous_commit=off (not a valid production setting)' } : {}), ...(DIAGNOSE_SQL ? { diagnostic_sql: DIAGNOSE_SQL } : {}), loadavg_1m: round(main.load, 1) };
+  const common = { offered_rate: RATE, concurrency: CONCURRENCY, servers: SERVERS, pool: Number(POOL), seconds: round(main.seconds, 1), history_rows: HISTORY, ...(ASYNC_COMMIT ? { diagnostic: 'synchronous_commit=off (not a valid production setting)' } : {}), ...(DIAGNOSE_SQL ? { diagnostic_sql: DIAGNOSE_SQL } : {}), loadavg_1m: round(main.load, 1) };
   const p99 = percentile(main.latencies, 99);
   // Sustained: the offered rate was acknowledged over the whole run (1% allowance for the drain of
   // the last requests, which the run's seconds include).
@@ -275,7 +281,7 @@ try {
 
   if (!flag('no-profile')) await profile(url, profileSet);
 } finally {
-  await server?.stop();
+  for (const server of servers) await server.stop();
   if (!keep) await dropDatabase(dbName).catch(() => undefined);
   else log(`kept database ${dbName}`);
 }

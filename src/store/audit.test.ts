@@ -165,7 +165,7 @@ describeEachDialect('audit chain written before sealing (migration 006)', (diale
     }
     await sql`SELECT setval('audit_log_seq_seq', 5)`.execute(store.db);
     await sql`DELETE FROM audit_log WHERE seq <= 2`.execute(store.db);
-    expect(await migrate(store.db)).toEqual(['006_audit_sealing']);
+    expect((await migrate(store.db))[0]).toBe('006_audit_sealing'); // then any later migrations
     expect(await verifyAuditTrail(store.db)).toEqual({ rows: 3, firstPos: 3, checkpoint: { throughPos: 2, lastHash: hashes[2] }, pending: 0, problems: [] });
     await audit(store.db, entry(6));
     expect(await sealAuditTrail(store.db)).toBe(1);

@@ -53,12 +53,16 @@ function cookiesOf(response: LightMyRequestResponse): Record<string, string> {
 }
 
 /** A browser-like agent: keeps cookies and reads CSRF tokens from pages. */
+/** A CSRF token in a page: the hidden `_csrf` field or the `csrf-token` meta tag. */
+export const CSRF_IN_PAGE = /name="_csrf" value="([^"]+)"|name="csrf-token" content="([^"]+)"/;
+
 export class Agent {
   cookies: Record<string, string> = {};
-  constructor(private readonly app: FastifyInstance) {}
+  /** `ip`: the client address the server sees (per-IP rate limits); the inject default otherwise. */
+  constructor(private readonly app: FastifyInstance, readonly ip?: string) {}
 
-  async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}) {
-    const headers: Record<string, string> = { accept: 'text/html,application/json', ...options.headers };
+  async request(method: string, url: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string>; accept?: string } = {}) {
+    const headers: Record<string, string> = { accept: options.accept ?? 'text/html,application/json', ...options.headers };
     let payload: string | undefined;
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -67,7 +71,7 @@ export class Agent {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(options.json);
     }
-    const response = await this.app.inject({ method, url, headers, payload, cookies: this.cookies });
+    const response = await this.app.inject({ method: method as 'GET', url, headers, payload, cookies: this.cookies, ...(this.ip ? { remoteAddress: this.ip } : {}) });
     Object.assign(this.cookies, cookiesOf(response));
     for (const c of response.cookies) if (c.expires && new Date(c.expires) < new Date()) delete this.cookies[c.name];
     return response;
@@ -76,7 +80,7 @@ export class Agent {
   /** Fetches a page and returns the CSRF token embedded in it. */
   async csrf(url = '/login'): Promise<string> {
     const page = await this.request('GET', url);
-    const match = /name="_csrf" value="([^"]+)"|name="csrf-token" content="([^"]+)"/.exec(page.body);
+    const match = CSRF_IN_PAGE.exec(page.body);
     if (!match) throw new Error(`no CSRF token on ${url}`);
     return match[1] ?? match[2];
   }

@@ -1,46 +1,31 @@
-import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { nextIp } from '../testing-world.ts';
-import { TEST_PASSWORD } from '../testing.ts';
+import { Agent, CSRF_IN_PAGE, TEST_PASSWORD } from '../testing.ts';
 
 /**
- * A browser-like agent with its own client IP (so per-IP rate limits of one test do not spill into
- * the next), keeping cookies and reading CSRF tokens from pages.
+ * An Agent with its own client IP (so per-IP rate limits of one test do not spill into the next) that
+ * keeps the CSRF token of the last page it saw and sends it with forms and JSON, as a browser does.
  */
-export class IpAgent {
-  cookies: Record<string, string> = {};
-  readonly ip = nextIp();
-  constructor(private readonly app: FastifyInstance) {}
+export class IpAgent extends Agent {
+  csrfToken: string | null = null;
+  constructor(app: FastifyInstance) {
+    super(app, nextIp());
+  }
 
-  async request(method: string, url: string, options: { form?: Record<string, string>; json?: unknown; accept?: string } = {}): Promise<LightMyRequestResponse> {
-    const headers: Record<string, string> = { accept: options.accept ?? 'text/html,application/json' };
-    let payload: string | undefined;
-    if (options.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      payload = new URLSearchParams(options.form).toString();
-    } else if (options.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(options.json);
-      const csrf = this.csrfToken;
-      if (csrf) headers['x-csrf-token'] = csrf;
-    }
-    const res = await this.app.inject({ method: method as 'GET', url, headers, payload, cookies: this.cookies, remoteAddress: this.ip });
-    for (const c of res.cookies) {
-      if (c.expires && new Date(c.expires) < new Date()) delete this.cookies[c.name];
-      else this.cookies[c.name] = c.value;
-    }
-    const token = /name="_csrf" value="([^"]+)"|name="csrf-token" content="([^"]+)"/.exec(res.body);
+  override async request(method: string, url: string, options: Parameters<Agent['request']>[2] = {}) {
+    const headers = options.json !== undefined && this.csrfToken ? { 'x-csrf-token': this.csrfToken, ...options.headers } : options.headers;
+    const res = await super.request(method, url, { ...options, headers });
+    const token = CSRF_IN_PAGE.exec(res.body);
     if (token) this.csrfToken = token[1] ?? token[2];
     return res;
   }
-
-  csrfToken: string | null = null;
 
   /** Posts a form with the CSRF token from the last page seen. */
   post(url: string, form: Record<string, string>) {
     return this.request('POST', url, { form: { ...form, _csrf: this.csrfToken ?? '' } });
   }
 
-  async login(email: string, password = TEST_PASSWORD, totp?: string) {
+  override async login(email: string, password = TEST_PASSWORD, totp?: string) {
     await this.request('GET', '/login');
     return this.post('/login', { email, password, ...(totp ? { totp } : {}) });
   }

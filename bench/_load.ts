@@ -4,7 +4,7 @@
  * with a cookie jar and CSRF handling, and a bounded load driver. Traffic goes to 127.0.0.1 only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import inspector from 'node:inspector';
 import { createServer } from 'node:net';
@@ -124,10 +124,16 @@ export async function startServerProcess(options: { databaseUrl?: string; demo?:
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
-  const args = [join(ROOT, 'bin/spiegel.js'), 'serve', ...(options.demo ? ['--demo-if-empty'] : [])];
+  // Diagnostic: extra node flags for the server only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
+  // (node refuses --cpu-prof in NODE_OPTIONS, and the bench process should not be profiled anyway).
+  const nodeArgs = process.env.SPIEGEL_BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const args = [...nodeArgs, join(ROOT, 'bin/spiegel.js'), 'serve', ...(options.demo ? ['--demo-if-empty'] : [])];
   const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
+  // Diagnostic: the server's whole output in a file (with --trace-gc in SPIEGEL_BENCH_SERVER_NODE_ARGS, say).
+  const logFile = process.env.SPIEGEL_BENCH_SERVER_LOG;
+  if (logFile) child.stdout!.on('data', (chunk) => appendFileSync(logFile, chunk));
   child.stderr!.on('data', (chunk) => (output = (output + chunk).slice(-20_000)));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.startTimeoutMs ?? 180_000);

@@ -201,6 +201,7 @@ try {
     const walBytes = (await walLsn(url)) - wal0; // the whole cluster's WAL: nothing else writes during the run
     const windowP99 = (from: number, to: number) => percentile(timeline.filter((t) => t.at >= from * 1000 && t.at < to * 1000).map((t) => t.ms), 99);
     const p99By5s = Array.from({ length: Math.ceil(run.seconds / 5) }, (_, k) => round(windowP99(k * 5, k * 5 + 5)));
+    if (process.env.SPIEGEL_BENCH_DEBUG_TIMELINE) log(`slow: ${timeline.filter((t) => t.ms > 150).map((t) => `${((t.at - t.ms) / 1000).toFixed(2)}+${Math.round(t.ms)}`).join(" ")}`);
     return { latencies, firstLatencies, acked, seconds: run.seconds, cpu, walBytes, load, p99First10: windowP99(0, 10), p99Last10: windowP99(run.seconds - 10, run.seconds), p99By5s };
   };
   const main = await phase(RATE, SECONDS);

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { v7 as timeOrderedUuid } from 'uuid';
 
 import type { CompiledScorer, ScoreResult } from '../domain/instruments/compile.ts';
@@ -6,8 +6,8 @@ import { auditInsertValues } from './audit.ts';
 import { scoreRowsFromResult } from './scoring.ts';
 import type { Database } from './schema.ts';
 import { tokenHash } from './invitations.ts';
-import { preparedMarker } from './prepared.ts';
-import { alertDrafts, type SeriesPoint } from './submit-alerts.ts';
+import { alertDrafts } from './submit-alerts.ts';
+import { submitStatements } from './submit-statements.ts';
 
 /** What a link leads to, as the form needs it. */
 export interface InvitationTarget {
@@ -55,25 +55,16 @@ export type SubmitOutcome =
 /**
  * Stores one submission: its responses, scores, the invitation's used state, any alerts and the
  * audit row. The submit is two statements: one read (the invitation with everything the form and
- * the alert rules need) and one write. The write is a single statement, so it is atomic on its own,
+ * the alert rules need) and one write, each shared with the submits that arrive at the same time
+ * (src/store/submit-statements.ts). The write is a single statement, so it is atomic on its own,
  * and it claims the invitation first (`used_at IS NULL`): of two concurrent submits exactly one
  * claims it and stores; the other stores nothing and, with the same submission key, gets the first
  * outcome back ("replayed").
  */
 export async function submitResponses(db: Kysely<Database>, token: string, submissionKey: string, prepare: PrepareAnswers, meta: { ip: string | null; now?: Date }): Promise<SubmitOutcome> {
   const now = meta.now ?? new Date();
-  const row = await db
-    .selectFrom('invitations as i')
-    .innerJoin('episodes as e', 'e.id', 'i.episode_id')
-    .innerJoin('participants as p', 'p.id', 'i.participant_id')
-    .innerJoin('organisations as o', 'o.id', 'i.org_id')
-    .select(['i.id', 'i.org_id', 'i.episode_id', 'i.participant_id', 'i.session_number', 'i.instrument_ids', 'i.lang', 'i.used_at', 'i.revoked_at', 'i.expires_at', 'i.submission_key', 'e.therapist_id', 'p.label as participant_label', 'o.settings'])
-    // The participant's earlier scores on the invited instruments, for the alert rules.
-    .select(sql<SeriesPoint[]>`(SELECT coalesce(json_agg(json_build_array(s.instrument_id, s.scale_id, s.session_number, s.value) ORDER BY s.session_number, s.measured_at), '[]'::json)
-      FROM scores s WHERE s.participant_id = i.participant_id AND s.instrument_id = ANY(i.instrument_ids) AND s.value IS NOT NULL)`.as('history'))
-    .where('i.token_hash', '=', tokenHash(token))
-    .modifyFront(preparedMarker('submit-read'))
-    .executeTakeFirst();
+  const { read, write } = submitStatements(db);
+  const row = await read(tokenHash(token));
   if (!row || row.revoked_at) return { state: 'invalid' };
   const target = targetOf(row);
   if (row.used_at) return replay(db, target, row.submission_key, submissionKey);
@@ -95,36 +86,14 @@ export async function submitResponses(db: Kysely<Database>, token: string, submi
   const alerts = drafts.map((d) => ({ id: timeOrderedUuid(), response_id: responses[0]?.id ?? null, rule: d.rule, event_key: d.eventKey, severity: d.severity, reason: { ...d.reason, suggestions: d.suggestions } }));
   const audit = auditInsertValues({ orgId: target.orgId, actorId: null, actorRole: 'client', action: 'response.submit', subjectType: 'episode', subjectId: target.episodeId, ip: meta.ip, outcome: 'ok', details: { invitationId: target.id, responses: responses.length, risk } }, now);
 
-  const written = await sql<{ claimed: number; alerts: number }>`${preparedMarker('submit-write')}
-    WITH claimed AS (
-      UPDATE invitations SET used_at = ${now}, submission_key = ${submissionKey}
-      WHERE id = ${target.id} AND used_at IS NULL AND revoked_at IS NULL AND expires_at > ${now}
-      RETURNING id
-    ), new_responses AS (
-      INSERT INTO responses (id, org_id, episode_id, participant_id, invitation_id, instrument_id, session_number, questionnaire_response, submitted_at)
-      SELECT r.id, ${target.orgId}::uuid, ${target.episodeId}::uuid, ${target.participantId}::uuid, c.id, r.instrument_id, ${target.sessionNumber}::int, r.questionnaire_response, ${now}::timestamptz
-      FROM claimed c, jsonb_to_recordset(${JSON.stringify(responses)}::jsonb) AS r(id uuid, instrument_id text, questionnaire_response jsonb)
-    ), new_scores AS (
-      INSERT INTO scores (response_id, scale_id, org_id, episode_id, participant_id, therapist_id, instrument_id, session_number, value, band, risk, measured_at)
-      SELECT s.response_id, s.scale_id, ${target.orgId}::uuid, ${target.episodeId}::uuid, ${target.participantId}::uuid, ${row.therapist_id}::uuid, s.instrument_id, ${target.sessionNumber}::int, s.value, s.band, s.risk, ${now}::timestamptz
-      FROM claimed c, jsonb_to_recordset(${JSON.stringify(scores)}::jsonb) AS s(response_id uuid, scale_id text, instrument_id text, value float8, band text, risk boolean)
-    ), new_alerts AS (
-      INSERT INTO alerts (id, org_id, episode_id, response_id, rule, event_key, severity, reason)
-      SELECT a.id, ${target.orgId}::uuid, ${target.episodeId}::uuid, a.response_id, a.rule, a.event_key, a.severity, a.reason
-      FROM claimed c, jsonb_to_recordset(${JSON.stringify(alerts)}::jsonb) AS a(id uuid, response_id uuid, rule text, event_key text, severity text, reason jsonb)
-      ON CONFLICT (episode_id, rule, event_key) DO NOTHING
-      RETURNING 1
-    ), audited AS (
-      INSERT INTO audit_log (org_id, at, actor_id, actor_role, action, subject_type, subject_id, ip, outcome, details)
-      SELECT ${audit.org_id}::uuid, ${audit.at}::timestamptz, ${audit.actor_id}::uuid, ${audit.actor_role}::text, ${audit.action}::text, ${audit.subject_type}::text, ${audit.subject_id}::text, ${audit.ip}::text, ${audit.outcome}::text, ${audit.details}::jsonb
-      FROM claimed
-    )
-    SELECT (SELECT count(*) FROM claimed)::int AS claimed, (SELECT count(*) FROM new_alerts)::int AS alerts`.execute(db);
-  const result = written.rows[0];
+  const written = await write({
+    invitation_id: target.id, submission_key: submissionKey, now, org_id: target.orgId, episode_id: target.episodeId, participant_id: target.participantId,
+    therapist_id: row.therapist_id, session_number: target.sessionNumber, responses, scores, alerts, audit,
+  });
   // Another submit claimed the link between our read and our write: a retry of the same submission
   // gets that outcome back, anything else the invalid-link page.
-  if (!result || result.claimed === 0) return replayAfterRace(db, target, token, submissionKey);
-  return { state: 'stored', target, risk, alerts: result.alerts };
+  if (!written.claimed) return replayAfterRace(db, target, token, submissionKey);
+  return { state: 'stored', target, risk, alerts: written.alerts };
 }
 
 async function replayAfterRace(db: Kysely<Database>, target: InvitationTarget, token: string, submissionKey: string): Promise<SubmitOutcome> {

@@ -135,6 +135,27 @@ describeEachDialect('client measures', (dialect) => {
     expect(stored.rows[0]).toEqual({ responses: 2, scores: 2, audits: 1 });
   });
 
+  it('stores a burst of simultaneous submissions (which share statements) each once, with its own rows and outcome', async () => {
+    const invitations = await Promise.all(Array.from({ length: 12 }, (_, i) => invite(10 + i)));
+    const post = (path: string, body: string) => t.app.inject({ method: 'POST', url: path, payload: body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    // Every third one endorses the risk item; one is sent twice at once (a double tap in the same burst).
+    const bodies = invitations.map((_, i) => new URLSearchParams(fields([1, 1, 1, 1, 1, 1, 1, 1, i % 3 === 0 ? 2 : 0], [8, 8, 8, 8], `key-burst-${String(i).padStart(8, '0')}`)).toString());
+    const sent = invitations.map((inv, i) => post(new URL(inv.url).pathname, bodies[i]));
+    sent.push(post(new URL(invitations[5].url).pathname, bodies[5]));
+    const answers = await Promise.all(sent);
+    expect(answers.map((a) => a.statusCode)).toEqual(Array(13).fill(200));
+    answers.slice(0, 12).forEach((a, i) => expect(a.body.includes('0800-0113')).toBe(i % 3 === 0));
+    const stored = await sql<{ id: string; responses: number; scores: number; audits: number }>`SELECT i.id,
+      (SELECT count(*)::int FROM responses r WHERE r.invitation_id = i.id) AS responses,
+      (SELECT count(*)::int FROM scores s JOIN responses r ON r.id = s.response_id WHERE r.invitation_id = i.id) AS scores,
+      (SELECT count(*)::int FROM audit_log a WHERE a.action = 'response.submit' AND a.details->>'invitationId' = i.id::text) AS audits
+      FROM invitations i WHERE i.id IN (${sql.join(invitations.map((inv) => inv.id))})`.execute(t.store.db);
+    expect(stored.rows).toHaveLength(12);
+    for (const row of stored.rows) expect(row).toMatchObject({ responses: 2, scores: 2, audits: 1 });
+    const risks = await sql<{ n: number }>`SELECT count(*)::int AS n FROM alerts a JOIN responses r ON r.id = a.response_id WHERE a.rule = 'risk' AND r.invitation_id IN (${sql.join(invitations.map((inv) => inv.id))})`.execute(t.store.db);
+    expect(risks.rows[0].n).toBe(4);
+  });
+
   it('answers a form without its submission key with a validation error, not the invalid-link page', async () => {
     const inv = await invite(3);
     const res = await t.app.inject({ method: 'POST', url: new URL(inv.url).pathname, payload: 'q0.phq9-1=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } });

@@ -4,7 +4,8 @@
  * with a cookie jar and CSRF handling, and a bounded load driver. Traffic goes to 127.0.0.1 only.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
 import http from 'node:http';
 import inspector from 'node:inspector';
 import { createServer } from 'node:net';
@@ -211,7 +212,10 @@ export class HttpClient {
             }
           }
           const raw = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString('utf8'), bytes: raw.length, ms: performance.now() - started });
+          const ms = performance.now() - started; // the answer is in; decoding it is the client's own work
+          const encoding = res.headers['content-encoding'];
+          const body = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : encoding === 'deflate' ? inflateSync(raw) : raw;
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body.toString('utf8'), bytes: raw.length, ms });
         });
         res.on('error', reject);
       });
@@ -369,4 +373,16 @@ export function hotspots(profile: CpuProfile, by: 'module' | 'function'): Array<
   }
   const total = profile.samples.length;
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, n]) => ({ name, pct: round((100 * n) / total, 1) }));
+}
+
+/** The Linux writeback settings the run had: they decide how bursty the data-file writes are (docs/operations.md). */
+export function hostWriteback(): string {
+  const read = (name: string) => {
+    try {
+      return readFileSync(`/proc/sys/vm/${name}`, 'utf8').trim();
+    } catch {
+      return '?';
+    }
+  };
+  return `dirty_background_bytes=${read('dirty_background_bytes')} dirty_background_ratio=${read('dirty_background_ratio')} dirty_expire_centisecs=${read('dirty_expire_centisecs')}`;
 }

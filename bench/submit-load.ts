@@ -27,7 +27,10 @@
  *     [--diagnose-sql "<sql>"]    (diagnostic: runs the SQL on the bench database after migrating,
  *                                  e.g. to measure an index or a dropped constraint; reported)
  *     [--diagnose-async-commit]   (diagnostic: synchronous_commit=off on the bench database, to show
- *                                  what the WAL flush under the audit lock costs; not a valid setting)
+ *                                  what the WAL flush costs; not a valid setting)
+ *     [--print-slow]              (diagnostic: prints when each request over 150 ms started)
+ *   Environment, diagnostic: SPIEGEL_BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" (node
+ *   flags for the server only), SPIEGEL_BENCH_SERVER_LOG=/tmp/server.log (the server's stdout).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -35,7 +38,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { report } from './_report.ts';
 import { migrateDatabase, seedSubmitOrg, type SeededInvitation } from './_data.ts';
-import { cpuProfile, createDatabase, drive, dropDatabase, flag, formFields, hotspots, HttpClient, log, option, percentile, prng, round, startServerProcess, type BenchServer } from './_load.ts';
+import { cpuProfile, createDatabase, hostWriteback, drive, dropDatabase, flag, formFields, hotspots, HttpClient, log, option, percentile, prng, round, startServerProcess, type BenchServer } from './_load.ts';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { shippedInstruments } from '../src/server/instrument-registry.ts';
@@ -61,6 +64,7 @@ const WARM_UP = Math.min(Math.max(Number(option('warm-up', '2500')), 1), 10_000)
 const CEILING_SECONDS = Math.min(Number(option('ceiling-seconds', '15')), 60);
 const ASYNC_COMMIT = flag('diagnose-async-commit');
 const DIAGNOSE_SQL = option('diagnose-sql', '');
+const PRINT_SLOW = flag('print-slow');
 const dbName = `spiegel_bench_submit_${process.pid}`;
 
 const random = prng(20260401);
@@ -69,7 +73,8 @@ const answers = () => ({
   alliance: Array.from({ length: 4 }, () => Math.floor(random() * 11)),
 });
 const key = (i: number) => `bench-${i.toString(36).padStart(6, '0')}-${Math.floor(random() * 2 ** 40).toString(36)}`.padEnd(20, 'x');
-const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' };
+// As a phone's browser sends it: the thanks page goes back compressed, which is part of the cost.
+const FORM = { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html', 'accept-encoding': 'gzip, deflate, br' };
 
 /** CPU seconds (user + system) of a process and, for PostgreSQL, of the backends of our database. */
 function cpuSeconds(pid: number): number {
@@ -201,7 +206,8 @@ try {
     const walBytes = (await walLsn(url)) - wal0; // the whole cluster's WAL: nothing else writes during the run
     const windowP99 = (from: number, to: number) => percentile(timeline.filter((t) => t.at >= from * 1000 && t.at < to * 1000).map((t) => t.ms), 99);
     const p99By5s = Array.from({ length: Math.ceil(run.seconds / 5) }, (_, k) => round(windowP99(k * 5, k * 5 + 5)));
-    if (process.env.SPIEGEL_BENCH_DEBUG_TIMELINE) log(`slow: ${timeline.filter((t) => t.ms > 150).map((t) => `${((t.at - t.ms) / 1000).toFixed(2)}+${Math.round(t.ms)}`).join(" ")}`);
+    // Diagnostic: when each request over 150 ms started (s into the phase) and how long it took.
+    if (PRINT_SLOW) log(`requests over 150 ms (start s + ms): ${timeline.filter((t) => t.ms > 150).map((t) => `${((t.at - t.ms) / 1000).toFixed(2)}+${Math.round(t.ms)}`).join(' ') || 'none'}`);
     return { latencies, firstLatencies, acked, seconds: run.seconds, cpu, walBytes, load, p99First10: windowP99(0, 10), p99Last10: windowP99(run.seconds - 10, run.seconds), p99By5s };
   };
   const main = await phase(RATE, SECONDS);
@@ -252,7 +258,7 @@ try {
   await store.db.destroy();
   const serverErrors = [...statusCounts].filter(([s]) => s.startsWith('5')).reduce((n, [, c]) => n + c, 0);
 
-  const common = { offered_rate: RATE, concurrency: CONCURRENCY, servers: SERVERS, pool: Number(POOL), seconds: round(main.seconds, 1), history_rows: HISTORY, ...(ASYNC_COMMIT ? { diagnostic: 'synchronous_commit=off (not a valid production setting)' } : {}), ...(DIAGNOSE_SQL ? { diagnostic_sql: DIAGNOSE_SQL } : {}), loadavg_1m: round(main.load, 1) };
+  const common = { offered_rate: RATE, concurrency: CONCURRENCY, servers: SERVERS, pool: Number(POOL), seconds: round(main.seconds, 1), history_rows: HISTORY, ...(ASYNC_COMMIT ? { diagnostic: 'synchronous_commit=off (not a valid production setting)' } : {}), ...(DIAGNOSE_SQL ? { diagnostic_sql: DIAGNOSE_SQL } : {}), loadavg_1m: round(main.load, 1), host_writeback: hostWriteback() };
   const p99 = percentile(main.latencies, 99);
   // Sustained: the offered rate was acknowledged over the whole run (1% allowance for the drain of
   // the last requests, which the run's seconds include).

@@ -8,14 +8,19 @@ import { validateResponse } from '../../domain/instruments/validate-response.ts'
 import { SpiegelError } from '../../domain/errors.ts';
 import { DEFAULT_CRISIS_CONTACTS } from '../../web/form/texts.ts';
 import { formCsp } from '../../web/form/style.ts';
+import { precompressed } from '../precompressed.ts';
 
 const params = { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } } } as const;
 const publicAccess = { access: { kind: 'public' as const } };
 
-function send(reply: FastifyReply, status: number, body: string): FastifyReply {
+function send(reply: FastifyReply, status: number, body: string, shared = false): FastifyReply {
   const csp = reply.getHeader('content-security-policy');
   if (typeof csp === 'string') reply.header('content-security-policy', formCsp(csp)); // the inline form stylesheet
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store');
+  // A page that is the same for every client (thanks, invalid link) goes out compressed from memory.
+  const compressed = shared ? precompressed(reply.request.headers['accept-encoding'], body) : null;
+  if (!compressed) return reply.send(body);
+  return reply.header('content-encoding', compressed.encoding).header('vary', 'accept-encoding').send(compressed.bytes);
 }
 
 function formLang(request: FastifyRequest, fallback: Lang): Lang {
@@ -31,13 +36,13 @@ export function registerMeasureForm(app: FastifyInstance): void {
   // A malformed token gets the same page as an unknown one: nothing reveals whether a link existed.
   app.setErrorHandler(async (error, request, reply) => {
     const failed = error as { validation?: unknown; validationContext?: string };
-    if (request.url.startsWith('/m/') && failed.validation && failed.validationContext === 'params') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')));
+    if (request.url.startsWith('/m/') && failed.validation && failed.validationContext === 'params') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
     throw error;
   });
 
   app.get<{ Params: { token: string } }>('/m/:token', { config: publicAccess, schema: { hide: true, params } }, async (request, reply) => {
     const invitation = await openInvitation(db, request.params.token);
-    if (!invitation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')));
+    if (!invitation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
     const lang = formLang(request, invitation.lang);
     return send(reply, 200, formPage({ lang, path: `/m/${request.params.token}`, sections: sectionsFor(invitation.instrumentIds), submissionKey: randomBytes(16).toString('base64url') }));
   });
@@ -69,12 +74,12 @@ export function registerMeasureForm(app: FastifyInstance): void {
     };
     // Also for a used link: a retry of an accepted submission (same key) must get its thanks page back.
     const outcome = await submitResponses(db, token, request.body.submission_key, prepare, { ip: request.ip, now });
-    if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')));
+    if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
     const lang = formLang(request, outcome.target.lang);
     if (outcome.state === 'incomplete') {
       return send(reply, 422, formPage({ lang, path: `/m/${token}`, sections: sectionsFor(outcome.target.instrumentIds), submissionKey: request.body.submission_key, errors: outcome.missing }));
     }
     const contacts = (outcome.target.orgSettings.crisisContacts as typeof DEFAULT_CRISIS_CONTACTS | undefined) ?? DEFAULT_CRISIS_CONTACTS;
-    return send(reply, 200, thanksPage(lang, outcome.risk, contacts));
+    return send(reply, 200, thanksPage(lang, outcome.risk, contacts), true);
   });
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
+import { brotliDecompressSync } from 'node:zlib';
 import { describeEachDialect } from '../../store/testing.ts';
 import { Agent, createOrg, createUser, testApp } from '../testing.ts';
 import { FORM_STYLE_SOURCE } from '../../web/form/style.ts';
@@ -145,6 +146,10 @@ describeEachDialect('client measures', (dialect) => {
     const answers = await Promise.all(sent);
     expect(answers.map((a) => a.statusCode)).toEqual(Array(13).fill(200));
     answers.slice(0, 12).forEach((a, i) => expect(a.body.includes('0800-0113')).toBe(i % 3 === 0));
+    // A phone's browser gets the thanks page compressed (the same bytes for everyone, served from memory).
+    const compressed = await t.app.inject({ method: 'POST', url: new URL(invitations[0].url).pathname, payload: bodies[0], headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-encoding': 'gzip, deflate, br' } });
+    expect(compressed.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(compressed.rawPayload).toString('utf8')).toBe(answers[0].body);
     const stored = await sql<{ id: string; responses: number; scores: number; audits: number }>`SELECT i.id,
       (SELECT count(*)::int FROM responses r WHERE r.invitation_id = i.id) AS responses,
       (SELECT count(*)::int FROM scores s JOIN responses r ON r.id = s.response_id WHERE r.invitation_id = i.id) AS scores,

@@ -1,6 +1,7 @@
-import type { ReliableChangeParameters } from '../instruments/reliable-change.ts';
+import { inClinicalRange, type ReliableChangeParameters } from '../instruments/reliable-change.ts';
+import { RC_CRITERION, type ChangeClass } from '../stats/reliableChange.ts';
 
-export type ChangeClass = 'recovered' | 'improved' | 'unchanged' | 'deteriorated';
+export type { ChangeClass };
 
 export interface ChangeAssessment {
   /** Raw change in the "better" direction (positive = improvement). */
@@ -15,11 +16,6 @@ export interface ChangeAssessment {
   postClinical: boolean | null;
 }
 
-function clinical(value: number, params: ReliableChangeParameters): boolean | null {
-  if (!params.cutoff || params.direction === 'none') return null;
-  return params.direction === 'higher-is-worse' ? value >= params.cutoff.value : value < params.cutoff.value;
-}
-
 /**
  * Jacobson & Truax (1991): reliable change when |RC| > 1.96; recovered = reliably improved and moved
  * from the clinical to the non-clinical side of the cut-off. Without a sourced SD there is no S_diff;
@@ -32,9 +28,9 @@ export function assessChange(pre: number, post: number, params: ReliableChangePa
   const rci = params.sDiff ? improvement / params.sDiff : null;
   const threshold = params.publishedReliableChange?.value ?? null;
   const basis = rci !== null ? 'rci' : threshold !== null ? 'published-threshold' : null;
-  const reliable = rci !== null ? Math.abs(rci) > 1.96 : threshold !== null && Math.abs(improvement) >= threshold;
-  const preClinical = clinical(pre, params);
-  const postClinical = clinical(post, params);
+  const reliable = rci !== null ? Math.abs(rci) > RC_CRITERION : threshold !== null && Math.abs(improvement) >= threshold;
+  const preClinical = inClinicalRange(pre, params);
+  const postClinical = inClinicalRange(post, params);
   let cls: ChangeClass | null = null;
   if (basis !== null && params.direction !== 'none') {
     if (!reliable) cls = 'unchanged';

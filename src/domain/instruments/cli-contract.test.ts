@@ -108,5 +108,5 @@ describe('spiegel instruments', () => {
     expect(scored.crossCheck).toEqual([{ scale: 'total', linkId: '/44261-6', declarative: 18, calculated: 18, agree: true, error: null }]);
     const list = JSON.parse((await spiegel('list', '--json')).stdout) as { id: string; basedOn: string | null }[];
     expect(list.find((e) => e.id === '44249-1-x')).toMatchObject({ basedOn: 'phq9' });
-  });
+  }, 180_000); // five CLI processes, each a cold start: about 32 s alone, over 60 s on a loaded 2-core box
 });

@@ -1,3 +1,4 @@
+import { clinicalCutoff, RC_CRITERION, standardErrorOfDifference } from '../stats/reliableChange.ts';
 import type { Direction, NormGroup, Reliability, ScaleSpec, Sourced } from './scoring-spec.ts';
 
 /**
@@ -22,7 +23,8 @@ export interface ReliableChangeParameters {
 
 export type CutoffMethod = 'jacobson-truax-c' | 'published' | 'jacobson-truax-a' | 'jacobson-truax-b';
 
-export const Z_RELIABLE = 1.96;
+/** The 1.96 of Jacobson & Truax (one definition, in domain/stats). */
+export const Z_RELIABLE = RC_CRITERION;
 
 export function reliableChangeParameters(scale: ScaleSpec): ReliableChangeParameters {
   const sd = scale.sd
@@ -31,7 +33,7 @@ export function reliableChangeParameters(scale: ScaleSpec): ReliableChangeParame
       ? { value: scale.clinical.sd, source: scale.clinical.source, basis: 'clinical-norm' as const }
       : null;
   const r = scale.reliability?.value;
-  const sDiff = sd && r !== undefined ? sd.value * Math.SQRT2 * Math.sqrt(1 - r) : null;
+  const sDiff = sd && r !== undefined ? standardErrorOfDifference(sd.value, r) : null;
   return deepFreeze({
     reliability: scale.reliability,
     sd,
@@ -52,14 +54,14 @@ export function reliableChangeParameters(scale: ScaleSpec): ReliableChangeParame
 function cutoff(scale: ScaleSpec): ReliableChangeParameters['cutoff'] {
   const m1 = scale.clinical;
   const m0 = scale.nonClinical;
+  const higherIsWorse = scale.direction !== 'higher-is-better';
   if (m1 && m0) {
-    const value = (m0.sd * m1.mean + m1.sd * m0.mean) / (m0.sd + m1.sd);
+    const { value } = clinicalCutoff({ dysfunctional: m1, functional: m0, higherIsWorse, criterion: 'c' });
     return { value, method: 'jacobson-truax-c', source: `${m1.source}; ${m0.source}` };
   }
   if (scale.cutoff) return { value: scale.cutoff.value, method: 'published', source: scale.cutoff.source };
-  const sign = scale.direction === 'higher-is-better' ? -1 : 1;
-  if (m1) return { value: m1.mean - sign * 2 * m1.sd, method: 'jacobson-truax-a', source: m1.source };
-  if (m0) return { value: m0.mean + sign * 2 * m0.sd, method: 'jacobson-truax-b', source: m0.source };
+  if (m1) return { value: clinicalCutoff({ dysfunctional: m1, higherIsWorse, criterion: 'a' }).value, method: 'jacobson-truax-a', source: m1.source };
+  if (m0) return { value: clinicalCutoff({ functional: m0, higherIsWorse, criterion: 'b' }).value, method: 'jacobson-truax-b', source: m0.source };
   return null;
 }
 

@@ -27,13 +27,18 @@ export interface ReliableChangeResult {
   reliable: boolean;
 }
 
+/** Jacobson & Truax's standard error of the difference: S_diff = SD·√2·√(1 − r). */
+export function standardErrorOfDifference(sd: number, reliability: number): number {
+  return sd * Math.SQRT2 * Math.sqrt(1 - reliability);
+}
+
 export function reliableChange(input: ReliableChangeInput, criterion = RC_CRITERION): ReliableChangeResult {
   const pre = finite(input?.pre, 'pre');
   const post = finite(input?.post, 'post');
   const sd = positive(input?.sd, 'sd');
   const r = inRange(input?.reliability, 'reliability', 0, 1);
   const z = positive(criterion, 'criterion');
-  const sDiff = sd * Math.SQRT2 * Math.sqrt(1 - r);
+  const sDiff = standardErrorOfDifference(sd, r);
   if (!(sDiff > 0)) degenerate('The standard error of the difference is 0, so reliable change is undefined.');
   const rc = (post - pre) / sDiff;
   return { change: post - pre, sDiff, rc, thresholdRawChange: z * sDiff, reliable: Math.abs(rc) > z };

@@ -63,7 +63,7 @@ export function buildEpisodeView(
     const first = series[0]?.points[0];
     const lastSession = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.session)));
     const curve = curves.get(instrumentId) ?? null;
-    const half = params.sDiff ? 1.96 * params.sDiff : params.publishedReliableChange?.value ?? null;
+    const half = params.minimumReliableChange ?? params.publishedReliableChange?.value ?? null;
     const yMax = scale.itemMax !== null ? scale.itemMax * scale.items.length * scale.multiplier : Math.max(...list.map((p) => p.value ?? 0));
     const expected = curve && first ? Array.from({ length: Math.max(lastSession, 12) }, (_, i) => expectedAt(curve, first.value, i + 1)) : [];
     const markers = alerts

@@ -11,12 +11,11 @@
  *    build), keyed by the generator version and parameters.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { openStore } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { tokenHash } from '../src/store/invitations.ts';
 import { hashPassword } from '../src/server/auth/passwords.ts';
-import { createDatabase, databaseExists, DEMO_PASSWORD, log, pgUrl } from './_load.ts';
+import { createDatabase, databaseExists, DEMO_PASSWORD, log, pgUrl, withClient } from './_load.ts';
 
 /** Applies Spiegel's migrations to a database (the server would do the same on start). */
 export async function migrateDatabase(url: string): Promise<void> {
@@ -28,15 +27,6 @@ export async function migrateDatabase(url: string): Promise<void> {
   }
 }
 
-async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 

@@ -51,38 +51,33 @@ export async function pgReachable(): Promise<boolean> {
   }
 }
 
-export async function createDatabase(name: string): Promise<string> {
-  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+/** Runs `run` on a fresh connection to `url` and closes it, whatever happens. */
+export async function withClient<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${name}`);
+    return await run(client);
   } finally {
     await client.end();
   }
+}
+
+export async function createDatabase(name: string): Promise<string> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
+  await withClient(PG_ADMIN_URL, async (client) => {
+    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await client.query(`CREATE DATABASE ${name}`);
+  });
   return pgUrl(name);
 }
 
 export async function dropDatabase(name: string): Promise<void> {
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`bad database name ${name}`);
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  } finally {
-    await client.end();
-  }
+  await withClient(PG_ADMIN_URL, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 export async function databaseExists(name: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await client.connect();
-  try {
-    return (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1;
-  } finally {
-    await client.end();
-  }
+  return withClient(PG_ADMIN_URL, async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
 }
 
 // ---------------------------------------------------------------------------------------------

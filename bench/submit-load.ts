@@ -38,7 +38,7 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { report } from './_report.ts';
 import { migrateDatabase, seedSubmitOrg, type SeededInvitation } from './_data.ts';
-import { cpuProfile, createDatabase, hostWriteback, drive, dropDatabase, flag, formFields, hotspots, HttpClient, log, option, percentile, prng, round, startServerProcess, type BenchServer } from './_load.ts';
+import { cpuProfile, createDatabase, hostWriteback, withClient, drive, dropDatabase, flag, formFields, hotspots, HttpClient, log, option, percentile, prng, round, startServerProcess, type BenchServer } from './_load.ts';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { shippedInstruments } from '../src/server/instrument-registry.ts';
@@ -106,18 +106,12 @@ try {
   await migrateDatabase(url);
   if (DIAGNOSE_SQL) {
     // Diagnostic only: a schema or setting experiment on the bench database, reported with the figures.
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(DIAGNOSE_SQL);
-    await admin.end();
+    await withClient(url, (client) => client.query(DIAGNOSE_SQL));
   }
   if (ASYNC_COMMIT) {
     // Diagnostic only, never a production setting: shows how much of the ceiling is the WAL flush
     // each commit waits for while it holds the audit chain's advisory lock.
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`ALTER DATABASE ${dbName} SET synchronous_commit = off`);
-    await admin.end();
+    await withClient(url, (client) => client.query(`ALTER DATABASE ${dbName} SET synchronous_commit = off`));
   }
   const s0 = performance.now();
   const org = await seedSubmitOrg(url, { episodes: EPISODES, sessions: SESSIONS });
@@ -301,9 +295,7 @@ function int8Parsers(oid: number, format?: 'text' | 'binary') {
 /** N score rows of other (completed) clients, so the per-client series queries run over history. */
 async function addHistory(url: string, orgId: string, rows: number): Promise<void> {
   const h0 = performance.now();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  await withClient(url, async (client) => {
     await client.query('SET session_replication_role = replica');
     const episodes = Math.ceil(rows / 10);
     await client.query(`CREATE TEMP TABLE h AS SELECT i, gen_random_uuid() c, gen_random_uuid() e, gen_random_uuid() p, (SELECT id FROM users WHERE org_id = $1 LIMIT 1) t FROM generate_series(1, $2::int) i`, [orgId, episodes]);
@@ -315,9 +307,7 @@ async function addHistory(url: string, orgId: string, rows: number): Promise<voi
     await client.query(`INSERT INTO scores (response_id, scale_id, org_id, episode_id, participant_id, therapist_id, instrument_id, session_number, value, measured_at)
       SELECT md5(e::text || s)::uuid, 'total', $1, e, p, t, 'phq9', s, floor(random() * 28), timestamp '2023-01-01' + s * interval '7 days' FROM h, generate_series(1, 10) s`, [orgId]);
     await client.query('SET session_replication_role = origin');
-  } finally {
-    await client.end();
-  }
+  });
   log(`added ${rows} history score rows in ${((performance.now() - h0) / 1000).toFixed(1)} s`);
 }
 
@@ -327,40 +317,28 @@ async function addHistory(url: string, orgId: string, rows: number): Promise<voi
  * under load, not the start-up fit.
  */
 async function firstRefitDone(url: string, orgId: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  await withClient(url, async (client) => {
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
       const { rows } = await client.query<{ n: number }>("SELECT count(*)::int AS n FROM jobs WHERE org_id = $1 AND kind = 'refit_analyses' AND status IN ('done', 'failed')", [orgId]);
       if (rows[0].n > 0) return log('first refit done');
     }
     throw new Error('the server did not run its first refit within 120 s');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** The cluster's current WAL position in bytes. */
 async function walLsn(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  return withClient(url, async (client) => {
     const { rows } = await client.query<{ bytes: string }>("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS bytes");
     return Number(rows[0].bytes);
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 async function settle(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
+  await withClient(url, async (client) => {
     await client.query('VACUUM ANALYZE');
     await client.query('CHECKPOINT');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** Sequential submissions through the app in-process, every SQL statement timed. */

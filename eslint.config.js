@@ -1,4 +1,5 @@
 import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.spiegel/**', 'coverage/**', 'dist/**'] },
@@ -9,4 +10,6 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
     },
   },
+  // Formatting is Prettier's job (`npm run lint` runs `prettier --check`); turn off rules that would fight it.
+  prettier,
 );

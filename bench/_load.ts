@@ -77,7 +77,10 @@ export async function dropDatabase(name: string): Promise<void> {
 }
 
 export async function databaseExists(name: string): Promise<boolean> {
-  return withClient(PG_ADMIN_URL, async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+  return withClient(
+    PG_ADMIN_URL,
+    async (client) => (await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -89,7 +92,9 @@ export async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -106,7 +111,9 @@ export interface BenchServer {
  * Starts `spiegel serve` on a free port. With `databaseUrl` it runs on PostgreSQL, otherwise on
  * PGlite in a temporary directory (removed on stop). `demo` passes --demo-if-empty.
  */
-export async function startServerProcess(options: { databaseUrl?: string; demo?: boolean; env?: Record<string, string>; startTimeoutMs?: number } = {}): Promise<BenchServer> {
+export async function startServerProcess(
+  options: { databaseUrl?: string; demo?: boolean; env?: Record<string, string>; startTimeoutMs?: number } = {},
+): Promise<BenchServer> {
   const port = await freePort();
   const dataDir = mkdtempSync(join(tmpdir(), 'spiegel-bench-'));
   const env: Record<string, string> = {
@@ -179,41 +186,72 @@ export interface HttpResponse {
 export class HttpClient {
   readonly agent: http.Agent;
   cookies = new Map<string, string>();
-  constructor(readonly baseUrl: string, maxSockets = 8) {
+  constructor(
+    readonly baseUrl: string,
+    maxSockets = 8,
+  ) {
     this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   }
 
-  request(method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number; useCookies?: boolean } = {}): Promise<HttpResponse> {
+  request(
+    method: string,
+    path: string,
+    options: {
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+      timeoutMs?: number;
+      useCookies?: boolean;
+    } = {},
+  ): Promise<HttpResponse> {
     const url = new URL(path, this.baseUrl);
-    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') throw new Error(`refusing non-local request to ${url.hostname}`);
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost')
+      throw new Error(`refusing non-local request to ${url.hostname}`);
     const headers: Record<string, string> = { ...options.headers };
-    if (options.useCookies !== false && this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (options.useCookies !== false && this.cookies.size)
+      headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (options.body !== undefined) headers['content-length'] = String(Buffer.byteLength(options.body));
     const started = performance.now();
     return new Promise((resolve, reject) => {
-      const req = http.request({ method, host: url.hostname, port: url.port, path: url.pathname + url.search, headers, agent: this.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          if (options.useCookies !== false) {
-            for (const c of res.headers['set-cookie'] ?? []) {
-              const [pair, ...attrs] = c.split(';');
-              const eq = pair.indexOf('=');
-              const name = pair.slice(0, eq).trim();
-              const value = pair.slice(eq + 1).trim();
-              const expired = attrs.some((a) => /^\s*expires=/i.test(a) && new Date(a.split('=')[1]) < new Date()) || value === '';
-              if (expired) this.cookies.delete(name);
-              else this.cookies.set(name, value);
+      const req = http.request(
+        { method, host: url.hostname, port: url.port, path: url.pathname + url.search, headers, agent: this.agent },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            if (options.useCookies !== false) {
+              for (const c of res.headers['set-cookie'] ?? []) {
+                const [pair, ...attrs] = c.split(';');
+                const eq = pair.indexOf('=');
+                const name = pair.slice(0, eq).trim();
+                const value = pair.slice(eq + 1).trim();
+                const expired =
+                  attrs.some((a) => /^\s*expires=/i.test(a) && new Date(a.split('=')[1]) < new Date()) || value === '';
+                if (expired) this.cookies.delete(name);
+                else this.cookies.set(name, value);
+              }
             }
-          }
-          const raw = Buffer.concat(chunks);
-          const ms = performance.now() - started; // the answer is in; decoding it is the client's own work
-          const encoding = res.headers['content-encoding'];
-          const body = encoding === 'br' ? brotliDecompressSync(raw) : encoding === 'gzip' ? gunzipSync(raw) : encoding === 'deflate' ? inflateSync(raw) : raw;
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: body.toString('utf8'), bytes: raw.length, ms });
-        });
-        res.on('error', reject);
-      });
+            const raw = Buffer.concat(chunks);
+            const ms = performance.now() - started; // the answer is in; decoding it is the client's own work
+            const encoding = res.headers['content-encoding'];
+            const body =
+              encoding === 'br'
+                ? brotliDecompressSync(raw)
+                : encoding === 'gzip'
+                  ? gunzipSync(raw)
+                  : encoding === 'deflate'
+                    ? inflateSync(raw)
+                    : raw;
+            resolve({
+              status: res.statusCode ?? 0,
+              headers: res.headers,
+              body: body.toString('utf8'),
+              bytes: raw.length,
+              ms,
+            });
+          });
+          res.on('error', reject);
+        },
+      );
       req.setTimeout(options.timeoutMs ?? 30_000, () => req.destroy(new Error(`timeout ${method} ${path}`)));
       req.on('error', reject);
       if (options.body !== undefined) req.write(options.body);
@@ -240,8 +278,16 @@ export class HttpClient {
     return this.csrf('/app');
   }
 
-  async json<T = unknown>(method: string, path: string, body: unknown, csrf: string): Promise<{ status: number; data: T }> {
-    const res = await this.request(method, path, { headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf }, body: body === undefined ? undefined : JSON.stringify(body) });
+  async json<T = unknown>(
+    method: string,
+    path: string,
+    body: unknown,
+    csrf: string,
+  ): Promise<{ status: number; data: T }> {
+    const res = await this.request(method, path, {
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': csrf },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, data: (res.body ? JSON.parse(res.body) : null) as T };
   }
 
@@ -251,10 +297,25 @@ export class HttpClient {
 }
 
 /** Creates an invitation for the first participant of an episode through the therapist API. */
-export async function inviteThroughApi(client: HttpClient, csrf: string, episodeId: string, input: Record<string, unknown> = {}): Promise<{ id: string; url: string; token: string }> {
-  const episode = await client.json<{ participants: Array<{ id: string }> }>('GET', `/api/episodes/${episodeId}`, undefined, csrf);
+export async function inviteThroughApi(
+  client: HttpClient,
+  csrf: string,
+  episodeId: string,
+  input: Record<string, unknown> = {},
+): Promise<{ id: string; url: string; token: string }> {
+  const episode = await client.json<{ participants: Array<{ id: string }> }>(
+    'GET',
+    `/api/episodes/${episodeId}`,
+    undefined,
+    csrf,
+  );
   if (episode.status !== 200) throw new Error(`GET episode ${episodeId}: ${episode.status}`);
-  const res = await client.json<{ id: string; url: string }>('POST', `/api/episodes/${episodeId}/invitations`, { participantId: episode.data.participants[0].id, instrumentIds: ['phq9', 'spiegel-alliance'], ...input }, csrf);
+  const res = await client.json<{ id: string; url: string }>(
+    'POST',
+    `/api/episodes/${episodeId}/invitations`,
+    { participantId: episode.data.participants[0].id, instrumentIds: ['phq9', 'spiegel-alliance'], ...input },
+    csrf,
+  );
   if (res.status !== 201) throw new Error(`POST invitation: ${res.status} ${JSON.stringify(res.data)}`);
   return { id: res.data.id, url: res.data.url, token: res.data.url.split('/m/')[1] };
 }
@@ -277,7 +338,13 @@ export const round = (v: number, digits = 1): number => Math.round(v * 10 ** dig
  * delayed (closed-loop back-pressure), so a slow server lowers the achieved rate rather than piling
  * up requests; the achieved rate is what is reported.
  */
-export async function drive(options: { rate: number; concurrency: number; seconds: number; maxTasks: number; task: (i: number) => Promise<void> }): Promise<{ started: number; seconds: number }> {
+export async function drive(options: {
+  rate: number;
+  concurrency: number;
+  seconds: number;
+  maxTasks: number;
+  task: (i: number) => Promise<void>;
+}): Promise<{ started: number; seconds: number }> {
   const { rate, concurrency, seconds, maxTasks, task } = options;
   const t0 = performance.now();
   const deadline = t0 + seconds * 1000;
@@ -342,7 +409,10 @@ export interface CpuProfile {
 export async function cpuProfile<T>(work: () => Promise<T>): Promise<{ result: T; profile: CpuProfile }> {
   const session = new inspector.Session();
   session.connect();
-  const post = <R>(method: string, params?: object) => new Promise<R>((resolve, reject) => session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as R))));
+  const post = <R>(method: string, params?: object) =>
+    new Promise<R>((resolve, reject) =>
+      session.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result as R))),
+    );
   try {
     await post('Profiler.enable');
     await post('Profiler.setSamplingInterval', { interval: 200 });
@@ -362,12 +432,28 @@ export function hotspots(profile: CpuProfile, by: 'module' | 'function'): Array<
   for (const id of profile.samples) {
     const frame = byNode.get(id)!;
     const url = frame.url.replace(/^file:\/\//, '');
-    const module = !url ? (frame.functionName.startsWith('(') ? frame.functionName : '(native)') : url.includes('node_modules/') ? url.split('node_modules/').pop()!.split('/').slice(0, url.includes('node_modules/@') ? 2 : 1).join('/') : url.startsWith('node:') ? url : url.replace(/^.*\/(src|bench)\//, '$1/');
+    const module = !url
+      ? frame.functionName.startsWith('(')
+        ? frame.functionName
+        : '(native)'
+      : url.includes('node_modules/')
+        ? url
+            .split('node_modules/')
+            .pop()!
+            .split('/')
+            .slice(0, url.includes('node_modules/@') ? 2 : 1)
+            .join('/')
+        : url.startsWith('node:')
+          ? url
+          : url.replace(/^.*\/(src|bench)\//, '$1/');
     const name = by === 'module' ? module : `${frame.functionName || '(anonymous)'} ${module}:${frame.lineNumber + 1}`;
     counts.set(name, (counts.get(name) ?? 0) + 1);
   }
   const total = profile.samples.length;
-  return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([name, n]) => ({ name, pct: round((100 * n) / total, 1) }));
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 15)
+    .map(([name, n]) => ({ name, pct: round((100 * n) / total, 1) }));
 }
 
 /** The Linux writeback settings the run had: they decide how bursty the data-file writes are (docs/operations.md). */

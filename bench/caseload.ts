@@ -17,7 +17,20 @@
 import { loadavg } from 'node:os';
 import { report } from './_report.ts';
 import { CASELOAD_THERAPIST, ensureLargeOrg } from './_data.ts';
-import { cpuProfile, DEMO_PASSWORD, drive, flag, hotspots, HttpClient, log, option, percentile, round, startServerProcess, type BenchServer } from './_load.ts';
+import {
+  cpuProfile,
+  DEMO_PASSWORD,
+  drive,
+  flag,
+  hotspots,
+  HttpClient,
+  log,
+  option,
+  percentile,
+  round,
+  startServerProcess,
+  type BenchServer,
+} from './_load.ts';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { openStore } from '../src/store/database.ts';
@@ -34,15 +47,35 @@ const store = await openStore({ databaseUrl: large.url, dataDir: 'memory', poolM
 let server: BenchServer | null = null;
 try {
   // The statuses use the fitted expected course when there is one: make sure there is, as in production.
-  const curve = await store.db.selectFrom('analysis_runs').select('id').where('org_id', '=', large.orgId).where('kind', '=', 'expected_course').where('status', '=', 'done').executeTakeFirst();
+  const curve = await store.db
+    .selectFrom('analysis_runs')
+    .select('id')
+    .where('org_id', '=', large.orgId)
+    .where('kind', '=', 'expected_course')
+    .where('status', '=', 'done')
+    .executeTakeFirst();
   if (!curve) {
     log('no fitted expected course yet: refitting once (not timed here; see the refit bench)…');
     await refitExpectedCourse(store.db, large.orgId, 'phq9', 'total');
   }
-  const therapist = await store.db.selectFrom('users').select(['id', 'org_id', 'display_name', 'email', 'roles']).where('email', '=', CASELOAD_THERAPIST).executeTakeFirstOrThrow();
+  const therapist = await store.db
+    .selectFrom('users')
+    .select(['id', 'org_id', 'display_name', 'email', 'roles'])
+    .where('email', '=', CASELOAD_THERAPIST)
+    .executeTakeFirstOrThrow();
 
   // The store alone (no HTTP): how much of the time is the database and the status derivation.
-  const actor = { staff: { userId: therapist.id, orgId: therapist.org_id, roles: therapist.roles, displayName: therapist.display_name, email: therapist.email, sessionId: 'bench' }, ip: '127.0.0.1' } as unknown as Parameters<typeof caseload>[1];
+  const actor = {
+    staff: {
+      userId: therapist.id,
+      orgId: therapist.org_id,
+      roles: therapist.roles,
+      displayName: therapist.display_name,
+      email: therapist.email,
+      sessionId: 'bench',
+    },
+    ip: '127.0.0.1',
+  } as unknown as Parameters<typeof caseload>[1];
   const registry = shippedInstruments();
   const storeTimes: number[] = [];
   let rows = await caseload(store.db, actor, registry);
@@ -69,7 +102,10 @@ try {
     let bytes = 0;
     const load0 = loadavg()[0];
     const run = await drive({
-      rate: 10_000, concurrency: CONCURRENCY, seconds: 150, maxTasks: REQUESTS,
+      rate: 10_000,
+      concurrency: CONCURRENCY,
+      seconds: 150,
+      maxTasks: REQUESTS,
       task: async () => {
         const res = await client.request('GET', path, { headers });
         times.push(res.ms);
@@ -81,11 +117,26 @@ try {
     if (ok !== run.started) throw new Error(`${path}: ${JSON.stringify([...statusesSeen])}`);
     const p95 = percentile(times, 95);
     report({
-      bench: BENCH, metric: path === '/app/caseload' ? 'caseload_page_p95_ms' : 'caseload_api_p95_ms', value: round(p95), unit: 'ms', target: '<= 150', pass: p95 <= 150,
-      anchor: 'caseload() in the store alone, median of 20 sequential calls', anchor_value: round(percentile(storeTimes, 50)),
-      p50_ms: round(percentile(times, 50)), p99_ms: round(percentile(times, 99)), max_ms: round(Math.max(...times)), requests: run.started, concurrency: CONCURRENCY,
-      sequential_p50_ms: round(percentile(sequential, 50)), requests_per_s: round(run.started / run.seconds), body_bytes_br: bytes, episodes: rows.length, statuses,
-      org_responses: large.counts.responses, loadavg_1m: round(load0, 1),
+      bench: BENCH,
+      metric: path === '/app/caseload' ? 'caseload_page_p95_ms' : 'caseload_api_p95_ms',
+      value: round(p95),
+      unit: 'ms',
+      target: '<= 150',
+      pass: p95 <= 150,
+      anchor: 'caseload() in the store alone, median of 20 sequential calls',
+      anchor_value: round(percentile(storeTimes, 50)),
+      p50_ms: round(percentile(times, 50)),
+      p99_ms: round(percentile(times, 99)),
+      max_ms: round(Math.max(...times)),
+      requests: run.started,
+      concurrency: CONCURRENCY,
+      sequential_p50_ms: round(percentile(sequential, 50)),
+      requests_per_s: round(run.started / run.seconds),
+      body_bytes_br: bytes,
+      episodes: rows.length,
+      statuses,
+      org_responses: large.counts.responses,
+      loadavg_1m: round(load0, 1),
     });
   }
   client.close();
@@ -94,17 +145,33 @@ try {
 
   // Where the page's time goes in the app process: 30 requests in-process under the CPU profiler.
   if (!flag('no-profile')) {
-    const app = await buildApp({ store, config: { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: large.url }, instruments: registry });
+    const app = await buildApp({
+      store,
+      config: { ...loadConfig({ LOG_LEVEL: 'silent' }), databaseUrl: large.url },
+      instruments: registry,
+    });
     await app.ready();
     try {
       const jar = new Map<string, string>();
       const cookieHeader = () => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-      const remember = (res: { cookies: Array<{ name: string; value: string }> }) => res.cookies.forEach((c) => jar.set(c.name, c.value));
+      const remember = (res: { cookies: Array<{ name: string; value: string }> }) =>
+        res.cookies.forEach((c) => jar.set(c.name, c.value));
       const loginPage = await app.inject({ url: '/login' });
       remember(loginPage);
       const token = /name="_csrf" value="([^"]+)"/.exec(loginPage.body)![1];
-      remember(await app.inject({ method: 'POST', url: '/login', headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams({ email: CASELOAD_THERAPIST, password: DEMO_PASSWORD, _csrf: token }).toString() }));
-      const get = () => app.inject({ url: '/app/caseload', headers: { cookie: cookieHeader(), accept: 'text/html', 'accept-encoding': 'br' } });
+      remember(
+        await app.inject({
+          method: 'POST',
+          url: '/login',
+          headers: { cookie: cookieHeader(), 'content-type': 'application/x-www-form-urlencoded' },
+          payload: new URLSearchParams({ email: CASELOAD_THERAPIST, password: DEMO_PASSWORD, _csrf: token }).toString(),
+        }),
+      );
+      const get = () =>
+        app.inject({
+          url: '/app/caseload',
+          headers: { cookie: cookieHeader(), accept: 'text/html', 'accept-encoding': 'br' },
+        });
       for (let i = 0; i < 5; i++) await get();
       const t0 = performance.now();
       const { profile } = await cpuProfile(async () => {
@@ -113,8 +180,17 @@ try {
       const ms = (performance.now() - t0) / 30;
       const busy = hotspots(profile, 'module').filter((h) => h.name !== '(idle)');
       report({
-        bench: BENCH, metric: 'profile_page_ms', value: round(ms, 1), unit: 'ms', target: 'info (sequential, in-process)', anchor: 'idle share (waiting for PostgreSQL), %', anchor_value: hotspots(profile, 'module').find((h) => h.name === '(idle)')?.pct ?? 0,
-        modules: busy.slice(0, 12), functions: hotspots(profile, 'function').filter((h) => !h.name.startsWith('(idle)')).slice(0, 12),
+        bench: BENCH,
+        metric: 'profile_page_ms',
+        value: round(ms, 1),
+        unit: 'ms',
+        target: 'info (sequential, in-process)',
+        anchor: 'idle share (waiting for PostgreSQL), %',
+        anchor_value: hotspots(profile, 'module').find((h) => h.name === '(idle)')?.pct ?? 0,
+        modules: busy.slice(0, 12),
+        functions: hotspots(profile, 'function')
+          .filter((h) => !h.name.startsWith('(idle)'))
+          .slice(0, 12),
       });
     } finally {
       await app.close();

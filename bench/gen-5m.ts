@@ -128,7 +128,16 @@ for (let i = 0; i < P; i++) {
   const j = ther[i];
   let last = 0;
   for (let s = 0; s < ns; s++) {
-    const mu = beta.b0 + beta.session * s + beta.intake * ic + beta.sxi * s * ic + beta.age * age + beta.female * female + u[j] + r0 + r1 * s;
+    const mu =
+      beta.b0 +
+      beta.session * s +
+      beta.intake * ic +
+      beta.sxi * s * ic +
+      beta.age * age +
+      beta.female * female +
+      u[j] +
+      r0 +
+      r1 * s;
     last = r4(mu + sdE * rnorm());
     sbuf += `${j},${i + 1},${s},${ic},${last}\n`;
     rows++;
@@ -150,7 +159,21 @@ patients.end();
 await Promise.all(files.map((f) => once(f, 'close')));
 writeFileSync(
   join(out, 'generator.json'),
-  JSON.stringify({ script: 'bench/gen-5m.ts', model: 'make_mixed_refs.R', seed, therapists: J, patients: P, sd_therapist: sdTher, mean_sessions: meanSessions, sd_patient_slope: sdP1, session_rows: rows }, null, 2) + '\n',
+  JSON.stringify(
+    {
+      script: 'bench/gen-5m.ts',
+      model: 'make_mixed_refs.R',
+      seed,
+      therapists: J,
+      patients: P,
+      sd_therapist: sdTher,
+      mean_sessions: meanSessions,
+      sd_patient_slope: sdP1,
+      session_rows: rows,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 report({ bench: 'gen-5m', metric: 'session_rows', value: rows, unit: 'rows', out });
 report({ bench: 'gen-5m', metric: 'seconds', value: (performance.now() - t0) / 1000, unit: 's' });

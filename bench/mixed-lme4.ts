@@ -38,12 +38,22 @@ export function lme4Available(): boolean {
 }
 
 /** Times lme4 on `file`; null if R/lme4 is missing or the fit fails. */
-export function timeLme4(file: string, formula: string, groups: string[], method: 'REML' | 'ML' = 'REML', timeoutMs = 1_800_000): Lme4Timing | null {
+export function timeLme4(
+  file: string,
+  formula: string,
+  groups: string[],
+  method: 'REML' | 'ML' = 'REML',
+  timeoutMs = 1_800_000,
+): Lme4Timing | null {
   if (!lme4Available()) return null;
   const dir = mkdtempSync(join(tmpdir(), 'spiegel-lme4-'));
   const path = join(dir, 'time-lmer.R');
   writeFileSync(path, script);
-  const r = spawnSync('Rscript', [path, file, formula, groups.join(','), method], { encoding: 'utf8', timeout: timeoutMs, maxBuffer: 1 << 24 });
+  const r = spawnSync('Rscript', [path, file, formula, groups.join(','), method], {
+    encoding: 'utf8',
+    timeout: timeoutMs,
+    maxBuffer: 1 << 24,
+  });
   const line = r.stdout?.trim().split('\n').pop();
   if (r.status !== 0 || !line) {
     process.stderr.write(`lme4 run failed: ${r.stderr?.trim().split('\n').slice(-3).join(' | ')}\n`);
@@ -61,5 +71,12 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t = timeLme4(file, formula, groups.split(','));
   if (!t) process.exit(1);
   report({ bench: 'mixed-lme4', metric: 'read_seconds', value: t.read, unit: 's', anchor: `lme4 ${t.version}` });
-  report({ bench: 'mixed-lme4', metric: 'fit_seconds', value: t.fit, unit: 's', anchor: `lme4 ${t.version}`, criterion: t.criterion });
+  report({
+    bench: 'mixed-lme4',
+    metric: 'fit_seconds',
+    value: t.fit,
+    unit: 's',
+    anchor: `lme4 ${t.version}`,
+    criterion: t.criterion,
+  });
 }

@@ -31,9 +31,22 @@ const root = new URL('../test/fixtures/mixed/', import.meta.url).pathname;
 const cases: Case[] = [];
 for (const dir of ['small', 'boundary']) {
   const r = JSON.parse(readFileSync(`${root}${dir}/reference.json`, 'utf8'));
-  for (const [key, data] of [['model_a', 'patients'], ['model_b', 'sessions']] as const) {
+  for (const [key, data] of [
+    ['model_a', 'patients'],
+    ['model_b', 'sessions'],
+  ] as const) {
     const m = r[key];
-    cases.push({ ...m, dir, data, method: 'REML', criterion: m.reml_criterion, criterion_at: m.criterion_at.map((c: { theta: number[]; reml_criterion: number }) => ({ theta: c.theta, criterion: c.reml_criterion })) });
+    cases.push({
+      ...m,
+      dir,
+      data,
+      method: 'REML',
+      criterion: m.reml_criterion,
+      criterion_at: m.criterion_at.map((c: { theta: number[]; reml_criterion: number }) => ({
+        theta: c.theta,
+        criterion: c.reml_criterion,
+      })),
+    });
   }
   const extra = JSON.parse(readFileSync(`${root}${dir}/extra.json`, 'utf8'));
   for (const c of extra.cases) if (!c.formula.includes('lt')) cases.push({ ...c, dir });
@@ -61,7 +74,8 @@ for (const c of cases) {
   }
   seconds += (performance.now() - t0) / 1000;
   fits++;
-  for (const p of c.criterion_at) worst.critAt = Math.max(worst.critAt, rel(at(Array.isArray(p.theta) ? p.theta : [p.theta]), p.criterion));
+  for (const p of c.criterion_at)
+    worst.critAt = Math.max(worst.critAt, rel(at(Array.isArray(p.theta) ? p.theta : [p.theta]), p.criterion));
   worst.critOpt = Math.max(worst.critOpt, fit.criterion - c.criterion);
   fit.fixed.forEach((f, k) => {
     worst.est = Math.max(worst.est, rel(f.estimate, c.fixed[k].estimate));
@@ -75,16 +89,48 @@ for (const c of cases) {
     worst.cond = Math.max(worst.cond, Math.abs(m.cond_sd - e.cond_sd));
   }
   if (c.icc !== undefined) worst.icc = Math.max(worst.icc, Math.abs(fit.icc - c.icc));
-  if (c.icc_profile_ci95 && fit.iccProfileCi95) worst.ci = Math.max(worst.ci, ...fit.iccProfileCi95.map((v, k) => Math.abs(v - (c.icc_profile_ci95 as number[])[k])));
+  if (c.icc_profile_ci95 && fit.iccProfileCi95)
+    worst.ci = Math.max(
+      worst.ci,
+      ...fit.iccProfileCi95.map((v, k) => Math.abs(v - (c.icc_profile_ci95 as number[])[k])),
+    );
 }
 const bench = 'mixed-verify';
 const anchor = 'lme4 1.1-31, tight optimiser (test/fixtures/mixed)';
 report({ bench, metric: 'cases', value: fits, unit: 'fits', anchor, seconds });
-report({ bench, metric: 'criterion_at_max_rel_error', value: worst.critAt, unit: 'relative', target: '<= 1e-8', anchor });
-report({ bench, metric: 'optimum_criterion_max_excess', value: worst.critOpt, unit: 'criterion (ours - lme4)', target: '<= 1e-6', anchor });
-report({ bench, metric: 'fixed_estimate_max_rel_error', value: worst.est, unit: 'relative', target: '<= 1e-6', anchor });
+report({
+  bench,
+  metric: 'criterion_at_max_rel_error',
+  value: worst.critAt,
+  unit: 'relative',
+  target: '<= 1e-8',
+  anchor,
+});
+report({
+  bench,
+  metric: 'optimum_criterion_max_excess',
+  value: worst.critOpt,
+  unit: 'criterion (ours - lme4)',
+  target: '<= 1e-6',
+  anchor,
+});
+report({
+  bench,
+  metric: 'fixed_estimate_max_rel_error',
+  value: worst.est,
+  unit: 'relative',
+  target: '<= 1e-6',
+  anchor,
+});
 report({ bench, metric: 'fixed_se_max_rel_error', value: worst.se, unit: 'relative', target: '<= 1e-6', anchor });
 report({ bench, metric: 'eb_blup_max_abs_error', value: worst.eb, unit: 'score units', target: '<= 1e-5', anchor });
-report({ bench, metric: 'eb_cond_sd_max_abs_error', value: worst.cond, unit: 'score units', target: '<= 1e-5', anchor });
+report({
+  bench,
+  metric: 'eb_cond_sd_max_abs_error',
+  value: worst.cond,
+  unit: 'score units',
+  target: '<= 1e-5',
+  anchor,
+});
 report({ bench, metric: 'icc_max_abs_error', value: worst.icc, unit: 'ICC', anchor });
 report({ bench, metric: 'icc_profile_ci_max_abs_error', value: worst.ci, unit: 'ICC', anchor });

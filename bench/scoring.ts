@@ -4,7 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { report } from './_report.ts';
-import { compileCalculatedExpressions, compileScorer, importQuestionnaire, type Questionnaire } from '../src/domain/instruments/index.ts';
+import {
+  compileCalculatedExpressions,
+  compileScorer,
+  importQuestionnaire,
+  type Questionnaire,
+} from '../src/domain/instruments/index.ts';
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: number): number => {
@@ -22,13 +27,26 @@ const q = imported.questionnaire;
 
 // Deterministic responses (complete, so both methods compute the same total).
 let seed = 20250301;
-const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const items = ['/44250-9', '/44255-8', '/44259-0', '/44254-1', '/44251-7', '/44258-2', '/44252-5', '/44253-3', '/44260-8'];
+const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const items = [
+  '/44250-9',
+  '/44255-8',
+  '/44259-0',
+  '/44254-1',
+  '/44251-7',
+  '/44258-2',
+  '/44252-5',
+  '/44253-3',
+  '/44260-8',
+];
 const codes = ['LA6568-5', 'LA6569-3', 'LA6570-1', 'LA6571-9'];
 const responses = Array.from({ length: RESPONSES }, () => ({
   resourceType: 'QuestionnaireResponse',
   status: 'completed',
-  item: items.map((linkId) => ({ linkId, answer: [{ valueCoding: { system: 'http://loinc.org', code: codes[Math.floor(random() * 4)] } }] })),
+  item: items.map((linkId) => ({
+    linkId,
+    answer: [{ valueCoding: { system: 'http://loinc.org', code: codes[Math.floor(random() * 4)] } }],
+  })),
 }));
 
 const scorer = compileScorer(q);
@@ -46,7 +64,13 @@ for (const r of responses.slice(0, 500)) {
  * response set, capped at `limit` responses per round). Best-of damps interference from other processes
  * on a shared machine; the median is reported too.
  */
-function throughput(set: unknown[], score: (r: unknown) => number, seconds: number, limit = Infinity, rounds = 5): { best: number; median: number } {
+function throughput(
+  set: unknown[],
+  score: (r: unknown) => number,
+  seconds: number,
+  limit = Infinity,
+  rounds = 5,
+): { best: number; median: number } {
   let checksum = 0;
   for (let i = 0; i < Math.min(2000, set.length); i++) checksum += score(set[i]); // warm-up
   const rates: number[] = [];
@@ -85,6 +109,18 @@ report({
 // The shipped PHQ-9 with its own linkIds, for reference (no anchor: it has no calculatedExpression).
 const shippedScorer = compileScorer(shipped);
 const shippedIds = Array.from({ length: 9 }, (_, i) => `phq9-${i + 1}`);
-const shippedResponses = responses.map((r) => ({ ...r, item: r.item.map((it, i) => ({ ...it, linkId: shippedIds[i] })) }));
+const shippedResponses = responses.map((r) => ({
+  ...r,
+  item: r.item.map((it, i) => ({ ...it, linkId: shippedIds[i] })),
+}));
 const own = throughput(shippedResponses, (r) => shippedScorer.score(r).scales[0].value ?? 0, SECONDS);
-report({ bench: 'scoring', metric: 'phq9_shipped_responses_per_second', value: Math.round(own.best), unit: 'responses/s', target: '>= 200000', anchor: 'none', anchor_value: null, median: Math.round(own.median) });
+report({
+  bench: 'scoring',
+  metric: 'phq9_shipped_responses_per_second',
+  value: Math.round(own.best),
+  unit: 'responses/s',
+  target: '>= 200000',
+  anchor: 'none',
+  anchor_value: null,
+  median: Math.round(own.median),
+});

@@ -35,7 +35,20 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { report } from './_report.ts';
 import { migrateDatabase, seedSubmitOrg, type SeededInvitation } from './_data.ts';
-import { createDatabase, drive, dropDatabase, flag, formFields, HttpClient, log, option, prng, round, startServerProcess, type BenchServer } from './_load.ts';
+import {
+  createDatabase,
+  drive,
+  dropDatabase,
+  flag,
+  formFields,
+  HttpClient,
+  log,
+  option,
+  prng,
+  round,
+  startServerProcess,
+  type BenchServer,
+} from './_load.ts';
 import { sealAuditTrail } from '../src/store/audit.ts';
 import { verifyAuditTrail } from '../src/store/retention.ts';
 import type { Database } from '../src/store/schema.ts';
@@ -58,45 +71,146 @@ interface Attempt {
 }
 
 function validAnswers(key = validKey()): Record<string, string> {
-  return formFields(Array.from({ length: 9 }, () => Math.floor(random() * 4)), Array.from({ length: 4 }, () => Math.floor(random() * 11)), key);
+  return formFields(
+    Array.from({ length: 9 }, () => Math.floor(random() * 4)),
+    Array.from({ length: 4 }, () => Math.floor(random() * 11)),
+    key,
+  );
 }
 const encode = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
 /** One malformed request of a random kind against the given invitation groups. */
-function malformed(groups: { open: SeededInvitation[]; used: SeededInvitation[]; expired: SeededInvitation[]; revoked: SeededInvitation[] }): Attempt {
+function malformed(groups: {
+  open: SeededInvitation[];
+  used: SeededInvitation[];
+  expired: SeededInvitation[];
+  revoked: SeededInvitation[];
+}): Attempt {
   const open = `/m/${pick(groups.open).token}`;
   const r = random();
   if (r < 0.1) {
-    const body = random() < 0.5 ? randomBytes(1 + Math.floor(random() * 2000)) : Buffer.from(Array.from({ length: 1 + Math.floor(random() * 500) }, () => String.fromCharCode(32 + Math.floor(random() * 95))).join(''));
-    return { kind: 'garbage', method: 'POST', path: open, contentType: pick([FORM, `${FORM}; charset=utf-8`, 'application/octet-stream']), body };
+    const body =
+      random() < 0.5
+        ? randomBytes(1 + Math.floor(random() * 2000))
+        : Buffer.from(
+            Array.from({ length: 1 + Math.floor(random() * 500) }, () =>
+              String.fromCharCode(32 + Math.floor(random() * 95)),
+            ).join(''),
+          );
+    return {
+      kind: 'garbage',
+      method: 'POST',
+      path: open,
+      contentType: pick([FORM, `${FORM}; charset=utf-8`, 'application/octet-stream']),
+      body,
+    };
   }
   if (r < 0.2) {
     const fields = validAnswers();
-    const variant = pick(['json-broken', 'json-numbers', 'json-nested', 'text', 'xml', 'multipart', 'none', 'form-as-json']);
+    const variant = pick([
+      'json-broken',
+      'json-numbers',
+      'json-nested',
+      'text',
+      'xml',
+      'multipart',
+      'none',
+      'form-as-json',
+    ]);
     switch (variant) {
-      case 'json-broken': return { kind: 'content-type', method: 'POST', path: open, contentType: 'application/json', body: JSON.stringify(fields).slice(0, -3) };
-      case 'json-numbers': return { kind: 'content-type', method: 'POST', path: open, contentType: 'application/json', body: JSON.stringify({ ...fields, 'q0.phq9-1': 1 }) };
-      case 'json-nested': return { kind: 'content-type', method: 'POST', path: open, contentType: 'application/json', body: JSON.stringify({ submission_key: fields.submission_key, answers: fields }) };
-      case 'text': return { kind: 'content-type', method: 'POST', path: open, contentType: 'text/plain', body: encode(fields) };
-      case 'xml': return { kind: 'content-type', method: 'POST', path: open, contentType: 'application/xml', body: `<answers>${encode(fields)}</answers>` };
-      case 'multipart': return { kind: 'content-type', method: 'POST', path: open, contentType: 'multipart/form-data; boundary=x', body: `--x\r\nContent-Disposition: form-data; name="submission_key"\r\n\r\n${fields.submission_key}\r\n--x--\r\n` };
-      case 'none': return { kind: 'content-type', method: 'POST', path: open, body: encode(fields) };
-      default: return { kind: 'content-type', method: 'POST', path: open, contentType: 'application/json', body: encode(fields) };
+      case 'json-broken':
+        return {
+          kind: 'content-type',
+          method: 'POST',
+          path: open,
+          contentType: 'application/json',
+          body: JSON.stringify(fields).slice(0, -3),
+        };
+      case 'json-numbers':
+        return {
+          kind: 'content-type',
+          method: 'POST',
+          path: open,
+          contentType: 'application/json',
+          body: JSON.stringify({ ...fields, 'q0.phq9-1': 1 }),
+        };
+      case 'json-nested':
+        return {
+          kind: 'content-type',
+          method: 'POST',
+          path: open,
+          contentType: 'application/json',
+          body: JSON.stringify({ submission_key: fields.submission_key, answers: fields }),
+        };
+      case 'text':
+        return { kind: 'content-type', method: 'POST', path: open, contentType: 'text/plain', body: encode(fields) };
+      case 'xml':
+        return {
+          kind: 'content-type',
+          method: 'POST',
+          path: open,
+          contentType: 'application/xml',
+          body: `<answers>${encode(fields)}</answers>`,
+        };
+      case 'multipart':
+        return {
+          kind: 'content-type',
+          method: 'POST',
+          path: open,
+          contentType: 'multipart/form-data; boundary=x',
+          body: `--x\r\nContent-Disposition: form-data; name="submission_key"\r\n\r\n${fields.submission_key}\r\n--x--\r\n`,
+        };
+      case 'none':
+        return { kind: 'content-type', method: 'POST', path: open, body: encode(fields) };
+      default:
+        return {
+          kind: 'content-type',
+          method: 'POST',
+          path: open,
+          contentType: 'application/json',
+          body: encode(fields),
+        };
     }
   }
   if (r < 0.3) {
     const fields = validAnswers();
     delete fields.submission_key;
-    return { kind: 'no-key', method: 'POST', path: open, contentType: FORM, body: random() < 0.2 ? '' : encode(fields) };
+    return {
+      kind: 'no-key',
+      method: 'POST',
+      path: open,
+      contentType: FORM,
+      body: random() < 0.2 ? '' : encode(fields),
+    };
   }
   if (r < 0.4) {
-    const key = pick(['', 'short', 'x'.repeat(65), "'; DROP TABLE responses; --", '<script>alert(1)</script>', 'aaaaaaaaaaaaaaaa\u0000', 'aaaaaaaaaaaaaaa!', '../../../../etc/passwd', 'a'.repeat(16) + ' ', '1 OR 1=1 ---------']);
-    return { kind: 'bad-key', method: 'POST', path: open, contentType: FORM, body: encode({ ...validAnswers(), submission_key: key }) };
+    const key = pick([
+      '',
+      'short',
+      'x'.repeat(65),
+      "'; DROP TABLE responses; --",
+      '<script>alert(1)</script>',
+      'aaaaaaaaaaaaaaaa\u0000',
+      'aaaaaaaaaaaaaaa!',
+      '../../../../etc/passwd',
+      'a'.repeat(16) + ' ',
+      '1 OR 1=1 ---------',
+    ]);
+    return {
+      kind: 'bad-key',
+      method: 'POST',
+      path: open,
+      contentType: FORM,
+      body: encode({ ...validAnswers(), submission_key: key }),
+    };
   }
   if (r < 0.5) {
     const fields = validAnswers();
     const variant = pick(['long-value', 'many-fields', 'big-70k', 'big-300k', 'big-1m']);
-    if (variant === 'long-value') fields[pick(Object.keys(fields).filter((k) => k !== 'submission_key'))] = '1'.repeat(9 + Math.floor(random() * 5000));
+    if (variant === 'long-value')
+      fields[pick(Object.keys(fields).filter((k) => k !== 'submission_key'))] = '1'.repeat(
+        9 + Math.floor(random() * 5000),
+      );
     if (variant === 'many-fields') for (let i = 0; i < 201; i++) fields[`extra${i}`] = '1';
     let body = encode(fields);
     const pad = { 'big-70k': 70_000, 'big-300k': 300_000, 'big-1m': 1_000_000 }[variant as 'big-70k'];
@@ -108,20 +222,39 @@ function malformed(groups: { open: SeededInvitation[]; used: SeededInvitation[];
   if (r < 0.62) {
     const fields = validAnswers();
     const field = pick(Object.keys(fields).filter((k) => k !== 'submission_key'));
-    fields[field] = pick(field.startsWith('q0') ? ['4', '5', '-1', '1.5', '0x1', '١', ' 1', '1e0', '99999999', 'NaN', 'true', '1,2'] : ['11', '12', '-1', '10.0', '0x1', '١٠', '1e1', '99999999', 'null', '+1']);
+    fields[field] = pick(
+      field.startsWith('q0')
+        ? ['4', '5', '-1', '1.5', '0x1', '١', ' 1', '1e0', '99999999', 'NaN', 'true', '1,2']
+        : ['11', '12', '-1', '10.0', '0x1', '١٠', '1e1', '99999999', 'null', '+1'],
+    );
     return { kind: 'bad-index', method: 'POST', path: open, contentType: FORM, body: encode(fields) };
   }
   if (r < 0.72) {
     const fields = validAnswers();
     const variant = pick(['value', 'value2', 'name', 'path', 'path2']);
-    if (variant === 'value') fields['q0.phq9-1'] = pick(["'", "';--", '1;--', "1'or'1", '1 OR 1', '$1', '\\', '%', '1/*']);
+    if (variant === 'value')
+      fields['q0.phq9-1'] = pick(["'", "';--", '1;--', "1'or'1", '1 OR 1', '$1', '\\', '%', '1/*']);
     if (variant === 'value2') fields['q1.alliance-bond'] = pick(["0'||'", '0)--', "';"]);
     if (variant === 'name') {
       fields["q0.phq9-1'; DROP TABLE scores; --"] = '1';
       fields['q0.phq9-1'] = "'";
     }
-    if (variant === 'path') return { kind: 'sql', method: 'POST', path: `/m/${encodeURIComponent("' OR '1'='1' --")}`, contentType: FORM, body: encode(fields) };
-    if (variant === 'path2') return { kind: 'sql', method: 'POST', path: `/m/${pick(groups.open).token.slice(0, 20)}%27%3B--`, contentType: FORM, body: encode(fields) };
+    if (variant === 'path')
+      return {
+        kind: 'sql',
+        method: 'POST',
+        path: `/m/${encodeURIComponent("' OR '1'='1' --")}`,
+        contentType: FORM,
+        body: encode(fields),
+      };
+    if (variant === 'path2')
+      return {
+        kind: 'sql',
+        method: 'POST',
+        path: `/m/${pick(groups.open).token.slice(0, 20)}%27%3B--`,
+        contentType: FORM,
+        body: encode(fields),
+      };
     return { kind: 'sql', method: 'POST', path: open, contentType: FORM, body: encode(fields) };
   }
   if (r < 0.8) {
@@ -141,16 +274,29 @@ function malformed(groups: { open: SeededInvitation[]; used: SeededInvitation[];
   if (r < 0.95) {
     const body = encode(validAnswers());
     const variant = pick(['unknown', 'short', 'long', 'chars', 'used', 'expired', 'revoked', 'case']);
-    const token = variant === 'unknown' ? randomBytes(24).toString('base64url')
-      : variant === 'short' ? 'abc'
-      : variant === 'long' ? 'A'.repeat(65 + Math.floor(random() * 500))
-      : variant === 'chars' ? encodeURIComponent(pick(['<script>', '../../etc', '%00', 'a b c d e f g h i j k', '😀'.repeat(10)]))
-      : variant === 'case' ? pick(groups.open).token.toUpperCase()
-      : pick(groups[variant as 'used' | 'expired' | 'revoked']).token;
+    const token =
+      variant === 'unknown'
+        ? randomBytes(24).toString('base64url')
+        : variant === 'short'
+          ? 'abc'
+          : variant === 'long'
+            ? 'A'.repeat(65 + Math.floor(random() * 500))
+            : variant === 'chars'
+              ? encodeURIComponent(pick(['<script>', '../../etc', '%00', 'a b c d e f g h i j k', '😀'.repeat(10)]))
+              : variant === 'case'
+                ? pick(groups.open).token.toUpperCase()
+                : pick(groups[variant as 'used' | 'expired' | 'revoked']).token;
     return { kind: 'bad-token', method: 'POST', path: `/m/${token}`, contentType: FORM, body };
   }
   const variant = pick(['PUT', 'DELETE', 'PATCH', 'lang']);
-  if (variant === 'lang') return { kind: 'method/query', method: 'POST', path: `${open}?lang=${pick(['xx', '%zz', 'en%00', "nl'--", '', 'en&lang=nl'])}`, contentType: FORM, body: encode({ ...validAnswers(), 'q0.phq9-1': '7' }) };
+  if (variant === 'lang')
+    return {
+      kind: 'method/query',
+      method: 'POST',
+      path: `${open}?lang=${pick(['xx', '%zz', 'en%00', "nl'--", '', 'en&lang=nl'])}`,
+      contentType: FORM,
+      body: encode({ ...validAnswers(), 'q0.phq9-1': '7' }),
+    };
   return { kind: 'method/query', method: variant, path: open, contentType: FORM, body: encode(validAnswers()) };
 }
 
@@ -161,23 +307,70 @@ try {
   const org = await seedSubmitOrg(url, { episodes: 300, sessions: 4 });
   const inv = org.invitations;
   // Session 1 of episodes 1–100 is submitted correctly before the run ("used").
-  const groups = { used: inv.slice(0, 100), open: inv.slice(300, 900), expired: inv.slice(900, 1000), revoked: inv.slice(1000, 1100) };
+  const groups = {
+    used: inv.slice(0, 100),
+    open: inv.slice(300, 900),
+    expired: inv.slice(900, 1000),
+    revoked: inv.slice(1000, 1100),
+  };
   const missing = inv.slice(1100, 1150);
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 2, types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format as 'text')) } }) }) });
-  await db.updateTable('invitations').set({ expires_at: new Date(Date.now() - 3_600_000) }).where('id', 'in', groups.expired.map((i) => i.id)).execute();
-  await db.updateTable('invitations').set({ revoked_at: new Date() }).where('id', 'in', groups.revoked.map((i) => i.id)).execute();
+  const db = new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool: new pg.Pool({
+        connectionString: url,
+        max: 2,
+        types: {
+          getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+            oid === 20 || oid === 1700 ? Number : pg.types.getTypeParser(oid, format as 'text'),
+        },
+      }),
+    }),
+  });
+  await db
+    .updateTable('invitations')
+    .set({ expires_at: new Date(Date.now() - 3_600_000) })
+    .where(
+      'id',
+      'in',
+      groups.expired.map((i) => i.id),
+    )
+    .execute();
+  await db
+    .updateTable('invitations')
+    .set({ revoked_at: new Date() })
+    .where(
+      'id',
+      'in',
+      groups.revoked.map((i) => i.id),
+    )
+    .execute();
 
   server = await startServerProcess({ databaseUrl: url });
   const client = new HttpClient(server.url, CONCURRENCY);
   const usedKeys = new Map<string, string>();
   for (const u of groups.used) {
     const key = validKey();
-    const res = await client.request('POST', `/m/${u.token}`, { headers: { 'content-type': FORM }, body: encode(validAnswers(key)), useCookies: false });
+    const res = await client.request('POST', `/m/${u.token}`, {
+      headers: { 'content-type': FORM },
+      body: encode(validAnswers(key)),
+      useCookies: false,
+    });
     if (res.status !== 200) throw new Error(`setup submit failed: ${res.status}`);
     usedKeys.set(u.id, key);
   }
-  const before = await db.selectFrom('invitations').select(['id', 'used_at', 'submission_key']).where('id', 'in', groups.used.map((u) => u.id)).execute();
-  const auditBefore = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const before = await db
+    .selectFrom('invitations')
+    .select(['id', 'used_at', 'submission_key'])
+    .where(
+      'id',
+      'in',
+      groups.used.map((u) => u.id),
+    )
+    .execute();
+  const auditBefore = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
 
   // ---- the malformed requests
   const byKind = new Map<string, Map<number, number>>();
@@ -187,15 +380,29 @@ try {
   const load0 = loadavg()[0];
   const t0 = performance.now();
   const run = await drive({
-    rate: 100_000, concurrency: CONCURRENCY, seconds: 150, maxTasks: REQUESTS,
+    rate: 100_000,
+    concurrency: CONCURRENCY,
+    seconds: 150,
+    maxTasks: REQUESTS,
     task: async () => {
       const a = malformed(groups);
       try {
-        const res = await client.request(a.method, a.path, { headers: { ...(a.contentType ? { 'content-type': a.contentType } : {}), accept: 'text/html' }, body: a.body, useCookies: false, timeoutMs: 20_000 });
+        const res = await client.request(a.method, a.path, {
+          headers: { ...(a.contentType ? { 'content-type': a.contentType } : {}), accept: 'text/html' },
+          body: a.body,
+          useCookies: false,
+          timeoutMs: 20_000,
+        });
         const counts = byKind.get(a.kind) ?? new Map<number, number>();
         counts.set(res.status, (counts.get(res.status) ?? 0) + 1);
         byKind.set(a.kind, counts);
-        if (res.status >= 500 && fiveHundreds.length < 20) fiveHundreds.push({ kind: a.kind, status: res.status, path: a.path.slice(0, 80), body: String(a.body ?? '').slice(0, 200) });
+        if (res.status >= 500 && fiveHundreds.length < 20)
+          fiveHundreds.push({
+            kind: a.kind,
+            status: res.status,
+            path: a.path.slice(0, 80),
+            body: String(a.body ?? '').slice(0, 200),
+          });
         if (res.status < 300) accepted++;
       } catch {
         // A connection the server closes on a body it refuses (e.g. 413 before reading it) counts here.
@@ -212,9 +419,18 @@ try {
   const missingOutcome = new Map<number, number>();
   for (const [i, m] of missing.entries()) {
     const fields = validAnswers();
-    const keep = i % 5 === 0 ? ['submission_key'] : Object.keys(fields).filter(() => random() < 0.5).concat('submission_key');
+    const keep =
+      i % 5 === 0
+        ? ['submission_key']
+        : Object.keys(fields)
+            .filter(() => random() < 0.5)
+            .concat('submission_key');
     const body = encode(Object.fromEntries(Object.entries(fields).filter(([k]) => keep.includes(k))));
-    const res = await client.request('POST', `/m/${m.token}`, { headers: { 'content-type': FORM }, body, useCookies: false });
+    const res = await client.request('POST', `/m/${m.token}`, {
+      headers: { 'content-type': FORM },
+      body,
+      useCookies: false,
+    });
     missingOutcome.set(res.status, (missingOutcome.get(res.status) ?? 0) + 1);
   }
   client.close();
@@ -226,8 +442,14 @@ try {
   const writes = await db
     .selectFrom('invitations as i')
     .select((eb) => [
-      'i.id', 'i.used_at', 'i.submission_key',
-      eb.selectFrom('responses as r').whereRef('r.invitation_id', '=', 'i.id').select((e) => e.fn.countAll<number>().as('n')).as('responses'),
+      'i.id',
+      'i.used_at',
+      'i.submission_key',
+      eb
+        .selectFrom('responses as r')
+        .whereRef('r.invitation_id', '=', 'i.id')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .as('responses'),
     ])
     .where('i.org_id', '=', org.orgId)
     .execute();
@@ -240,34 +462,130 @@ try {
   for (const u of groups.used) {
     const w = byId.get(u.id)!;
     const b = before.find((x) => x.id === u.id)!;
-    if (Number(w.responses) !== 2 || w.submission_key !== usedKeys.get(u.id) || new Date(w.used_at!).getTime() !== new Date(b.used_at!).getTime()) partial++;
+    if (
+      Number(w.responses) !== 2 ||
+      w.submission_key !== usedKeys.get(u.id) ||
+      new Date(w.used_at!).getTime() !== new Date(b.used_at!).getTime()
+    )
+      partial++;
   }
-  const episodesTouched = [...new Set([...groups.open, ...groups.expired, ...groups.revoked].map((i) => i.episodeId))].filter((e) => !groups.used.some((u) => u.episodeId === e) && !missing.some((m) => m.episodeId === e));
-  const strayAlerts = episodesTouched.length ? await db.selectFrom('alerts').select((eb) => eb.fn.countAll<number>().as('n')).where('episode_id', 'in', episodesTouched).executeTakeFirstOrThrow() : { n: 0 };
-  const strayScores = await db.selectFrom('scores as s').innerJoin('responses as r', 'r.id', 's.response_id').select((eb) => eb.fn.countAll<number>().as('n')).where('r.invitation_id', 'in', untouchedIds).executeTakeFirstOrThrow();
-  const totalResponses = await db.selectFrom('responses').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', org.orgId).executeTakeFirstOrThrow();
-  const missingStored = await db.selectFrom('responses').select((eb) => eb.fn.countAll<number>().as('n')).where('invitation_id', 'in', missing.map((m) => m.id)).executeTakeFirstOrThrow();
-  const missingNullScores = await db.selectFrom('scores as s').innerJoin('responses as r', 'r.id', 's.response_id').select((eb) => eb.fn.countAll<number>().as('n')).where('r.invitation_id', 'in', missing.map((m) => m.id)).where('s.value', 'is', null).executeTakeFirstOrThrow();
+  const episodesTouched = [
+    ...new Set([...groups.open, ...groups.expired, ...groups.revoked].map((i) => i.episodeId)),
+  ].filter((e) => !groups.used.some((u) => u.episodeId === e) && !missing.some((m) => m.episodeId === e));
+  const strayAlerts = episodesTouched.length
+    ? await db
+        .selectFrom('alerts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('episode_id', 'in', episodesTouched)
+        .executeTakeFirstOrThrow()
+    : { n: 0 };
+  const strayScores = await db
+    .selectFrom('scores as s')
+    .innerJoin('responses as r', 'r.id', 's.response_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('r.invitation_id', 'in', untouchedIds)
+    .executeTakeFirstOrThrow();
+  const totalResponses = await db
+    .selectFrom('responses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('org_id', '=', org.orgId)
+    .executeTakeFirstOrThrow();
+  const missingStored = await db
+    .selectFrom('responses')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(
+      'invitation_id',
+      'in',
+      missing.map((m) => m.id),
+    )
+    .executeTakeFirstOrThrow();
+  const missingNullScores = await db
+    .selectFrom('scores as s')
+    .innerJoin('responses as r', 'r.id', 's.response_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where(
+      'r.invitation_id',
+      'in',
+      missing.map((m) => m.id),
+    )
+    .where('s.value', 'is', null)
+    .executeTakeFirstOrThrow();
   const expectedResponses = 2 * groups.used.length + Number(missingStored.n);
   if (Number(totalResponses.n) !== expectedResponses) partial += Math.abs(Number(totalResponses.n) - expectedResponses);
   partial += Number(strayAlerts.n) + Number(strayScores.n);
-  const auditAfter = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const auditAfter = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   await sealAuditTrail(db); // rows the server's sealer has not reached yet
   const chain = await verifyAuditTrail(db);
   await db.destroy();
 
-  const serverErrors = [...byKind.values()].reduce((n, m) => n + [...m].filter(([s]) => s >= 500).reduce((k, [, c]) => k + c, 0), 0);
-  const kinds = Object.fromEntries([...byKind].sort().map(([k, m]) => [k, Object.fromEntries([...m].sort((a, b) => a[0] - b[0]).map(([s, c]) => [s === 0 ? 'closed' : String(s), c]))]));
+  const serverErrors = [...byKind.values()].reduce(
+    (n, m) => n + [...m].filter(([s]) => s >= 500).reduce((k, [, c]) => k + c, 0),
+    0,
+  );
+  const kinds = Object.fromEntries(
+    [...byKind]
+      .sort()
+      .map(([k, m]) => [
+        k,
+        Object.fromEntries([...m].sort((a, b) => a[0] - b[0]).map(([s, c]) => [s === 0 ? 'closed' : String(s), c])),
+      ]),
+  );
   log(`${run.started} malformed requests in ${seconds.toFixed(1)} s`);
-  report({ bench: BENCH, metric: 'server_errors', value: serverErrors, unit: 'responses', target: '0', pass: serverErrors === 0, anchor: 'malformed requests sent', anchor_value: run.started, by_kind: kinds, examples_5xx: fiveHundreds, connections_closed_by_server: networkErrors, requests_per_s: round(run.started / seconds), loadavg_1m: round(load0, 1) });
   report({
-    bench: BENCH, metric: 'partial_writes', value: partial + chain.problems.length, unit: 'count', target: '0', pass: partial + chain.problems.length === 0, anchor: 'invitations checked (open, expired, revoked, used)', anchor_value: untouchedIds.length + groups.used.length,
-    stray_alerts: Number(strayAlerts.n), stray_scores: Number(strayScores.n), responses_total: Number(totalResponses.n), responses_expected: expectedResponses, audit_rows_added_by_malformed: Number(auditAfter.n) - Number(auditBefore.n) - (missingOutcome.get(200) ?? 0), audit_chain_problems: chain.problems.length,
+    bench: BENCH,
+    metric: 'server_errors',
+    value: serverErrors,
+    unit: 'responses',
+    target: '0',
+    pass: serverErrors === 0,
+    anchor: 'malformed requests sent',
+    anchor_value: run.started,
+    by_kind: kinds,
+    examples_5xx: fiveHundreds,
+    connections_closed_by_server: networkErrors,
+    requests_per_s: round(run.started / seconds),
+    loadavg_1m: round(load0, 1),
   });
-  report({ bench: BENCH, metric: 'accepted_malformed', value: accepted, unit: 'responses', target: '0', pass: accepted === 0, anchor: 'malformed requests sent', anchor_value: run.started });
   report({
-    bench: BENCH, metric: 'missing_answers_accepted', value: missingOutcome.get(200) ?? 0, unit: 'submissions', target: 'info (finding: no item is required)', anchor: 'well-formed submissions leaving questions out (1 in 5 with no answer at all)', anchor_value: missing.length,
-    statuses: Object.fromEntries(missingOutcome), responses_stored: Number(missingStored.n), null_scores_stored: Number(missingNullScores.n),
+    bench: BENCH,
+    metric: 'partial_writes',
+    value: partial + chain.problems.length,
+    unit: 'count',
+    target: '0',
+    pass: partial + chain.problems.length === 0,
+    anchor: 'invitations checked (open, expired, revoked, used)',
+    anchor_value: untouchedIds.length + groups.used.length,
+    stray_alerts: Number(strayAlerts.n),
+    stray_scores: Number(strayScores.n),
+    responses_total: Number(totalResponses.n),
+    responses_expected: expectedResponses,
+    audit_rows_added_by_malformed: Number(auditAfter.n) - Number(auditBefore.n) - (missingOutcome.get(200) ?? 0),
+    audit_chain_problems: chain.problems.length,
+  });
+  report({
+    bench: BENCH,
+    metric: 'accepted_malformed',
+    value: accepted,
+    unit: 'responses',
+    target: '0',
+    pass: accepted === 0,
+    anchor: 'malformed requests sent',
+    anchor_value: run.started,
+  });
+  report({
+    bench: BENCH,
+    metric: 'missing_answers_accepted',
+    value: missingOutcome.get(200) ?? 0,
+    unit: 'submissions',
+    target: 'info (finding: no item is required)',
+    anchor: 'well-formed submissions leaving questions out (1 in 5 with no answer at all)',
+    anchor_value: missing.length,
+    statuses: Object.fromEntries(missingOutcome),
+    responses_stored: Number(missingStored.n),
+    null_scores_stored: Number(missingNullScores.n),
   });
 } finally {
   await server?.stop();

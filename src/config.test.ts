@@ -14,7 +14,10 @@ describe('loadConfig', () => {
     [{ PORT: 'eighty' }, 'PORT="eighty" is not valid: expected a whole number from 0 to 65535.'],
     [{ PORT: '70000' }, 'PORT="70000" is not valid: expected a whole number from 0 to 65535.'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL="loud" is not valid: expected fatal, error, warn, info, debug, trace, silent.'],
-    [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL="mysql://x" is not valid: expected a postgres:// or postgresql:// URL.'],
+    [
+      { DATABASE_URL: 'mysql://x' },
+      'DATABASE_URL="mysql://x" is not valid: expected a postgres:// or postgresql:// URL.',
+    ],
     [{ SPIEGEL_DEMO: 'maybe' }, 'SPIEGEL_DEMO="maybe" is not valid: expected true or false.'],
   ])('rejects %o with one clear message', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);

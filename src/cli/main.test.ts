@@ -3,9 +3,15 @@ import { createServer } from 'node:net';
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/spiegel.js', ...args], { env: { ...process.env, LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['bin/spiegel.js', ...args], {
+      env: { ...process.env, LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
@@ -17,9 +23,18 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
 /** Bad configuration: one clear line on stderr, a non-zero exit, never a stack trace. */
 describe('spiegel CLI: bad configuration', () => {
   it.each([
-    [{ PORT: 'abc' }, 'spiegel serve: CONFIG_INVALID: PORT="abc" is not valid: expected a whole number from 0 to 65535.'],
-    [{ LOG_LEVEL: 'loud' }, 'spiegel serve: CONFIG_INVALID: LOG_LEVEL="loud" is not valid: expected fatal, error, warn, info, debug, trace, silent.'],
-    [{ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' }, 'spiegel serve: DATABASE_UNAVAILABLE: Cannot connect to PostgreSQL at postgres://postgres@127.0.0.1:1/none:'],
+    [
+      { PORT: 'abc' },
+      'spiegel serve: CONFIG_INVALID: PORT="abc" is not valid: expected a whole number from 0 to 65535.',
+    ],
+    [
+      { LOG_LEVEL: 'loud' },
+      'spiegel serve: CONFIG_INVALID: LOG_LEVEL="loud" is not valid: expected fatal, error, warn, info, debug, trace, silent.',
+    ],
+    [
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
+      'spiegel serve: DATABASE_UNAVAILABLE: Cannot connect to PostgreSQL at postgres://postgres@127.0.0.1:1/none:',
+    ],
   ])('%o', async (env, line) => {
     const result = await run(['serve'], env as Record<string, string>);
     expect(result.code).toBe(1);
@@ -33,9 +48,14 @@ describe('spiegel CLI: bad configuration', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const result = await run(['serve'], { PORT: String(port), SPIEGEL_DATA_DIR: `/tmp/spiegel-port-test-${process.pid}` });
+      const result = await run(['serve'], {
+        PORT: String(port),
+        SPIEGEL_DATA_DIR: `/tmp/spiegel-port-test-${process.pid}`,
+      });
       expect(result.code).toBe(1);
-      expect(result.stderr.trim()).toBe(`spiegel serve: PORT_IN_USE: Port ${port} on 127.0.0.1 is already in use. Stop the other process or set PORT to another port.`);
+      expect(result.stderr.trim()).toBe(
+        `spiegel serve: PORT_IN_USE: Port ${port} on 127.0.0.1 is already in use. Stop the other process or set PORT to another port.`,
+      );
     } finally {
       blocker.close();
       rmSync(`/tmp/spiegel-port-test-${process.pid}`, { recursive: true, force: true });
@@ -45,7 +65,19 @@ describe('spiegel CLI: bad configuration', () => {
   it('lists the commands and answers an unknown one with usage', async () => {
     const help = await run(['--help'], {});
     expect(help.code).toBe(0);
-    for (const name of ['serve', 'migrate', 'demo', 'backup', 'restore', 'audit', 'analyze', 'stats', 'instruments', 'reflection']) expect(help.stdout).toContain(`  ${name}`);
+    for (const name of [
+      'serve',
+      'migrate',
+      'demo',
+      'backup',
+      'restore',
+      'audit',
+      'analyze',
+      'stats',
+      'instruments',
+      'reflection',
+    ])
+      expect(help.stdout).toContain(`  ${name}`);
     const unknown = await run(['frobnicate'], {});
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("spiegel: unknown command 'frobnicate'");

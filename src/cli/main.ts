@@ -4,7 +4,14 @@ import { isSpiegelError } from '../domain/errors.ts';
 function usage(): string {
   const width = Math.max(...commands.map((c) => c.name.length), 8);
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return ['Usage: spiegel <command> [options]', '', 'Commands:', ...lines, '', 'Run `spiegel <command> --help` for details.'].join('\n');
+  return [
+    'Usage: spiegel <command> [options]',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `spiegel <command> --help` for details.',
+  ].join('\n');
 }
 
 /** Entry point of the `spiegel` CLI. Errors we can explain print one line; others print a short line too. */

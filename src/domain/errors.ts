@@ -28,7 +28,10 @@ export const errorRegistry = {
   PASSWORD_INCORRECT: { status: 400, message: 'The current password is incorrect.' },
   EMAIL_IN_USE: { status: 409, message: 'This email address already has an account.' },
   CONFIRMATION_MISMATCH: { status: 422, message: 'The confirmation does not match.' },
-  SELF_LOCKOUT: { status: 409, message: 'You cannot remove your own administrator role or deactivate your own account.' },
+  SELF_LOCKOUT: {
+    status: 409,
+    message: 'You cannot remove your own administrator role or deactivate your own account.',
+  },
 
   // configuration and operations (CLI)
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },

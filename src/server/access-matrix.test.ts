@@ -2,7 +2,15 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Role } from '../store/schema.ts';
 import { describeEachDialect } from '../store/testing.ts';
-import { buildWorld, CALLERS, nextIp, type Caller, type ResourceKind, type Target, type World } from './testing-world.ts';
+import {
+  buildWorld,
+  CALLERS,
+  nextIp,
+  type Caller,
+  type ResourceKind,
+  type Target,
+  type World,
+} from './testing-world.ts';
 import { testApp } from './testing.ts';
 
 // The access matrix: EVERY declared route × every role (and anonymous) × own / someone else's /
@@ -26,7 +34,13 @@ interface MatrixEntry {
 }
 
 const TOKEN = { value: 'AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-AbCdE' };
-const ALL: Partial<Record<Role, Grant>> = { admin: 'any', therapist: 'any', supervisor: 'any', manager: 'any', researcher: 'any' };
+const ALL: Partial<Record<Role, Grant>> = {
+  admin: 'any',
+  therapist: 'any',
+  supervisor: 'any',
+  manager: 'any',
+  researcher: 'any',
+};
 const ADMIN: Partial<Record<Role, Grant>> = { admin: 'any' };
 const THERAPIST: Partial<Record<Role, Grant>> = { therapist: 'any' };
 const THERAPIST_OWN: Partial<Record<Role, Grant>> = { therapist: 'own' };
@@ -45,47 +59,102 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /password/forgot': { allow: 'public' },
   'POST /password/forgot': { allow: 'public', body: { email: 'nobody@example.org' } },
   'GET /password/set/:token': { allow: 'public', params: { token: TOKEN } },
-  'POST /password/set': { allow: 'public', body: { token: TOKEN.value, password: 'a long enough password', repeat: 'a long enough password' } },
+  'POST /password/set': {
+    allow: 'public',
+    body: { token: TOKEN.value, password: 'a long enough password', repeat: 'a long enough password' },
+  },
   // own account
   'GET /app/account': { allow: ALL },
-  'POST /app/account/password': { allow: ALL, body: { current: 'not the password', password: 'a long enough password', repeat: 'a long enough password' } },
+  'POST /app/account/password': {
+    allow: ALL,
+    body: { current: 'not the password', password: 'a long enough password', repeat: 'a long enough password' },
+  },
   'GET /app/account/totp': { allow: ALL },
   'POST /app/account/totp': { allow: ALL, body: { code: '000000' } },
   // administration
   'GET /app/admin': { allow: ADMIN },
   'GET /app/admin/users': { allow: ADMIN },
-  'POST /app/admin/users': { allow: ADMIN, body: { email: 'matrix-invite@world.test', displayName: 'Invited by the matrix', roles: ['therapist'] } },
-  'POST /app/admin/users/:userId': { allow: ADMIN, params: { userId: 'user' }, body: { roles: ['therapist'], active: true } },
+  'POST /app/admin/users': {
+    allow: ADMIN,
+    body: { email: 'matrix-invite@world.test', displayName: 'Invited by the matrix', roles: ['therapist'] },
+  },
+  'POST /app/admin/users/:userId': {
+    allow: ADMIN,
+    params: { userId: 'user' },
+    body: { roles: ['therapist'], active: true },
+  },
   'POST /app/admin/users/:userId/totp-reset': { allow: ADMIN, params: { userId: 'user' }, body: {} },
   'POST /app/admin/users/:userId/password-link': { allow: ADMIN, params: { userId: 'user' }, body: {} },
   'GET /app/admin/settings': { allow: ADMIN },
-  'POST /app/admin/settings': { allow: ADMIN, body: { requireTotp: false, auditRetentionDays: null, clientRetentionYears: null } },
+  'POST /app/admin/settings': {
+    allow: ADMIN,
+    body: { requireTotp: false, auditRetentionDays: null, clientRetentionYears: null },
+  },
   'GET /app/admin/audit': { allow: ADMIN, query: 'action=auth.&outcome=ok' },
   'GET /app/admin/audit.csv': { allow: ADMIN },
   'GET /app/admin/erasure': { allow: ADMIN, query: 'code=W-none' },
   // GDPR
   'GET /api/gdpr/clients/:clientId/bundle': { allow: THERAPIST_OWN, params: { clientId: 'client' } },
   'GET /app/gdpr/clients/:clientId': { allow: THERAPIST_OWN, params: { clientId: 'client' } },
-  'POST /api/gdpr/clients/:clientId/erase': { allow: { therapist: 'own', admin: 'any' }, params: { clientId: 'client' }, body: { confirmCode: 'not-the-code' } },
+  'POST /api/gdpr/clients/:clientId/erase': {
+    allow: { therapist: 'own', admin: 'any' },
+    params: { clientId: 'client' },
+    body: { confirmCode: 'not-the-code' },
+  },
   // clients, episodes, invitations (therapist's own records)
   'POST /api/clients': { allow: THERAPIST, body: { code: 'MATRIX-NEW' } },
   'GET /api/clients': { allow: THERAPIST },
-  'POST /api/episodes': { allow: THERAPIST_OWN, body: { clientId: '$client', modality: 'individual', startedOn: '2024-03-01' } },
+  'POST /api/episodes': {
+    allow: THERAPIST_OWN,
+    body: { clientId: '$client', modality: 'individual', startedOn: '2024-03-01' },
+  },
   'GET /api/episodes/:episodeId': { allow: THERAPIST_OWN, params: { episodeId: 'episode' } },
-  'PATCH /api/episodes/:episodeId': { allow: THERAPIST_OWN, params: { episodeId: 'episode' }, body: { status: 'active' } },
-  'POST /api/episodes/:episodeId/sessions': { allow: THERAPIST_OWN, params: { episodeId: 'episode' }, body: { heldOn: '2024-03-01' } },
-  'POST /api/episodes/:episodeId/invitations': { allow: THERAPIST_OWN, params: { episodeId: 'episode' }, body: { participantId: '$participant' } },
+  'PATCH /api/episodes/:episodeId': {
+    allow: THERAPIST_OWN,
+    params: { episodeId: 'episode' },
+    body: { status: 'active' },
+  },
+  'POST /api/episodes/:episodeId/sessions': {
+    allow: THERAPIST_OWN,
+    params: { episodeId: 'episode' },
+    body: { heldOn: '2024-03-01' },
+  },
+  'POST /api/episodes/:episodeId/invitations': {
+    allow: THERAPIST_OWN,
+    params: { episodeId: 'episode' },
+    body: { participantId: '$participant' },
+  },
   'GET /api/episodes/:episodeId/invitations': { allow: THERAPIST_OWN, params: { episodeId: 'episode' } },
-  'POST /api/invitations/:invitationId/reissue': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' }, body: {} },
-  'POST /api/invitations/:invitationId/revoke': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' }, body: {} },
+  'POST /api/invitations/:invitationId/reissue': {
+    allow: THERAPIST_OWN,
+    params: { invitationId: 'invitation' },
+    body: {},
+  },
+  'POST /api/invitations/:invitationId/revoke': {
+    allow: THERAPIST_OWN,
+    params: { invitationId: 'invitation' },
+    body: {},
+  },
   // caseload, episode pages, alerts (feedback)
   'GET /app/caseload': { allow: THERAPIST },
   'GET /api/caseload': { allow: THERAPIST },
   'GET /app/episodes/:episodeId': { allow: THERAPIST_OWN, params: { episodeId: 'episode' } },
   'GET /app/episodes/:episodeId/report.pdf': { allow: THERAPIST_OWN, params: { episodeId: 'episode' } },
-  'POST /app/episodes/:episodeId/invitations': { allow: THERAPIST_OWN, params: { episodeId: 'episode' }, body: { participantId: '$participant' } },
-  'POST /app/alerts/:alertId/acknowledge': { allow: THERAPIST_OWN, params: { alertId: 'alert' }, body: { note: 'Discussed in session (matrix).' } },
-  'POST /api/alerts/:alertId/acknowledge': { allow: THERAPIST_OWN, params: { alertId: 'alert' }, body: { note: 'Discussed in session (matrix).' } },
+  'POST /app/episodes/:episodeId/invitations': {
+    allow: THERAPIST_OWN,
+    params: { episodeId: 'episode' },
+    body: { participantId: '$participant' },
+  },
+  'POST /app/alerts/:alertId/acknowledge': {
+    allow: THERAPIST_OWN,
+    params: { alertId: 'alert' },
+    body: { note: 'Discussed in session (matrix).' },
+  },
+  'POST /api/alerts/:alertId/acknowledge': {
+    allow: THERAPIST_OWN,
+    params: { alertId: 'alert' },
+    body: { note: 'Discussed in session (matrix).' },
+  },
   // effectiveness: own mirror for therapists, aggregates for managers
   'GET /app/effectiveness': { allow: THERAPIST },
   'GET /api/effectiveness/me': { allow: THERAPIST },
@@ -109,25 +178,48 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/reflection/shared': { allow: { supervisor: 'any' } },
   'GET /app/self-check/:id': { allow: THERAPIST_OWN, params: { id: 'selfCheck' } },
   'GET /app/self-check/:id/pdf': { allow: THERAPIST_OWN, params: { id: 'selfCheck' } },
-  'GET /app/self-check/:id/:module': { allow: THERAPIST_OWN, params: { id: 'selfCheck', module: { value: 'emotions' } } },
-  'POST /app/self-check/:id/:module': { allow: THERAPIST_OWN, params: { id: 'selfCheck', module: { value: 'emotions' } }, body: {} },
+  'GET /app/self-check/:id/:module': {
+    allow: THERAPIST_OWN,
+    params: { id: 'selfCheck', module: { value: 'emotions' } },
+  },
+  'POST /app/self-check/:id/:module': {
+    allow: THERAPIST_OWN,
+    params: { id: 'selfCheck', module: { value: 'emotions' } },
+    body: {},
+  },
   'POST /app/self-check/:id/complete': { allow: THERAPIST_OWN, params: { id: 'selfCheck' }, body: {} },
   'POST /app/self-check/:id/delete': { allow: THERAPIST_OWN, params: { id: 'disposableSelfCheck' }, body: {} },
   'GET /api/reflection/self-checks/:id/report': { allow: THERAPIST_OWN, params: { id: 'selfCheck' } },
   'GET /app/journal/:id': { allow: THERAPIST_OWN, params: { id: 'journalEntry' } },
   'GET /app/journal/:id/edit': { allow: THERAPIST_OWN, params: { id: 'journalEntry' } },
-  'POST /app/journal/:id': { allow: THERAPIST_OWN, params: { id: 'journalEntry' }, body: { title: 'World entry', text: 'World text' } },
+  'POST /app/journal/:id': {
+    allow: THERAPIST_OWN,
+    params: { id: 'journalEntry' },
+    body: { title: 'World entry', text: 'World text' },
+  },
   'POST /app/journal/:id/delete': { allow: THERAPIST_OWN, params: { id: 'disposableJournalEntry' }, body: {} },
   'GET /app/practice/goals/:id': { allow: THERAPIST_OWN, params: { id: 'practiceGoal' } },
   'POST /app/practice/goals/:id/archive': { allow: THERAPIST_OWN, params: { id: 'disposablePracticeGoal' }, body: {} },
   'POST /app/reflection/shares': { allow: THERAPIST, body: {} },
   'POST /app/reflection/shares/:id/revoke': { allow: THERAPIST_OWN, params: { id: 'disposableShare' }, body: {} },
-  'POST /app/reflection/shares/:id/comments': { allow: THERAPIST_OWN, params: { id: 'share' }, body: { text: 'Matrix comment.' } },
+  'POST /app/reflection/shares/:id/comments': {
+    allow: THERAPIST_OWN,
+    params: { id: 'share' },
+    body: { text: 'Matrix comment.' },
+  },
   'GET /app/shared/:id': { allow: { supervisor: 'own' }, params: { id: 'share' } },
-  'POST /app/shared/:id/comments': { allow: { supervisor: 'own' }, params: { id: 'share' }, body: { text: 'Matrix comment.' } },
+  'POST /app/shared/:id/comments': {
+    allow: { supervisor: 'own' },
+    params: { id: 'share' },
+    body: { text: 'Matrix comment.' },
+  },
   // instruments, research
   'GET /app/admin/instruments': { allow: ADMIN },
-  'POST /app/admin/instruments/:instrumentId': { allow: ADMIN, params: { instrumentId: { value: 'phq9' } }, body: { enabled: 'true' } },
+  'POST /app/admin/instruments/:instrumentId': {
+    allow: ADMIN,
+    params: { instrumentId: { value: 'phq9' } },
+    body: { enabled: 'true' },
+  },
   'GET /app/research': { allow: { researcher: 'any' } },
   // the client's form: the token is the key
   'GET /m/:token': { allow: 'public', params: { token: TOKEN } },
@@ -159,7 +251,9 @@ export function classify(res: LightMyRequestResponse): Outcome | 'server_error' 
 function classifyPublic(res: LightMyRequestResponse): Outcome | 'server_error' {
   const outcome = classify(res);
   if (outcome === 'server_error') return outcome;
-  const code = res.headers['content-type']?.toString().includes('json') ? (res.json() as { error?: { code?: string } }).error?.code : undefined;
+  const code = res.headers['content-type']?.toString().includes('json')
+    ? (res.json() as { error?: { code?: string } }).error?.code
+    : undefined;
   return code === 'UNAUTHENTICATED' ? 'unauthenticated' : code === 'FORBIDDEN' ? 'forbidden' : 'allowed';
 }
 
@@ -180,12 +274,25 @@ function resourceKinds(entry: MatrixEntry): boolean {
 }
 
 /** The URL and body for one call, with world ids filled in for `target`. */
-export function materialise(world: World, url: string, entry: MatrixEntry, target: Target): { url: string; body: unknown } {
+export function materialise(
+  world: World,
+  url: string,
+  entry: MatrixEntry,
+  target: Target,
+): { url: string; body: unknown } {
   let path = url;
   for (const [name, param] of Object.entries(entry.params ?? {})) {
-    path = path.replace(`:${name}`, typeof param === 'string' ? world.id(param, target) : encodeURIComponent(param.value));
+    path = path.replace(
+      `:${name}`,
+      typeof param === 'string' ? world.id(param, target) : encodeURIComponent(param.value),
+    );
   }
-  const body = entry.body === undefined ? undefined : JSON.parse(JSON.stringify(entry.body), (_k, v) => (typeof v === 'string' && v.startsWith('$') ? world.id(v.slice(1) as ResourceKind, target) : v));
+  const body =
+    entry.body === undefined
+      ? undefined
+      : JSON.parse(JSON.stringify(entry.body), (_k, v) =>
+          typeof v === 'string' && v.startsWith('$') ? world.id(v.slice(1) as ResourceKind, target) : v,
+        );
   return { url: entry.query ? `${path}?${entry.query}` : path, body };
 }
 
@@ -208,8 +315,13 @@ describeEachDialect('access matrix', (dialect) => {
   it('has an entry for every declared route, and none for routes that do not exist (ASVS 4.1.1)', () => {
     const keys = routes().map(routeKey);
     const missing = keys.filter((k) => !MATRIX[k]);
-    expect(missing, `Add these routes to MATRIX in src/server/access-matrix.test.ts (see docs/security.md)`).toEqual([]);
-    expect(Object.keys(MATRIX).filter((k) => !keys.includes(k)), 'MATRIX entries for routes that no longer exist').toEqual([]);
+    expect(missing, `Add these routes to MATRIX in src/server/access-matrix.test.ts (see docs/security.md)`).toEqual(
+      [],
+    );
+    expect(
+      Object.keys(MATRIX).filter((k) => !keys.includes(k)),
+      'MATRIX entries for routes that no longer exist',
+    ).toEqual([]);
   });
 
   it('agrees with every route’s declared roles (ASVS 4.1.3 least privilege: no role is granted by accident)', () => {
@@ -233,10 +345,16 @@ describeEachDialect('access matrix', (dialect) => {
       for (const caller of CALLERS) {
         for (const target of targets) {
           const { url, body } = materialise(world, route.url, entry, target ?? 'own');
-          const res = await world.request(callerUser(world, caller), route.method, url, { body, remoteAddress: nextIp() });
+          const res = await world.request(callerUser(world, caller), route.method, url, {
+            body,
+            remoteAddress: nextIp(),
+          });
           const got = entry.allow === 'public' ? classifyPublic(res) : classify(res);
           const want = expected(entry, caller, target);
-          if (got !== want) mismatches.push(`${routeKey(route)} as ${caller}${target ? ` on ${target}` : ''}: expected ${want}, got ${got} (${res.statusCode} ${res.body.slice(0, 100).replace(/\s+/g, ' ')})`);
+          if (got !== want)
+            mismatches.push(
+              `${routeKey(route)} as ${caller}${target ? ` on ${target}` : ''}: expected ${want}, got ${got} (${res.statusCode} ${res.body.slice(0, 100).replace(/\s+/g, ' ')})`,
+            );
         }
       }
     }
@@ -251,28 +369,43 @@ describeEachDialect('access matrix', (dialect) => {
       if (!entry || entry.allow === 'public' || !resourceKinds(entry)) continue;
       const a2b = materialise(world, route.url, entry, 'foreign');
       for (const role of Object.keys(world.callers) as Role[]) {
-        const res = await world.request(world.callers[role], route.method, a2b.url, { body: a2b.body, remoteAddress: nextIp() });
-        if (![403, 404].includes(res.statusCode)) crossings.push(`${routeKey(route)}: ${role} of A on B's record answered ${res.statusCode}`);
+        const res = await world.request(world.callers[role], route.method, a2b.url, {
+          body: a2b.body,
+          remoteAddress: nextIp(),
+        });
+        if (![403, 404].includes(res.statusCode))
+          crossings.push(`${routeKey(route)}: ${role} of A on B's record answered ${res.statusCode}`);
       }
       const b2a = materialise(world, route.url, entry, 'own');
       for (const user of orgBUsers) {
         const res = await world.request(user, route.method, b2a.url, { body: b2a.body, remoteAddress: nextIp() });
-        if (![403, 404].includes(res.statusCode)) crossings.push(`${routeKey(route)}: ${user.roles[0]} of B on A's record answered ${res.statusCode}`);
+        if (![403, 404].includes(res.statusCode))
+          crossings.push(`${routeKey(route)}: ${user.roles[0]} of B on A's record answered ${res.statusCode}`);
       }
     }
     expect(crossings).toEqual([]);
   });
 
   it('refuses state-changing requests without a valid CSRF token (ASVS 4.2.2)', async () => {
-    const unsafe = routes().filter((r) => !['GET', 'HEAD'].includes(r.method) && MATRIX[routeKey(r)] && !r.url.startsWith('/m/'));
+    const unsafe = routes().filter(
+      (r) => !['GET', 'HEAD'].includes(r.method) && MATRIX[routeKey(r)] && !r.url.startsWith('/m/'),
+    );
     const accepted: string[] = [];
     for (const route of unsafe) {
       const entry = MATRIX[routeKey(route)];
       const caller = entry.allow === 'public' ? null : world.callers[Object.keys(entry.allow)[0] as Role];
       const { url, body } = materialise(world, route.url, entry, 'own');
       const { cookies } = await world.as(caller);
-      const res = await t.app.inject({ method: route.method as 'POST', url, cookies, headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': 'forged' }, payload: JSON.stringify(body ?? {}), remoteAddress: nextIp() });
-      if (res.statusCode !== 403 || res.json().error.code !== 'CSRF_INVALID') accepted.push(`${routeKey(route)} answered ${res.statusCode}`);
+      const res = await t.app.inject({
+        method: route.method as 'POST',
+        url,
+        cookies,
+        headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': 'forged' },
+        payload: JSON.stringify(body ?? {}),
+        remoteAddress: nextIp(),
+      });
+      if (res.statusCode !== 403 || res.json().error.code !== 'CSRF_INVALID')
+        accepted.push(`${routeKey(route)} answered ${res.statusCode}`);
     }
     expect(accepted).toEqual([]);
   });

@@ -49,7 +49,12 @@ export function registerAccessControl(app: FastifyInstance): DeclaredRoute[] {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     for (const method of methods) {
       if (method === 'HEAD' || method === 'OPTIONS') continue;
-      routes.push({ method, url: route.url, access: (route.config as { access?: Access } | undefined)?.access, schema: route.schema });
+      routes.push({
+        method,
+        url: route.url,
+        access: (route.config as { access?: Access } | undefined)?.access,
+        schema: route.schema,
+      });
     }
   });
   // preValidation: runs before body validation, so a caller without access learns nothing from a 400.
@@ -68,7 +73,15 @@ export function registerAccessControl(app: FastifyInstance): DeclaredRoute[] {
     if (!access.roles.some((role) => request.staff!.roles.includes(role))) {
       // ASVS 7.2.2: failed access-control decisions of logged-in staff are audited.
       const staff = request.staff;
-      await audit(app.ctx.store.db, { orgId: staff.orgId, actorId: staff.userId, actorRole: staff.roles.join(','), action: 'access.denied', ip: request.ip, outcome: 'denied', details: { method: request.method, route: request.routeOptions.url ?? null } });
+      await audit(app.ctx.store.db, {
+        orgId: staff.orgId,
+        actorId: staff.userId,
+        actorRole: staff.roles.join(','),
+        action: 'access.denied',
+        ip: request.ip,
+        outcome: 'denied',
+        details: { method: request.method, route: request.routeOptions.url ?? null },
+      });
       throw new SpiegelError('FORBIDDEN');
     }
     rejectNul(request);

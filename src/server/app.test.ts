@@ -36,8 +36,15 @@ describeEachDialect('server foundation', (dialect) => {
   it('answers unknown routes and bad bodies with a registry error and no stack trace', async () => {
     const missing = await t.app.inject('/api/nothing');
     expect(missing.statusCode).toBe(404);
-    expect(missing.json()).toEqual({ error: { code: 'NOT_FOUND', message: 'No route for GET /api/nothing.', details: null } });
-    const bad = await t.app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+    expect(missing.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: 'No route for GET /api/nothing.', details: null },
+    });
+    const bad = await t.app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('VALIDATION_FAILED');
     expect(bad.body).not.toMatch(/at .*\.ts:\d+/);
@@ -119,7 +126,9 @@ describeEachDialect('CSRF on a first visit', (dialect) => {
       const fresh = new Agent(t.app);
       const page = await fresh.request('GET', '/password/forgot');
       const token = /name="_csrf" value="([^"]+)"/.exec(page.body)![1];
-      const res = await fresh.request('POST', '/password/forgot', { form: { email: 'nobody@example.org', _csrf: token } });
+      const res = await fresh.request('POST', '/password/forgot', {
+        form: { email: 'nobody@example.org', _csrf: token },
+      });
       expect(res.statusCode).toBe(200);
     } finally {
       await t.close();

@@ -62,7 +62,9 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     getToken: (request) => {
       const body = request.body as Record<string, unknown> | undefined;
       const header = request.headers['x-csrf-token'];
-      return (typeof header === 'string' ? header : undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined);
+      return (
+        (typeof header === 'string' ? header : undefined) ?? (typeof body?._csrf === 'string' ? body._csrf : undefined)
+      );
     },
   });
   // On a first visit there is no CSRF secret cookie yet, and every generateCsrf() call in the same
@@ -76,7 +78,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Spiegel API', version: '0.1.0', description: 'Session feedback, reflection and therapist-effect analytics.' },
+      info: {
+        title: 'Spiegel API',
+        version: '0.1.0',
+        description: 'Session feedback, reflection and therapist-effect analytics.',
+      },
       components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'spiegel_session' } } },
     },
   });

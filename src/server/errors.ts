@@ -18,7 +18,10 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function toSpiegelError(error: unknown): SpiegelError {
   if (isSpiegelError(error)) return error;
-  const fastifyError = error as FastifyError & { validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>; validationContext?: string };
+  const fastifyError = error as FastifyError & {
+    validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>;
+    validationContext?: string;
+  };
   if (fastifyError.validation) {
     const fields = fastifyError.validation.map((v) => {
       const missing = v.params && 'missingProperty' in v.params ? `/${String(v.params.missingProperty)}` : '';
@@ -26,7 +29,11 @@ export function toSpiegelError(error: unknown): SpiegelError {
       return { field: path, message: v.message ?? 'is not valid' };
     });
     const first = fields[0];
-    return new SpiegelError('VALIDATION_FAILED', first ? `${first.field} ${first.message}.` : errorRegistry.VALIDATION_FAILED.message, { fields });
+    return new SpiegelError(
+      'VALIDATION_FAILED',
+      first ? `${first.field} ${first.message}.` : errorRegistry.VALIDATION_FAILED.message,
+      { fields },
+    );
   }
   if (fastifyError.statusCode === 429) return new SpiegelError('RATE_LIMITED');
   const mapped = fastifyError.code ? FASTIFY_CODES[fastifyError.code] : undefined;
@@ -45,5 +52,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     else request.log.info({ code: mapped.code }, mapped.message);
     return send(reply, mapped);
   });
-  app.setNotFoundHandler((request, reply) => send(reply, new SpiegelError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, new SpiegelError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
+  );
 }

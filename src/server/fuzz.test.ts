@@ -56,7 +56,31 @@ const CONTENT_TYPES = [
 ];
 
 /** Body field names the routes use, so some generated bodies hit real fields with wrong values. */
-const FIELD_NAMES = ['email', 'password', 'repeat', 'current', 'token', 'code', 'confirmCode', 'roles', 'active', 'displayName', 'requireTotp', 'auditRetentionDays', 'clientRetentionYears', 'status', 'endedOn', 'clientId', 'participantId', 'modality', 'startedOn', 'heldOn', 'number', 'submission_key', '_csrf'];
+const FIELD_NAMES = [
+  'email',
+  'password',
+  'repeat',
+  'current',
+  'token',
+  'code',
+  'confirmCode',
+  'roles',
+  'active',
+  'displayName',
+  'requireTotp',
+  'auditRetentionDays',
+  'clientRetentionYears',
+  'status',
+  'endedOn',
+  'clientId',
+  'participantId',
+  'modality',
+  'startedOn',
+  'heldOn',
+  'number',
+  'submission_key',
+  '_csrf',
+];
 
 const PARAM_KINDS: Record<string, ResourceKind> = {
   clientId: 'client',
@@ -71,9 +95,27 @@ const PARAM_KINDS: Record<string, ResourceKind> = {
 };
 
 /** Strings sent in every string field of a route's schema, one request each, with all else valid. */
-const HOSTILE = ['\u0000', "' OR '1'='1", "'; DROP TABLE users; --", '../../../../etc/passwd', '%_\\', '<script>alert(1)</script>', 'x'.repeat(10_000), '😀\ud800', ' ', '-1'];
+const HOSTILE = [
+  '\u0000',
+  "' OR '1'='1",
+  "'; DROP TABLE users; --",
+  '../../../../etc/passwd',
+  '%_\\',
+  '<script>alert(1)</script>',
+  'x'.repeat(10_000),
+  '😀\ud800',
+  ' ',
+  '-1',
+];
 
-type JsonSchema = { type?: string | string[]; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[]; items?: JsonSchema; enum?: unknown[]; format?: string };
+type JsonSchema = {
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  anyOf?: JsonSchema[];
+  items?: JsonSchema;
+  enum?: unknown[];
+  format?: string;
+};
 
 function accepts(schema: JsonSchema, type: string): boolean {
   if (schema.anyOf) return schema.anyOf.some((s) => accepts(s, type));
@@ -89,7 +131,8 @@ function shaped(world: World, name: string, schema: JsonSchema, hostile: string)
   if (accepts(schema, 'boolean')) return false;
   if (accepts(schema, 'array')) return [shaped(world, name, schema.items ?? { type: 'string' }, hostile)];
   if (accepts(schema, 'null')) return null;
-  if (schema.properties) return Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, shaped(world, k, v, hostile)]));
+  if (schema.properties)
+    return Object.fromEntries(Object.entries(schema.properties).map(([k, v]) => [k, shaped(world, k, v, hostile)]));
   return hostile;
 }
 
@@ -101,7 +144,9 @@ function schemaShapedRequests(world: World, route: DeclaredRoute): FuzzRequest[]
       const value = shaped(world, name, schema.params?.properties?.[name] ?? { type: 'string' }, hostile);
       path = path.replace(`:${name}`, safeEncode(String(value)) || 'x');
     }
-    const query = schema.querystring?.properties ? new URLSearchParams(Object.keys(schema.querystring.properties).map((k) => [k, hostile])).toString() : '';
+    const query = schema.querystring?.properties
+      ? new URLSearchParams(Object.keys(schema.querystring.properties).map((k) => [k, hostile])).toString()
+      : '';
     const body = schema.body ? JSON.stringify(shaped(world, '', schema.body, hostile)) : undefined;
     return { path, query, contentType: body ? 'application/json' : '', payload: body };
   });
@@ -115,28 +160,81 @@ interface FuzzRequest {
 }
 
 const nasty = fc.constantFrom(...NASTY);
-const text = fc.oneof(nasty, fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constant('x'.repeat(70_000)));
+const text = fc.oneof(
+  nasty,
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constant('x'.repeat(70_000)),
+);
 const scalar = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(null));
-const jsonValue = fc.oneof(scalar, fc.array(scalar, { maxLength: 5 }), fc.dictionary(fc.oneof(nasty, fc.string({ maxLength: 10 })), scalar, { maxKeys: 6 }), fc.anything({ maxDepth: 3 }));
+const jsonValue = fc.oneof(
+  scalar,
+  fc.array(scalar, { maxLength: 5 }),
+  fc.dictionary(fc.oneof(nasty, fc.string({ maxLength: 10 })), scalar, { maxKeys: 6 }),
+  fc.anything({ maxDepth: 3 }),
+);
 
-function bodyArbitrary(knownFields: string[]): fc.Arbitrary<{ contentType: string; payload: string | Buffer | undefined }> {
+function bodyArbitrary(
+  knownFields: string[],
+): fc.Arbitrary<{ contentType: string; payload: string | Buffer | undefined }> {
   const field = knownFields.length ? fc.constantFrom(...knownFields) : fc.string({ maxLength: 8 });
   const wrongTypes = fc.dictionary(field, jsonValue, { maxKeys: 5 }).map((o) => JSON.stringify(o));
   return fc.oneof(
-    fc.record({ contentType: fc.constantFrom(...CONTENT_TYPES), payload: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)) }),
+    fc.record({
+      contentType: fc.constantFrom(...CONTENT_TYPES),
+      payload: fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)),
+    }),
     fc.record({ contentType: fc.constant('application/json'), payload: wrongTypes }),
-    fc.record({ contentType: fc.constant('application/json'), payload: fc.constantFrom('{"a":', '[', 'null', '"x"', '{"__proto__":{"admin":true}}', '{"constructor":{"prototype":{"x":1}}}', '{}{}', '\u0000') }),
+    fc.record({
+      contentType: fc.constant('application/json'),
+      payload: fc.constantFrom(
+        '{"a":',
+        '[',
+        'null',
+        '"x"',
+        '{"__proto__":{"admin":true}}',
+        '{"constructor":{"prototype":{"x":1}}}',
+        '{}{}',
+        '\u0000',
+      ),
+    }),
     fc.record({ contentType: fc.constantFrom(...CONTENT_TYPES), payload: fc.string({ maxLength: 200 }) }),
-    fc.record({ contentType: fc.constant('application/x-www-form-urlencoded'), payload: fc.array(fc.tuple(field, text), { maxLength: 6 }).map((pairs) => new URLSearchParams(pairs).toString()) }),
-    fc.record({ contentType: fc.constant('application/json'), payload: fc.constant(JSON.stringify({ x: 'y'.repeat(300 * 1024) })) }),
+    fc.record({
+      contentType: fc.constant('application/x-www-form-urlencoded'),
+      payload: fc.array(fc.tuple(field, text), { maxLength: 6 }).map((pairs) => new URLSearchParams(pairs).toString()),
+    }),
+    fc.record({
+      contentType: fc.constant('application/json'),
+      payload: fc.constant(JSON.stringify({ x: 'y'.repeat(300 * 1024) })),
+    }),
     fc.record({ contentType: fc.constant('application/json'), payload: fc.constant(undefined) }),
   );
 }
 
 const queryArbitrary = fc.oneof(
   fc.constant(''),
-  fc.array(fc.tuple(fc.oneof(nasty, fc.constantFrom('lang', 'code', 'actor', 'action', 'from', 'to', 'outcome', 'before', 'notice', 'subject')), text), { maxLength: 4 }).map((pairs) => new URLSearchParams(pairs).toString()),
-  fc.constantFrom('a=1&a=2', '__proto__[admin]=1', 'constructor[prototype][x]=1', 'from=2024-13-45', 'before=-1', 'lang[]=nl', '%ZZ', 'x=%00'),
+  fc
+    .array(
+      fc.tuple(
+        fc.oneof(
+          nasty,
+          fc.constantFrom('lang', 'code', 'actor', 'action', 'from', 'to', 'outcome', 'before', 'notice', 'subject'),
+        ),
+        text,
+      ),
+      { maxLength: 4 },
+    )
+    .map((pairs) => new URLSearchParams(pairs).toString()),
+  fc.constantFrom(
+    'a=1&a=2',
+    '__proto__[admin]=1',
+    'constructor[prototype][x]=1',
+    'from=2024-13-45',
+    'before=-1',
+    'lang[]=nl',
+    '%ZZ',
+    'x=%00',
+  ),
 );
 
 /** encodeURIComponent refuses lone surrogates; a browser would send U+FFFD for them. */
@@ -182,18 +280,29 @@ describeEachDialect('fuzz every route', (dialect) => {
       // Call as someone the route lets in, so the input reaches validation and the handler.
       const role = access && access.kind !== 'public' ? (access.roles[0] as Role) : null;
       const caller = role ? world.callers[role] : null;
-      for (const req of [...schemaShapedRequests(world, route), ...requestsFor(world, route.url, FIELD_NAMES, seed++)]) {
+      for (const req of [
+        ...schemaShapedRequests(world, route),
+        ...requestsFor(world, route.url, FIELD_NAMES, seed++),
+      ]) {
         const { cookies, headers } = await world.as(caller);
         const allHeaders: Record<string, string> = { ...headers, accept: 'application/json' };
         if (req.contentType) allHeaders['content-type'] = req.contentType;
         const url = req.query ? `${req.path}?${req.query}` : req.path;
-        const res = await t.app.inject({ method: route.method as 'POST', url, headers: allHeaders, cookies, payload: route.method === 'GET' ? undefined : req.payload, remoteAddress: nextIp() });
+        const res = await t.app.inject({
+          method: route.method as 'POST',
+          url,
+          headers: allHeaders,
+          cookies,
+          payload: route.method === 'GET' ? undefined : req.payload,
+          remoteAddress: nextIp(),
+        });
         if (res.statusCode >= 500 || /at .+\.(ts|js):\d+/.test(res.body)) {
-          failures.push(`${route.method} ${url.slice(0, 200)} [${req.contentType}] ${String(req.payload ?? '').slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 200)}`);
+          failures.push(
+            `${route.method} ${url.slice(0, 200)} [${req.contentType}] ${String(req.payload ?? '').slice(0, 120)} → ${res.statusCode} ${res.body.slice(0, 200)}`,
+          );
         }
       }
     }
     expect(failures).toEqual([]);
   }, 300_000);
 });
-

@@ -9,11 +9,21 @@ const statusSchema = {
 } as const;
 
 export function registerHealthRoutes(app: FastifyInstance): void {
-  app.get('/healthz', { config: { access: { kind: 'public' } }, schema: { tags: ['health'], summary: 'The process is alive', response: { 200: statusSchema } } }, async () => ({ status: 'ok' }));
+  app.get(
+    '/healthz',
+    {
+      config: { access: { kind: 'public' } },
+      schema: { tags: ['health'], summary: 'The process is alive', response: { 200: statusSchema } },
+    },
+    async () => ({ status: 'ok' }),
+  );
 
   app.get(
     '/readyz',
-    { config: { access: { kind: 'public' } }, schema: { tags: ['health'], summary: 'The database answers', response: { 200: statusSchema } } },
+    {
+      config: { access: { kind: 'public' } },
+      schema: { tags: ['health'], summary: 'The database answers', response: { 200: statusSchema } },
+    },
     async () => {
       try {
         await sql`SELECT 1`.execute(app.ctx.store.db);

@@ -15,12 +15,18 @@ export interface InstrumentRegistry {
 /** Loads and compiles every Questionnaire in a folder once, at start. A broken file stops the start. */
 export function loadInstrumentRegistry(dir = SHIPPED_INSTRUMENTS_DIR): InstrumentRegistry {
   const byId = new Map<string, CompiledScorer>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     let scorer: CompiledScorer;
     try {
       scorer = compileScorer(JSON.parse(readFileSync(dir + file, 'utf8')));
     } catch (error) {
-      throw new SpiegelError('QUESTIONNAIRE_INVALID', `The shipped instrument ${file} is not valid: ${(error as Error).message}`, (error as SpiegelError).details);
+      throw new SpiegelError(
+        'QUESTIONNAIRE_INVALID',
+        `The shipped instrument ${file} is not valid: ${(error as Error).message}`,
+        (error as SpiegelError).details,
+      );
     }
     byId.set(scorer.instrumentId, scorer);
   }

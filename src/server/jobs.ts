@@ -13,30 +13,56 @@ import { runTherapistEffects } from '../store/analytics/therapist-effects.ts';
 export const PRIMARY_OUTCOME = { instrumentId: 'phq9', scaleId: 'total', direction: 'higher-is-worse' as const };
 
 export async function enqueueRefit(db: Kysely<Database>, orgId: string, runAt = new Date()): Promise<void> {
-  const pending = await db.selectFrom('jobs').select('id').where('org_id', '=', orgId).where('kind', '=', 'refit_analyses').where('status', 'in', ['queued', 'running']).executeTakeFirst();
-  if (!pending) await db.insertInto('jobs').values({ org_id: orgId, kind: 'refit_analyses', payload: JSON.stringify({}), run_at: runAt }).execute();
+  const pending = await db
+    .selectFrom('jobs')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('kind', '=', 'refit_analyses')
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  if (!pending)
+    await db
+      .insertInto('jobs')
+      .values({ org_id: orgId, kind: 'refit_analyses', payload: JSON.stringify({}), run_at: runAt })
+      .execute();
 }
 
 /** Claims and runs one due job; returns false when none was due. */
 export async function runNextJob(db: Kysely<Database>, log?: FastifyBaseLogger): Promise<boolean> {
   const job = await db.transaction().execute(async (trx) => {
     const next = await sql<{ id: number; org_id: string; kind: string }>`
-      SELECT id, org_id, kind FROM jobs WHERE status = 'queued' AND run_at <= now() ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(trx);
+      SELECT id, org_id, kind FROM jobs WHERE status = 'queued' AND run_at <= now() ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(
+      trx,
+    );
     const row = next.rows[0];
     if (!row) return null;
-    await trx.updateTable('jobs').set({ status: 'running', locked_at: new Date(), attempts: sql`attempts + 1` }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('jobs')
+      .set({ status: 'running', locked_at: new Date(), attempts: sql`attempts + 1` })
+      .where('id', '=', row.id)
+      .execute();
     return row;
   });
   if (!job) return false;
   try {
     if (job.kind === 'refit_analyses') {
       await refitExpectedCourse(db, job.org_id, PRIMARY_OUTCOME.instrumentId, PRIMARY_OUTCOME.scaleId);
-      await runTherapistEffects(db, job.org_id, PRIMARY_OUTCOME.instrumentId, PRIMARY_OUTCOME.scaleId, PRIMARY_OUTCOME.direction);
+      await runTherapistEffects(
+        db,
+        job.org_id,
+        PRIMARY_OUTCOME.instrumentId,
+        PRIMARY_OUTCOME.scaleId,
+        PRIMARY_OUTCOME.direction,
+      );
     }
     await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', job.id).execute();
   } catch (error) {
     log?.error({ err: error, job: job.id }, 'job failed');
-    await db.updateTable('jobs').set({ status: 'failed', last_error: (error as Error).message }).where('id', '=', job.id).execute();
+    await db
+      .updateTable('jobs')
+      .set({ status: 'failed', last_error: (error as Error).message })
+      .where('id', '=', job.id)
+      .execute();
   }
   return true;
 }
@@ -59,7 +85,14 @@ export function refitDue(lastRefit: Date | null, now: Date): boolean {
 export async function scheduleNightly(db: Kysely<Database>, now = new Date()): Promise<void> {
   const orgs = await db.selectFrom('organisations').select('id').execute();
   for (const org of orgs) {
-    const last = await db.selectFrom('analysis_runs').select('created_at').where('org_id', '=', org.id).where('kind', '=', 'expected_course').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+    const last = await db
+      .selectFrom('analysis_runs')
+      .select('created_at')
+      .where('org_id', '=', org.id)
+      .where('kind', '=', 'expected_course')
+      .orderBy('created_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     if (refitDue(last ? new Date(last.created_at) : null, now)) await enqueueRefit(db, org.id);
   }
 }

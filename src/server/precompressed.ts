@@ -22,7 +22,10 @@ export function precompressed(acceptEncoding: string | undefined, body: string):
   const key = `${encoding}\n${body}`;
   let bytes = cache.get(key);
   if (!bytes) {
-    bytes = encoding === 'br' ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } }) : gzipSync(body, { level: 9 });
+    bytes =
+      encoding === 'br'
+        ? brotliCompressSync(body, { params: { [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY } })
+        : gzipSync(body, { level: 9 });
     if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value!);
     cache.set(key, bytes);
   }

@@ -16,11 +16,23 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const LOG_REDACT = ['req.headers.cookie', 'req.headers.authorization', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'];
+const LOG_REDACT = [
+  'req.headers.cookie',
+  'req.headers.authorization',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+];
 
 /** Opens the store, migrates, builds the app and listens. Errors we can explain become SpiegelErrors. */
-export async function startServer(config: Config = loadConfig(), hooks: { afterMigrate?: (store: Store) => Promise<void> } = {}): Promise<RunningServer> {
-  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax });
+export async function startServer(
+  config: Config = loadConfig(),
+  hooks: { afterMigrate?: (store: Store) => Promise<void> } = {},
+): Promise<RunningServer> {
+  const store = await openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    poolMax: config.dbPoolMax,
+  });
   let app: FastifyInstance | null = null;
   try {
     await migrate(store.db);
@@ -28,12 +40,20 @@ export async function startServer(config: Config = loadConfig(), hooks: { afterM
     app = await buildApp(
       { store, config, instruments: shippedInstruments() },
       {
-        logger: config.logLevel === 'silent' ? false : {
-          level: config.logLevel,
-          redact: { paths: LOG_REDACT, censor: '[redacted]' },
-          // Client links carry their token in the path; log the route, never the token.
-          serializers: { req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url.replace(/^\/m\/[^/?]+/, '/m/[token]') }) },
-        },
+        logger:
+          config.logLevel === 'silent'
+            ? false
+            : {
+                level: config.logLevel,
+                redact: { paths: LOG_REDACT, censor: '[redacted]' },
+                // Client links carry their token in the path; log the route, never the token.
+                serializers: {
+                  req: (req: { method: string; url: string }) => ({
+                    method: req.method,
+                    url: req.url.replace(/^\/m\/[^/?]+/, '/m/[token]'),
+                  }),
+                },
+              },
       },
     );
     await app.listen({ host: config.host, port: config.port });
@@ -41,10 +61,16 @@ export async function startServer(config: Config = loadConfig(), hooks: { afterM
     await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      throw new SpiegelError('PORT_IN_USE', `Port ${config.port} on ${config.host} is already in use. Stop the other process or set PORT to another port.`);
+      throw new SpiegelError(
+        'PORT_IN_USE',
+        `Port ${config.port} on ${config.host} is already in use. Stop the other process or set PORT to another port.`,
+      );
     }
     if ((error as NodeJS.ErrnoException).code === 'EACCES') {
-      throw new SpiegelError('PORT_IN_USE', `No permission to listen on port ${config.port}. Choose a port above 1024 with PORT.`);
+      throw new SpiegelError(
+        'PORT_IN_USE',
+        `No permission to listen on port ${config.port}. Choose a port above 1024 with PORT.`,
+      );
     }
     throw error;
   }

@@ -4,7 +4,11 @@ import { fileURLToPath } from 'node:url';
 import { SpiegelError } from '../domain/errors.ts';
 
 const STATIC_DIR = fileURLToPath(new URL('../web/static/', import.meta.url));
-const TYPES: Record<string, string> = { css: 'text/css; charset=utf-8', js: 'text/javascript; charset=utf-8', svg: 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  css: 'text/css; charset=utf-8',
+  js: 'text/javascript; charset=utf-8',
+  svg: 'image/svg+xml',
+};
 
 /** Serves the few static assets from memory; they are small and fixed per release. */
 export function registerStaticRoutes(app: FastifyInstance): void {
@@ -13,9 +17,13 @@ export function registerStaticRoutes(app: FastifyInstance): void {
     const ext = name.split('.').pop() ?? '';
     if (TYPES[ext]) files.set(name, { body: readFileSync(STATIC_DIR + name), type: TYPES[ext] });
   }
-  app.get<{ Params: { file: string } }>('/static/:file', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async (request, reply) => {
-    const file = files.get(request.params.file);
-    if (!file) throw new SpiegelError('NOT_FOUND');
-    return reply.type(file.type).header('cache-control', 'public, max-age=3600').send(file.body);
-  });
+  app.get<{ Params: { file: string } }>(
+    '/static/:file',
+    { schema: { hide: true }, config: { access: { kind: 'public' } } },
+    async (request, reply) => {
+      const file = files.get(request.params.file);
+      if (!file) throw new SpiegelError('NOT_FOUND');
+      return reply.type(file.type).header('cache-control', 'public, max-age=3600').send(file.body);
+    },
+  );
 }

@@ -20,10 +20,43 @@ import { createOrg, createUser } from './testing.ts';
 // Add a kind by creating its rows in `createRecords` and naming it in ResourceKind.
 
 export type ResourceKind =
-  | 'client' | 'episode' | 'participant' | 'plan' | 'therapySession' | 'invitation' | 'response' | 'alert' | 'user'
+  | 'client'
+  | 'episode'
+  | 'participant'
+  | 'plan'
+  | 'therapySession'
+  | 'invitation'
+  | 'response'
+  | 'alert'
+  | 'user'
   // reflection items; the disposable ones are for routes that delete, archive or revoke
-  | 'selfCheck' | 'journalEntry' | 'practiceGoal' | 'share' | 'disposableSelfCheck' | 'disposableJournalEntry' | 'disposablePracticeGoal' | 'disposableShare';
-export const RESOURCE_KINDS: readonly ResourceKind[] = ['client', 'episode', 'participant', 'plan', 'therapySession', 'invitation', 'response', 'alert', 'user', 'selfCheck', 'journalEntry', 'practiceGoal', 'share', 'disposableSelfCheck', 'disposableJournalEntry', 'disposablePracticeGoal', 'disposableShare'];
+  | 'selfCheck'
+  | 'journalEntry'
+  | 'practiceGoal'
+  | 'share'
+  | 'disposableSelfCheck'
+  | 'disposableJournalEntry'
+  | 'disposablePracticeGoal'
+  | 'disposableShare';
+export const RESOURCE_KINDS: readonly ResourceKind[] = [
+  'client',
+  'episode',
+  'participant',
+  'plan',
+  'therapySession',
+  'invitation',
+  'response',
+  'alert',
+  'user',
+  'selfCheck',
+  'journalEntry',
+  'practiceGoal',
+  'share',
+  'disposableSelfCheck',
+  'disposableJournalEntry',
+  'disposablePracticeGoal',
+  'disposableShare',
+];
 export type Target = 'own' | 'other' | 'foreign';
 export type Caller = Role | 'anonymous';
 export const CALLERS: readonly Caller[] = ['anonymous', 'admin', 'therapist', 'supervisor', 'manager', 'researcher'];
@@ -51,40 +84,120 @@ export interface World {
   /** Cookies and headers for one request as `user` (null: anonymous), with a fresh session and a valid CSRF token. */
   as(user: WorldUser | null): Promise<{ cookies: Record<string, string>; headers: Record<string, string> }>;
   /** One request as `user`, JSON in and out unless `form` is set. */
-  request(user: WorldUser | null, method: string, url: string, options?: { body?: unknown; form?: boolean; accept?: string; remoteAddress?: string }): Promise<LightMyRequestResponse>;
+  request(
+    user: WorldUser | null,
+    method: string,
+    url: string,
+    options?: { body?: unknown; form?: boolean; accept?: string; remoteAddress?: string },
+  ): Promise<LightMyRequestResponse>;
 }
 
 let counter = 0;
 
-type ClinicalKind = 'client' | 'episode' | 'participant' | 'plan' | 'therapySession' | 'invitation' | 'response' | 'alert';
+type ClinicalKind =
+  'client' | 'episode' | 'participant' | 'plan' | 'therapySession' | 'invitation' | 'response' | 'alert';
 
-async function createRecords(app: FastifyInstance, orgId: string, therapistId: string, tag: string): Promise<Record<ClinicalKind, string> & { clientCode: string }> {
+async function createRecords(
+  app: FastifyInstance,
+  orgId: string,
+  therapistId: string,
+  tag: string,
+): Promise<Record<ClinicalKind, string> & { clientCode: string }> {
   const db = app.ctx.store.db;
   return db.transaction().execute(async (trx) => {
     const code = `W-${tag}`;
-    const client = await trx.insertInto('clients').values({ org_id: orgId, code, therapist_id: therapistId, alias: `alias ${tag}` }).returning('id').executeTakeFirstOrThrow();
+    const client = await trx
+      .insertInto('clients')
+      .values({ org_id: orgId, code, therapist_id: therapistId, alias: `alias ${tag}` })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const episode = await trx
       .insertInto('episodes')
-      .values({ org_id: orgId, client_id: client.id, therapist_id: therapistId, modality: 'individual', started_on: '2024-01-08' })
+      .values({
+        org_id: orgId,
+        client_id: client.id,
+        therapist_id: therapistId,
+        modality: 'individual',
+        started_on: '2024-01-08',
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const participant = await trx.insertInto('participants').values({ org_id: orgId, episode_id: episode.id, label: 'client' }).returning('id').executeTakeFirstOrThrow();
-    const plan = await trx.insertInto('measurement_plans').values({ org_id: orgId, episode_id: episode.id, instrument_id: 'phq9', schedule: 'every_session', every_n: null }).returning('id').executeTakeFirstOrThrow();
-    const session = await trx.insertInto('therapy_sessions').values({ org_id: orgId, episode_id: episode.id, number: 1, held_on: '2024-01-08' }).returning('id').executeTakeFirstOrThrow();
+    const participant = await trx
+      .insertInto('participants')
+      .values({ org_id: orgId, episode_id: episode.id, label: 'client' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const plan = await trx
+      .insertInto('measurement_plans')
+      .values({
+        org_id: orgId,
+        episode_id: episode.id,
+        instrument_id: 'phq9',
+        schedule: 'every_session',
+        every_n: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const session = await trx
+      .insertInto('therapy_sessions')
+      .values({ org_id: orgId, episode_id: episode.id, number: 1, held_on: '2024-01-08' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const invitation = await trx
       .insertInto('invitations')
-      .values({ org_id: orgId, episode_id: episode.id, participant_id: participant.id, session_id: session.id, token_hash: sha256(randomBytes(24).toString('base64url')), instrument_ids: ['phq9'], expires_at: new Date(Date.now() + 7 * 86_400_000) })
+      .values({
+        org_id: orgId,
+        episode_id: episode.id,
+        participant_id: participant.id,
+        session_id: session.id,
+        token_hash: sha256(randomBytes(24).toString('base64url')),
+        instrument_ids: ['phq9'],
+        expires_at: new Date(Date.now() + 7 * 86_400_000),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const qr = { resourceType: 'QuestionnaireResponse', questionnaire: 'phq9', status: 'completed', authored: '2024-01-08T10:00:00Z', item: [{ linkId: 'phq9-1', text: 'Little interest', answer: [{ valueCoding: { code: '1', display: 'Several days' } }] }] };
+    const qr = {
+      resourceType: 'QuestionnaireResponse',
+      questionnaire: 'phq9',
+      status: 'completed',
+      authored: '2024-01-08T10:00:00Z',
+      item: [
+        {
+          linkId: 'phq9-1',
+          text: 'Little interest',
+          answer: [{ valueCoding: { code: '1', display: 'Several days' } }],
+        },
+      ],
+    };
     const response = await trx
       .insertInto('responses')
-      .values({ org_id: orgId, episode_id: episode.id, participant_id: participant.id, invitation_id: null, instrument_id: 'phq9', session_number: 1, questionnaire_response: JSON.stringify(qr) })
+      .values({
+        org_id: orgId,
+        episode_id: episode.id,
+        participant_id: participant.id,
+        invitation_id: null,
+        instrument_id: 'phq9',
+        session_number: 1,
+        questionnaire_response: JSON.stringify(qr),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     await trx
       .insertInto('scores')
-      .values({ response_id: response.id, scale_id: 'total', org_id: orgId, episode_id: episode.id, participant_id: participant.id, therapist_id: therapistId, instrument_id: 'phq9', session_number: 1, value: 11, band: 'moderate', risk: false, measured_at: '2024-01-08T10:00:00Z' })
+      .values({
+        response_id: response.id,
+        scale_id: 'total',
+        org_id: orgId,
+        episode_id: episode.id,
+        participant_id: participant.id,
+        therapist_id: therapistId,
+        instrument_id: 'phq9',
+        session_number: 1,
+        value: 11,
+        band: 'moderate',
+        risk: false,
+        measured_at: '2024-01-08T10:00:00Z',
+      })
       .execute();
     const alert = await trx
       .insertInto('alerts')
@@ -95,11 +208,28 @@ async function createRecords(app: FastifyInstance, orgId: string, therapistId: s
         rule: 'risk',
         event_key: `r-${tag}`,
         severity: 'urgent',
-        reason: JSON.stringify({ nl: 'Risico-item beantwoord.', en: 'Risk item endorsed.', rule: 'risk', sessionNumber: 1, instrumentId: 'phq9', participantId: participant.id }),
+        reason: JSON.stringify({
+          nl: 'Risico-item beantwoord.',
+          en: 'Risk item endorsed.',
+          rule: 'risk',
+          sessionNumber: 1,
+          instrumentId: 'phq9',
+          participantId: participant.id,
+        }),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { clientCode: code, client: client.id, episode: episode.id, participant: participant.id, plan: plan.id, therapySession: session.id, invitation: invitation.id, response: response.id, alert: alert.id };
+    return {
+      clientCode: code,
+      client: client.id,
+      episode: episode.id,
+      participant: participant.id,
+      plan: plan.id,
+      therapySession: session.id,
+      invitation: invitation.id,
+      response: response.id,
+      alert: alert.id,
+    };
   });
 }
 
@@ -130,16 +260,40 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
     const main = await createReflectionRecords(app, { orgId: owner.orgId, userId: owner.id }, supervisor.id);
     const spare = await createReflectionRecords(app, { orgId: owner.orgId, userId: owner.id }, null);
     // The share to revoke is of an item no other matrix route deletes (the main practice goal).
-    const revocable = await createShare(app.ctx.store.db, { orgId: owner.orgId, userId: owner.id, roles: ['therapist'] }, 'practice_goal', main.practiceGoal, supervisor.id);
+    const revocable = await createShare(
+      app.ctx.store.db,
+      { orgId: owner.orgId, userId: owner.id, roles: ['therapist'] },
+      'practice_goal',
+      main.practiceGoal,
+      supervisor.id,
+    );
     return {
-      selfCheck: main.selfCheck, journalEntry: main.journalEntry, practiceGoal: main.practiceGoal, share: main.share!,
-      disposableSelfCheck: spare.selfCheck, disposableJournalEntry: spare.journalEntry, disposablePracticeGoal: spare.practiceGoal, disposableShare: revocable,
+      selfCheck: main.selfCheck,
+      journalEntry: main.journalEntry,
+      practiceGoal: main.practiceGoal,
+      share: main.share!,
+      disposableSelfCheck: spare.selfCheck,
+      disposableJournalEntry: spare.journalEntry,
+      disposablePracticeGoal: spare.practiceGoal,
+      disposableShare: revocable,
     };
   };
   const records = {
-    own: { ...(await createRecords(app, orgA, callers.therapist.id, `a1-${n}`)), ...(await reflection(callers.therapist, callers.supervisor)), user: callers.therapist.id },
-    other: { ...(await createRecords(app, orgA, therapistA2.id, `a2-${n}`)), ...(await reflection(therapistA2, supervisorA2)), user: therapistA2.id },
-    foreign: { ...(await createRecords(app, orgB, therapistB.id, `b-${n}`)), ...(await reflection(therapistB, supervisorB)), user: therapistB.id },
+    own: {
+      ...(await createRecords(app, orgA, callers.therapist.id, `a1-${n}`)),
+      ...(await reflection(callers.therapist, callers.supervisor)),
+      user: callers.therapist.id,
+    },
+    other: {
+      ...(await createRecords(app, orgA, therapistA2.id, `a2-${n}`)),
+      ...(await reflection(therapistA2, supervisorA2)),
+      user: therapistA2.id,
+    },
+    foreign: {
+      ...(await createRecords(app, orgB, therapistB.id, `b-${n}`)),
+      ...(await reflection(therapistB, supervisorB)),
+      user: therapistB.id,
+    },
   };
 
   // One CSRF secret and token for every request: the token is bound to the `_csrf` cookie secret only.
@@ -176,7 +330,14 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
           payload = JSON.stringify(options.body);
         }
       }
-      return app.inject({ method: method as 'GET', url, headers: allHeaders, cookies, payload, remoteAddress: options.remoteAddress });
+      return app.inject({
+        method: method as 'GET',
+        url,
+        headers: allHeaders,
+        cookies,
+        payload,
+        remoteAddress: options.remoteAddress,
+      });
     },
   };
   return world;

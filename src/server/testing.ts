@@ -27,7 +27,11 @@ export async function testApp(dialect: DialectName) {
 
 let passwordHash: Promise<string> | null = null;
 
-export async function createOrg(app: FastifyInstance, slug: string, settings: Record<string, unknown> = {}): Promise<string> {
+export async function createOrg(
+  app: FastifyInstance,
+  slug: string,
+  settings: Record<string, unknown> = {},
+): Promise<string> {
   const row = await app.ctx.store.db
     .insertInto('organisations')
     .values({ slug, name: `Org ${slug}`, settings: JSON.stringify(settings) })
@@ -40,7 +44,14 @@ export async function createUser(app: FastifyInstance, orgId: string, email: str
   passwordHash ??= hashPassword(TEST_PASSWORD);
   const row = await app.ctx.store.db
     .insertInto('users')
-    .values({ org_id: orgId, email, display_name: email.split('@')[0], roles, gender: null, password_hash: await passwordHash })
+    .values({
+      org_id: orgId,
+      email,
+      display_name: email.split('@')[0],
+      roles,
+      gender: null,
+      password_hash: await passwordHash,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
@@ -59,10 +70,20 @@ export const CSRF_IN_PAGE = /name="_csrf" value="([^"]+)"|name="csrf-token" cont
 export class Agent {
   cookies: Record<string, string> = {};
   /** `ip`: the client address the server sees (per-IP rate limits); the inject default otherwise. */
-  constructor(private readonly app: FastifyInstance, readonly ip?: string) {}
+  constructor(
+    private readonly app: FastifyInstance,
+    readonly ip?: string,
+  ) {}
 
-  async request(method: string, url: string, options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string>; accept?: string } = {}) {
-    const headers: Record<string, string> = { accept: options.accept ?? 'text/html,application/json', ...options.headers };
+  async request(
+    method: string,
+    url: string,
+    options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string>; accept?: string } = {},
+  ) {
+    const headers: Record<string, string> = {
+      accept: options.accept ?? 'text/html,application/json',
+      ...options.headers,
+    };
     let payload: string | undefined;
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -71,7 +92,14 @@ export class Agent {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(options.json);
     }
-    const response = await this.app.inject({ method: method as 'GET', url, headers, payload, cookies: this.cookies, ...(this.ip ? { remoteAddress: this.ip } : {}) });
+    const response = await this.app.inject({
+      method: method as 'GET',
+      url,
+      headers,
+      payload,
+      cookies: this.cookies,
+      ...(this.ip ? { remoteAddress: this.ip } : {}),
+    });
     Object.assign(this.cookies, cookiesOf(response));
     for (const c of response.cookies) if (c.expires && new Date(c.expires) < new Date()) delete this.cookies[c.name];
     return response;

@@ -7,23 +7,64 @@ import { openStore } from './database.ts';
 import { listMigrations, migrate } from './migrate.ts';
 import { verifyAuditTrail } from './retention.ts';
 
-const entry = (i: number): AuditEntry => ({ orgId: null, actorId: null, actorRole: null, action: 'login', outcome: 'ok', details: { i } });
+const entry = (i: number): AuditEntry => ({
+  orgId: null,
+  actorId: null,
+  actorRole: null,
+  action: 'login',
+  outcome: 'ok',
+  details: { i },
+});
 
 it('gives the values of one pending audit row', () => {
   const at = new Date('2026-03-01T10:00:00.123Z');
-  expect(auditInsertValues({ orgId: null, actorId: 'u', actorRole: 'therapist', action: 'episode.read', outcome: 'allowed', details: { b: 1 } }, at)).toEqual({
-    org_id: null, at, actor_id: 'u', actor_role: 'therapist', action: 'episode.read', subject_type: null, subject_id: null, ip: null, outcome: 'allowed', details: '{"b":1}',
+  expect(
+    auditInsertValues(
+      {
+        orgId: null,
+        actorId: 'u',
+        actorRole: 'therapist',
+        action: 'episode.read',
+        outcome: 'allowed',
+        details: { b: 1 },
+      },
+      at,
+    ),
+  ).toEqual({
+    org_id: null,
+    at,
+    actor_id: 'u',
+    actor_role: 'therapist',
+    action: 'episode.read',
+    subject_type: null,
+    subject_id: null,
+    ip: null,
+    outcome: 'allowed',
+    details: '{"b":1}',
   });
   expect(auditInsertValues(entry(1)).details).toBe('{"i":1}');
 });
 
 describeEachDialect('audit log', (dialect) => {
   let store: Awaited<ReturnType<typeof freshStore>>;
-  const chainOf = async () => (await store.db.selectFrom('audit_log').select(['seq', 'chain_pos']).orderBy('seq').execute()).map((r) => [r.seq, r.chain_pos]);
+  const chainOf = async () =>
+    (await store.db.selectFrom('audit_log').select(['seq', 'chain_pos']).orderBy('seq').execute()).map((r) => [
+      r.seq,
+      r.chain_pos,
+    ]);
   beforeAll(async () => {
     store = await freshStore(dialect);
     for (let i = 0; i < 4; i++) {
-      await audit(store.db, { orgId: null, actorId: null, actorRole: 'therapist', action: 'episode.read', subjectType: 'episode', subjectId: `e${i}`, outcome: 'allowed', details: { i, nested: { z: 1, a: 2 } } });
+      await audit(store.db, {
+        orgId: null,
+        actorId: null,
+        actorRole: 'therapist',
+        action: 'episode.read',
+        subjectType: 'episode',
+        subjectId: `e${i}`,
+        outcome: 'allowed',
+        details: { i, nested: { z: 1, a: 2 } },
+      });
     }
     await Promise.all([5, 6, 7].map((i) => store.db.transaction().execute((trx) => appendAudit(trx, entry(i)))));
   });
@@ -33,11 +74,23 @@ describeEachDialect('audit log', (dialect) => {
     const rows = await store.db.selectFrom('audit_log').select(['chain_pos', 'prev_hash', 'hash']).execute();
     expect(rows).toHaveLength(7);
     expect(rows.every((r) => r.chain_pos === null && r.prev_hash === null && r.hash === null)).toBe(true);
-    expect(await verifyAuditTrail(store.db)).toEqual({ rows: 0, firstPos: null, checkpoint: null, pending: 7, problems: [] });
+    expect(await verifyAuditTrail(store.db)).toEqual({
+      rows: 0,
+      firstPos: null,
+      checkpoint: null,
+      pending: 7,
+      problems: [],
+    });
     expect(await sealAuditTrail(store.db, 3)).toBe(7); // three batches
     expect(await sealAuditTrail(store.db)).toBe(0);
     expect(await chainOf()).toEqual([1, 2, 3, 4, 5, 6, 7].map((n) => [n, n]));
-    expect(await verifyAuditTrail(store.db)).toEqual({ rows: 7, firstPos: 1, checkpoint: null, pending: 0, problems: [] });
+    expect(await verifyAuditTrail(store.db)).toEqual({
+      rows: 7,
+      firstPos: 1,
+      checkpoint: null,
+      pending: 0,
+      problems: [],
+    });
     await audit(store.db, entry(8));
     expect(await verifyAuditTrail(store.db, 2)).toMatchObject({ rows: 7, pending: 1, problems: [] });
     expect(await sealAuditTrail(store.db)).toBe(1);
@@ -45,7 +98,10 @@ describeEachDialect('audit log', (dialect) => {
   });
 
   it('never keeps a row appended in a transaction that rolls back', async () => {
-    const before = await store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     await expect(
       store.db.transaction().execute(async (trx) => {
         await appendAudit(trx, { ...entry(0), action: 'rolled.back' });
@@ -53,16 +109,23 @@ describeEachDialect('audit log', (dialect) => {
       }),
     ).rejects.toThrow('abort');
     expect(await sealAuditTrail(store.db)).toBe(0);
-    const after = await store.db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await store.db
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
-    expect(await store.db.selectFrom('audit_log').select('seq').where('action', '=', 'rolled.back').execute()).toEqual([]);
+    expect(await store.db.selectFrom('audit_log').select('seq').where('action', '=', 'rolled.back').execute()).toEqual(
+      [],
+    );
     expect((await verifyAuditTrail(store.db)).problems).toEqual([]);
   });
 
   it('detects a modified row', async () => {
     await sql`UPDATE audit_log SET outcome = 'denied' WHERE seq = 2`.execute(store.db);
     const { problems } = await verifyAuditTrail(store.db);
-    expect(problems).toEqual([{ seq: 2, problem: 'hash_mismatch', message: 'Row 2 was altered after it was written.' }]);
+    expect(problems).toEqual([
+      { seq: 2, problem: 'hash_mismatch', message: 'Row 2 was altered after it was written.' },
+    ]);
     await sql`UPDATE audit_log SET outcome = 'allowed' WHERE seq = 2`.execute(store.db);
     expect((await verifyAuditTrail(store.db)).problems).toEqual([]);
   });
@@ -76,13 +139,21 @@ describeEachDialect('audit log', (dialect) => {
       { seq: 6, problem: 'broken_link', message: 'Row 6 does not link to the row before it.' },
     ]);
     expect(await sealAuditTrail(store.db)).toBe(1); // it goes to the end; the hole stays
-    expect((await verifyAuditTrail(store.db)).problems.map((p) => [p.seq, p.problem])).toEqual([[6, 'gap'], [6, 'broken_link']]);
+    expect((await verifyAuditTrail(store.db)).problems.map((p) => [p.seq, p.problem])).toEqual([
+      [6, 'gap'],
+      [6, 'broken_link'],
+    ]);
   });
 
   it('detects a deleted row', async () => {
     await sql`DELETE FROM audit_log WHERE seq = 3`.execute(store.db);
     const { problems } = await verifyAuditTrail(store.db);
-    expect(problems.map((p) => [p.seq, p.problem])).toEqual([[4, 'gap'], [4, 'broken_link'], [6, 'gap'], [6, 'broken_link']]);
+    expect(problems.map((p) => [p.seq, p.problem])).toEqual([
+      [4, 'gap'],
+      [4, 'broken_link'],
+      [6, 'gap'],
+      [6, 'broken_link'],
+    ]);
     expect(problems[0].message).toBe('Chain positions 3–3 before row 4 are missing.');
   });
 });
@@ -116,7 +187,13 @@ describeEachDialect('audit sealing under concurrency', (dialect) => {
     }
     const rows = await store.db.selectFrom('audit_log').select(['seq', 'chain_pos']).orderBy('chain_pos').execute();
     expect(rows.map((r) => r.chain_pos)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
-    expect(await verifyAuditTrail(store.db, 9)).toEqual({ rows: 40, firstPos: 1, checkpoint: null, pending: 0, problems: [] });
+    expect(await verifyAuditTrail(store.db, 9)).toEqual({
+      rows: 40,
+      firstPos: 1,
+      checkpoint: null,
+      pending: 0,
+      problems: [],
+    });
   });
 
   if (dialect === 'postgres') {
@@ -136,7 +213,12 @@ describeEachDialect('audit sealing under concurrency', (dialect) => {
       release();
       await late;
       expect(await sealAuditTrail(store.db)).toBe(1);
-      const rows = await store.db.selectFrom('audit_log').select(['seq', 'chain_pos', 'action']).where('action', 'in', ['late', 'early']).orderBy('chain_pos').execute();
+      const rows = await store.db
+        .selectFrom('audit_log')
+        .select(['seq', 'chain_pos', 'action'])
+        .where('action', 'in', ['late', 'early'])
+        .orderBy('chain_pos')
+        .execute();
       expect(rows.map((r) => r.action)).toEqual(['early', 'late']);
       expect(rows[0].seq).toBeGreaterThan(rows[1].seq);
       expect(await verifyAuditTrail(store.db)).toMatchObject({ rows: 42, pending: 0, problems: [] });
@@ -147,7 +229,10 @@ describeEachDialect('audit sealing under concurrency', (dialect) => {
 describeEachDialect('audit chain written before sealing (migration 006)', (dialect) => {
   let store: Awaited<ReturnType<typeof freshStore>>;
   beforeAll(async () => {
-    store = await freshStore(dialect, listMigrations().filter((m) => m.version < 6));
+    store = await freshStore(
+      dialect,
+      listMigrations().filter((m) => m.version < 6),
+    );
   });
   afterAll(() => store.drop());
 
@@ -156,20 +241,38 @@ describeEachDialect('audit chain written before sealing (migration 006)', (diale
     const hashes = [GENESIS_HASH];
     for (let seq = 1; seq <= 5; seq++) {
       const prev = hashes[seq - 1];
-      const values = auditInsertValues(seq === 4 ? { ...entry(seq), action: 'retention.checkpoint', details: { throughSeq: 2, lastHash: hashes[2], deleted: 2 } } : entry(seq));
+      const values = auditInsertValues(
+        seq === 4
+          ? {
+              ...entry(seq),
+              action: 'retention.checkpoint',
+              details: { throughSeq: 2, lastHash: hashes[2], deleted: 2 },
+            }
+          : entry(seq),
+      );
       const fields = storedAuditFields({ ...values, seq, details: JSON.parse(values.details) });
       const hash = auditHash(prev, fields);
       await sql`INSERT INTO audit_log (seq, org_id, at, actor_id, actor_role, action, subject_type, subject_id, ip, outcome, details, prev_hash, hash)
-        VALUES (${seq}, ${values.org_id}, ${values.at}, ${values.actor_id}, ${values.actor_role}, ${values.action}, ${values.subject_type}, ${values.subject_id}, ${values.ip}, ${values.outcome}, ${values.details}::jsonb, ${prev}, ${hash})`.execute(store.db);
+        VALUES (${seq}, ${values.org_id}, ${values.at}, ${values.actor_id}, ${values.actor_role}, ${values.action}, ${values.subject_type}, ${values.subject_id}, ${values.ip}, ${values.outcome}, ${values.details}::jsonb, ${prev}, ${hash})`.execute(
+        store.db,
+      );
       hashes.push(hash);
     }
     await sql`SELECT setval('audit_log_seq_seq', 5)`.execute(store.db);
     await sql`DELETE FROM audit_log WHERE seq <= 2`.execute(store.db);
     expect((await migrate(store.db))[0]).toBe('006_audit_sealing'); // then any later migrations
-    expect(await verifyAuditTrail(store.db)).toEqual({ rows: 3, firstPos: 3, checkpoint: { throughPos: 2, lastHash: hashes[2] }, pending: 0, problems: [] });
+    expect(await verifyAuditTrail(store.db)).toEqual({
+      rows: 3,
+      firstPos: 3,
+      checkpoint: { throughPos: 2, lastHash: hashes[2] },
+      pending: 0,
+      problems: [],
+    });
     await audit(store.db, entry(6));
     expect(await sealAuditTrail(store.db)).toBe(1);
-    expect(await store.db.selectFrom('audit_log').select(['seq', 'chain_pos']).orderBy('seq').execute()).toEqual([3, 4, 5, 6].map((n) => ({ seq: n, chain_pos: n })));
+    expect(await store.db.selectFrom('audit_log').select(['seq', 'chain_pos']).orderBy('seq').execute()).toEqual(
+      [3, 4, 5, 6].map((n) => ({ seq: n, chain_pos: n })),
+    );
     expect(await verifyAuditTrail(store.db)).toMatchObject({ rows: 4, firstPos: 3, pending: 0, problems: [] });
   });
 });

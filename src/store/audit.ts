@@ -67,7 +67,19 @@ export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<vo
 }
 
 /** The hashed fields of a row as read back from the database: sealing and verification both use this. */
-export function storedAuditFields(row: { seq: number; org_id: string | null; at: Date | string; actor_id: string | null; actor_role: string | null; action: string; subject_type: string | null; subject_id: string | null; ip: string | null; outcome: string; details: unknown }): AuditFields {
+export function storedAuditFields(row: {
+  seq: number;
+  org_id: string | null;
+  at: Date | string;
+  actor_id: string | null;
+  actor_role: string | null;
+  action: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  ip: string | null;
+  outcome: string;
+  details: unknown;
+}): AuditFields {
   return auditFields({ ...row, seq: Number(row.seq), at: new Date(row.at).toISOString() });
 }
 
@@ -76,8 +88,20 @@ export function storedAuditFields(row: { seq: number; org_id: string | null; at:
  * the audit lock in `trx`. One read of the chain's head, one read of pending rows, one UPDATE.
  */
 async function sealBatch(trx: Transaction<Database>, batchSize: number): Promise<number> {
-  const head = await trx.selectFrom('audit_log').select(['chain_pos', 'hash']).where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirst();
-  const pending = await trx.selectFrom('audit_log').selectAll().where('chain_pos', 'is', null).orderBy('seq').limit(batchSize).execute();
+  const head = await trx
+    .selectFrom('audit_log')
+    .select(['chain_pos', 'hash'])
+    .where('chain_pos', 'is not', null)
+    .orderBy('chain_pos', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const pending = await trx
+    .selectFrom('audit_log')
+    .selectAll()
+    .where('chain_pos', 'is', null)
+    .orderBy('seq')
+    .limit(batchSize)
+    .execute();
   if (pending.length === 0) return 0;
   let pos = Number(head?.chain_pos ?? 0);
   let prev = head ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH; // a head without hash was tampered with; verification reports it

@@ -23,10 +23,16 @@ function kindOf(file: string): 'postgres' | 'pglite' | 'unknown' {
 function run(command: string, args: string[]): void {
   const result = spawnSync(command, args, { encoding: 'utf8' });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new SpiegelError('BACKUP_FAILED', `${command} was not found. Install the PostgreSQL client tools (Debian: apt-get install postgresql-client) or see docs/operations.md for a plain SQL dump.`);
+    throw new SpiegelError(
+      'BACKUP_FAILED',
+      `${command} was not found. Install the PostgreSQL client tools (Debian: apt-get install postgresql-client) or see docs/operations.md for a plain SQL dump.`,
+    );
   }
   if (result.status !== 0) {
-    throw new SpiegelError('BACKUP_FAILED', `${command} failed: ${(result.stderr || '').trim().split('\n').slice(-1)[0] ?? 'unknown error'}`);
+    throw new SpiegelError(
+      'BACKUP_FAILED',
+      `${command} failed: ${(result.stderr || '').trim().split('\n').slice(-1)[0] ?? 'unknown error'}`,
+    );
   }
 }
 
@@ -50,11 +56,26 @@ export async function restore(options: { databaseUrl: string | null; dataDir: st
   if (!existsSync(file)) throw new SpiegelError('FILE_UNREADABLE', `The backup file ${file} does not exist.`);
   const kind = kindOf(file);
   if (options.databaseUrl) {
-    if (kind !== 'postgres') throw new SpiegelError('BACKUP_FAILED', `${file} is not a PostgreSQL backup made by spiegel backup (pg_dump custom format).`);
-    run('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${options.databaseUrl}`, file]);
+    if (kind !== 'postgres')
+      throw new SpiegelError(
+        'BACKUP_FAILED',
+        `${file} is not a PostgreSQL backup made by spiegel backup (pg_dump custom format).`,
+      );
+    run('pg_restore', [
+      '--clean',
+      '--if-exists',
+      '--no-owner',
+      '--single-transaction',
+      `--dbname=${options.databaseUrl}`,
+      file,
+    ]);
     return `Restored ${file} into ${redact(options.databaseUrl)}.`;
   }
-  if (kind !== 'pglite') throw new SpiegelError('BACKUP_FAILED', `${file} is not a PGlite backup made by spiegel backup (gzipped data directory).`);
+  if (kind !== 'pglite')
+    throw new SpiegelError(
+      'BACKUP_FAILED',
+      `${file} is not a PGlite backup made by spiegel backup (gzipped data directory).`,
+    );
   const release = lockDataDir(options.dataDir);
   const target = join(options.dataDir, 'pgdata');
   const staging = join(options.dataDir, `pgdata.restoring`);

@@ -8,7 +8,9 @@ function recorder(fail: (items: string[]) => boolean = () => false) {
   const run = (items: string[]) =>
     new Promise<string[]>((resolve, reject) => {
       batches.push(items);
-      pending.push(() => (fail(items) ? reject(new Error(`failed: ${items.join(',')}`)) : resolve(items.map((x) => x.toUpperCase()))));
+      pending.push(() =>
+        fail(items) ? reject(new Error(`failed: ${items.join(',')}`)) : resolve(items.map((x) => x.toUpperCase())),
+      );
     });
   const releaseAll = async () => {
     while (pending.length > 0) {
@@ -54,7 +56,12 @@ describe('createBatcher', () => {
     const r = recorder((items) => items.includes('bad'));
     const call = createBatcher({ run: r.run, keyOf: (x) => x, maxBatch: 10, maxInFlight: 1 });
     const first = call('a');
-    const rest = ['b', 'bad', 'c'].map((x) => call(x).then((v) => ({ ok: v }), (e: Error) => ({ error: e.message })));
+    const rest = ['b', 'bad', 'c'].map((x) =>
+      call(x).then(
+        (v) => ({ ok: v }),
+        (e: Error) => ({ error: e.message }),
+      ),
+    );
     await r.releaseAll();
     expect(await first).toBe('A');
     expect(await Promise.all(rest)).toEqual([{ ok: 'B' }, { error: 'failed: bad' }, { ok: 'C' }]);
@@ -62,7 +69,12 @@ describe('createBatcher', () => {
   });
 
   it('fails every call of a batch whose result count is wrong, rather than mismatching results', async () => {
-    const call = createBatcher<string, string>({ run: async () => ['only one'], keyOf: (x) => x, maxBatch: 10, maxInFlight: 1 });
+    const call = createBatcher<string, string>({
+      run: async () => ['only one'],
+      keyOf: (x) => x,
+      maxBatch: 10,
+      maxInFlight: 1,
+    });
     const first = call('a');
     const others = Promise.allSettled([call('b'), call('c')]);
     expect(await first).toBe('only one');
@@ -70,6 +82,8 @@ describe('createBatcher', () => {
   });
 
   it('refuses limits below one', () => {
-    expect(() => createBatcher({ run: async (x: string[]) => x, keyOf: (x) => x, maxBatch: 0, maxInFlight: 1 })).toThrow('at least 1');
+    expect(() =>
+      createBatcher({ run: async (x: string[]) => x, keyOf: (x) => x, maxBatch: 0, maxInFlight: 1 }),
+    ).toThrow('at least 1');
   });
 });

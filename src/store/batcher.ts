@@ -58,7 +58,7 @@ export function createBatcher<In, Out>(options: BatcherOptions<In, Out>): (item:
   const takeBatch = (): Array<Waiting<In, Out>> => {
     const batch: Array<Waiting<In, Out>> = [];
     const keys = new Set<string>();
-    for (let i = 0; i < queue.length && batch.length < options.maxBatch; ) {
+    for (let i = 0; i < queue.length && batch.length < options.maxBatch;) {
       const key = options.keyOf(queue[i].item);
       if (keys.has(key)) {
         i++;

@@ -50,7 +50,9 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     connectionTimeoutMillis: 5_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid in parsers ? parsers[oid as keyof typeof parsers] : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        oid in parsers
+          ? parsers[oid as keyof typeof parsers]
+          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client that errors (server restart) must not crash the process.
@@ -64,7 +66,11 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     throw new SpiegelError('DATABASE_UNAVAILABLE', `Cannot connect to PostgreSQL at ${redact(url)}: ${reason}`);
   }
   // Kysely takes connections through this; each is patched once to prepare marked statements.
-  const preparingPool = { connect: async () => preparingClient(await pool.connect()), end: () => pool.end(), options: pool.options };
+  const preparingPool = {
+    connect: async () => preparingClient(await pool.connect()),
+    end: () => pool.end(),
+    options: pool.options,
+  };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool }) });
   return {
     db,

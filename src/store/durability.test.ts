@@ -30,7 +30,10 @@ describe('PGlite durability', () => {
       await new Promise((resolve) => child.once('exit', resolve));
       // The stale lock of the killed process is taken over; every acknowledged row must be there.
       const store = await openStore({ databaseUrl: null, dataDir: dir });
-      const { rows } = await sql<{ n: number; max: number }>`SELECT count(*) AS n, max(id) AS max FROM durability`.execute(store.db);
+      const { rows } = await sql<{
+        n: number;
+        max: number;
+      }>`SELECT count(*) AS n, max(id) AS max FROM durability`.execute(store.db);
       await store.close();
       expect(rows[0].max).toBeGreaterThanOrEqual(acknowledged);
       expect(rows[0].n).toBe(rows[0].max);
@@ -43,14 +46,19 @@ describe('PGlite durability', () => {
     const dir = mkdtempSync(join(tmpdir(), 'spiegel-lock-'));
     try {
       const first = await openStore({ databaseUrl: null, dataDir: dir });
-      const child = spawn(process.execPath, ['bin/spiegel.js', 'migrate'], { env: { ...process.env, SPIEGEL_DATA_DIR: dir, DATABASE_URL: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['bin/spiegel.js', 'migrate'], {
+        env: { ...process.env, SPIEGEL_DATA_DIR: dir, DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stderr = '';
       child.stderr.on('data', (chunk) => (stderr += chunk));
       const code = await new Promise((resolve) => child.once('exit', resolve));
       await first.close();
       expect(code).toBe(1);
       expect(stderr.trim().split('\n')).toHaveLength(1);
-      expect(stderr).toContain(`spiegel migrate: DATA_DIR_LOCKED: The data directory ${dir} is in use by another Spiegel process (pid ${process.pid}).`);
+      expect(stderr).toContain(
+        `spiegel migrate: DATA_DIR_LOCKED: The data directory ${dir} is in use by another Spiegel process (pid ${process.pid}).`,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -43,7 +43,11 @@ interface ScorePoint {
  * invitations. A fixed number of queries whatever the caseload size; statuses are derived in
  * TypeScript from per-series summaries with the same rules as the alerts.
  */
-export async function caseload(db: Kysely<Database>, actor: Actor, registry: InstrumentRegistry): Promise<CaseloadRow[]> {
+export async function caseload(
+  db: Kysely<Database>,
+  actor: Actor,
+  registry: InstrumentRegistry,
+): Promise<CaseloadRow[]> {
   const { orgId, userId } = actor.staff;
   return db.transaction().execute(async (trx) => {
     const episodes = await trx
@@ -74,12 +78,33 @@ export async function caseload(db: Kysely<Database>, actor: Actor, registry: Ins
         SELECT l.episode_id, l.session_number, (extract(epoch from l.measured_at) * 1000)::float8 AS measured_ms,
                coalesce((SELECT bool_or(s.risk) FROM scores s WHERE s.participant_id = l.participant_id AND s.session_number = l.session_number), false) AS risk
         FROM last l`.execute(trx),
-      trx.selectFrom('alerts').select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')]).where('org_id', '=', orgId).where('episode_id', 'in', ids).where('acknowledged_at', 'is', null).groupBy('episode_id').execute(),
-      trx.selectFrom('invitations').select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')]).where('org_id', '=', orgId).where('episode_id', 'in', ids).where('used_at', 'is', null).where('revoked_at', 'is', null).where('expires_at', '>', sql<Date>`now()`).groupBy('episode_id').execute(),
-      trx.selectFrom('measurement_plans').select(['episode_id', 'instrument_id', 'schedule', 'every_n']).where('episode_id', 'in', ids).execute(),
+      trx
+        .selectFrom('alerts')
+        .select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('org_id', '=', orgId)
+        .where('episode_id', 'in', ids)
+        .where('acknowledged_at', 'is', null)
+        .groupBy('episode_id')
+        .execute(),
+      trx
+        .selectFrom('invitations')
+        .select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('org_id', '=', orgId)
+        .where('episode_id', 'in', ids)
+        .where('used_at', 'is', null)
+        .where('revoked_at', 'is', null)
+        .where('expires_at', '>', sql<Date>`now()`)
+        .groupBy('episode_id')
+        .execute(),
+      trx
+        .selectFrom('measurement_plans')
+        .select(['episode_id', 'instrument_id', 'schedule', 'every_n'])
+        .where('episode_id', 'in', ids)
+        .execute(),
     ]);
     const curves = new Map<string, ExpectedCurve | null>();
-    for (const id of new Set(summaries.rows.map((p) => p.instrument_id))) curves.set(id, await latestCurve(trx, orgId, id));
+    for (const id of new Set(summaries.rows.map((p) => p.instrument_id)))
+      curves.set(id, await latestCurve(trx, orgId, id));
     const alertCount = new Map(alerts.map((a) => [a.episode_id, a.n]));
     const pending = new Map(invitations.map((i) => [i.episode_id, i.n]));
     const seriesByEpisode = groupBy(summaries.rows, (p) => p.episode_id);
@@ -102,8 +127,19 @@ export async function caseload(db: Kysely<Database>, actor: Actor, registry: Ins
         pendingInvitations: pending.get(e.id) ?? 0,
       };
     });
-    await appendAudit(trx, { ...auditBase(actor), action: 'caseload.read', subjectType: 'therapist', subjectId: userId, outcome: 'ok', details: { episodes: rows.length } });
-    return rows.sort((a, b) => STATUS_PRIORITY.indexOf(a.status) - STATUS_PRIORITY.indexOf(b.status) || a.clientCode.localeCompare(b.clientCode));
+    await appendAudit(trx, {
+      ...auditBase(actor),
+      action: 'caseload.read',
+      subjectType: 'therapist',
+      subjectId: userId,
+      outcome: 'ok',
+      details: { episodes: rows.length },
+    });
+    return rows.sort(
+      (a, b) =>
+        STATUS_PRIORITY.indexOf(a.status) - STATUS_PRIORITY.indexOf(b.status) ||
+        a.clientCode.localeCompare(b.clientCode),
+    );
   });
 }
 
@@ -134,11 +170,23 @@ export interface SeriesSummary {
 /** Summaries from an episode's ordered score points (the episode page has the points anyway). */
 export function summarisePoints(points: readonly ScorePoint[]): SeriesSummary[] {
   const out: SeriesSummary[] = [];
-  for (const [, list] of groupBy(points.filter((p) => p.value !== null), (p) => `${p.participant_id}|${p.instrument_id}|${p.scale_id}`)) {
+  for (const [, list] of groupBy(
+    points.filter((p) => p.value !== null),
+    (p) => `${p.participant_id}|${p.instrument_id}|${p.scale_id}`,
+  )) {
     const first = list[0];
     const last = list.at(-1)!;
     const total = list.reduce((sum, p) => sum + p.value!, 0);
-    out.push({ participant_id: first.participant_id, instrument_id: first.instrument_id, scale_id: first.scale_id, n: list.length, first_value: first.value!, last_value: last.value!, last_session: last.session_number, earlier_sum: total - last.value! });
+    out.push({
+      participant_id: first.participant_id,
+      instrument_id: first.instrument_id,
+      scale_id: first.scale_id,
+      n: list.length,
+      first_value: first.value!,
+      last_value: last.value!,
+      last_session: last.session_number,
+      earlier_sum: total - last.value!,
+    });
   }
   return out;
 }
@@ -146,17 +194,31 @@ export function summarisePoints(points: readonly ScorePoint[]): SeriesSummary[] 
 /** Whether the newest measurement (the latest participant's latest session) endorsed a risk item. */
 export function latestRiskOf(points: readonly ScorePoint[]): boolean {
   const latest = points.at(-1);
-  return Boolean(latest && points.some((p) => p.risk && p.session_number === latest.session_number && p.participant_id === latest.participant_id));
+  return Boolean(
+    latest &&
+    points.some(
+      (p) => p.risk && p.session_number === latest.session_number && p.participant_id === latest.participant_id,
+    ),
+  );
 }
 
 /** Status from one episode's score points (any participant counts: the worst status wins). */
-export function statusOf(points: readonly ScorePoint[], registry: InstrumentRegistry, curves: Map<string, ExpectedCurve | null>): EpisodeStatus {
+export function statusOf(
+  points: readonly ScorePoint[],
+  registry: InstrumentRegistry,
+  curves: Map<string, ExpectedCurve | null>,
+): EpisodeStatus {
   if (points.length === 0) return 'no_data';
   return statusFromSummaries(summarisePoints(points), latestRiskOf(points), registry, curves);
 }
 
 /** The same rules as the alerts, from per-series summaries (the caseload gets these from SQL). */
-export function statusFromSummaries(summaries: readonly SeriesSummary[], latestRisk: boolean, registry: InstrumentRegistry, curves: Map<string, ExpectedCurve | null>): EpisodeStatus {
+export function statusFromSummaries(
+  summaries: readonly SeriesSummary[],
+  latestRisk: boolean,
+  registry: InstrumentRegistry,
+  curves: Map<string, ExpectedCurve | null>,
+): EpisodeStatus {
   if (latestRisk) return 'risk';
   const statuses: EpisodeStatus[] = [];
   for (const [, participant] of groupBy(summaries, (s) => s.participant_id)) {
@@ -170,12 +232,19 @@ export function statusFromSummaries(summaries: readonly SeriesSummary[], latestR
       if (!scale || summary.scale_id !== scale.id) continue;
       if (allianceInfo) {
         const earlierMean = summary.n >= 3 ? summary.earlier_sum / (summary.n - 1) : null;
-        alliance = { latest: summary.last_value, earlierMean, lowThreshold: allianceInfo.lowThreshold, dropThreshold: DEFAULT_RULE_SETTINGS.allianceDrop };
+        alliance = {
+          latest: summary.last_value,
+          earlierMean,
+          lowThreshold: allianceInfo.lowThreshold,
+          dropThreshold: DEFAULT_RULE_SETTINGS.allianceDrop,
+        };
         continue;
       }
       const curve = curves.get(summary.instrument_id) ?? null;
       const intake = summary.first_value;
-      const expected = curve ? expectedAt(curve, intake, summary.last_session) : ruleBasedExpectation(intake, summary.last_session, scale.direction === 'higher-is-worse');
+      const expected = curve
+        ? expectedAt(curve, intake, summary.last_session)
+        : ruleBasedExpectation(intake, summary.last_session, scale.direction === 'higher-is-worse');
       outcomes.push({ intake, latest: summary.last_value, params: reliableChangeParameters(scale), expected });
     }
     statuses.push(episodeStatus({ outcomes, alliance, latestRisk: false }));
@@ -187,8 +256,21 @@ export function statusFromSummaries(summaries: readonly SeriesSummary[], latestR
 export async function episodeTimeline(db: Kysely<Database>, actor: Actor, episodeId: string) {
   const { orgId } = actor.staff;
   const [points, alerts, latestResponses] = await Promise.all([
-    db.selectFrom('scores').select(['participant_id', 'instrument_id', 'scale_id', 'session_number', 'value', 'band', 'risk', 'measured_at']).where('org_id', '=', orgId).where('episode_id', '=', episodeId).orderBy('session_number').orderBy('measured_at').execute(),
-    db.selectFrom('alerts').select(['id', 'rule', 'severity', 'reason', 'created_at', 'acknowledged_at', 'acknowledgement_note']).where('org_id', '=', orgId).where('episode_id', '=', episodeId).orderBy('created_at', 'desc').execute(),
+    db
+      .selectFrom('scores')
+      .select(['participant_id', 'instrument_id', 'scale_id', 'session_number', 'value', 'band', 'risk', 'measured_at'])
+      .where('org_id', '=', orgId)
+      .where('episode_id', '=', episodeId)
+      .orderBy('session_number')
+      .orderBy('measured_at')
+      .execute(),
+    db
+      .selectFrom('alerts')
+      .select(['id', 'rule', 'severity', 'reason', 'created_at', 'acknowledged_at', 'acknowledgement_note'])
+      .where('org_id', '=', orgId)
+      .where('episode_id', '=', episodeId)
+      .orderBy('created_at', 'desc')
+      .execute(),
     db
       .selectFrom('responses')
       .select(['id', 'participant_id', 'instrument_id', 'session_number', 'questionnaire_response', 'submitted_at'])
@@ -202,7 +284,12 @@ export async function episodeTimeline(db: Kysely<Database>, actor: Actor, episod
 }
 
 /** Acknowledges one of the caller's alerts with a note. Audited; NOT_FOUND for anyone else's. */
-export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, alertId: string, note: string): Promise<void> {
+export async function acknowledgeAlert(
+  db: Kysely<Database>,
+  actor: Actor,
+  alertId: string,
+  note: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
     const alert = await trx
       .selectFrom('alerts as a')
@@ -213,7 +300,19 @@ export async function acknowledgeAlert(db: Kysely<Database>, actor: Actor, alert
       .where('e.therapist_id', '=', actor.staff.userId)
       .executeTakeFirst();
     if (!alert) throw notFound('Alert', alertId);
-    await trx.updateTable('alerts').set({ acknowledged_at: new Date(), acknowledged_by: actor.staff.userId, acknowledgement_note: note }).where('id', '=', alertId).where('acknowledged_at', 'is', null).execute();
-    await appendAudit(trx, { ...auditBase(actor), action: 'alert.acknowledge', subjectType: 'episode', subjectId: alert.episode_id, outcome: 'ok', details: { alertId } });
+    await trx
+      .updateTable('alerts')
+      .set({ acknowledged_at: new Date(), acknowledged_by: actor.staff.userId, acknowledgement_note: note })
+      .where('id', '=', alertId)
+      .where('acknowledged_at', 'is', null)
+      .execute();
+    await appendAudit(trx, {
+      ...auditBase(actor),
+      action: 'alert.acknowledge',
+      subjectType: 'episode',
+      subjectId: alert.episode_id,
+      outcome: 'ok',
+      details: { alertId },
+    });
   });
 }

@@ -20,20 +20,44 @@ export interface ClientScope {
  * this list against the foreign keys in the database, so a new table that references client data
  * fails the build until it is added here.
  */
-export const CLIENT_DATA_TABLES = ['scores', 'alerts', 'responses', 'invitations', 'therapy_sessions', 'measurement_plans', 'participants', 'episodes', 'clients'] as const;
+export const CLIENT_DATA_TABLES = [
+  'scores',
+  'alerts',
+  'responses',
+  'invitations',
+  'therapy_sessions',
+  'measurement_plans',
+  'participants',
+  'episodes',
+  'clients',
+] as const;
 export type ClientDataTable = (typeof CLIENT_DATA_TABLES)[number];
 
 export async function findClient(db: Db, scope: ClientScope) {
-  let query = db.selectFrom('clients').select(['id', 'org_id', 'code', 'alias', 'therapist_id', 'created_at']).where('org_id', '=', scope.orgId).where('id', '=', scope.clientId);
+  let query = db
+    .selectFrom('clients')
+    .select(['id', 'org_id', 'code', 'alias', 'therapist_id', 'created_at'])
+    .where('org_id', '=', scope.orgId)
+    .where('id', '=', scope.clientId);
   if (scope.therapistId) query = query.where('therapist_id', '=', scope.therapistId);
   return query.executeTakeFirst();
 }
 
 export async function findClientByCode(db: Db, orgId: string, code: string) {
-  const client = await db.selectFrom('clients').select(['id', 'code']).where('org_id', '=', orgId).where('code', '=', code).executeTakeFirst();
+  const client = await db
+    .selectFrom('clients')
+    .select(['id', 'code'])
+    .where('org_id', '=', orgId)
+    .where('code', '=', code)
+    .executeTakeFirst();
   if (!client) return null;
   const [episodes, responses] = await Promise.all([
-    db.selectFrom('episodes').select((eb) => eb.fn.countAll<number>().as('n')).where('org_id', '=', orgId).where('client_id', '=', client.id).executeTakeFirstOrThrow(),
+    db
+      .selectFrom('episodes')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('org_id', '=', orgId)
+      .where('client_id', '=', client.id)
+      .executeTakeFirstOrThrow(),
     db
       .selectFrom('responses as r')
       .innerJoin('episodes as e', 'e.id', 'r.episode_id')
@@ -50,8 +74,27 @@ export interface ClientExport {
   /** Dates as ISO calendar days (text from SQL: no time-zone shifts between drivers). */
   episodes: Array<{ id: string; modality: string; status: string; started_on: string; ended_on: string | null }>;
   participants: Array<{ id: string; episode_id: string; label: string }>;
-  responses: Array<{ id: string; episode_id: string; participant_id: string; instrument_id: string; session_number: number; submitted_at: Date; questionnaire_response: Record<string, unknown> }>;
-  scores: Array<{ response_id: string; scale_id: string; episode_id: string; participant_id: string; instrument_id: string; session_number: number; value: number | null; band: string | null; risk: boolean; measured_at: Date }>;
+  responses: Array<{
+    id: string;
+    episode_id: string;
+    participant_id: string;
+    instrument_id: string;
+    session_number: number;
+    submitted_at: Date;
+    questionnaire_response: Record<string, unknown>;
+  }>;
+  scores: Array<{
+    response_id: string;
+    scale_id: string;
+    episode_id: string;
+    participant_id: string;
+    instrument_id: string;
+    session_number: number;
+    value: number | null;
+    band: string | null;
+    risk: boolean;
+    measured_at: Date;
+  }>;
 }
 
 /** Everything stored about one client, or null when the client is not in scope. */
@@ -60,7 +103,13 @@ export async function loadClientExport(db: Db, scope: ClientScope): Promise<Clie
   if (!client) return null;
   const episodes = await db
     .selectFrom('episodes')
-    .select(['id', 'modality', 'status', sql<string>`started_on::text`.as('started_on'), sql<string | null>`ended_on::text`.as('ended_on')])
+    .select([
+      'id',
+      'modality',
+      'status',
+      sql<string>`started_on::text`.as('started_on'),
+      sql<string | null>`ended_on::text`.as('ended_on'),
+    ])
     .where('org_id', '=', scope.orgId)
     .where('client_id', '=', client.id)
     .orderBy('started_on')
@@ -68,17 +117,42 @@ export async function loadClientExport(db: Db, scope: ClientScope): Promise<Clie
   const ids = episodes.map((e) => e.id);
   if (ids.length === 0) return { client, episodes, participants: [], responses: [], scores: [] };
   const [participants, responses, scores] = await Promise.all([
-    db.selectFrom('participants').select(['id', 'episode_id', 'label']).where('org_id', '=', scope.orgId).where('episode_id', 'in', ids).orderBy('created_at').execute(),
+    db
+      .selectFrom('participants')
+      .select(['id', 'episode_id', 'label'])
+      .where('org_id', '=', scope.orgId)
+      .where('episode_id', 'in', ids)
+      .orderBy('created_at')
+      .execute(),
     db
       .selectFrom('responses')
-      .select(['id', 'episode_id', 'participant_id', 'instrument_id', 'session_number', 'submitted_at', 'questionnaire_response'])
+      .select([
+        'id',
+        'episode_id',
+        'participant_id',
+        'instrument_id',
+        'session_number',
+        'submitted_at',
+        'questionnaire_response',
+      ])
       .where('org_id', '=', scope.orgId)
       .where('episode_id', 'in', ids)
       .orderBy('submitted_at')
       .execute(),
     db
       .selectFrom('scores')
-      .select(['response_id', 'scale_id', 'episode_id', 'participant_id', 'instrument_id', 'session_number', 'value', 'band', 'risk', 'measured_at'])
+      .select([
+        'response_id',
+        'scale_id',
+        'episode_id',
+        'participant_id',
+        'instrument_id',
+        'session_number',
+        'value',
+        'band',
+        'risk',
+        'measured_at',
+      ])
       .where('org_id', '=', scope.orgId)
       .where('episode_id', 'in', ids)
       .orderBy('measured_at')
@@ -94,23 +168,59 @@ export type ErasureCounts = Record<ClientDataTable, number>;
  * Deletes the client and everything that hangs off them, children first, in the caller's
  * transaction, and appends the audit row in that same transaction. Returns null when not in scope.
  */
-export async function eraseClient(trx: Transaction<Database>, scope: ClientScope, auditEntry: Omit<AuditEntry, 'action' | 'subjectType' | 'subjectId' | 'outcome'>, reason: 'request' | 'retention'): Promise<ErasureCounts | null> {
-  let lookup = trx.selectFrom('clients').select(['id']).where('org_id', '=', scope.orgId).where('id', '=', scope.clientId).forUpdate();
+export async function eraseClient(
+  trx: Transaction<Database>,
+  scope: ClientScope,
+  auditEntry: Omit<AuditEntry, 'action' | 'subjectType' | 'subjectId' | 'outcome'>,
+  reason: 'request' | 'retention',
+): Promise<ErasureCounts | null> {
+  let lookup = trx
+    .selectFrom('clients')
+    .select(['id'])
+    .where('org_id', '=', scope.orgId)
+    .where('id', '=', scope.clientId)
+    .forUpdate();
   if (scope.therapistId) lookup = lookup.where('therapist_id', '=', scope.therapistId);
   const client = await lookup.executeTakeFirst();
   if (!client) return null;
-  const episodeIds = (await trx.selectFrom('episodes').select('id').where('org_id', '=', scope.orgId).where('client_id', '=', client.id).execute()).map((e) => e.id);
+  const episodeIds = (
+    await trx
+      .selectFrom('episodes')
+      .select('id')
+      .where('org_id', '=', scope.orgId)
+      .where('client_id', '=', client.id)
+      .execute()
+  ).map((e) => e.id);
   const counts = Object.fromEntries(CLIENT_DATA_TABLES.map((t) => [t, 0])) as ErasureCounts;
-  const byEpisode = ['scores', 'alerts', 'responses', 'invitations', 'therapy_sessions', 'measurement_plans', 'participants'] as const;
+  const byEpisode = [
+    'scores',
+    'alerts',
+    'responses',
+    'invitations',
+    'therapy_sessions',
+    'measurement_plans',
+    'participants',
+  ] as const;
   if (episodeIds.length > 0) {
     for (const table of byEpisode) {
       const result = await trx.deleteFrom(table).where('episode_id', 'in', episodeIds).executeTakeFirst();
       counts[table] = Number(result.numDeletedRows);
     }
-    counts.episodes = Number((await trx.deleteFrom('episodes').where('id', 'in', episodeIds).executeTakeFirst()).numDeletedRows);
+    counts.episodes = Number(
+      (await trx.deleteFrom('episodes').where('id', 'in', episodeIds).executeTakeFirst()).numDeletedRows,
+    );
   }
-  counts.clients = Number((await trx.deleteFrom('clients').where('id', '=', client.id).executeTakeFirst()).numDeletedRows);
-  await appendAudit(trx, { ...auditEntry, action: 'gdpr.erase', subjectType: 'client', subjectId: client.id, outcome: 'ok', details: { reason, counts } });
+  counts.clients = Number(
+    (await trx.deleteFrom('clients').where('id', '=', client.id).executeTakeFirst()).numDeletedRows,
+  );
+  await appendAudit(trx, {
+    ...auditEntry,
+    action: 'gdpr.erase',
+    subjectType: 'client',
+    subjectId: client.id,
+    outcome: 'ok',
+    details: { reason, counts },
+  });
   return counts;
 }
 

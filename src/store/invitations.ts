@@ -34,22 +34,54 @@ export interface IssuedInvitation {
 }
 
 /** Creates a single-use invitation for one participant; instruments default to the plan for that session. */
-export async function createInvitation(db: Kysely<Database>, actor: Actor, episodeId: string, input: InvitationInput, knownInstrument: (id: string) => boolean): Promise<IssuedInvitation> {
+export async function createInvitation(
+  db: Kysely<Database>,
+  actor: Actor,
+  episodeId: string,
+  input: InvitationInput,
+  knownInstrument: (id: string) => boolean,
+): Promise<IssuedInvitation> {
   await ownEpisodeId(db, actor, episodeId);
   return db.transaction().execute(async (trx) => {
-    const participant = await trx.selectFrom('participants').select('id').where('id', '=', input.participantId).where('episode_id', '=', episodeId).executeTakeFirst();
+    const participant = await trx
+      .selectFrom('participants')
+      .select('id')
+      .where('id', '=', input.participantId)
+      .where('episode_id', '=', episodeId)
+      .executeTakeFirst();
     if (!participant) throw notFound('Participant', input.participantId);
-    const lastSession = await trx.selectFrom('therapy_sessions').select((eb) => eb.fn.max('number').as('max')).where('episode_id', '=', episodeId).executeTakeFirst();
+    const lastSession = await trx
+      .selectFrom('therapy_sessions')
+      .select((eb) => eb.fn.max('number').as('max'))
+      .where('episode_id', '=', episodeId)
+      .executeTakeFirst();
     const sessionNumber = input.sessionNumber ?? Math.max(1, lastSession?.max ?? 1);
     let instrumentIds = input.instrumentIds;
     if (!instrumentIds) {
-      const plans = await trx.selectFrom('measurement_plans').select(['instrument_id', 'schedule', 'every_n']).where('episode_id', '=', episodeId).execute();
+      const plans = await trx
+        .selectFrom('measurement_plans')
+        .select(['instrument_id', 'schedule', 'every_n'])
+        .where('episode_id', '=', episodeId)
+        .execute();
       instrumentIds = instrumentsDue(plans, sessionNumber);
     }
-    if (instrumentIds.length === 0) throw new SpiegelError('VALIDATION_FAILED', `body.instrumentIds No instrument is planned for session ${sessionNumber}; name the instruments.`);
+    if (instrumentIds.length === 0)
+      throw new SpiegelError(
+        'VALIDATION_FAILED',
+        `body.instrumentIds No instrument is planned for session ${sessionNumber}; name the instruments.`,
+      );
     const unknown = instrumentIds.find((id) => !knownInstrument(id));
-    if (unknown) throw new SpiegelError('VALIDATION_FAILED', `body.instrumentIds "${unknown}" is not an instrument of this organisation.`);
-    const session = await trx.selectFrom('therapy_sessions').select('id').where('episode_id', '=', episodeId).where('number', '=', sessionNumber).executeTakeFirst();
+    if (unknown)
+      throw new SpiegelError(
+        'VALIDATION_FAILED',
+        `body.instrumentIds "${unknown}" is not an instrument of this organisation.`,
+      );
+    const session = await trx
+      .selectFrom('therapy_sessions')
+      .select('id')
+      .where('episode_id', '=', episodeId)
+      .where('number', '=', sessionNumber)
+      .executeTakeFirst();
     const token = newToken();
     const expiresAt = new Date(Date.now() + (input.expiresInDays ?? DEFAULT_EXPIRY_DAYS) * 86_400_000);
     const row = await trx
@@ -67,7 +99,14 @@ export async function createInvitation(db: Kysely<Database>, actor: Actor, episo
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await appendAudit(trx, { ...auditBase(actor), action: 'invitation.create', subjectType: 'episode', subjectId: episodeId, outcome: 'ok', details: { invitationId: row.id, sessionNumber } });
+    await appendAudit(trx, {
+      ...auditBase(actor),
+      action: 'invitation.create',
+      subjectType: 'episode',
+      subjectId: episodeId,
+      outcome: 'ok',
+      details: { invitationId: row.id, sessionNumber },
+    });
     return { id: row.id, token, expiresAt, instrumentIds, sessionNumber };
   });
 }
@@ -76,7 +115,16 @@ async function ownInvitation(db: Kysely<Database>, actor: Actor, invitationId: s
   const row = await db
     .selectFrom('invitations as i')
     .innerJoin('episodes as e', 'e.id', 'i.episode_id')
-    .select(['i.id', 'i.episode_id', 'i.participant_id', 'i.session_number', 'i.instrument_ids', 'i.lang', 'i.used_at', 'i.revoked_at'])
+    .select([
+      'i.id',
+      'i.episode_id',
+      'i.participant_id',
+      'i.session_number',
+      'i.instrument_ids',
+      'i.lang',
+      'i.used_at',
+      'i.revoked_at',
+    ])
     .where('i.id', '=', invitationId)
     .where('i.org_id', '=', actor.staff.orgId)
     .where('e.therapist_id', '=', actor.staff.userId)
@@ -88,24 +136,66 @@ async function ownInvitation(db: Kysely<Database>, actor: Actor, invitationId: s
 export async function revokeInvitation(db: Kysely<Database>, actor: Actor, invitationId: string): Promise<void> {
   const invitation = await ownInvitation(db, actor, invitationId);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('invitations').set({ revoked_at: new Date() }).where('id', '=', invitationId).where('revoked_at', 'is', null).execute();
-    await appendAudit(trx, { ...auditBase(actor), action: 'invitation.revoke', subjectType: 'episode', subjectId: invitation.episode_id, outcome: 'ok', details: { invitationId } });
+    await trx
+      .updateTable('invitations')
+      .set({ revoked_at: new Date() })
+      .where('id', '=', invitationId)
+      .where('revoked_at', 'is', null)
+      .execute();
+    await appendAudit(trx, {
+      ...auditBase(actor),
+      action: 'invitation.revoke',
+      subjectType: 'episode',
+      subjectId: invitation.episode_id,
+      outcome: 'ok',
+      details: { invitationId },
+    });
   });
 }
 
 /** Revokes an unused invitation and issues a fresh one for the same participant, session and instruments. */
-export async function reissueInvitation(db: Kysely<Database>, actor: Actor, invitationId: string, knownInstrument: (id: string) => boolean): Promise<IssuedInvitation> {
+export async function reissueInvitation(
+  db: Kysely<Database>,
+  actor: Actor,
+  invitationId: string,
+  knownInstrument: (id: string) => boolean,
+): Promise<IssuedInvitation> {
   const old = await ownInvitation(db, actor, invitationId);
-  if (old.used_at) throw new SpiegelError('VALIDATION_FAILED', 'This invitation was already used; create a new one for the next session.');
+  if (old.used_at)
+    throw new SpiegelError(
+      'VALIDATION_FAILED',
+      'This invitation was already used; create a new one for the next session.',
+    );
   await revokeInvitation(db, actor, invitationId);
-  return createInvitation(db, actor, old.episode_id, { participantId: old.participant_id, sessionNumber: old.session_number ?? undefined, instrumentIds: old.instrument_ids, lang: old.lang }, knownInstrument);
+  return createInvitation(
+    db,
+    actor,
+    old.episode_id,
+    {
+      participantId: old.participant_id,
+      sessionNumber: old.session_number ?? undefined,
+      instrumentIds: old.instrument_ids,
+      lang: old.lang,
+    },
+    knownInstrument,
+  );
 }
 
 export async function listInvitations(db: Kysely<Database>, actor: Actor, episodeId: string) {
   await ownEpisodeId(db, actor, episodeId);
   return db
     .selectFrom('invitations')
-    .select(['id', 'participant_id', 'session_number', 'instrument_ids', 'lang', 'expires_at', 'used_at', 'revoked_at', 'created_at'])
+    .select([
+      'id',
+      'participant_id',
+      'session_number',
+      'instrument_ids',
+      'lang',
+      'expires_at',
+      'used_at',
+      'revoked_at',
+      'created_at',
+    ])
     .where('episode_id', '=', episodeId)
     .orderBy('created_at', 'desc')
     .execute();

@@ -16,7 +16,9 @@ async function catalog(store: Store): Promise<string[]> {
     SELECT table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS line
     FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1`.execute(store.db);
   const indexes = await sql<{ line: string }>`
-    SELECT indexname || ' ' || indexdef AS line FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`.execute(store.db);
+    SELECT indexname || ' ' || indexdef AS line FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1`.execute(
+    store.db,
+  );
   const constraints = await sql<{ line: string }>`
     SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) AS line
     FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype <> 'n' ORDER BY 1`.execute(store.db);
@@ -47,7 +49,10 @@ describeEachDialect('migrations', (dialect) => {
       .select((eb) => eb.fn.countAll().as('n'))
       .executeTakeFirstOrThrow();
     expect(row.n).toBe(listMigrations().length);
-    const big = await sql<{ total: number; ratio: number }>`SELECT 9007199254740991::bigint AS total, 1.25::numeric AS ratio`.execute(store.db);
+    const big = await sql<{
+      total: number;
+      ratio: number;
+    }>`SELECT 9007199254740991::bigint AS total, 1.25::numeric AS ratio`.execute(store.db);
     expect(big.rows[0]).toEqual({ total: 9007199254740991, ratio: 1.25 });
   });
 

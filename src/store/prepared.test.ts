@@ -26,7 +26,8 @@ describeEachDialect('prepared statements', (dialect) => {
   afterAll(() => store.drop());
 
   it('runs marked statements with their parameters, prepared once per connection on PostgreSQL', async () => {
-    const probe = (n: number) => sql<{ x: number }>`${preparedMarker('probe')} SELECT ${n}::int + 1 AS x`.execute(store.db);
+    const probe = (n: number) =>
+      sql<{ x: number }>`${preparedMarker('probe')} SELECT ${n}::int + 1 AS x`.execute(store.db);
     const results = [];
     for (let i = 0; i < 8; i++) results.push((await probe(i)).rows[0].x);
     expect(results).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);

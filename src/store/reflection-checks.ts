@@ -28,14 +28,32 @@ export interface CheckRecord extends CheckMeta {
   payload: CheckPayload;
 }
 
-const aad = (id: string, actor: { orgId: string; userId: string }) => aadFor('self_checks', id, actor.orgId, actor.userId);
+const aad = (id: string, actor: { orgId: string; userId: string }) =>
+  aadFor('self_checks', id, actor.orgId, actor.userId);
 
-function meta(row: { id: string; status: 'draft' | 'completed'; started_at: Date; updated_at: Date; completed_at: Date | null }): CheckMeta {
-  return { id: row.id, status: row.status, startedAt: new Date(row.started_at), updatedAt: new Date(row.updated_at), completedAt: row.completed_at ? new Date(row.completed_at) : null };
+function meta(row: {
+  id: string;
+  status: 'draft' | 'completed';
+  started_at: Date;
+  updated_at: Date;
+  completed_at: Date | null;
+}): CheckMeta {
+  return {
+    id: row.id,
+    status: row.status,
+    startedAt: new Date(row.started_at),
+    updatedAt: new Date(row.updated_at),
+    completedAt: row.completed_at ? new Date(row.completed_at) : null,
+  };
 }
 
 export async function getInterval(db: Kysely<Database>, actor: Actor): Promise<IntervalMonths> {
-  const row = await db.selectFrom('reflection_settings').select('interval_months').where('user_id', '=', actor.userId).where('org_id', '=', actor.orgId).executeTakeFirst();
+  const row = await db
+    .selectFrom('reflection_settings')
+    .select('interval_months')
+    .where('user_id', '=', actor.userId)
+    .where('org_id', '=', actor.orgId)
+    .executeTakeFirst();
   return row && isInterval(row.interval_months) ? row.interval_months : DEFAULT_INTERVAL;
 }
 
@@ -46,7 +64,9 @@ export async function setInterval(db: Kysely<Database>, actor: Actor, months: In
       .values({ user_id: actor.userId, org_id: actor.orgId, interval_months: months })
       .onConflict((oc) => oc.column('user_id').doUpdateSet({ interval_months: months, updated_at: new Date() }))
       .execute();
-    await auditIn(trx, actor, 'reflection.settings.write', 'reflection_settings', actor.userId, { intervalMonths: months });
+    await auditIn(trx, actor, 'reflection.settings.write', 'reflection_settings', actor.userId, {
+      intervalMonths: months,
+    });
   });
 }
 
@@ -66,20 +86,41 @@ export async function listChecks(db: Kysely<Database>, actor: Actor): Promise<Ch
 /** The current draft, or a new one. */
 export async function startCheck(db: Kysely<Database>, keyring: Keyring, actor: Actor): Promise<string> {
   return db.transaction().execute(async (trx) => {
-    const draft = await trx.selectFrom('self_checks').select('id').where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).where('status', '=', 'draft').executeTakeFirst();
+    const draft = await trx
+      .selectFrom('self_checks')
+      .select('id')
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', actor.userId)
+      .where('status', '=', 'draft')
+      .executeTakeFirst();
     if (draft) return draft.id;
     const id = randomUUID();
     const sealed = seal(keyring, { answers: {}, scores: null } satisfies CheckPayload, aad(id, actor));
-    await trx.insertInto('self_checks').values({ id, org_id: actor.orgId, user_id: actor.userId, key_id: sealed.keyId, ciphertext: sealed.ciphertext }).execute();
+    await trx
+      .insertInto('self_checks')
+      .values({ id, org_id: actor.orgId, user_id: actor.userId, key_id: sealed.keyId, ciphertext: sealed.ciphertext })
+      .execute();
     await auditIn(trx, actor, 'reflection.self_check.create', 'self_check', id);
     return id;
   });
 }
 
 /** One of the owner's check-ups, decrypted; NOT_FOUND (audited as denied) for anyone else's. */
-export async function readCheck(db: Kysely<Database>, keyring: Keyring, actor: Actor, id: string, action = 'reflection.self_check.read'): Promise<CheckRecord> {
+export async function readCheck(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  id: string,
+  action = 'reflection.self_check.read',
+): Promise<CheckRecord> {
   const row = isUuid(id)
-    ? await db.selectFrom('self_checks').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).executeTakeFirst()
+    ? await db
+        .selectFrom('self_checks')
+        .selectAll()
+        .where('id', '=', id)
+        .where('org_id', '=', actor.orgId)
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirst()
     : undefined;
   if (!row) return deny(db, actor, action, 'self_check', isUuid(id) ? id : null);
   const payload = open<CheckPayload>(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, aad(row.id, actor));
@@ -88,31 +129,81 @@ export async function readCheck(db: Kysely<Database>, keyring: Keyring, actor: A
 }
 
 /** Replaces the answers of a draft (the caller merged one module's answers in). */
-export async function saveAnswers(db: Kysely<Database>, keyring: Keyring, actor: Actor, id: string, answers: Answers, module: string): Promise<void> {
+export async function saveAnswers(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  id: string,
+  answers: Answers,
+  module: string,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('self_checks').select(['id', 'status']).where('id', '=', id).where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom('self_checks')
+      .select(['id', 'status'])
+      .where('id', '=', id)
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', actor.userId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new SpiegelError('NOT_FOUND');
-    if (row.status !== 'draft') throw new SpiegelError('VALIDATION_FAILED', 'A completed check-up cannot be changed; start a new one.');
+    if (row.status !== 'draft')
+      throw new SpiegelError('VALIDATION_FAILED', 'A completed check-up cannot be changed; start a new one.');
     const sealed = seal(keyring, { answers, scores: null } satisfies CheckPayload, aad(id, actor));
-    await trx.updateTable('self_checks').set({ key_id: sealed.keyId, ciphertext: sealed.ciphertext, updated_at: new Date() }).where('id', '=', id).execute();
-    await auditIn(trx, actor, 'reflection.self_check.write', 'self_check', id, { module, answered: Object.keys(answers).length });
+    await trx
+      .updateTable('self_checks')
+      .set({ key_id: sealed.keyId, ciphertext: sealed.ciphertext, updated_at: new Date() })
+      .where('id', '=', id)
+      .execute();
+    await auditIn(trx, actor, 'reflection.self_check.write', 'self_check', id, {
+      module,
+      answered: Object.keys(answers).length,
+    });
   });
 }
 
-export async function completeCheck(db: Kysely<Database>, keyring: Keyring, actor: Actor, id: string, payload: CheckPayload): Promise<void> {
+export async function completeCheck(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  id: string,
+  payload: CheckPayload,
+): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('self_checks').select(['id', 'status']).where('id', '=', id).where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).forUpdate().executeTakeFirst();
+    const row = await trx
+      .selectFrom('self_checks')
+      .select(['id', 'status'])
+      .where('id', '=', id)
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', actor.userId)
+      .forUpdate()
+      .executeTakeFirst();
     if (!row) throw new SpiegelError('NOT_FOUND');
     if (row.status !== 'draft') throw new SpiegelError('VALIDATION_FAILED', 'This check-up is already completed.');
     const sealed = seal(keyring, payload, aad(id, actor));
     const now = new Date();
-    await trx.updateTable('self_checks').set({ status: 'completed', completed_at: now, updated_at: now, key_id: sealed.keyId, ciphertext: sealed.ciphertext }).where('id', '=', id).execute();
+    await trx
+      .updateTable('self_checks')
+      .set({
+        status: 'completed',
+        completed_at: now,
+        updated_at: now,
+        key_id: sealed.keyId,
+        ciphertext: sealed.ciphertext,
+      })
+      .where('id', '=', id)
+      .execute();
     await auditIn(trx, actor, 'reflection.self_check.complete', 'self_check', id);
   });
 }
 
 /** The owner's last completed check-up before `before` (for "changes since"), decrypted. */
-export async function previousCompleted(db: Kysely<Database>, keyring: Keyring, actor: Actor, before: Date): Promise<CheckRecord | null> {
+export async function previousCompleted(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  before: Date,
+): Promise<CheckRecord | null> {
   const row = await db
     .selectFrom('self_checks')
     .selectAll()
@@ -132,9 +223,20 @@ export async function previousCompleted(db: Kysely<Database>, keyring: Keyring, 
 export async function deleteCheck(db: Kysely<Database>, actor: Actor, id: string): Promise<void> {
   if (!isUuid(id)) return deny(db, actor, 'reflection.self_check.delete', 'self_check', null);
   const deleted = await db.transaction().execute(async (trx) => {
-    const row = await trx.deleteFrom('self_checks').where('id', '=', id).where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).returning('id').executeTakeFirst();
+    const row = await trx
+      .deleteFrom('self_checks')
+      .where('id', '=', id)
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', actor.userId)
+      .returning('id')
+      .executeTakeFirst();
     if (!row) return false;
-    await trx.deleteFrom('reflection_shares').where('item_type', '=', 'self_check').where('item_id', '=', id).where('owner_id', '=', actor.userId).execute();
+    await trx
+      .deleteFrom('reflection_shares')
+      .where('item_type', '=', 'self_check')
+      .where('item_id', '=', id)
+      .where('owner_id', '=', actor.userId)
+      .execute();
     await auditIn(trx, actor, 'reflection.self_check.delete', 'self_check', id);
     return true;
   });
@@ -142,7 +244,10 @@ export async function deleteCheck(db: Kysely<Database>, actor: Actor, id: string
 }
 
 /** What the reminder needs: no decryption, no audit (dates only, of the caller's own schedule). */
-export async function scheduleFacts(db: Kysely<Database>, actor: Actor): Promise<{ lastCompletedAt: Date | null; draftStartedAt: Date | null; intervalMonths: IntervalMonths }> {
+export async function scheduleFacts(
+  db: Kysely<Database>,
+  actor: Actor,
+): Promise<{ lastCompletedAt: Date | null; draftStartedAt: Date | null; intervalMonths: IntervalMonths }> {
   const rows = await db
     .selectFrom('self_checks')
     .select(['status', 'started_at', 'completed_at'])

@@ -18,24 +18,68 @@ export interface Actor {
 
 export type Db = Kysely<Database> | Transaction<Database>;
 
-export type ReflectionSubject = 'self_check' | 'journal_entry' | 'practice_goal' | 'practice_log' | 'reflection_share' | 'reflection_comment' | 'reflection_settings';
+export type ReflectionSubject =
+  | 'self_check'
+  | 'journal_entry'
+  | 'practice_goal'
+  | 'practice_log'
+  | 'reflection_share'
+  | 'reflection_comment'
+  | 'reflection_settings';
 
-function entry(actor: Actor, action: string, subjectType: ReflectionSubject, subjectId: string | null, outcome: AuditEntry['outcome'], details?: Record<string, unknown>): AuditEntry {
-  return { orgId: actor.orgId, actorId: actor.userId, actorRole: actor.roles.join(','), action, subjectType, subjectId, ip: actor.ip ?? null, outcome, details };
+function entry(
+  actor: Actor,
+  action: string,
+  subjectType: ReflectionSubject,
+  subjectId: string | null,
+  outcome: AuditEntry['outcome'],
+  details?: Record<string, unknown>,
+): AuditEntry {
+  return {
+    orgId: actor.orgId,
+    actorId: actor.userId,
+    actorRole: actor.roles.join(','),
+    action,
+    subjectType,
+    subjectId,
+    ip: actor.ip ?? null,
+    outcome,
+    details,
+  };
 }
 
 /** Audits inside the caller's transaction (writes). */
-export function auditIn(trx: Transaction<Database>, actor: Actor, action: string, subjectType: ReflectionSubject, subjectId: string | null, details?: Record<string, unknown>): Promise<void> {
+export function auditIn(
+  trx: Transaction<Database>,
+  actor: Actor,
+  action: string,
+  subjectType: ReflectionSubject,
+  subjectId: string | null,
+  details?: Record<string, unknown>,
+): Promise<void> {
   return appendAudit(trx, entry(actor, action, subjectType, subjectId, 'ok', details));
 }
 
 /** Audits a read in its own transaction. */
-export function auditRead(db: Kysely<Database>, actor: Actor, action: string, subjectType: ReflectionSubject, subjectId: string | null, details?: Record<string, unknown>): Promise<void> {
+export function auditRead(
+  db: Kysely<Database>,
+  actor: Actor,
+  action: string,
+  subjectType: ReflectionSubject,
+  subjectId: string | null,
+  details?: Record<string, unknown>,
+): Promise<void> {
   return audit(db, entry(actor, action, subjectType, subjectId, 'ok', details));
 }
 
 /** Records the refused attempt, then throws NOT_FOUND. */
-export async function deny(db: Kysely<Database>, actor: Actor, action: string, subjectType: ReflectionSubject, subjectId: string | null): Promise<never> {
+export async function deny(
+  db: Kysely<Database>,
+  actor: Actor,
+  action: string,
+  subjectType: ReflectionSubject,
+  subjectId: string | null,
+): Promise<never> {
   await audit(db, entry(actor, action, subjectType, subjectId, 'denied'));
   throw new SpiegelError('NOT_FOUND');
 }

@@ -38,7 +38,11 @@ export function parseKey(base64: string, setting: string): Buffer {
   const trimmed = base64.trim();
   const key = /^[A-Za-z0-9+/_-]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : Buffer.alloc(0);
   if (key.length !== 32) {
-    throw new SpiegelError('CONFIG_INVALID', `${setting} is not valid: expected the base64 encoding of 32 random bytes (for example: openssl rand -base64 32).`, { setting });
+    throw new SpiegelError(
+      'CONFIG_INVALID',
+      `${setting} is not valid: expected the base64 encoding of 32 random bytes (for example: openssl rand -base64 32).`,
+      { setting },
+    );
   }
   return key;
 }
@@ -57,16 +61,24 @@ export const DEVELOPMENT_KEY_WARNING =
   'SPIEGEL_JOURNAL_KEY is not set: reflections are encrypted with the publicly known development key (demo mode only). Set SPIEGEL_JOURNAL_KEY before storing real reflections.';
 
 /** The keyring from the environment; `warning` is set when the development key is used. */
-export function keyringFromEnv(env: Record<string, string | undefined>, demoMode: boolean): { keyring: Keyring; warning: string | null } {
+export function keyringFromEnv(
+  env: Record<string, string | undefined>,
+  demoMode: boolean,
+): { keyring: Keyring; warning: string | null } {
   const old = (env.SPIEGEL_JOURNAL_KEYS_OLD ?? '')
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '')
     .map((s) => parseKey(s, 'SPIEGEL_JOURNAL_KEYS_OLD'));
   const raw = env.SPIEGEL_JOURNAL_KEY;
-  if (raw && raw.trim() !== '') return { keyring: keyringFromKeys(parseKey(raw, 'SPIEGEL_JOURNAL_KEY'), old), warning: null };
+  if (raw && raw.trim() !== '')
+    return { keyring: keyringFromKeys(parseKey(raw, 'SPIEGEL_JOURNAL_KEY'), old), warning: null };
   if (!demoMode) {
-    throw new SpiegelError('CONFIG_INVALID', 'SPIEGEL_JOURNAL_KEY must be set outside demo mode: reflections are encrypted at rest (see docs/reflection.md).', { setting: 'SPIEGEL_JOURNAL_KEY' });
+    throw new SpiegelError(
+      'CONFIG_INVALID',
+      'SPIEGEL_JOURNAL_KEY must be set outside demo mode: reflections are encrypted at rest (see docs/reflection.md).',
+      { setting: 'SPIEGEL_JOURNAL_KEY' },
+    );
   }
   return { keyring: keyringFromKeys(developmentKey(), old, true), warning: DEVELOPMENT_KEY_WARNING };
 }
@@ -97,7 +109,11 @@ export class DecryptionError extends Error {
 export function open<T>(keyring: Keyring, sealed: Sealed, aad: string): T {
   const key = keyring.keys.get(sealed.keyId);
   if (!key) {
-    throw new SpiegelError('CONFIG_INVALID', `Reflection data is encrypted with key ${sealed.keyId}, which is not configured: add it to SPIEGEL_JOURNAL_KEYS_OLD.`, { keyId: sealed.keyId });
+    throw new SpiegelError(
+      'CONFIG_INVALID',
+      `Reflection data is encrypted with key ${sealed.keyId}, which is not configured: add it to SPIEGEL_JOURNAL_KEYS_OLD.`,
+      { keyId: sealed.keyId },
+    );
   }
   const [version, payload] = sealed.ciphertext.split('.', 2);
   if (version !== VERSION || !payload) throw new DecryptionError('Unknown ciphertext format.');

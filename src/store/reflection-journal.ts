@@ -18,19 +18,34 @@ export interface JournalEntry {
   content: JournalEntryContent;
 }
 
-const aad = (id: string, actor: { orgId: string; userId: string }) => aadFor('journal_entries', id, actor.orgId, actor.userId);
+const aad = (id: string, actor: { orgId: string; userId: string }) =>
+  aadFor('journal_entries', id, actor.orgId, actor.userId);
 
-export async function createEntry(db: Kysely<Database>, keyring: Keyring, actor: Actor, content: JournalEntryContent): Promise<string> {
+export async function createEntry(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  content: JournalEntryContent,
+): Promise<string> {
   const id = randomUUID();
   const sealed = seal(keyring, content, aad(id, actor));
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('journal_entries').values({ id, org_id: actor.orgId, user_id: actor.userId, key_id: sealed.keyId, ciphertext: sealed.ciphertext }).execute();
+    await trx
+      .insertInto('journal_entries')
+      .values({ id, org_id: actor.orgId, user_id: actor.userId, key_id: sealed.keyId, ciphertext: sealed.ciphertext })
+      .execute();
     await auditIn(trx, actor, 'reflection.journal.create', 'journal_entry', id, { template: content.template });
   });
   return id;
 }
 
-export async function updateEntry(db: Kysely<Database>, keyring: Keyring, actor: Actor, id: string, content: JournalEntryContent): Promise<void> {
+export async function updateEntry(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  id: string,
+  content: JournalEntryContent,
+): Promise<void> {
   if (!isUuid(id)) return deny(db, actor, 'reflection.journal.write', 'journal_entry', null);
   const sealed = seal(keyring, content, aad(id, actor));
   const updated = await db.transaction().execute(async (trx) => {
@@ -48,12 +63,27 @@ export async function updateEntry(db: Kysely<Database>, keyring: Keyring, actor:
   if (!updated) await deny(db, actor, 'reflection.journal.write', 'journal_entry', id);
 }
 
-export async function readEntry(db: Kysely<Database>, keyring: Keyring, actor: Actor, id: string): Promise<JournalEntry> {
+export async function readEntry(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  id: string,
+): Promise<JournalEntry> {
   const row = isUuid(id)
-    ? await db.selectFrom('journal_entries').selectAll().where('id', '=', id).where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).executeTakeFirst()
+    ? await db
+        .selectFrom('journal_entries')
+        .selectAll()
+        .where('id', '=', id)
+        .where('org_id', '=', actor.orgId)
+        .where('user_id', '=', actor.userId)
+        .executeTakeFirst()
     : undefined;
   if (!row) return deny(db, actor, 'reflection.journal.read', 'journal_entry', isUuid(id) ? id : null);
-  const content = open<JournalEntryContent>(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, aad(row.id, actor));
+  const content = open<JournalEntryContent>(
+    keyring,
+    { keyId: row.key_id, ciphertext: row.ciphertext },
+    aad(row.id, actor),
+  );
   await auditRead(db, actor, 'reflection.journal.read', 'journal_entry', id);
   return { id: row.id, createdAt: new Date(row.created_at), updatedAt: new Date(row.updated_at), content };
 }
@@ -62,8 +92,20 @@ export async function readEntry(db: Kysely<Database>, keyring: Keyring, actor: A
  * The owner's entries, newest first, filtered in memory by the search words and tag. The audit row
  * records that a search happened and how many entries matched, never the query.
  */
-export async function searchEntries(db: Kysely<Database>, keyring: Keyring, actor: Actor, query = '', tag: string | null = null): Promise<JournalEntry[]> {
-  const rows = await db.selectFrom('journal_entries').selectAll().where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).orderBy('created_at', 'desc').execute();
+export async function searchEntries(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  query = '',
+  tag: string | null = null,
+): Promise<JournalEntry[]> {
+  const rows = await db
+    .selectFrom('journal_entries')
+    .selectAll()
+    .where('org_id', '=', actor.orgId)
+    .where('user_id', '=', actor.userId)
+    .orderBy('created_at', 'desc')
+    .execute();
   const entries = rows.map((row) => ({
     id: row.id,
     createdAt: new Date(row.created_at),
@@ -71,7 +113,14 @@ export async function searchEntries(db: Kysely<Database>, keyring: Keyring, acto
     content: open<JournalEntryContent>(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, aad(row.id, actor)),
   }));
   const hits = entries.filter((e) => matchesSearch(e.content, query, tag));
-  await auditRead(db, actor, query || tag ? 'reflection.journal.search' : 'reflection.journal.list', 'journal_entry', null, { total: rows.length, matched: hits.length });
+  await auditRead(
+    db,
+    actor,
+    query || tag ? 'reflection.journal.search' : 'reflection.journal.list',
+    'journal_entry',
+    null,
+    { total: rows.length, matched: hits.length },
+  );
   return hits;
 }
 
@@ -83,9 +132,20 @@ export function tagsOf(entries: JournalEntry[]): string[] {
 export async function deleteEntry(db: Kysely<Database>, actor: Actor, id: string): Promise<void> {
   if (!isUuid(id)) return deny(db, actor, 'reflection.journal.delete', 'journal_entry', null);
   const deleted = await db.transaction().execute(async (trx) => {
-    const row = await trx.deleteFrom('journal_entries').where('id', '=', id).where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).returning('id').executeTakeFirst();
+    const row = await trx
+      .deleteFrom('journal_entries')
+      .where('id', '=', id)
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', actor.userId)
+      .returning('id')
+      .executeTakeFirst();
     if (!row) return false;
-    await trx.deleteFrom('reflection_shares').where('item_type', '=', 'journal_entry').where('item_id', '=', id).where('owner_id', '=', actor.userId).execute();
+    await trx
+      .deleteFrom('reflection_shares')
+      .where('item_type', '=', 'journal_entry')
+      .where('item_id', '=', id)
+      .where('owner_id', '=', actor.userId)
+      .execute();
     await auditIn(trx, actor, 'reflection.journal.delete', 'journal_entry', id);
     return true;
   });

@@ -23,11 +23,21 @@ async function rotateOwned(db: Kysely<Database>, keyring: Keyring, table: OwnedT
   let total = 0;
   for (;;) {
     const done = await db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom(table).select(['id', 'org_id', 'user_id', 'key_id', 'ciphertext']).where('key_id', '!=', keyring.current.id).limit(BATCH).forUpdate().execute();
+      const rows = await trx
+        .selectFrom(table)
+        .select(['id', 'org_id', 'user_id', 'key_id', 'ciphertext'])
+        .where('key_id', '!=', keyring.current.id)
+        .limit(BATCH)
+        .forUpdate()
+        .execute();
       for (const row of rows) {
         const aad = aadFor(table, row.id, row.org_id, row.user_id);
         const sealed = seal(keyring, open(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, aad), aad);
-        await trx.updateTable(table).set({ key_id: sealed.keyId, ciphertext: sealed.ciphertext }).where('id', '=', row.id).execute();
+        await trx
+          .updateTable(table)
+          .set({ key_id: sealed.keyId, ciphertext: sealed.ciphertext })
+          .where('id', '=', row.id)
+          .execute();
       }
       return rows.length;
     });
@@ -40,11 +50,21 @@ async function rotateComments(db: Kysely<Database>, keyring: Keyring): Promise<n
   let total = 0;
   for (;;) {
     const done = await db.transaction().execute(async (trx) => {
-      const rows = await trx.selectFrom('reflection_comments').select(['id', 'org_id', 'share_id', 'key_id', 'ciphertext']).where('key_id', '!=', keyring.current.id).limit(BATCH).forUpdate().execute();
+      const rows = await trx
+        .selectFrom('reflection_comments')
+        .select(['id', 'org_id', 'share_id', 'key_id', 'ciphertext'])
+        .where('key_id', '!=', keyring.current.id)
+        .limit(BATCH)
+        .forUpdate()
+        .execute();
       for (const row of rows) {
         const aad = aadFor('reflection_comments', row.id, row.org_id, row.share_id);
         const sealed = seal(keyring, open(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, aad), aad);
-        await trx.updateTable('reflection_comments').set({ key_id: sealed.keyId, ciphertext: sealed.ciphertext }).where('id', '=', row.id).execute();
+        await trx
+          .updateTable('reflection_comments')
+          .set({ key_id: sealed.keyId, ciphertext: sealed.ciphertext })
+          .where('id', '=', row.id)
+          .execute();
       }
       return rows.length;
     });
@@ -59,11 +79,22 @@ export async function rotateReflectionKeys(db: Kysely<Database>, keyring: Keyrin
   rewritten.reflection_comments = await rotateComments(db, keyring);
   let remaining = 0;
   for (const table of [...OWNED, 'reflection_comments'] as const) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).where('key_id', '!=', keyring.current.id).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('key_id', '!=', keyring.current.id)
+      .executeTakeFirstOrThrow();
     remaining += Number(row.n);
   }
   await db.transaction().execute((trx) =>
-    appendAudit(trx, { orgId: null, actorId: null, actorRole: 'system', action: 'reflection.keys.rotate', outcome: 'ok', details: { rewritten, remaining, keyId: keyring.current.id } }),
+    appendAudit(trx, {
+      orgId: null,
+      actorId: null,
+      actorRole: 'system',
+      action: 'reflection.keys.rotate',
+      outcome: 'ok',
+      details: { rewritten, remaining, keyId: keyring.current.id },
+    }),
   );
   return { rewritten, remaining };
 }

@@ -14,7 +14,11 @@ import type { Database, ReflectionItemType } from './schema.ts';
  * active share addressed to them; everyone else gets NOT_FOUND. Every step is audited.
  */
 
-export const ITEM_TABLES = { self_check: 'self_checks', journal_entry: 'journal_entries', practice_goal: 'practice_goals' } as const;
+export const ITEM_TABLES = {
+  self_check: 'self_checks',
+  journal_entry: 'journal_entries',
+  practice_goal: 'practice_goals',
+} as const;
 
 export function isItemType(value: unknown): value is ReflectionItemType {
   return value === 'self_check' || value === 'journal_entry' || value === 'practice_goal';
@@ -64,17 +68,40 @@ export async function listSupervisors(db: Kysely<Database>, actor: Actor): Promi
 async function ownsItem(db: Kysely<Database>, actor: Actor, type: ReflectionItemType, id: string): Promise<boolean> {
   if (!isUuid(id)) return false;
   if (type === 'self_check') {
-    const check = await db.selectFrom('self_checks').select('id').where('id', '=', id).where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).where('status', '=', 'completed').executeTakeFirst();
+    const check = await db
+      .selectFrom('self_checks')
+      .select('id')
+      .where('id', '=', id)
+      .where('org_id', '=', actor.orgId)
+      .where('user_id', '=', actor.userId)
+      .where('status', '=', 'completed')
+      .executeTakeFirst();
     return Boolean(check);
   }
-  const row = await db.selectFrom(ITEM_TABLES[type]).select('id').where('id', '=', id).where('org_id', '=', actor.orgId).where('user_id', '=', actor.userId).executeTakeFirst();
+  const row = await db
+    .selectFrom(ITEM_TABLES[type])
+    .select('id')
+    .where('id', '=', id)
+    .where('org_id', '=', actor.orgId)
+    .where('user_id', '=', actor.userId)
+    .executeTakeFirst();
   return Boolean(row);
 }
 
-export async function createShare(db: Kysely<Database>, actor: Actor, type: ReflectionItemType, itemId: string, supervisorId: string): Promise<string> {
-  if (!(await ownsItem(db, actor, type, itemId))) return deny(db, actor, 'reflection.share.create', type, isUuid(itemId) ? itemId : null);
+export async function createShare(
+  db: Kysely<Database>,
+  actor: Actor,
+  type: ReflectionItemType,
+  itemId: string,
+  supervisorId: string,
+): Promise<string> {
+  if (!(await ownsItem(db, actor, type, itemId)))
+    return deny(db, actor, 'reflection.share.create', type, isUuid(itemId) ? itemId : null);
   const supervisors = await listSupervisors(db, actor);
-  if (!supervisors.some((s) => s.id === supervisorId)) throw new SpiegelError('VALIDATION_FAILED', 'Choose a supervisor of your own organisation.', { field: 'supervisorId' });
+  if (!supervisors.some((s) => s.id === supervisorId))
+    throw new SpiegelError('VALIDATION_FAILED', 'Choose a supervisor of your own organisation.', {
+      field: 'supervisorId',
+    });
   return db.transaction().execute(async (trx) => {
     const existing = await trx
       .selectFrom('reflection_shares')
@@ -88,10 +115,20 @@ export async function createShare(db: Kysely<Database>, actor: Actor, type: Refl
     if (existing) return existing.id;
     const row = await trx
       .insertInto('reflection_shares')
-      .values({ org_id: actor.orgId, owner_id: actor.userId, supervisor_id: supervisorId, item_type: type, item_id: itemId })
+      .values({
+        org_id: actor.orgId,
+        owner_id: actor.userId,
+        supervisor_id: supervisorId,
+        item_type: type,
+        item_id: itemId,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await auditIn(trx, actor, 'reflection.share.create', 'reflection_share', row.id, { itemType: type, itemId, supervisorId });
+    await auditIn(trx, actor, 'reflection.share.create', 'reflection_share', row.id, {
+      itemType: type,
+      itemId,
+      supervisorId,
+    });
     return row.id;
   });
 }
@@ -108,7 +145,11 @@ export async function revokeShare(db: Kysely<Database>, actor: Actor, shareId: s
       .where('revoked_at', 'is', null)
       .returning(['id', 'item_type', 'item_id'])
       .executeTakeFirst();
-    if (row) await auditIn(trx, actor, 'reflection.share.revoke', 'reflection_share', shareId, { itemType: row.item_type, itemId: row.item_id });
+    if (row)
+      await auditIn(trx, actor, 'reflection.share.revoke', 'reflection_share', shareId, {
+        itemType: row.item_type,
+        itemId: row.item_id,
+      });
     return Boolean(row);
   });
   if (!done) await deny(db, actor, 'reflection.share.revoke', 'reflection_share', shareId);
@@ -116,7 +157,12 @@ export async function revokeShare(db: Kysely<Database>, actor: Actor, shareId: s
 
 const commentAad = (id: string, orgId: string, shareId: string) => aadFor('reflection_comments', id, orgId, shareId);
 
-async function commentsOf(db: Kysely<Database>, keyring: Keyring, orgId: string, shareIds: string[]): Promise<Comment[]> {
+async function commentsOf(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  orgId: string,
+  shareIds: string[],
+): Promise<Comment[]> {
   if (shareIds.length === 0) return [];
   const rows = await db
     .selectFrom('reflection_comments as c')
@@ -132,12 +178,22 @@ async function commentsOf(db: Kysely<Database>, keyring: Keyring, orgId: string,
     authorId: r.author_id,
     authorName: r.display_name,
     createdAt: new Date(r.created_at),
-    text: open<{ text: string }>(keyring, { keyId: r.key_id, ciphertext: r.ciphertext }, commentAad(r.id, orgId, r.share_id)).text,
+    text: open<{ text: string }>(
+      keyring,
+      { keyId: r.key_id, ciphertext: r.ciphertext },
+      commentAad(r.id, orgId, r.share_id),
+    ).text,
   }));
 }
 
 /** The owner's view of an item's shares (active and revoked) and all comments on it. */
-export async function sharesOfItem(db: Kysely<Database>, keyring: Keyring, actor: Actor, type: ReflectionItemType, itemId: string): Promise<{ shares: ShareInfo[]; comments: Comment[] }> {
+export async function sharesOfItem(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  type: ReflectionItemType,
+  itemId: string,
+): Promise<{ shares: ShareInfo[]; comments: Comment[] }> {
   const rows = await db
     .selectFrom('reflection_shares as s')
     .innerJoin('users as u', 'u.id', 's.supervisor_id')
@@ -148,10 +204,25 @@ export async function sharesOfItem(db: Kysely<Database>, keyring: Keyring, actor
     .where('s.item_id', '=', itemId)
     .orderBy('s.created_at')
     .execute();
-  const comments = await commentsOf(db, keyring, actor.orgId, rows.map((r) => r.id));
-  if (comments.length > 0) await auditRead(db, actor, 'reflection.comment.read', 'reflection_comment', null, { itemType: type, itemId, count: comments.length });
+  const comments = await commentsOf(
+    db,
+    keyring,
+    actor.orgId,
+    rows.map((r) => r.id),
+  );
+  if (comments.length > 0)
+    await auditRead(db, actor, 'reflection.comment.read', 'reflection_comment', null, {
+      itemType: type,
+      itemId,
+      count: comments.length,
+    });
   return {
-    shares: rows.map((r) => ({ id: r.id, supervisor: { id: r.supervisor_id, displayName: r.display_name }, createdAt: new Date(r.created_at), revokedAt: r.revoked_at ? new Date(r.revoked_at) : null })),
+    shares: rows.map((r) => ({
+      id: r.id,
+      supervisor: { id: r.supervisor_id, displayName: r.display_name },
+      createdAt: new Date(r.created_at),
+      revokedAt: r.revoked_at ? new Date(r.revoked_at) : null,
+    })),
     comments,
   };
 }
@@ -175,34 +246,87 @@ function activeShares(db: Kysely<Database>, orgId: string) {
     .where('s.revoked_at', 'is', null);
 }
 
-function toActive(r: { id: string; owner_id: string; display_name: string; supervisor_id: string; item_type: ReflectionItemType; item_id: string; created_at: Date }): ActiveShare {
-  return { id: r.id, ownerId: r.owner_id, ownerName: r.display_name, supervisorId: r.supervisor_id, itemType: r.item_type, itemId: r.item_id, createdAt: new Date(r.created_at) };
+function toActive(r: {
+  id: string;
+  owner_id: string;
+  display_name: string;
+  supervisor_id: string;
+  item_type: ReflectionItemType;
+  item_id: string;
+  created_at: Date;
+}): ActiveShare {
+  return {
+    id: r.id,
+    ownerId: r.owner_id,
+    ownerName: r.display_name,
+    supervisorId: r.supervisor_id,
+    itemType: r.item_type,
+    itemId: r.item_id,
+    createdAt: new Date(r.created_at),
+  };
 }
 
-async function loadItem(db: Kysely<Database>, keyring: Keyring, orgId: string, share: ActiveShare): Promise<SharedItem | null> {
+async function loadItem(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  orgId: string,
+  share: ActiveShare,
+): Promise<SharedItem | null> {
   const owner = { orgId, userId: share.ownerId };
-  const base = (table: (typeof ITEM_TABLES)[ReflectionItemType]) => db.selectFrom(table).where('id', '=', share.itemId).where('org_id', '=', orgId).where('user_id', '=', share.ownerId);
+  const base = (table: (typeof ITEM_TABLES)[ReflectionItemType]) =>
+    db
+      .selectFrom(table)
+      .where('id', '=', share.itemId)
+      .where('org_id', '=', orgId)
+      .where('user_id', '=', share.ownerId);
   if (share.itemType === 'self_check') {
     const r = await base('self_checks').selectAll().executeTakeFirst();
     if (!r) return null;
-    const payload = open<CheckPayload>(keyring, { keyId: r.key_id, ciphertext: r.ciphertext }, aadFor('self_checks', r.id, owner.orgId, owner.userId));
-    return { type: 'self_check', id: r.id, startedAt: new Date(r.started_at), completedAt: r.completed_at ? new Date(r.completed_at) : null, payload };
+    const payload = open<CheckPayload>(
+      keyring,
+      { keyId: r.key_id, ciphertext: r.ciphertext },
+      aadFor('self_checks', r.id, owner.orgId, owner.userId),
+    );
+    return {
+      type: 'self_check',
+      id: r.id,
+      startedAt: new Date(r.started_at),
+      completedAt: r.completed_at ? new Date(r.completed_at) : null,
+      payload,
+    };
   }
   if (share.itemType === 'journal_entry') {
     const r = await base('journal_entries').selectAll().executeTakeFirst();
     if (!r) return null;
-    const content = open<JournalEntryContent>(keyring, { keyId: r.key_id, ciphertext: r.ciphertext }, aadFor('journal_entries', r.id, owner.orgId, owner.userId));
+    const content = open<JournalEntryContent>(
+      keyring,
+      { keyId: r.key_id, ciphertext: r.ciphertext },
+      aadFor('journal_entries', r.id, owner.orgId, owner.userId),
+    );
     return { type: 'journal_entry', id: r.id, createdAt: new Date(r.created_at), content };
   }
   const r = await base('practice_goals').selectAll().executeTakeFirst();
   if (!r) return null;
-  const content = open<GoalContent>(keyring, { keyId: r.key_id, ciphertext: r.ciphertext }, aadFor('practice_goals', r.id, owner.orgId, owner.userId));
+  const content = open<GoalContent>(
+    keyring,
+    { keyId: r.key_id, ciphertext: r.ciphertext },
+    aadFor('practice_goals', r.id, owner.orgId, owner.userId),
+  );
   return { type: 'practice_goal', id: r.id, skill: r.skill, createdAt: new Date(r.created_at), content };
 }
 
 /** Items shared with the calling supervisor (active shares only), with their titles decrypted. */
-export async function sharedWithMe(db: Kysely<Database>, keyring: Keyring, actor: Actor): Promise<Array<ActiveShare & { item: SharedItem }>> {
-  const rows = (await activeShares(db, actor.orgId).where('s.supervisor_id', '=', actor.userId).orderBy('s.created_at', 'desc').execute()).map(toActive);
+export async function sharedWithMe(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+): Promise<Array<ActiveShare & { item: SharedItem }>> {
+  const rows = (
+    await activeShares(db, actor.orgId)
+      .where('s.supervisor_id', '=', actor.userId)
+      .orderBy('s.created_at', 'desc')
+      .execute()
+  ).map(toActive);
   const out: Array<ActiveShare & { item: SharedItem }> = [];
   for (const share of rows) {
     const item = await loadItem(db, keyring, actor.orgId, share);
@@ -213,13 +337,28 @@ export async function sharedWithMe(db: Kysely<Database>, keyring: Keyring, actor
 }
 
 /** One item shared with the calling supervisor, with the comments of that share. */
-export async function readShared(db: Kysely<Database>, keyring: Keyring, actor: Actor, shareId: string): Promise<ActiveShare & { item: SharedItem; comments: Comment[] }> {
-  const row = isUuid(shareId) ? await activeShares(db, actor.orgId).where('s.id', '=', shareId).where('s.supervisor_id', '=', actor.userId).executeTakeFirst() : undefined;
+export async function readShared(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  shareId: string,
+): Promise<ActiveShare & { item: SharedItem; comments: Comment[] }> {
+  const row = isUuid(shareId)
+    ? await activeShares(db, actor.orgId)
+        .where('s.id', '=', shareId)
+        .where('s.supervisor_id', '=', actor.userId)
+        .executeTakeFirst()
+    : undefined;
   const share = row ? toActive(row) : null;
   const item = share ? await loadItem(db, keyring, actor.orgId, share) : null;
-  if (!share || !item) return deny(db, actor, 'reflection.shared.read', 'reflection_share', isUuid(shareId) ? shareId : null);
+  if (!share || !item)
+    return deny(db, actor, 'reflection.shared.read', 'reflection_share', isUuid(shareId) ? shareId : null);
   const comments = await commentsOf(db, keyring, actor.orgId, [share.id]);
-  await auditRead(db, actor, 'reflection.shared.read', 'reflection_share', share.id, { itemType: share.itemType, itemId: share.itemId, ownerId: share.ownerId });
+  await auditRead(db, actor, 'reflection.shared.read', 'reflection_share', share.id, {
+    itemType: share.itemType,
+    itemId: share.itemId,
+    ownerId: share.ownerId,
+  });
   return { ...share, item, comments };
 }
 
@@ -229,9 +368,19 @@ export const MAX_COMMENT_LENGTH = 8000;
  * A comment on an active share: `as: 'supervisor'` for the supervisor it is addressed to, `as: 'owner'`
  * for the item's owner replying on that thread. Nobody else reaches the share.
  */
-export async function addComment(db: Kysely<Database>, keyring: Keyring, actor: Actor, shareId: string, text: string, as: 'owner' | 'supervisor'): Promise<string> {
+export async function addComment(
+  db: Kysely<Database>,
+  keyring: Keyring,
+  actor: Actor,
+  shareId: string,
+  text: string,
+  as: 'owner' | 'supervisor',
+): Promise<string> {
   const trimmed = text.trim();
-  if (trimmed === '' || trimmed.length > MAX_COMMENT_LENGTH) throw new SpiegelError('VALIDATION_FAILED', `A comment holds 1 to ${MAX_COMMENT_LENGTH} characters.`, { field: 'text' });
+  if (trimmed === '' || trimmed.length > MAX_COMMENT_LENGTH)
+    throw new SpiegelError('VALIDATION_FAILED', `A comment holds 1 to ${MAX_COMMENT_LENGTH} characters.`, {
+      field: 'text',
+    });
   const row = isUuid(shareId)
     ? await activeShares(db, actor.orgId)
         .where('s.id', '=', shareId)
@@ -242,7 +391,17 @@ export async function addComment(db: Kysely<Database>, keyring: Keyring, actor: 
   const id = randomUUID();
   const sealed = seal(keyring, { text: trimmed }, commentAad(id, actor.orgId, shareId));
   await db.transaction().execute(async (trx) => {
-    await trx.insertInto('reflection_comments').values({ id, org_id: actor.orgId, share_id: shareId, author_id: actor.userId, key_id: sealed.keyId, ciphertext: sealed.ciphertext }).execute();
+    await trx
+      .insertInto('reflection_comments')
+      .values({
+        id,
+        org_id: actor.orgId,
+        share_id: shareId,
+        author_id: actor.userId,
+        key_id: sealed.keyId,
+        ciphertext: sealed.ciphertext,
+      })
+      .execute();
     await auditIn(trx, actor, 'reflection.comment.create', 'reflection_comment', id, { shareId });
   });
   return id;

@@ -40,7 +40,10 @@ export async function applyAuditRetention(db: Kysely<Database>, now = new Date()
     const days = new Map(orgs.map((o) => [o.id, securitySettings(o.settings ?? {}).auditRetentionDays]));
     const configured = [...days.values()].filter((d): d is number => d !== null);
     if (configured.length === 0) return { deleted: 0, throughPos: null };
-    const bounds = await trx.selectFrom('audit_log').select((eb) => [eb.fn.min('chain_pos').as('first'), eb.fn.max('chain_pos').as('last')]).executeTakeFirstOrThrow();
+    const bounds = await trx
+      .selectFrom('audit_log')
+      .select((eb) => [eb.fn.min('chain_pos').as('first'), eb.fn.max('chain_pos').as('last')])
+      .executeTakeFirstOrThrow();
     if (bounds.first === null || bounds.last === null) return { deleted: 0, throughPos: null };
 
     // The first position someone still needs: per organisation, its first row inside its retention (all
@@ -64,8 +67,16 @@ export async function applyAuditRetention(db: Kysely<Database>, now = new Date()
 
     const throughPos = keepFrom - 1;
     if (throughPos < Number(bounds.first)) return { deleted: 0, throughPos: null };
-    const last = await trx.selectFrom('audit_log').select(['chain_pos', 'hash']).where('chain_pos', '<=', throughPos).orderBy('chain_pos', 'desc').limit(1).executeTakeFirstOrThrow();
-    const deleted = Number((await trx.deleteFrom('audit_log').where('chain_pos', '<=', throughPos).executeTakeFirst()).numDeletedRows);
+    const last = await trx
+      .selectFrom('audit_log')
+      .select(['chain_pos', 'hash'])
+      .where('chain_pos', '<=', throughPos)
+      .orderBy('chain_pos', 'desc')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const deleted = Number(
+      (await trx.deleteFrom('audit_log').where('chain_pos', '<=', throughPos).executeTakeFirst()).numDeletedRows,
+    );
     await appendAudit(trx, {
       orgId: null,
       actorId: null,
@@ -93,7 +104,9 @@ export interface VerifyResult {
 export function readCheckpoint(details: unknown): Checkpoint | null {
   const d = details as { throughPos?: unknown; throughSeq?: unknown; lastHash?: unknown } | null;
   const through = d?.throughPos ?? d?.throughSeq;
-  return d && typeof through === 'number' && typeof d.lastHash === 'string' ? { throughPos: through, lastHash: d.lastHash } : null;
+  return d && typeof through === 'number' && typeof d.lastHash === 'string'
+    ? { throughPos: through, lastHash: d.lastHash }
+    : null;
 }
 
 /**
@@ -106,22 +119,43 @@ export function readCheckpoint(details: unknown): Checkpoint | null {
  */
 export async function verifyAuditTrail(db: Kysely<Database>, batchSize = 5_000): Promise<VerifyResult> {
   const problems: ChainProblem[] = [];
-  const checkpointRow = await db.selectFrom('audit_log').select(['details']).where('action', '=', CHECKPOINT_ACTION).where('chain_pos', 'is not', null).orderBy('chain_pos', 'desc').limit(1).executeTakeFirst();
+  const checkpointRow = await db
+    .selectFrom('audit_log')
+    .select(['details'])
+    .where('action', '=', CHECKPOINT_ACTION)
+    .where('chain_pos', 'is not', null)
+    .orderBy('chain_pos', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   const checkpoint = checkpointRow ? readCheckpoint(checkpointRow.details) : null;
-  const verifier = createChainVerifier(checkpoint ? { pos: checkpoint.throughPos, hash: checkpoint.lastHash } : GENESIS_LINK);
+  const verifier = createChainVerifier(
+    checkpoint ? { pos: checkpoint.throughPos, hash: checkpoint.lastHash } : GENESIS_LINK,
+  );
   let firstPos: number | null = null;
   let after = 0;
   for (;;) {
-    const rows = await db.selectFrom('audit_log').selectAll().where('chain_pos', '>', after).orderBy('chain_pos').limit(batchSize).execute();
+    const rows = await db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('chain_pos', '>', after)
+      .orderBy('chain_pos')
+      .limit(batchSize)
+      .execute();
     if (rows.length === 0) break;
     for (const r of rows) {
       const pos = Number(r.chain_pos);
       firstPos ??= pos;
-      problems.push(...verifier.push({ ...storedAuditFields(r), chain_pos: pos, prev_hash: r.prev_hash, hash: r.hash }));
+      problems.push(
+        ...verifier.push({ ...storedAuditFields(r), chain_pos: pos, prev_hash: r.prev_hash, hash: r.hash }),
+      );
     }
     after = Number(rows[rows.length - 1].chain_pos);
   }
-  const pending = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('chain_pos', 'is', null).executeTakeFirstOrThrow();
+  const pending = await db
+    .selectFrom('audit_log')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('chain_pos', 'is', null)
+    .executeTakeFirstOrThrow();
   return { rows: verifier.rows, firstPos, checkpoint, pending: Number(pending.n), problems };
 }
 
@@ -151,16 +185,36 @@ export async function applyClientRetention(db: Kysely<Database>, now = new Date(
         eb.or([
           eb.and([
             eb.exists(eb.selectFrom('episodes as e').select('e.id').whereRef('e.client_id', '=', 'c.id')),
-            eb.not(eb.exists(eb.selectFrom('episodes as e').select('e.id').whereRef('e.client_id', '=', 'c.id').where((w) => w.or([w('e.ended_on', 'is', null), w('e.ended_on', '>=', sql<Date>`${cutoffDay}::date`)])))),
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('episodes as e')
+                  .select('e.id')
+                  .whereRef('e.client_id', '=', 'c.id')
+                  .where((w) =>
+                    w.or([w('e.ended_on', 'is', null), w('e.ended_on', '>=', sql<Date>`${cutoffDay}::date`)]),
+                  ),
+              ),
+            ),
           ]),
-          eb.and([eb.not(eb.exists(eb.selectFrom('episodes as e').select('e.id').whereRef('e.client_id', '=', 'c.id'))), eb('c.created_at', '<', cutoff)]),
+          eb.and([
+            eb.not(eb.exists(eb.selectFrom('episodes as e').select('e.id').whereRef('e.client_id', '=', 'c.id'))),
+            eb('c.created_at', '<', cutoff),
+          ]),
         ]),
       )
       .execute();
     for (const client of due) {
-      const counts = await db.transaction().execute((trx) =>
-        eraseClient(trx, { orgId: org.id, clientId: client.id, therapistId: null }, { orgId: org.id, actorId: null, actorRole: 'system' }, 'retention'),
-      );
+      const counts = await db
+        .transaction()
+        .execute((trx) =>
+          eraseClient(
+            trx,
+            { orgId: org.id, clientId: client.id, therapistId: null },
+            { orgId: org.id, actorId: null, actorRole: 'system' },
+            'retention',
+          ),
+        );
       if (counts) erased++;
     }
   }

@@ -11,7 +11,12 @@ export interface ScoreRow {
 
 export function scoreRowsFromResult(result: ScoreResult): ScoreRow[] {
   const risk = result.risks.length > 0;
-  return result.scales.map((scale) => ({ scale_id: scale.id, value: scale.value, band: scale.band?.code ?? null, risk }));
+  return result.scales.map((scale) => ({
+    scale_id: scale.id,
+    value: scale.value,
+    band: scale.band?.code ?? null,
+    risk,
+  }));
 }
 
 /** Scores a QuestionnaireResponse with the shipped instrument and returns its score rows. */

@@ -1,6 +1,12 @@
 import type { Kysely } from 'kysely';
 
-import { evaluateAlerts, DEFAULT_RULE_SETTINGS, type AlertDraft, type AlertInput, type OutcomeSeries } from '../domain/feedback/alerts.ts';
+import {
+  evaluateAlerts,
+  DEFAULT_RULE_SETTINGS,
+  type AlertDraft,
+  type AlertInput,
+  type OutcomeSeries,
+} from '../domain/feedback/alerts.ts';
 import { expectedAt, ruleBasedExpectation, type ExpectedCurve } from '../domain/feedback/expected.ts';
 import { allianceScale, outcomeScale } from '../domain/feedback/instrument-roles.ts';
 import type { ScoredAnswer } from './submit.ts';
@@ -27,7 +33,9 @@ export interface AlertContext {
  */
 export async function alertDrafts(db: Kysely<Database>, ctx: AlertContext): Promise<AlertDraft[]> {
   const series = (instrumentId: string, scaleId: string, newValue: number | null | undefined) => {
-    const points = ctx.history.filter(([i, s]) => i === instrumentId && s === scaleId).map(([, , session, value]) => ({ session, value }));
+    const points = ctx.history
+      .filter(([i, s]) => i === instrumentId && s === scaleId)
+      .map(([, , session, value]) => ({ session, value }));
     if (newValue !== null && newValue !== undefined) points.push({ session: ctx.sessionNumber, value: newValue });
     // Stable: the new point was measured last, so it stays after earlier points of its session.
     return points.sort((a, b) => a.session - b.session);
@@ -38,7 +46,11 @@ export async function alertDrafts(db: Kysely<Database>, ctx: AlertContext): Prom
     const scoreOf = (scaleId: string) => answer.result.scales.find((s) => s.id === scaleId);
     const allianceInfo = allianceScale(answer.scorer);
     if (allianceInfo) {
-      alliance = { instrumentId: answer.scorer.instrumentId, lowThreshold: allianceInfo.lowThreshold, points: series(answer.scorer.instrumentId, allianceInfo.scale.id, scoreOf(allianceInfo.scale.id)?.value) };
+      alliance = {
+        instrumentId: answer.scorer.instrumentId,
+        lowThreshold: allianceInfo.lowThreshold,
+        points: series(answer.scorer.instrumentId, allianceInfo.scale.id, scoreOf(allianceInfo.scale.id)?.value),
+      };
       continue;
     }
     const scale = outcomeScale(answer.scorer);
@@ -48,12 +60,40 @@ export async function alertDrafts(db: Kysely<Database>, ctx: AlertContext): Prom
     if (!scored || points.length === 0) continue;
     const intake = points[0].value;
     const curve = await cachedCurve(db, ctx.orgId, answer.scorer.instrumentId);
-    const expected = curve ? expectedAt(curve, intake, ctx.sessionNumber) : ruleBasedExpectation(intake, ctx.sessionNumber, scale.direction === 'higher-is-worse');
-    outcomes.push({ instrumentId: answer.scorer.instrumentId, instrumentName: { nl: scale.name.nl ?? scale.name.en ?? scale.id, en: scale.name.en ?? scale.name.nl ?? scale.id }, scaleId: scale.id, params: scored.reliableChange, points, expected });
+    const expected = curve
+      ? expectedAt(curve, intake, ctx.sessionNumber)
+      : ruleBasedExpectation(intake, ctx.sessionNumber, scale.direction === 'higher-is-worse');
+    outcomes.push({
+      instrumentId: answer.scorer.instrumentId,
+      instrumentName: {
+        nl: scale.name.nl ?? scale.name.en ?? scale.id,
+        en: scale.name.en ?? scale.name.nl ?? scale.id,
+      },
+      scaleId: scale.id,
+      params: scored.reliableChange,
+      points,
+      expected,
+    });
   }
-  const risks = ctx.answers.flatMap((a) => a.result.risks.map((r) => ({ instrumentId: a.scorer.instrumentId, item: r.item, answerScore: r.answerScore, label: { nl: r.label.nl ?? r.label.en ?? r.code, en: r.label.en ?? r.label.nl ?? r.code } })));
+  const risks = ctx.answers.flatMap((a) =>
+    a.result.risks.map((r) => ({
+      instrumentId: a.scorer.instrumentId,
+      item: r.item,
+      answerScore: r.answerScore,
+      label: { nl: r.label.nl ?? r.label.en ?? r.code, en: r.label.en ?? r.label.nl ?? r.code },
+    })),
+  );
   const rules = { ...DEFAULT_RULE_SETTINGS, ...((ctx.orgSettings.alertRules as object | undefined) ?? {}) };
-  return evaluateAlerts({ participantId: ctx.participantId, participantLabel: ctx.participantLabel, sessionNumber: ctx.sessionNumber, responseIds: ctx.responseIds, risks, outcomes, alliance, rules });
+  return evaluateAlerts({
+    participantId: ctx.participantId,
+    participantLabel: ctx.participantLabel,
+    sessionNumber: ctx.sessionNumber,
+    responseIds: ctx.responseIds,
+    risks,
+    outcomes,
+    alliance,
+    rules,
+  });
 }
 
 // Curves change only when a refit finishes (nightly or on demand); a minute's staleness is harmless
@@ -71,7 +111,11 @@ async function cachedCurve(db: Kysely<Database>, orgId: string, instrumentId: st
 }
 
 /** The newest fitted expected-course curve for an instrument, if any. */
-export async function latestCurve(db: Kysely<Database>, orgId: string, instrumentId: string): Promise<ExpectedCurve | null> {
+export async function latestCurve(
+  db: Kysely<Database>,
+  orgId: string,
+  instrumentId: string,
+): Promise<ExpectedCurve | null> {
   const run = await db
     .selectFrom('analysis_runs')
     .select('result')

@@ -11,12 +11,29 @@ function orphanSubmission(): SubmitWrite {
   const responseId = randomUUID();
   const orgId = randomUUID();
   return {
-    invitation_id: randomUUID(), submission_key: 'k'.repeat(22), now: new Date(), org_id: orgId, episode_id: randomUUID(), participant_id: randomUUID(),
-    therapist_id: randomUUID(), session_number: 2,
-    responses: [{ id: responseId, instrument_id: 'phq9', questionnaire_response: { resourceType: 'QuestionnaireResponse' } }],
+    invitation_id: randomUUID(),
+    submission_key: 'k'.repeat(22),
+    now: new Date(),
+    org_id: orgId,
+    episode_id: randomUUID(),
+    participant_id: randomUUID(),
+    therapist_id: randomUUID(),
+    session_number: 2,
+    responses: [
+      { id: responseId, instrument_id: 'phq9', questionnaire_response: { resourceType: 'QuestionnaireResponse' } },
+    ],
     scores: [{ response_id: responseId, scale_id: 'total', instrument_id: 'phq9', value: 12, band: null, risk: false }],
-    alerts: [{ id: randomUUID(), response_id: responseId, rule: 'risk', event_key: 's2', severity: 'urgent', reason: {} }],
-    audit: auditInsertValues({ orgId, actorId: null, actorRole: 'client', action: 'response.submit', outcome: 'ok', details: { risk: false } }),
+    alerts: [
+      { id: randomUUID(), response_id: responseId, rule: 'risk', event_key: 's2', severity: 'urgent', reason: {} },
+    ],
+    audit: auditInsertValues({
+      orgId,
+      actorId: null,
+      actorRole: 'client',
+      action: 'response.submit',
+      outcome: 'ok',
+      details: { risk: false },
+    }),
   };
 }
 
@@ -41,7 +58,11 @@ describeEachDialect('submit statements', (dialect) => {
   it('writes nothing for a submission whose invitation it cannot claim, in a batch of several', async () => {
     const before = await counts(store.db);
     const written = await writeSubmissions(store.db, [orphanSubmission(), orphanSubmission(), orphanSubmission()]);
-    expect(written).toEqual([{ claimed: false, alerts: 0 }, { claimed: false, alerts: 0 }, { claimed: false, alerts: 0 }]);
+    expect(written).toEqual([
+      { claimed: false, alerts: 0 },
+      { claimed: false, alerts: 0 },
+      { claimed: false, alerts: 0 },
+    ]);
     expect(await counts(store.db)).toEqual(before);
   });
 
@@ -49,10 +70,17 @@ describeEachDialect('submit statements', (dialect) => {
     if (dialect !== 'postgres') return;
     const plans = await store.db.connection().execute(async (db) => {
       for (let i = 0; i < 8; i++) {
-        await readInvitations(db, Array.from({ length: 1 + (i % 3) }, () => randomUUID().replaceAll('-', '').repeat(2)));
+        await readInvitations(
+          db,
+          Array.from({ length: 1 + (i % 3) }, () => randomUUID().replaceAll('-', '').repeat(2)),
+        );
         await writeSubmissions(db, Array.from({ length: 1 + (i % 3) }, orphanSubmission));
       }
-      return sql<{ name: string; generic_plans: number; custom_plans: number }>`SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name`.execute(db);
+      return sql<{
+        name: string;
+        generic_plans: number;
+        custom_plans: number;
+      }>`SELECT name, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY name`.execute(db);
     });
     expect(plans.rows.map((r) => r.name.replace(/-[0-9a-f]{12}$/, ''))).toEqual(['submit-read', 'submit-write']);
     // PostgreSQL tries five custom plans before it compares; after that every execution is generic.

@@ -42,8 +42,22 @@ export interface SubmitWrite {
   therapist_id: string;
   session_number: number;
   responses: Array<{ id: string; instrument_id: string; questionnaire_response: Record<string, unknown> }>;
-  scores: Array<{ response_id: string; scale_id: string; instrument_id: string; value: number | null; band: string | null; risk: boolean }>;
-  alerts: Array<{ id: string; response_id: string | null; rule: string; event_key: string; severity: string; reason: unknown }>;
+  scores: Array<{
+    response_id: string;
+    scale_id: string;
+    instrument_id: string;
+    value: number | null;
+    band: string | null;
+    risk: boolean;
+  }>;
+  alerts: Array<{
+    id: string;
+    response_id: string | null;
+    rule: string;
+    event_key: string;
+    severity: string;
+    reason: unknown;
+  }>;
   audit: AuditInsertValues;
 }
 
@@ -70,8 +84,18 @@ export function submitStatements(db: Kysely<Database>): SubmitStatements {
   let found = statements.get(db);
   if (!found) {
     found = {
-      read: createBatcher({ run: (hashes) => readInvitations(db, hashes), keyOf: (hash) => hash, maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT }),
-      write: createBatcher({ run: (batch) => writeSubmissions(db, batch), keyOf: (s) => s.invitation_id, maxBatch: MAX_BATCH, maxInFlight: MAX_IN_FLIGHT }),
+      read: createBatcher({
+        run: (hashes) => readInvitations(db, hashes),
+        keyOf: (hash) => hash,
+        maxBatch: MAX_BATCH,
+        maxInFlight: MAX_IN_FLIGHT,
+      }),
+      write: createBatcher({
+        run: (batch) => writeSubmissions(db, batch),
+        keyOf: (s) => s.invitation_id,
+        maxBatch: MAX_BATCH,
+        maxInFlight: MAX_IN_FLIGHT,
+      }),
     };
     statements.set(db, found);
   }
@@ -79,15 +103,40 @@ export function submitStatements(db: Kysely<Database>): SubmitStatements {
 }
 
 /** The invitations behind token hashes, with episode, participant, organisation and score history. */
-export async function readInvitations(db: Kysely<Database>, hashes: string[]): Promise<Array<SubmitReadRow | undefined>> {
+export async function readInvitations(
+  db: Kysely<Database>,
+  hashes: string[],
+): Promise<Array<SubmitReadRow | undefined>> {
   const rows = await db
     .selectFrom('invitations as i')
     .innerJoin('episodes as e', 'e.id', 'i.episode_id')
     .innerJoin('participants as p', 'p.id', 'i.participant_id')
     .innerJoin('organisations as o', 'o.id', 'i.org_id')
-    .select(['i.token_hash', 'i.id', 'i.org_id', 'i.episode_id', 'i.participant_id', 'i.session_number', 'i.instrument_ids', 'i.lang', 'i.used_at', 'i.revoked_at', 'i.expires_at', 'i.submission_key', 'e.therapist_id', 'p.label as participant_label', 'o.settings'])
-    .select(sql<SeriesPoint[]>`(SELECT coalesce(json_agg(json_build_array(s.instrument_id, s.scale_id, s.session_number, s.value) ORDER BY s.session_number, s.measured_at), '[]'::json)
-      FROM scores s WHERE s.participant_id = i.participant_id AND s.instrument_id = ANY(i.instrument_ids) AND s.value IS NOT NULL)`.as('history'))
+    .select([
+      'i.token_hash',
+      'i.id',
+      'i.org_id',
+      'i.episode_id',
+      'i.participant_id',
+      'i.session_number',
+      'i.instrument_ids',
+      'i.lang',
+      'i.used_at',
+      'i.revoked_at',
+      'i.expires_at',
+      'i.submission_key',
+      'e.therapist_id',
+      'p.label as participant_label',
+      'o.settings',
+    ])
+    .select(
+      sql<
+        SeriesPoint[]
+      >`(SELECT coalesce(json_agg(json_build_array(s.instrument_id, s.scale_id, s.session_number, s.value) ORDER BY s.session_number, s.measured_at), '[]'::json)
+      FROM scores s WHERE s.participant_id = i.participant_id AND s.instrument_id = ANY(i.instrument_ids) AND s.value IS NOT NULL)`.as(
+        'history',
+      ),
+    )
     // The hashes go in as one JSON array, not a text[]: PostgreSQL cannot see its length, so custom
     // plans cost the same as the generic one and the prepared statement settles on its generic plan
     // (with text[] it plans every execution anew, a quarter of the database's CPU on this path).
@@ -105,7 +154,13 @@ export async function readInvitations(db: Kysely<Database>, hashes: string[]): P
  * invitation exactly one claims it (the batcher never puts both in one batch).
  */
 export async function writeSubmissions(db: Kysely<Database>, batch: SubmitWrite[]): Promise<SubmitWritten[]> {
-  const input = JSON.stringify(batch.map(({ audit, ...rest }) => ({ ...rest, audit: { ...audit, details: undefined }, audit_details: audit.details })));
+  const input = JSON.stringify(
+    batch.map(({ audit, ...rest }) => ({
+      ...rest,
+      audit: { ...audit, details: undefined },
+      audit_details: audit.details,
+    })),
+  );
   const written = await sql<{ claimed: string[]; alerted: string[] }>`${preparedMarker('submit-write')}
     WITH input AS (
       SELECT * FROM jsonb_to_recordset(${input}::jsonb) AS x(invitation_id uuid, submission_key text, now timestamptz, org_id uuid, episode_id uuid,
@@ -136,8 +191,13 @@ export async function writeSubmissions(db: Kysely<Database>, batch: SubmitWrite[
       SELECT a.org_id, a.at, a.actor_id, a.actor_role, a.action, a.subject_type, a.subject_id, a.ip, a.outcome, ok.audit_details::jsonb
       FROM ok, jsonb_populate_record(NULL::audit_log, ok.audit) AS a
     )
-    SELECT (SELECT coalesce(json_agg(id), '[]'::json) FROM claimed) AS claimed, (SELECT coalesce(json_agg(id), '[]'::json) FROM new_alerts) AS alerted`.execute(db);
+    SELECT (SELECT coalesce(json_agg(id), '[]'::json) FROM claimed) AS claimed, (SELECT coalesce(json_agg(id), '[]'::json) FROM new_alerts) AS alerted`.execute(
+    db,
+  );
   const claimed = new Set(written.rows[0]?.claimed ?? []);
   const alerted = new Set(written.rows[0]?.alerted ?? []);
-  return batch.map((s) => ({ claimed: claimed.has(s.invitation_id), alerts: s.alerts.filter((a) => alerted.has(a.id)).length }));
+  return batch.map((s) => ({
+    claimed: claimed.has(s.invitation_id),
+    alerts: s.alerts.filter((a) => alerted.has(a.id)).length,
+  }));
 }

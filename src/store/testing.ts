@@ -25,7 +25,10 @@ function databaseUrl(base: string, name: string): string {
  * A fresh, migrated database (all migrations, or the ones given). `drop` closes it and, on PostgreSQL,
  * drops the database.
  */
-export async function freshStore(dialect: DialectName, migrations?: Migration[]): Promise<Store & { drop(): Promise<void>; url: string | null }> {
+export async function freshStore(
+  dialect: DialectName,
+  migrations?: Migration[],
+): Promise<Store & { drop(): Promise<void>; url: string | null }> {
   if (dialect === 'pglite') {
     const store = await openStore({ databaseUrl: null, dataDir: 'memory' });
     await migrate(store.db, migrations);

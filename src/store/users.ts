@@ -53,17 +53,37 @@ export async function findUserByEmail(db: Db, email: string) {
     .executeTakeFirst();
 }
 
-export async function createInvitedUser(trx: Db, input: { orgId: string; email: string; displayName: string; roles: Role[] }): Promise<string> {
+export async function createInvitedUser(
+  trx: Db,
+  input: { orgId: string; email: string; displayName: string; roles: Role[] },
+): Promise<string> {
   const row = await trx
     .insertInto('users')
-    .values({ org_id: input.orgId, email: input.email.trim(), display_name: input.displayName.trim(), roles: input.roles, gender: null, password_hash: null })
+    .values({
+      org_id: input.orgId,
+      email: input.email.trim(),
+      display_name: input.displayName.trim(),
+      roles: input.roles,
+      gender: null,
+      password_hash: null,
+    })
     .returning('id')
     .executeTakeFirstOrThrow();
   return row.id;
 }
 
-export async function updateUserAccess(trx: Db, orgId: string, userId: string, change: { roles: Role[]; active: boolean }): Promise<void> {
-  await trx.updateTable('users').set({ roles: change.roles, active: change.active }).where('org_id', '=', orgId).where('id', '=', userId).execute();
+export async function updateUserAccess(
+  trx: Db,
+  orgId: string,
+  userId: string,
+  change: { roles: Role[]; active: boolean },
+): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ roles: change.roles, active: change.active })
+    .where('org_id', '=', orgId)
+    .where('id', '=', userId)
+    .execute();
 }
 
 /** Ends every session of a user, except optionally the one in use (privilege or password change). */
@@ -84,7 +104,12 @@ export async function issuePasswordToken(
 ): Promise<string> {
   const now = input.now ?? new Date();
   const token = randomBytes(32).toString('base64url');
-  await trx.updateTable('password_tokens').set({ used_at: now }).where('user_id', '=', input.userId).where('used_at', 'is', null).execute();
+  await trx
+    .updateTable('password_tokens')
+    .set({ used_at: now })
+    .where('user_id', '=', input.userId)
+    .where('used_at', 'is', null)
+    .execute();
   await trx
     .insertInto('password_tokens')
     .values({
@@ -109,21 +134,53 @@ export interface PasswordLink {
 }
 
 /** The link behind a token if it is unused, unexpired and its user active; otherwise null. */
-export async function findPasswordLink(db: Db, token: string, now = new Date(), lock = false): Promise<PasswordLink | null> {
+export async function findPasswordLink(
+  db: Db,
+  token: string,
+  now = new Date(),
+  lock = false,
+): Promise<PasswordLink | null> {
   let query = db
     .selectFrom('password_tokens as t')
     .innerJoin('users as u', 'u.id', 't.user_id')
-    .select(['t.id', 't.user_id', 't.org_id', 't.purpose', 't.expires_at', 't.used_at', 'u.email', 'u.display_name', 'u.active'])
+    .select([
+      't.id',
+      't.user_id',
+      't.org_id',
+      't.purpose',
+      't.expires_at',
+      't.used_at',
+      'u.email',
+      'u.display_name',
+      'u.active',
+    ])
     .where('t.token_hash', '=', sha256(token));
   if (lock) query = query.forUpdate();
   const row = await query.executeTakeFirst();
   if (!row || row.used_at || !row.active || new Date(row.expires_at) <= now) return null;
-  return { tokenId: row.id, userId: row.user_id, orgId: row.org_id, purpose: row.purpose, email: row.email, displayName: row.display_name };
+  return {
+    tokenId: row.id,
+    userId: row.user_id,
+    orgId: row.org_id,
+    purpose: row.purpose,
+    email: row.email,
+    displayName: row.display_name,
+  };
 }
 
 /** Sets a new password hash, consumes the link and ends every session of the user. */
-export async function setPasswordWithLink(trx: Transaction<Database>, link: PasswordLink, passwordHash: string, now = new Date()): Promise<void> {
-  await trx.updateTable('password_tokens').set({ used_at: now }).where('user_id', '=', link.userId).where('used_at', 'is', null).execute();
+export async function setPasswordWithLink(
+  trx: Transaction<Database>,
+  link: PasswordLink,
+  passwordHash: string,
+  now = new Date(),
+): Promise<void> {
+  await trx
+    .updateTable('password_tokens')
+    .set({ used_at: now })
+    .where('user_id', '=', link.userId)
+    .where('used_at', 'is', null)
+    .execute();
   await trx
     .updateTable('users')
     .set({ password_hash: passwordHash, password_changed_at: now, failed_logins: 0, locked_until: null })
@@ -132,15 +189,35 @@ export async function setPasswordWithLink(trx: Transaction<Database>, link: Pass
   await destroyUserSessions(trx, link.userId);
 }
 
-export async function changePassword(trx: Db, userId: string, passwordHash: string, keepSessionId: string, now = new Date()): Promise<void> {
-  await trx.updateTable('users').set({ password_hash: passwordHash, password_changed_at: now }).where('id', '=', userId).execute();
+export async function changePassword(
+  trx: Db,
+  userId: string,
+  passwordHash: string,
+  keepSessionId: string,
+  now = new Date(),
+): Promise<void> {
+  await trx
+    .updateTable('users')
+    .set({ password_hash: passwordHash, password_changed_at: now })
+    .where('id', '=', userId)
+    .execute();
   await destroyUserSessions(trx, userId, keepSessionId);
 }
 
 export async function readCredentials(db: Db, userId: string) {
   return db
     .selectFrom('users')
-    .select(['id', 'org_id', 'email', 'display_name', 'roles', 'password_hash', 'totp_secret', 'totp_enabled', 'failed_logins'])
+    .select([
+      'id',
+      'org_id',
+      'email',
+      'display_name',
+      'roles',
+      'password_hash',
+      'totp_secret',
+      'totp_enabled',
+      'failed_logins',
+    ])
     .where('id', '=', userId)
     .executeTakeFirstOrThrow();
 }
@@ -158,7 +235,12 @@ export async function recordFailedAttempt(db: Db, userId: string, maxFailures: n
 
 /** Stores a pending (not yet confirmed) TOTP secret; a confirmed one is never overwritten here. */
 export async function setPendingTotpSecret(db: Db, userId: string, secret: string): Promise<void> {
-  await db.updateTable('users').set({ totp_secret: secret, totp_last_step: null }).where('id', '=', userId).where('totp_enabled', '=', false).execute();
+  await db
+    .updateTable('users')
+    .set({ totp_secret: secret, totp_last_step: null })
+    .where('id', '=', userId)
+    .where('totp_enabled', '=', false)
+    .execute();
 }
 
 export async function enableTotp(db: Db, userId: string): Promise<void> {
@@ -166,7 +248,12 @@ export async function enableTotp(db: Db, userId: string): Promise<void> {
 }
 
 export async function resetTotp(db: Db, orgId: string, userId: string): Promise<void> {
-  await db.updateTable('users').set({ totp_enabled: false, totp_secret: null, totp_last_step: null }).where('org_id', '=', orgId).where('id', '=', userId).execute();
+  await db
+    .updateTable('users')
+    .set({ totp_enabled: false, totp_secret: null, totp_last_step: null })
+    .where('org_id', '=', orgId)
+    .where('id', '=', userId)
+    .execute();
 }
 
 /**
@@ -191,10 +278,23 @@ export async function readOrgSettings(db: Db, orgId: string): Promise<Record<str
 }
 
 /** Merges `patch` into the settings object, keeping keys other features own. */
-export async function mergeOrgSettings(trx: Db, orgId: string, patch: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const current = await trx.selectFrom('organisations').select('settings').where('id', '=', orgId).forUpdate().executeTakeFirstOrThrow();
+export async function mergeOrgSettings(
+  trx: Db,
+  orgId: string,
+  patch: Record<string, unknown>,
+): Promise<Record<string, unknown>> {
+  const current = await trx
+    .selectFrom('organisations')
+    .select('settings')
+    .where('id', '=', orgId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
   const next = { ...(current.settings ?? {}), ...patch };
-  await trx.updateTable('organisations').set({ settings: JSON.stringify(next) }).where('id', '=', orgId).execute();
+  await trx
+    .updateTable('organisations')
+    .set({ settings: JSON.stringify(next) })
+    .where('id', '=', orgId)
+    .execute();
   return next;
 }
 
@@ -211,7 +311,9 @@ export const AUDIT_RETENTION_DAYS = { min: 90, max: 36_500 } as const;
 export const CLIENT_RETENTION_YEARS = { min: 1, max: 100 } as const;
 
 function boundedInteger(value: unknown, range: { min: number; max: number }): number | null {
-  return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max ? value : null;
+  return typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max
+    ? value
+    : null;
 }
 
 /** Reads the security settings from an organisation's settings object; anything invalid is the default. */

@@ -32,7 +32,10 @@ const texts = {
   'login.password': { nl: 'Wachtwoord', en: 'Password' },
   'login.totp': { nl: 'Code uit je authenticator-app', en: 'Code from your authenticator app' },
   'login.submit': { nl: 'Inloggen', en: 'Log in' },
-  'login.demo': { nl: 'Demo-omgeving: de inloggegevens staan in de terminal waarin Spiegel is gestart.', en: 'Demo environment: the login details are printed in the terminal where Spiegel was started.' },
+  'login.demo': {
+    nl: 'Demo-omgeving: de inloggegevens staan in de terminal waarin Spiegel is gestart.',
+    en: 'Demo environment: the login details are printed in the terminal where Spiegel was started.',
+  },
   'shell.welcome': { nl: 'Welkom, {name}', en: 'Welcome, {name}' },
   'shell.roles': { nl: 'Je rollen: {roles}', en: 'Your roles: {roles}' },
   'shell.intro': {
@@ -58,7 +61,9 @@ export function t(lang: Lang, key: TextKey, params: Record<string, string | numb
 }
 
 /** Extends the dictionary from feature modules, keeping one lookup function. */
-export function defineTexts<T extends Dictionary>(extra: T): (lang: Lang, key: keyof T, params?: Record<string, string | number>) => string {
+export function defineTexts<T extends Dictionary>(
+  extra: T,
+): (lang: Lang, key: keyof T, params?: Record<string, string | number>) => string {
   return (lang, key, params = {}) => {
     // An unknown key (e.g. a rule name from newer data) shows the key rather than failing the page.
     let text = extra[key]?.[lang] ?? String(key);

@@ -8,7 +8,9 @@ import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
  * page shows.
  */
 const require = createRequire(import.meta.url);
-const ROBOTO = require('pdfmake/fonts/Roboto.js') as { Roboto: Record<'normal' | 'bold' | 'italics' | 'bolditalics', string> };
+const ROBOTO = require('pdfmake/fonts/Roboto.js') as {
+  Roboto: Record<'normal' | 'bold' | 'italics' | 'bolditalics', string>;
+};
 const FONT_FILES = new Set(Object.values(ROBOTO.Roboto));
 let configured = false;
 

@@ -49,7 +49,9 @@ describe('caseload and episode pages (Chromium)', () => {
     await page.locator('#status').selectOption('not_on_track');
     await page.getByRole('button', { name: 'Toepassen' }).click();
     await page.waitForURL(/status=not_on_track/);
-    const statuses = await page.locator('tbody tr[data-status]').evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
+    const statuses = await page
+      .locator('tbody tr[data-status]')
+      .evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
     expect(statuses.length).toBeGreaterThan(0);
     expect(new Set(statuses)).toEqual(new Set(['not_on_track']));
   });
@@ -87,7 +89,9 @@ describe('caseload and episode pages (Chromium)', () => {
     await page.waitForURL(/\/app\/episodes\/[0-9a-f-]{36}$/);
     await expect(page.getByTestId('episode-status').textContent()).resolves.toBe('Not on track');
     await expect(page.getByTestId('expected-method').textContent()).resolves.toMatch(/^Expected course: mixed model/);
-    await expect(page.locator('article.alert[data-rule="not_on_track"] h3').first().textContent()).resolves.toBe('Not on track');
+    await expect(page.locator('article.alert[data-rule="not_on_track"] h3').first().textContent()).resolves.toBe(
+      'Not on track',
+    );
     await page.goto(`${baseUrl}/app/caseload?lang=nl`);
   });
 });

@@ -7,7 +7,13 @@ import { DEMO_PASSWORD, expectNoAxeViolations, launchBrowser } from './browser.t
 // API, so tests never change the demo caseload's statuses; the episodes are closed afterwards.
 
 const THERAPIST = 'therapeut@demo.spiegel.test';
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true, locale: 'nl-NL' };
+const PHONE = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 3,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'nl-NL',
+};
 const QUESTIONS = 14; // PHQ-9 (9 items + the difficulty question) + the alliance check (4 items)
 
 /** A therapist talking to the JSON API with the session cookie and the CSRF token of a page. */
@@ -36,13 +42,25 @@ class TherapistApi {
 
   async login(email: string): Promise<void> {
     const form = TherapistApi.token(await (await this.fetch('/login')).text());
-    const res = await this.fetch('/login', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ email, password: DEMO_PASSWORD, _csrf: form }) });
+    const res = await this.fetch('/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ email, password: DEMO_PASSWORD, _csrf: form }),
+    });
     expect(res.status).toBe(303);
     this.csrf = TherapistApi.token(await (await this.fetch('/app')).text());
   }
 
   async json<T>(method: string, path: string, body?: unknown): Promise<{ status: number; data: T }> {
-    const res = await this.fetch(path, { method, headers: { accept: 'application/json', 'x-csrf-token': this.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await this.fetch(path, {
+      method,
+      headers: {
+        accept: 'application/json',
+        'x-csrf-token': this.csrf,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, data: (text ? JSON.parse(text) : null) as T };
   }
@@ -75,13 +93,22 @@ describe('client form on a phone (Chromium)', () => {
     const client = await api.json<{ id: string }>('POST', '/api/clients', { code });
     expect(client.status).toBe(201);
     const episode = await api.json<{ id: string }>('POST', '/api/episodes', {
-      clientId: client.data.id, modality: 'individual', startedOn: new Date().toISOString().slice(0, 10),
-      plans: [{ instrumentId: 'phq9', schedule: 'every_session' }, { instrumentId: 'spiegel-alliance', schedule: 'every_session' }],
+      clientId: client.data.id,
+      modality: 'individual',
+      startedOn: new Date().toISOString().slice(0, 10),
+      plans: [
+        { instrumentId: 'phq9', schedule: 'every_session' },
+        { instrumentId: 'spiegel-alliance', schedule: 'every_session' },
+      ],
     });
     expect(episode.status).toBe(201);
     episodes.push(episode.data.id);
     const detail = await api.json<{ participants: Array<{ id: string }> }>('GET', `/api/episodes/${episode.data.id}`);
-    const invitation = await api.json<{ id: string; url: string; instrumentIds: string[] }>('POST', `/api/episodes/${episode.data.id}/invitations`, { participantId: detail.data.participants[0].id, sessionNumber: 1 });
+    const invitation = await api.json<{ id: string; url: string; instrumentIds: string[] }>(
+      'POST',
+      `/api/episodes/${episode.data.id}/invitations`,
+      { participantId: detail.data.participants[0].id, sessionNumber: 1 },
+    );
     expect(invitation.status).toBe(201);
     expect(invitation.data.instrumentIds).toEqual(['phq9', 'spiegel-alliance']);
     const path = new URL(invitation.data.url).pathname;
@@ -96,11 +123,15 @@ describe('client form on a phone (Chromium)', () => {
   }
 
   async function invitationState(episodeId: string, invitationId: string) {
-    const list = await api.json<{ invitations: Array<{ id: string; used_at: string | null; revoked_at: string | null }> }>('GET', `/api/episodes/${episodeId}/invitations`);
+    const list = await api.json<{
+      invitations: Array<{ id: string; used_at: string | null; revoked_at: string | null }>;
+    }>('GET', `/api/episodes/${episodeId}/invitations`);
     return list.data.invitations.find((i) => i.id === invitationId)!;
   }
 
-  async function phone(options: { javaScriptEnabled?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  async function phone(
+    options: { javaScriptEnabled?: boolean } = {},
+  ): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser.newContext({ ...PHONE, ...options });
     return { context, page: await context.newPage() };
   }
@@ -124,13 +155,17 @@ describe('client form on a phone (Chromium)', () => {
     await page.goto(inv.url);
     await expect(page.title()).resolves.toBe('Vragenlijst');
     // The inline stylesheet is allowed by its CSP hash: it applies, and nothing was refused.
-    await expect(page.evaluate(() => getComputedStyle(document.querySelector('.form-top')!).display)).resolves.toBe('flex');
+    await expect(page.evaluate(() => getComputedStyle(document.querySelector('.form-top')!).display)).resolves.toBe(
+      'flex',
+    );
     expect(cspViolations).toEqual([]);
     await expect(page.locator('fieldset[data-question]').count()).resolves.toBe(QUESTIONS);
     await expect(page.locator('#progress-text').textContent()).resolves.toBe(`0 van ${QUESTIONS} vragen beantwoord`);
     await expectNoAxeViolations(page);
     await tapAnswers(page, CALM);
-    await expect(page.locator('#progress-text').textContent()).resolves.toBe(`${QUESTIONS} van ${QUESTIONS} vragen beantwoord`);
+    await expect(page.locator('#progress-text').textContent()).resolves.toBe(
+      `${QUESTIONS} van ${QUESTIONS} vragen beantwoord`,
+    );
     await page.locator('#submit').tap();
     await page.locator('#thanks').waitFor();
     await expect(page.locator('#thanks').textContent()).resolves.toBe('Dank je wel');
@@ -168,7 +203,9 @@ describe('client form on a phone (Chromium)', () => {
     await tapAnswers(page, [2, 1, 3]);
     await page.reload();
     await page.locator('#draft-note').waitFor({ state: 'visible' });
-    const checked = await page.locator('input[type=radio]:checked').evaluateAll((inputs) => inputs.map((i) => `${(i as HTMLInputElement).name}=${(i as HTMLInputElement).value}`));
+    const checked = await page
+      .locator('input[type=radio]:checked')
+      .evaluateAll((inputs) => inputs.map((i) => `${(i as HTMLInputElement).name}=${(i as HTMLInputElement).value}`));
     expect(checked).toEqual(['q0.phq9-1=2', 'q0.phq9-2=1', 'q0.phq9-3=3']);
     await expect(page.locator('#progress-text').textContent()).resolves.toBe(`3 van ${QUESTIONS} vragen beantwoord`);
     await context.close();
@@ -180,23 +217,31 @@ describe('client form on a phone (Chromium)', () => {
       const { context, page } = await phone({ javaScriptEnabled });
       const posts: string[] = [];
       page.on('request', (request) => {
-        if (request.method() === 'POST' && new URL(request.url()).pathname === inv.path) posts.push(request.postData() ?? '');
+        if (request.method() === 'POST' && new URL(request.url()).pathname === inv.path)
+          posts.push(request.postData() ?? '');
       });
       await page.goto(inv.url);
       const questions = page.locator('fieldset[data-question]');
       for (const [k, answer] of CALM.entries()) await questions.nth(k).locator('.choice label').nth(answer).click();
       await page.locator('#submit').dblclick();
       await page.locator('#thanks').waitFor({ timeout: 15_000 });
-      if (javaScriptEnabled) expect(posts).toHaveLength(1); // the script sends once
+      if (javaScriptEnabled)
+        expect(posts).toHaveLength(1); // the script sends once
       else {
         // The browser posts the plain form on each click; send it once more, as a reload after a lost
         // answer would, so the server certainly sees a repeat with the same submission key.
         expect(posts.length).toBeGreaterThanOrEqual(1);
-        const again = await context.request.post(inv.url, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, data: posts[0] });
+        const again = await context.request.post(inv.url, {
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          data: posts[0],
+        });
         expect(again.status()).toBe(200);
         expect(await again.text()).toContain('id="thanks"');
       }
-      expect(await measuredTotals(inv.episodeId), `javaScriptEnabled=${javaScriptEnabled}, ${posts.length} posts`).toEqual([6]);
+      expect(
+        await measuredTotals(inv.episodeId),
+        `javaScriptEnabled=${javaScriptEnabled}, ${posts.length} posts`,
+      ).toEqual([6]);
       await context.close();
     }
   });
@@ -289,7 +334,10 @@ describe('client form on a phone (Chromium)', () => {
     await expect(crisis.locator('a[href="tel:08000113"]').count()).resolves.toBe(1);
     await expect(crisis.locator('a[href="tel:112"]').count()).resolves.toBe(1);
     await expectNoAxeViolations(page);
-    const caseload = await api.json<{ episodes: Array<{ episodeId: string; status: string; openAlerts: number }> }>('GET', '/api/caseload');
+    const caseload = await api.json<{ episodes: Array<{ episodeId: string; status: string; openAlerts: number }> }>(
+      'GET',
+      '/api/caseload',
+    );
     const row = caseload.data.episodes.find((e) => e.episodeId === inv.episodeId)!;
     expect(row.status).toBe('risk');
     expect(row.openAlerts).toBeGreaterThanOrEqual(1);

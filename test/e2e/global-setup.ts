@@ -13,7 +13,9 @@ async function freePort(): Promise<number> {
     const server = createServer();
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -24,10 +26,19 @@ let dataDir = '';
 export default async function setup(project: TestProject) {
   const port = await freePort();
   dataDir = mkdtempSync(join(tmpdir(), 'spiegel-e2e-'));
-  const env: Record<string, string> = { ...process.env as Record<string, string>, PORT: String(port), SPIEGEL_DATA_DIR: dataDir, LOG_LEVEL: 'warn', SPIEGEL_LOGIN_RATE_PER_MINUTE: '1000' };
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    PORT: String(port),
+    SPIEGEL_DATA_DIR: dataDir,
+    LOG_LEVEL: 'warn',
+    SPIEGEL_LOGIN_RATE_PER_MINUTE: '1000',
+  };
   if (process.env.SPIEGEL_E2E_DATABASE_URL) env.DATABASE_URL = process.env.SPIEGEL_E2E_DATABASE_URL;
   else delete env.DATABASE_URL;
-  child = spawn(process.execPath, ['bin/spiegel.js', 'serve', '--demo-if-empty'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child = spawn(process.execPath, ['bin/spiegel.js', 'serve', '--demo-if-empty'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));

@@ -68,13 +68,16 @@ describe('reflection (Chromium)', () => {
 
     await expect(therapist.locator('h1').textContent()).resolves.toContain('Veerkracht');
     await expectNoAxeViolations(therapist);
-    for (let i = 1; i <= 6; i++) await therapist.check(`input[name="brs-${i}"][value="${i % 2 ? 'agree-4' : 'agree-2'}"]`);
+    for (let i = 1; i <= 6; i++)
+      await therapist.check(`input[name="brs-${i}"][value="${i % 2 ? 'agree-4' : 'agree-2'}"]`);
     await therapist.getByLabel('Supervisie').fill('6');
     await save(therapist);
 
     await expectNoAxeViolations(therapist);
     await therapist.getByLabel(/op welk percentiel/).fill('80');
-    await therapist.getByLabel(/Doubt yourself as a therapist/).fill('Of ik bij cliënten met veel schaamte genoeg doorvraag.');
+    await therapist
+      .getByLabel(/Doubt yourself as a therapist/)
+      .fill('Of ik bij cliënten met veel schaamte genoeg doorvraag.');
     await save(therapist);
 
     await therapist.getByLabel('Voornemen 1').fill('Elke week 30 minuten doelbewust oefenen');
@@ -99,7 +102,10 @@ describe('reflection (Chromium)', () => {
   });
 
   it('downloads the report as a PDF', async () => {
-    const [download] = await Promise.all([therapist.waitForEvent('download'), therapist.getByTestId('report-pdf').click()]);
+    const [download] = await Promise.all([
+      therapist.waitForEvent('download'),
+      therapist.getByTestId('report-pdf').click(),
+    ]);
     expect(download.suggestedFilename()).toMatch(/^spiegel-zelfcheck-\d{4}-\d{2}-\d{2}\.pdf$/);
     const stream = await download.createReadStream();
     const chunks: Buffer[] = [];
@@ -117,10 +123,14 @@ describe('reflection (Chromium)', () => {
     await expect(therapist.locator('body').textContent()).resolves.toContain('Blijf nieuwsgierig en open');
     await expectNoAxeViolations(therapist);
     await therapist.getByLabel('Titel').fill('“Je bent heel belangrijk voor mij”');
-    await therapist.getByLabel(/Welke waardering kreeg ik/).fill('Aan het eind van de sessie zei een cliënt dat ik heel belangrijk voor haar ben.');
+    await therapist
+      .getByLabel(/Welke waardering kreeg ik/)
+      .fill('Aan het eind van de sessie zei een cliënt dat ik heel belangrijk voor haar ben.');
     await therapist.getByLabel(/Wat was mijn eerste impuls/).fill('De waardering teruggeven: “u deed het werk zelf”.');
     await therapist.getByLabel(/Doel 1: Betekenis verkennen/).fill('Gevraagd wat haar ertoe bracht dit nu te zeggen.');
-    await therapist.getByLabel(/Doel 4: Tegenoverdracht reflecteren/).fill('Trots en ongemak tegelijk; meenemen naar supervisie.');
+    await therapist
+      .getByLabel(/Doel 4: Tegenoverdracht reflecteren/)
+      .fill('Trots en ongemak tegelijk; meenemen naar supervisie.');
     await therapist.getByLabel(/Labels/).fill('waardering, tegenoverdracht');
     await therapist.getByTestId('journal-save').click();
     await therapist.waitForURL(/\/app\/journal\/[0-9a-f-]{36}$/);
@@ -144,14 +154,20 @@ describe('reflection (Chromium)', () => {
     await supervisor.waitForURL(/\/app\/shared\/[0-9a-f-]{36}$/);
     await expect(supervisor.locator('body').textContent()).resolves.toContain('Trots en ongemak tegelijk');
     await expectNoAxeViolations(supervisor);
-    await supervisor.getByLabel('Reactie', { exact: true }).fill('Mooi dat je het niet teruggaf. Wat deed haar waardering met jou?');
+    await supervisor
+      .getByLabel('Reactie', { exact: true })
+      .fill('Mooi dat je het niet teruggaf. Wat deed haar waardering met jou?');
     await supervisor.getByRole('button', { name: 'Reactie plaatsen' }).click();
     await supervisor.waitForLoadState('load');
-    await expect(supervisor.getByTestId('comment').last().textContent()).resolves.toContain('Wat deed haar waardering met jou?');
+    await expect(supervisor.getByTestId('comment').last().textContent()).resolves.toContain(
+      'Wat deed haar waardering met jou?',
+    );
     await expectNoAxeViolations(supervisor);
 
     await therapist.goto(entryUrl);
-    await expect(therapist.getByTestId('comment').last().textContent()).resolves.toContain('Wat deed haar waardering met jou?');
+    await expect(therapist.getByTestId('comment').last().textContent()).resolves.toContain(
+      'Wat deed haar waardering met jou?',
+    );
   });
 
   it('logs deliberate practice and shows the chart with its data table', async () => {

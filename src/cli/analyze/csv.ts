@@ -25,7 +25,11 @@ function splitQuoted(line: string, lineNo: number, path: string): string[] {
       i++;
       for (;;) {
         const j = line.indexOf('"', i);
-        if (j < 0) throw new SpiegelError('FILE_UNREADABLE', `${path}: line ${lineNo}: unterminated quoted field`, { path, line: lineNo });
+        if (j < 0)
+          throw new SpiegelError('FILE_UNREADABLE', `${path}: line ${lineNo}: unterminated quoted field`, {
+            path,
+            line: lineNo,
+          });
         s += line.slice(i, j);
         if (line[j + 1] === '"') {
           s += '"';
@@ -37,7 +41,12 @@ function splitQuoted(line: string, lineNo: number, path: string): string[] {
       }
       out.push(s);
       if (i >= line.length) return out;
-      if (line[i] !== ',') throw new SpiegelError('FILE_UNREADABLE', `${path}: line ${lineNo}: unexpected character after a quoted field`, { path, line: lineNo });
+      if (line[i] !== ',')
+        throw new SpiegelError(
+          'FILE_UNREADABLE',
+          `${path}: line ${lineNo}: unexpected character after a quoted field`,
+          { path, line: lineNo },
+        );
       i++;
     } else {
       const j = line.indexOf(',', i);
@@ -69,7 +78,11 @@ export async function streamCsv(path: string, handlers: CsvHandlers): Promise<nu
     gz = await isGzip(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SpiegelError('FILE_UNREADABLE', `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`, { path });
+    throw new SpiegelError(
+      'FILE_UNREADABLE',
+      `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : 'cannot be read'}`,
+      { path },
+    );
   }
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const stream = gz ? source.pipe(createGunzip()) : source;
@@ -84,7 +97,8 @@ export async function streamCsv(path: string, handlers: CsvHandlers): Promise<nu
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!sawHeader) {
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
-      if (line.trim() === '') throw new SpiegelError('FILE_UNREADABLE', `${path}: the first line must be a header`, { path });
+      if (line.trim() === '')
+        throw new SpiegelError('FILE_UNREADABLE', `${path}: the first line must be a header`, { path });
       handlers.header(splitQuoted(line, lineNo, path).map((s) => s.trim()));
       sawHeader = true;
       return;
@@ -106,7 +120,11 @@ export async function streamCsv(path: string, handlers: CsvHandlers): Promise<nu
   } catch (error) {
     if (error instanceof SpiegelError) throw error;
     const message = error instanceof Error ? error.message : String(error);
-    throw new SpiegelError('FILE_UNREADABLE', `${path}: ${gz ? 'gzip data are corrupt or truncated' : 'read failed'} (${message})`, { path });
+    throw new SpiegelError(
+      'FILE_UNREADABLE',
+      `${path}: ${gz ? 'gzip data are corrupt or truncated' : 'read failed'} (${message})`,
+      { path },
+    );
   }
   rest += decoder.end();
   if (rest !== '') handle(rest);

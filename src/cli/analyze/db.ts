@@ -12,14 +12,24 @@ import { PRIMARY_OUTCOME } from '../../server/jobs.ts';
  * (the therapists' private mirrors read it) and prints the aggregate only: Spiegel never exports
  * per-therapist estimates.
  */
-export async function therapistEffectsFromDb(options: { org?: string; instrument?: string; progress: (line: string) => void }) {
+export async function therapistEffectsFromDb(options: {
+  org?: string;
+  instrument?: string;
+  progress: (line: string) => void;
+}) {
   const config = loadConfig();
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
   try {
     await migrate(store.db);
     const orgs = await store.db.selectFrom('organisations').select(['id', 'slug']).execute();
     const org = options.org ? orgs.find((o) => o.slug === options.org) : orgs.length === 1 ? orgs[0] : undefined;
-    if (!org) throw new SpiegelError('USAGE', options.org ? `no organisation with slug '${options.org}'` : `name the organisation with --org (one of: ${orgs.map((o) => o.slug).join(', ') || 'none'})`);
+    if (!org)
+      throw new SpiegelError(
+        'USAGE',
+        options.org
+          ? `no organisation with slug '${options.org}'`
+          : `name the organisation with --org (one of: ${orgs.map((o) => o.slug).join(', ') || 'none'})`,
+      );
     const instrumentId = options.instrument ?? PRIMARY_OUTCOME.instrumentId;
     const started = performance.now();
     const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
@@ -30,7 +40,8 @@ export async function therapistEffectsFromDb(options: { org?: string; instrument
     await runTherapistEffects(store.db, org.id, instrumentId, PRIMARY_OUTCOME.scaleId, PRIMARY_OUTCOME.direction);
     options.progress(`[3/3] stored the runs (${elapsed()})`);
     const summary = await latestEffects(store.db, org.id, instrumentId);
-    if (!summary) throw new SpiegelError('INSUFFICIENT_DATA', 'Not enough completed episodes for a therapist-effects analysis.');
+    if (!summary)
+      throw new SpiegelError('INSUFFICIENT_DATA', 'Not enough completed episodes for a therapist-effects analysis.');
     return {
       organisation: org.slug,
       instrument: instrumentId,

@@ -33,7 +33,12 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
     header(names) {
       const find = (v: string): number => {
         const k = names.indexOf(v);
-        if (k < 0) throw new SpiegelError('MODEL_DATA_INVALID', `column '${v}' of the formula is not in ${path} (columns: ${names.join(', ')})`, { column: v });
+        if (k < 0)
+          throw new SpiegelError(
+            'MODEL_DATA_INVALID',
+            `column '${v}' of the formula is not in ${path} (columns: ${names.join(', ')})`,
+            { column: v },
+          );
         return k;
       };
       numIdx = numNames.map(find);
@@ -41,7 +46,12 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
       width = names.length;
     },
     row(f, line) {
-      if (f.length !== width) throw new SpiegelError('MODEL_DATA_INVALID', `${path}: line ${line} has ${f.length} fields, the header has ${width}`, { line });
+      if (f.length !== width)
+        throw new SpiegelError(
+          'MODEL_DATA_INVALID',
+          `${path}: line ${line} has ${f.length} fields, the header has ${width}`,
+          { line },
+        );
       for (let k = 0; k < numIdx.length; k++) {
         const s = f[numIdx[k]];
         if (isMissing(s)) {
@@ -50,7 +60,11 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
         }
         const v = Number(s);
         if (!Number.isFinite(v) || s.trim() === '') {
-          throw new SpiegelError('MODEL_DATA_INVALID', `${path}: line ${line}: column '${numNames[k]}' is not a number: '${s}'`, { line, column: numNames[k] });
+          throw new SpiegelError(
+            'MODEL_DATA_INVALID',
+            `${path}: line ${line}: column '${numNames[k]}' is not a number: '${s}'`,
+            { line, column: numNames[k] },
+          );
         }
         values[k] = v;
       }

@@ -37,9 +37,24 @@ describe('spiegel analyze therapist-effects', () => {
   it('fits model a and prints the reference.json fields', async () => {
     expect(await run('--input', `${small}patients.csv`, '--formula', FA, '--json')).toBe(0);
     const j = JSON.parse(out);
-    for (const k of ['reml_criterion', 'theta', 'sigma', 'fixed', 'varcomp', 'icc', 'icc_profile_ci95', 'therapist_eb', 'iterations', 'converged', 'seconds']) expect(j).toHaveProperty(k);
+    for (const k of [
+      'reml_criterion',
+      'theta',
+      'sigma',
+      'fixed',
+      'varcomp',
+      'icc',
+      'icc_profile_ci95',
+      'therapist_eb',
+      'iterations',
+      'converged',
+      'seconds',
+    ])
+      expect(j).toHaveProperty(k);
     expect(j.reml_criterion).toBeLessThanOrEqual(ref.model_a.reml_criterion + 1e-6);
-    expect(j.fixed.map((f: { term: string }) => f.term)).toEqual(ref.model_a.fixed.map((f: { term: string }) => f.term));
+    expect(j.fixed.map((f: { term: string }) => f.term)).toEqual(
+      ref.model_a.fixed.map((f: { term: string }) => f.term),
+    );
     expect(j.therapist_eb[0]).toMatchObject({ therapist: 1 });
     expect(j.converged).toBe(true);
     expect(Math.abs(j.icc_profile_ci95[1] - ref.model_a.icc_profile_ci95[1])).toBeLessThan(1e-8);
@@ -47,7 +62,9 @@ describe('spiegel analyze therapist-effects', () => {
 
   it('evaluates the criterion at a given θ without optimising', async () => {
     const at = ref.model_b.criterion_at[0];
-    expect(await run('--input', `${small}sessions.csv`, '--formula', FB, '--json', '--criterion-at', at.theta.join(','))).toBe(0);
+    expect(
+      await run('--input', `${small}sessions.csv`, '--formula', FB, '--json', '--criterion-at', at.theta.join(',')),
+    ).toBe(0);
     const j = JSON.parse(out);
     expect(Math.abs(j.reml_criterion - at.reml_criterion) / at.reml_criterion).toBeLessThan(1e-8);
     expect(j).not.toHaveProperty('fixed');
@@ -96,13 +113,33 @@ describe('spiegel analyze therapist-effects', () => {
     await fails(['--input', `${small}patients.csv`], 'USAGE', /--formula/);
     await fails(['--input', `${small}patients.csv`, '--formula', FA, '--reml', '--ml'], 'USAGE', /choose one/);
     await fails(['--input', `${small}patients.csv`, '--formula', FA, '--bogus'], 'USAGE', /unknown option --bogus/);
-    await fails(['--input', `${small}patients.csv`, '--formula', FA, '--criterion-at', '0.1,x'], 'USAGE', /comma-separated numbers/);
+    await fails(
+      ['--input', `${small}patients.csv`, '--formula', FA, '--criterion-at', '0.1,x'],
+      'USAGE',
+      /comma-separated numbers/,
+    );
     await fails(['--input', join(tmp, 'nope.csv'), '--formula', FA], 'FILE_UNREADABLE', /no such file/);
-    await fails(['--input', `${small}patients.csv`, '--formula', 'post ~ intake_c'], 'MODEL_FORMULA_INVALID', /random-effects term/);
-    await fails(['--input', `${small}patients.csv`, '--formula', 'post ~ severity + (1 | therapist)'], 'MODEL_DATA_INVALID', /column 'severity' of the formula is not in/);
-    await fails(['--input', file, '--formula', FA], 'MODEL_DATA_INVALID', /line 2: column 'post' is not a number: 'abc'/);
+    await fails(
+      ['--input', `${small}patients.csv`, '--formula', 'post ~ intake_c'],
+      'MODEL_FORMULA_INVALID',
+      /random-effects term/,
+    );
+    await fails(
+      ['--input', `${small}patients.csv`, '--formula', 'post ~ severity + (1 | therapist)'],
+      'MODEL_DATA_INVALID',
+      /column 'severity' of the formula is not in/,
+    );
+    await fails(
+      ['--input', file, '--formula', FA],
+      'MODEL_DATA_INVALID',
+      /line 2: column 'post' is not a number: 'abc'/,
+    );
     await fails(['--input', short, '--formula', FA], 'MODEL_DATA_INVALID', /line 2 has 6 fields, the header has 7/);
-    await fails(['--input', `${small}sessions.csv`, '--formula', FB, '--criterion-at', '1,0,1'], 'MODEL_DATA_INVALID', /theta must have 4 values/);
+    await fails(
+      ['--input', `${small}sessions.csv`, '--formula', FB, '--criterion-at', '1,0,1'],
+      'MODEL_DATA_INVALID',
+      /theta must have 4 values/,
+    );
     const err = await analyzeCommand.run(['regress']).catch((e: unknown) => e);
     expect((err as SpiegelError).code).toBe('USAGE');
   });

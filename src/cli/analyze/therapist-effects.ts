@@ -4,7 +4,14 @@
  */
 import { SpiegelError } from '../../domain/errors.ts';
 import { parseFormula, type ModelSpec } from '../../domain/stats/mixed/formula.ts';
-import { fitGrowthModel, fitInterceptModel, growthAt, interceptAt, prepareGrowth, prepareIntercept } from '../../domain/stats/mixed/fit.ts';
+import {
+  fitGrowthModel,
+  fitInterceptModel,
+  growthAt,
+  interceptAt,
+  prepareGrowth,
+  prepareIntercept,
+} from '../../domain/stats/mixed/fit.ts';
 import { growthCriterion, type GrowthStructure } from '../../domain/stats/mixed/growth-model.ts';
 import { interceptCriterion } from '../../domain/stats/mixed/intercept-model.ts';
 import type { FitMethod, MixedFit } from '../../domain/stats/mixed/types.ts';
@@ -41,7 +48,12 @@ export function fitToJson(spec: ModelSpec, fit: MixedFit, extra: Record<string, 
     varcomp: fit.varcomp,
     icc: fit.icc,
     icc_profile_ci95: fit.iccProfileCi95,
-    therapist_eb: fit.therapistEffects.map((e) => ({ therapist: idOut(e.therapist), blup: e.blup, cond_sd: e.cond_sd, n: e.n })),
+    therapist_eb: fit.therapistEffects.map((e) => ({
+      therapist: idOut(e.therapist),
+      blup: e.blup,
+      cond_sd: e.cond_sd,
+      n: e.n,
+    })),
     logLik: fit.logLik,
     df: fit.df,
     AIC: fit.aic,
@@ -75,7 +87,16 @@ export async function therapistEffects(req: TherapistEffectsRequest): Promise<Re
       criterion = growthCriterion(prob, req.method).evaluate(theta);
       sigma = growthAt(prob, req.method, theta, names, slopeName).sigma;
     }
-    return { formula: spec.formula, method: req.method, n_obs: data.stats.nObs, ...rows, theta, [criterionKey(req.method)]: criterion, sigma, seconds: seconds() };
+    return {
+      formula: spec.formula,
+      method: req.method,
+      n_obs: data.stats.nObs,
+      ...rows,
+      theta,
+      [criterionKey(req.method)]: criterion,
+      sigma,
+      seconds: seconds(),
+    };
   }
 
   const fit =
@@ -87,14 +108,29 @@ export async function therapistEffects(req: TherapistEffectsRequest): Promise<Re
 
 /** Human-readable summary for the terminal (without --json). */
 export function formatText(out: Record<string, unknown>): string {
-  const num = (v: unknown, d = 6): string => (typeof v === 'number' ? (Number.isFinite(v) ? v.toPrecision(d) : String(v)) : 'NA');
+  const num = (v: unknown, d = 6): string =>
+    typeof v === 'number' ? (Number.isFinite(v) ? v.toPrecision(d) : String(v)) : 'NA';
   const crit = out.reml_criterion ?? out.deviance;
   const lines = [`${out.formula}  (${out.method}, ${out.n_obs} observations)`];
-  lines.push(`criterion ${out.reml_criterion !== undefined ? 'REML' : 'deviance'}: ${num(crit, 12)}   theta: ${(out.theta as number[]).map((t) => num(t)).join(', ')}`);
+  lines.push(
+    `criterion ${out.reml_criterion !== undefined ? 'REML' : 'deviance'}: ${num(crit, 12)}   theta: ${(out.theta as number[]).map((t) => num(t)).join(', ')}`,
+  );
   if (!out.fixed) return [...lines, `sigma: ${num(out.sigma)}`].join('\n');
-  lines.push('', 'Fixed effects:', ...(out.fixed as { term: string; estimate: number; se: number }[]).map((f) => `  ${f.term.padEnd(24)} ${num(f.estimate).padStart(12)}  SE ${num(f.se)}`));
+  lines.push(
+    '',
+    'Fixed effects:',
+    ...(out.fixed as { term: string; estimate: number; se: number }[]).map(
+      (f) => `  ${f.term.padEnd(24)} ${num(f.estimate).padStart(12)}  SE ${num(f.se)}`,
+    ),
+  );
   lines.push('', 'Variance components:');
-  for (const v of out.varcomp as { group: string; var1: string | null; var2: string | null; vcov: number; sdcor: number | null }[]) {
+  for (const v of out.varcomp as {
+    group: string;
+    var1: string | null;
+    var2: string | null;
+    vcov: number;
+    sdcor: number | null;
+  }[]) {
     const label = `${v.group} ${v.var1 ?? ''}${v.var2 ? ' × ' + v.var2 : ''}`.trim();
     lines.push(`  ${label.padEnd(32)} ${v.var2 ? 'cor' : 'SD '} ${num(v.sdcor)}`);
   }

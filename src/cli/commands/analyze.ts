@@ -45,13 +45,28 @@ export const analyzeCommand: Command = {
     }
     const { flags, positionals } = parseArgs(args, ['reml', 'ml', 'json', 'db']);
     const [sub, ...extra] = positionals;
-    if (sub !== 'therapist-effects') throw new SpiegelError('USAGE', `unknown analysis '${sub ?? ''}'; available: therapist-effects (see --help)`);
+    if (sub !== 'therapist-effects')
+      throw new SpiegelError('USAGE', `unknown analysis '${sub ?? ''}'; available: therapist-effects (see --help)`);
     if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'`);
-    for (const name of Object.keys(flags)) if (!known.has(name)) throw new SpiegelError('USAGE', `unknown option --${name}`);
+    for (const name of Object.keys(flags))
+      if (!known.has(name)) throw new SpiegelError('USAGE', `unknown option --${name}`);
     if (flags.db) {
-      if (flags.input || flags.formula) throw new SpiegelError('USAGE', '--db uses the organisation\'s data and the fixed model; leave out --input and --formula');
-      const out = await therapistEffectsFromDb({ org: typeof flags.org === 'string' ? flags.org : undefined, instrument: typeof flags.instrument === 'string' ? flags.instrument : undefined, progress: (line) => process.stderr.write(line + '\n') });
-      process.stdout.write((flags.json ? JSON.stringify(out, null, 2) : `ICC ${(out.icc * 100).toFixed(1)}% (95% profile CI ${out.icc_profile_ci95?.map((v) => (v * 100).toFixed(1) + '%').join(' – ') ?? 'n/a'}), ${out.episodes} episodes, ${out.therapists} therapists`) + '\n');
+      if (flags.input || flags.formula)
+        throw new SpiegelError(
+          'USAGE',
+          "--db uses the organisation's data and the fixed model; leave out --input and --formula",
+        );
+      const out = await therapistEffectsFromDb({
+        org: typeof flags.org === 'string' ? flags.org : undefined,
+        instrument: typeof flags.instrument === 'string' ? flags.instrument : undefined,
+        progress: (line) => process.stderr.write(line + '\n'),
+      });
+      process.stdout.write(
+        (flags.json
+          ? JSON.stringify(out, null, 2)
+          : `ICC ${(out.icc * 100).toFixed(1)}% (95% profile CI ${out.icc_profile_ci95?.map((v) => (v * 100).toFixed(1) + '%').join(' – ') ?? 'n/a'}), ${out.episodes} episodes, ${out.therapists} therapists`) +
+          '\n',
+      );
       return 0;
     }
     const input = flags.input;

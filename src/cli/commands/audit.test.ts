@@ -43,7 +43,15 @@ describeEachDialect('spiegel audit verify', (dialect) => {
     }
     await withStore(async (store) => {
       await migrate(store.db);
-      for (let i = 1; i <= 5; i++) await audit(store.db, { orgId: null, actorId: null, actorRole: 'admin', action: 'user.list', outcome: 'ok', details: { i } });
+      for (let i = 1; i <= 5; i++)
+        await audit(store.db, {
+          orgId: null,
+          actorId: null,
+          actorRole: 'admin',
+          action: 'user.list',
+          outcome: 'ok',
+          details: { i },
+        });
     });
   });
   afterAll(async () => {
@@ -52,16 +60,28 @@ describeEachDialect('spiegel audit verify', (dialect) => {
   });
 
   it('seals pending rows first, then exits 0 and prints the row count when the trail is intact', async () => {
-    expect(await run()).toEqual({ code: 0, out: 'Sealed 5 pending row(s) into the chain.\nThe audit trail is intact: 5 rows.\n', err: '' });
-    expect(await run()).toEqual({ code: 0, out: 'Sealed 0 pending row(s) into the chain.\nThe audit trail is intact: 5 rows.\n', err: '' });
+    expect(await run()).toEqual({
+      code: 0,
+      out: 'Sealed 5 pending row(s) into the chain.\nThe audit trail is intact: 5 rows.\n',
+      err: '',
+    });
+    expect(await run()).toEqual({
+      code: 0,
+      out: 'Sealed 0 pending row(s) into the chain.\nThe audit trail is intact: 5 rows.\n',
+      err: '',
+    });
   });
 
   it('exits 1 and names a modified row', async () => {
-    await withStore((store) => sql`UPDATE audit_log SET details = '{"i": 99}' WHERE seq = 2`.execute(store.db).then(() => undefined));
+    await withStore((store) =>
+      sql`UPDATE audit_log SET details = '{"i": 99}' WHERE seq = 2`.execute(store.db).then(() => undefined),
+    );
     const result = await run();
     expect(result.code).toBe(1);
     expect(result.err).toContain('row 2: hash_mismatch: Row 2 was altered after it was written.');
-    await withStore((store) => sql`UPDATE audit_log SET details = '{"i": 2}' WHERE seq = 2`.execute(store.db).then(() => undefined));
+    await withStore((store) =>
+      sql`UPDATE audit_log SET details = '{"i": 2}' WHERE seq = 2`.execute(store.db).then(() => undefined),
+    );
     expect((await run()).code).toBe(0);
   });
 
@@ -74,7 +94,9 @@ describeEachDialect('spiegel audit verify', (dialect) => {
   });
 
   it('exits 1 when a sealed row was taken out of the chain, even though verify seals it again', async () => {
-    await withStore((store) => sql`UPDATE audit_log SET chain_pos = NULL WHERE seq = 2`.execute(store.db).then(() => undefined));
+    await withStore((store) =>
+      sql`UPDATE audit_log SET chain_pos = NULL WHERE seq = 2`.execute(store.db).then(() => undefined),
+    );
     const result = await run();
     expect(result.code).toBe(1);
     expect(result.out).toBe('Sealed 1 pending row(s) into the chain.\n');

@@ -26,15 +26,28 @@ export async function auditVerify(config: Config, io: Output = stdio): Promise<n
   try {
     const schema = await sql<{ t: string | null; sealing: boolean }>`
       SELECT to_regclass('audit_log')::text AS t,
-        EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_log' AND column_name = 'chain_pos') AS sealing`.execute(store.db);
-    if (!schema.rows[0]?.t) throw new SpiegelError('DATABASE_UNAVAILABLE', 'This database has no Spiegel schema yet; run `spiegel migrate` first.');
-    if (!schema.rows[0].sealing) throw new SpiegelError('DATABASE_UNAVAILABLE', 'This database has an older Spiegel schema; run `spiegel migrate` first.');
+        EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'audit_log' AND column_name = 'chain_pos') AS sealing`.execute(
+      store.db,
+    );
+    if (!schema.rows[0]?.t)
+      throw new SpiegelError(
+        'DATABASE_UNAVAILABLE',
+        'This database has no Spiegel schema yet; run `spiegel migrate` first.',
+      );
+    if (!schema.rows[0].sealing)
+      throw new SpiegelError(
+        'DATABASE_UNAVAILABLE',
+        'This database has an older Spiegel schema; run `spiegel migrate` first.',
+      );
     const sealed = await sealAuditTrail(store.db);
     io.out(`Sealed ${sealed} pending row(s) into the chain.\n`);
     const result = await verifyAuditTrail(store.db);
     const pending = result.pending > 0 ? ` ${result.pending} row(s) appended since are not sealed yet.` : '';
     if (result.problems.length === 0) {
-      const from = result.checkpoint && result.firstPos !== null && result.firstPos > 1 ? ` (chain positions up to ${result.checkpoint.throughPos} removed by retention; verified from the checkpoint)` : '';
+      const from =
+        result.checkpoint && result.firstPos !== null && result.firstPos > 1
+          ? ` (chain positions up to ${result.checkpoint.throughPos} removed by retention; verified from the checkpoint)`
+          : '';
       io.out(`The audit trail is intact: ${result.rows} rows${from}.${pending}\n`);
       return 0;
     }
@@ -54,7 +67,11 @@ export async function auditRetention(config: Config, io: Output = stdio): Promis
     const clients = await applyClientRetention(store.db);
     const trail = await applyAuditRetention(store.db);
     io.out(`Client retention: ${clients.erased} client(s) erased.\n`);
-    io.out(trail.throughPos === null ? 'Audit retention: nothing to delete.\n' : `Audit retention: ${trail.deleted} row(s) deleted through chain position ${trail.throughPos}; checkpoint written.\n`);
+    io.out(
+      trail.throughPos === null
+        ? 'Audit retention: nothing to delete.\n'
+        : `Audit retention: ${trail.deleted} row(s) deleted through chain position ${trail.throughPos}; checkpoint written.\n`,
+    );
     return 0;
   } finally {
     await store.close();

@@ -20,12 +20,20 @@ logins. Refuses when the database already holds an organisation, and when SPIEGE
       return 0;
     }
     const config = loadConfig();
-    if (!config.demoMode) throw new SpiegelError('CONFIG_INVALID', 'SPIEGEL_DEMO=false: the demo organisation is disabled in this installation.');
+    if (!config.demoMode)
+      throw new SpiegelError(
+        'CONFIG_INVALID',
+        'SPIEGEL_DEMO=false: the demo organisation is disabled in this installation.',
+      );
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
     try {
       await migrate(store.db);
       const logins = await loadDemoIfEmpty(store.db, (line) => process.stdout.write(line + '\n'));
-      if (!logins) throw new SpiegelError('USAGE', 'The database already holds an organisation; the demo is loaded only into an empty database.');
+      if (!logins)
+        throw new SpiegelError(
+          'USAGE',
+          'The database already holds an organisation; the demo is loaded only into an empty database.',
+        );
       process.stdout.write(logins + '\n');
     } finally {
       await store.close();

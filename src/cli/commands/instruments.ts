@@ -5,8 +5,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, wantsHelp, type Command } from '../command.ts';
 import { SpiegelError } from '../../domain/errors.ts';
 import {
-  buildInstrumentLibrary, compileCalculatedExpressions, crossCheckCalculated, importQuestionnaire, validateQuestionnaire,
-  validateResponse, type Instrument, type InstrumentLibrary, type Issue,
+  buildInstrumentLibrary,
+  compileCalculatedExpressions,
+  crossCheckCalculated,
+  importQuestionnaire,
+  validateQuestionnaire,
+  validateResponse,
+  type Instrument,
+  type InstrumentLibrary,
+  type Issue,
 } from '../../domain/instruments/index.ts';
 
 /** The shipped library (instruments/ at the repository root). */
@@ -53,7 +60,8 @@ async function readJsonFile(path: string): Promise<{ json: unknown } | { error: 
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'read error';
+    const reason =
+      error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'read error';
     throw new SpiegelError('FILE_UNREADABLE', `cannot read '${path}' (${reason}).`, { path });
   }
   return parseJson(text);
@@ -115,7 +123,9 @@ Exit codes: 0 scored, 1 unknown instrument or invalid response, 2 wrong usage.`,
 };
 
 function formatIssues(issues: readonly Issue[]): string {
-  return issues.map((i) => `${i.severity === 'error' ? 'error  ' : 'warning'}  ${i.path || '/'}  ${i.code}  ${i.reason}`).join('\n');
+  return issues
+    .map((i) => `${i.severity === 'error' ? 'error  ' : 'warning'}  ${i.path || '/'}  ${i.code}  ${i.reason}`)
+    .join('\n');
 }
 
 function checkFlags(flags: Record<string, string | true>, allowed: string[]): void {
@@ -133,7 +143,8 @@ async function list(args: string[]): Promise<number> {
   if (positionals.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${positionals[0]}'.`);
   const lang = flags.lang === 'en' ? 'en' : 'nl';
   const library = await fullLibrary();
-  for (const r of library.rejected) process.stderr.write(`skipped ${r.origin}:\n${formatIssues(r.issues.filter((i) => i.severity === 'error'))}\n`);
+  for (const r of library.rejected)
+    process.stderr.write(`skipped ${r.origin}:\n${formatIssues(r.issues.filter((i) => i.severity === 'error'))}\n`);
   const entries = [...library.instruments.values()].map((i) => ({ ...i.catalog, origin: i.origin }));
   if (flags.json === true) {
     process.stdout.write(JSON.stringify(entries, null, 2) + '\n');
@@ -149,7 +160,13 @@ async function list(args: string[]): Promise<number> {
   ]);
   const header = ['id', 'title', 'default', 'kind', 'scales', 'restrictions'];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  for (const row of [header, ...rows]) process.stdout.write(row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd() + '\n');
+  for (const row of [header, ...rows])
+    process.stdout.write(
+      row
+        .map((cell, c) => cell.padEnd(widths[c]))
+        .join('  ')
+        .trimEnd() + '\n',
+    );
   return 0;
 }
 
@@ -163,20 +180,28 @@ async function validate(args: string[]): Promise<number> {
   let issues: Issue[];
   if ('error' in parsed) issues = [parsed.error];
   else if (isResponse(parsed.json)) {
-    const instrument = await findInstrument(typeof flags.instrument === 'string' ? flags.instrument : referencedId(parsed.json));
+    const instrument = await findInstrument(
+      typeof flags.instrument === 'string' ? flags.instrument : referencedId(parsed.json),
+    );
     issues = validateResponse(instrument.questionnaire, parsed.json).issues;
   } else issues = validateQuestionnaire(parsed.json).issues;
   const ok = !issues.some((i) => i.severity === 'error');
   if (flags.json === true) process.stdout.write(JSON.stringify({ ok, issues }, null, 2) + '\n');
   else {
     if (issues.length > 0) process.stdout.write(formatIssues(issues) + '\n');
-    process.stdout.write(`${file}: ${ok ? 'valid' : 'INVALID'} (${issues.filter((i) => i.severity === 'error').length} errors, ${issues.filter((i) => i.severity === 'warning').length} warnings)\n`);
+    process.stdout.write(
+      `${file}: ${ok ? 'valid' : 'INVALID'} (${issues.filter((i) => i.severity === 'error').length} errors, ${issues.filter((i) => i.severity === 'warning').length} warnings)\n`,
+    );
   }
   return ok ? 0 : 1;
 }
 
 function isResponse(json: unknown): json is Record<string, unknown> {
-  return typeof json === 'object' && json !== null && (json as Record<string, unknown>).resourceType === 'QuestionnaireResponse';
+  return (
+    typeof json === 'object' &&
+    json !== null &&
+    (json as Record<string, unknown>).resourceType === 'QuestionnaireResponse'
+  );
 }
 
 /** The instrument id in a response's questionnaire reference (…/Questionnaire/<id>[|version]). */
@@ -186,11 +211,19 @@ function referencedId(json: Record<string, unknown>): string | undefined {
 }
 
 async function findInstrument(id: string | undefined): Promise<Instrument> {
-  if (!id) throw new SpiegelError('USAGE', 'a QuestionnaireResponse needs --instrument ID (it has no questionnaire reference).');
+  if (!id)
+    throw new SpiegelError(
+      'USAGE',
+      'a QuestionnaireResponse needs --instrument ID (it has no questionnaire reference).',
+    );
   const library = await fullLibrary();
   const instrument = library.instruments.get(id);
   if (!instrument) {
-    throw new SpiegelError('INSTRUMENT_UNKNOWN', `unknown instrument '${id}'; known: ${[...library.instruments.keys()].join(', ')}.`, { id });
+    throw new SpiegelError(
+      'INSTRUMENT_UNKNOWN',
+      `unknown instrument '${id}'; known: ${[...library.instruments.keys()].join(', ')}.`,
+      { id },
+    );
   }
   return instrument;
 }
@@ -203,9 +236,13 @@ async function importCommand(args: string[]): Promise<number> {
   if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'.`);
   const parsed = await readJsonFile(file);
   const shipped = await loadInstrumentLibrary(SHIPPED_INSTRUMENTS_DIR);
-  const result = 'error' in parsed
-    ? { ok: false, questionnaire: null, issues: [parsed.error], recognisedAs: null, scored: false }
-    : importQuestionnaire(parsed.json, [...shipped.instruments.values()].map((i) => i.questionnaire));
+  const result =
+    'error' in parsed
+      ? { ok: false, questionnaire: null, issues: [parsed.error], recognisedAs: null, scored: false }
+      : importQuestionnaire(
+          parsed.json,
+          [...shipped.instruments.values()].map((i) => i.questionnaire),
+        );
   const q = result.questionnaire;
   let target: string | null = null;
   let refusal: string | null = null;
@@ -225,12 +262,32 @@ async function importCommand(args: string[]): Promise<number> {
   }
   const imported = result.ok && q !== null && refusal === null;
   if (flags.json === true) {
-    process.stdout.write(JSON.stringify({ imported, id: q?.id ?? null, target, recognisedAs: result.recognisedAs, scored: result.scored, refusal, issues: result.issues }, null, 2) + '\n');
+    process.stdout.write(
+      JSON.stringify(
+        {
+          imported,
+          id: q?.id ?? null,
+          target,
+          recognisedAs: result.recognisedAs,
+          scored: result.scored,
+          refusal,
+          issues: result.issues,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
   } else {
     if (result.issues.length > 0) process.stdout.write(formatIssues(result.issues) + '\n');
     if (imported) {
       process.stdout.write(`imported ${q!.id} (${q!.title ?? q!.name ?? 'untitled'}) → ${target}\n`);
-      process.stdout.write(result.recognisedAs ? `recognised as '${result.recognisedAs}': Spiegel's scoring rules applied\n` : result.scored ? 'scored with its own Spiegel scoring rules\n' : 'imported UNSCORED: no scoring rules and not a known instrument\n');
+      process.stdout.write(
+        result.recognisedAs
+          ? `recognised as '${result.recognisedAs}': Spiegel's scoring rules applied\n`
+          : result.scored
+            ? 'scored with its own Spiegel scoring rules\n'
+            : 'imported UNSCORED: no scoring rules and not a known instrument\n',
+      );
     } else process.stdout.write(`not imported: ${refusal ?? 'the questionnaire has errors'}\n`);
   }
   return imported ? 0 : 1;
@@ -246,7 +303,8 @@ async function score(args: string[]): Promise<number> {
   const parsed = await readJsonFile(file);
   const issues = 'error' in parsed ? [parsed.error] : validateResponse(instrument.questionnaire, parsed.json).issues;
   if (issues.some((i) => i.severity === 'error')) {
-    if (flags.json === true) process.stdout.write(JSON.stringify({ error: { code: 'RESPONSE_INVALID', issues } }, null, 2) + '\n');
+    if (flags.json === true)
+      process.stdout.write(JSON.stringify({ error: { code: 'RESPONSE_INVALID', issues } }, null, 2) + '\n');
     else process.stdout.write(formatIssues(issues) + `\n${file}: RESPONSE_INVALID\n`);
     return 1;
   }
@@ -259,18 +317,27 @@ async function score(args: string[]): Promise<number> {
     return 0;
   }
   for (const s of result.scales) {
-    const value = s.value === null ? `no score (${s.status}; ${s.missing} missing, ${s.maxMissing} allowed)` : String(s.value);
+    const value =
+      s.value === null ? `no score (${s.status}; ${s.missing} missing, ${s.maxMissing} allowed)` : String(s.value);
     const band = s.band ? `  band: ${s.band.label.en ?? s.band.code}` : '';
     const flagText = s.flags.length > 0 ? `  flags: ${s.flags.map((f) => f.code).join(', ')}` : '';
     process.stdout.write(`${s.id}: ${value}${s.prorated ? ' (prorated)' : ''}${band}${flagText}\n`);
   }
   for (const r of result.risks) process.stdout.write(`RISK ${r.code}: item ${r.item} = ${r.answerScore}\n`);
   for (const item of result.unansweredRiskItems) process.stdout.write(`risk item ${item} unanswered\n`);
-  for (const c of crossCheck) process.stdout.write(`cross-check ${c.scale} vs ${c.linkId}: ${c.agree ? 'agrees' : `MISMATCH (declarative ${c.declarative}, calculatedExpression ${c.calculated})`}\n`);
+  for (const c of crossCheck)
+    process.stdout.write(
+      `cross-check ${c.scale} vs ${c.linkId}: ${c.agree ? 'agrees' : `MISMATCH (declarative ${c.declarative}, calculatedExpression ${c.calculated})`}\n`,
+    );
   return 0;
 }
 
-const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = { list, validate, import: importCommand, score };
+const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  list,
+  validate,
+  import: importCommand,
+  score,
+};
 
 export const instrumentsCommand: Command = {
   name: 'instruments',

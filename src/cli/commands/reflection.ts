@@ -24,7 +24,8 @@ export const reflectionCommand: Command = {
       return 0;
     }
     const { positionals } = parseArgs(args);
-    if (positionals[0] !== 'rekey' || positionals.length !== 1) throw new SpiegelError('USAGE', 'Usage: spiegel reflection rekey');
+    if (positionals[0] !== 'rekey' || positionals.length !== 1)
+      throw new SpiegelError('USAGE', 'Usage: spiegel reflection rekey');
     const config = loadConfig();
     const { keyring, warning } = keyringFromEnv(process.env, config.demoMode);
     if (warning) process.stderr.write(warning + '\n');

@@ -27,10 +27,13 @@ Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the dat
     let demoLogins: string | null = null;
     const server = await startServer(config, {
       afterMigrate: async (store) => {
-        if (flags['demo-if-empty'] && config.demoMode) demoLogins = await loadDemoIfEmpty(store.db, (line) => process.stdout.write(line + '\n'));
+        if (flags['demo-if-empty'] && config.demoMode)
+          demoLogins = await loadDemoIfEmpty(store.db, (line) => process.stdout.write(line + '\n'));
       },
     });
-    process.stdout.write(`Spiegel is listening on ${server.url} (${server.store.dialect}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stdout.write(
+      `Spiegel is listening on ${server.url} (${server.store.dialect}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
     if (demoLogins) process.stdout.write(demoLogins + '\n');
     await new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {

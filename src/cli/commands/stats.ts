@@ -32,7 +32,8 @@ async function readInput(path: string): Promise<string> {
     }
     return await readFile(path, 'utf8');
   } catch (error) {
-    const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'read error';
+    const reason =
+      error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'read error';
     throw new SpiegelError('FILE_UNREADABLE', `cannot read '${path}' (${reason}).`, { path });
   }
 }
@@ -48,7 +49,13 @@ export const statsCommand: Command = {
     }
     const { flags, positionals } = parseArgs(args, ['pretty']);
     const [sub, ...extra] = positionals;
-    if (sub !== 'compute') throw new SpiegelError('USAGE', sub ? `unknown subcommand '${sub}'; use 'stats compute --input FILE.json'.` : "missing subcommand; use 'stats compute --input FILE.json'.");
+    if (sub !== 'compute')
+      throw new SpiegelError(
+        'USAGE',
+        sub
+          ? `unknown subcommand '${sub}'; use 'stats compute --input FILE.json'.`
+          : "missing subcommand; use 'stats compute --input FILE.json'.",
+      );
     if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'.`);
     const unknown = Object.keys(flags).filter((f) => f !== 'input' && f !== 'pretty');
     if (unknown.length > 0) throw new SpiegelError('USAGE', `unknown option --${unknown[0]}.`);
@@ -59,7 +66,10 @@ export const statsCommand: Command = {
     try {
       doc = JSON.parse(text);
     } catch (error) {
-      throw new SpiegelError('STATS_INPUT_INVALID', `'${input}' is not valid JSON: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')}`);
+      throw new SpiegelError(
+        'STATS_INPUT_INVALID',
+        `'${input}' is not valid JSON: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')}`,
+      );
     }
     const result = computeCases(doc);
     process.stdout.write(JSON.stringify(result, null, flags.pretty === true ? 2 : undefined) + '\n');

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { auditHash, canonicalJson, createChainVerifier, GENESIS_HASH, type AuditFields, type ChainLink, type SealedAuditRow } from './chain.ts';
+import {
+  auditHash,
+  canonicalJson,
+  createChainVerifier,
+  GENESIS_HASH,
+  type AuditFields,
+  type ChainLink,
+  type SealedAuditRow,
+} from './chain.ts';
 
 /** A chain of n rows sealed in seal order; `seqs` lets the seal order differ from seq order. */
 function chain(n: number, seqs = Array.from({ length: n }, (_, i) => i + 1)) {
@@ -7,8 +15,17 @@ function chain(n: number, seqs = Array.from({ length: n }, (_, i) => i + 1)) {
   let prev = GENESIS_HASH;
   seqs.forEach((seq, i) => {
     const fields: AuditFields = {
-      seq, org_id: 'o', at: `2026-01-0${seq}T00:00:00.000Z`, actor_id: 'u', actor_role: 'therapist',
-      action: 'episode.read', subject_type: 'episode', subject_id: `e${seq}`, ip: '127.0.0.1', outcome: 'allowed', details: { b: 1, a: [2] },
+      seq,
+      org_id: 'o',
+      at: `2026-01-0${seq}T00:00:00.000Z`,
+      actor_id: 'u',
+      actor_role: 'therapist',
+      action: 'episode.read',
+      subject_type: 'episode',
+      subject_id: `e${seq}`,
+      ip: '127.0.0.1',
+      outcome: 'allowed',
+      details: { b: 1, a: [2] },
     };
     const hash = auditHash(prev, fields);
     rows.push({ ...fields, chain_pos: i + 1, prev_hash: prev, hash });
@@ -38,12 +55,16 @@ describe('audit chain', () => {
   it('detects a modified row', () => {
     const rows = chain(5);
     rows[2] = { ...rows[2], outcome: 'denied' };
-    expect(verify(rows)).toEqual([{ seq: 3, problem: 'hash_mismatch', message: 'Row 3 was altered after it was written.' }]);
+    expect(verify(rows)).toEqual([
+      { seq: 3, problem: 'hash_mismatch', message: 'Row 3 was altered after it was written.' },
+    ]);
   });
   it('does not let the chain position into the hash: a moved row shows as a gap, not as altered', () => {
     const rows = chain(3);
     rows[2] = { ...rows[2], chain_pos: 4 };
-    expect(verify(rows)).toEqual([{ seq: 3, problem: 'gap', message: 'Chain positions 3–3 before row 3 are missing.' }]);
+    expect(verify(rows)).toEqual([
+      { seq: 3, problem: 'gap', message: 'Chain positions 3–3 before row 3 are missing.' },
+    ]);
   });
   it('detects a deleted row', () => {
     const rows = chain(5);
@@ -56,15 +77,25 @@ describe('audit chain', () => {
   it('detects a row whose chain fields were nulled but whose position was kept', () => {
     const rows = chain(3);
     rows[1] = { ...rows[1], prev_hash: null, hash: null };
-    expect(verify(rows).map((p) => [p.seq, p.problem])).toEqual([[2, 'broken_link'], [2, 'hash_mismatch'], [3, 'broken_link']]);
+    expect(verify(rows).map((p) => [p.seq, p.problem])).toEqual([
+      [2, 'broken_link'],
+      [2, 'hash_mismatch'],
+      [3, 'broken_link'],
+    ]);
   });
   it('continues from a checkpoint, and reports a missing prefix no checkpoint accounts for', () => {
     const rows = chain(5);
     const rest = rows.slice(2);
     expect(verify(rest, { pos: 2, hash: rows[1].hash! })).toEqual([]);
-    expect(verify(rest, { pos: 2, hash: GENESIS_HASH })).toEqual([{ seq: 3, problem: 'broken_link', message: 'Row 3 does not link to the row before it.' }]);
+    expect(verify(rest, { pos: 2, hash: GENESIS_HASH })).toEqual([
+      { seq: 3, problem: 'broken_link', message: 'Row 3 does not link to the row before it.' },
+    ]);
     expect(verify(rest)).toEqual([
-      { seq: 3, problem: 'gap', message: 'Chain positions 1–2 before row 3 are missing and no retention checkpoint accounts for them.' },
+      {
+        seq: 3,
+        problem: 'gap',
+        message: 'Chain positions 1–2 before row 3 are missing and no retention checkpoint accounts for them.',
+      },
       { seq: 3, problem: 'broken_link', message: 'Row 3 does not link to the row before it.' },
     ]);
     // A checkpoint that claims rows which are still there does not fit: verify from the genesis.

@@ -86,12 +86,21 @@ export function createChainVerifier(start: ChainLink = GENESIS_LINK): ChainVerif
       if (rows === 0) {
         if (pos <= expected.pos) expected = GENESIS_LINK;
         if (pos !== expected.pos + 1) {
-          problems.push({ seq, problem: 'gap', message: `Chain positions ${expected.pos + 1}–${pos - 1} before row ${seq} are missing and no retention checkpoint accounts for them.` });
+          problems.push({
+            seq,
+            problem: 'gap',
+            message: `Chain positions ${expected.pos + 1}–${pos - 1} before row ${seq} are missing and no retention checkpoint accounts for them.`,
+          });
         }
       } else if (pos !== expected.pos + 1) {
-        problems.push({ seq, problem: 'gap', message: `Chain positions ${expected.pos + 1}–${pos - 1} before row ${seq} are missing.` });
+        problems.push({
+          seq,
+          problem: 'gap',
+          message: `Chain positions ${expected.pos + 1}–${pos - 1} before row ${seq} are missing.`,
+        });
       }
-      if (row.prev_hash !== expected.hash) problems.push({ seq, problem: 'broken_link', message: `Row ${seq} does not link to the row before it.` });
+      if (row.prev_hash !== expected.hash)
+        problems.push({ seq, problem: 'broken_link', message: `Row ${seq} does not link to the row before it.` });
       if (row.prev_hash === null || auditHash(row.prev_hash, auditFields(row)) !== row.hash) {
         problems.push({ seq, problem: 'hash_mismatch', message: `Row ${seq} was altered after it was written.` });
       }

@@ -54,18 +54,110 @@ export interface DemoOrganisation {
   episodes: DemoEpisode[];
 }
 
-const FIRST = ['Anna', 'Bram', 'Carla', 'Daan', 'Eva', 'Floor', 'Gijs', 'Hanna', 'Ilse', 'Joost', 'Karin', 'Lars', 'Maaike', 'Niels', 'Olga', 'Pieter', 'Roos', 'Sander', 'Tess', 'Umar', 'Vera', 'Wouter', 'Yara', 'Zeger', 'Lotte', 'Mila', 'Ruben', 'Sara', 'Thijs', 'Noor'];
-const LAST = ['de Vries', 'Bakker', 'Jansen', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder', 'de Groot', 'Bos', 'Vos', 'Peters', 'Hendriks', 'van Leeuwen', 'Dekker', 'Brouwer', 'de Wit', 'Dijkstra', 'Smits', 'de Graaf', 'van der Meer', 'Kok', 'Jacobs', 'de Haan', 'Vermeulen', 'van den Berg', 'van Dijk', 'Hoekstra', 'Maas', 'Verhoeven'];
-const FEMALE = new Set(['Anna', 'Carla', 'Eva', 'Floor', 'Hanna', 'Ilse', 'Karin', 'Maaike', 'Olga', 'Roos', 'Tess', 'Vera', 'Yara', 'Lotte', 'Mila', 'Sara', 'Noor']);
+const FIRST = [
+  'Anna',
+  'Bram',
+  'Carla',
+  'Daan',
+  'Eva',
+  'Floor',
+  'Gijs',
+  'Hanna',
+  'Ilse',
+  'Joost',
+  'Karin',
+  'Lars',
+  'Maaike',
+  'Niels',
+  'Olga',
+  'Pieter',
+  'Roos',
+  'Sander',
+  'Tess',
+  'Umar',
+  'Vera',
+  'Wouter',
+  'Yara',
+  'Zeger',
+  'Lotte',
+  'Mila',
+  'Ruben',
+  'Sara',
+  'Thijs',
+  'Noor',
+];
+const LAST = [
+  'de Vries',
+  'Bakker',
+  'Jansen',
+  'Visser',
+  'Smit',
+  'Meijer',
+  'de Boer',
+  'Mulder',
+  'de Groot',
+  'Bos',
+  'Vos',
+  'Peters',
+  'Hendriks',
+  'van Leeuwen',
+  'Dekker',
+  'Brouwer',
+  'de Wit',
+  'Dijkstra',
+  'Smits',
+  'de Graaf',
+  'van der Meer',
+  'Kok',
+  'Jacobs',
+  'de Haan',
+  'Vermeulen',
+  'van den Berg',
+  'van Dijk',
+  'Hoekstra',
+  'Maas',
+  'Verhoeven',
+];
+const FEMALE = new Set([
+  'Anna',
+  'Carla',
+  'Eva',
+  'Floor',
+  'Hanna',
+  'Ilse',
+  'Karin',
+  'Maaike',
+  'Olga',
+  'Roos',
+  'Tess',
+  'Vera',
+  'Yara',
+  'Lotte',
+  'Mila',
+  'Sara',
+  'Noor',
+]);
 
 function slug(name: string): string {
-  return name.toLowerCase().normalize('NFD').replace(/[^a-z ]/g, '').trim().replace(/\s+/g, '.');
+  return name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[^a-z ]/g, '')
+    .trim()
+    .replace(/\s+/g, '.');
 }
 
 function staff(index: number, roles: DemoStaff['roles'], effect: number, emailLocal?: string): DemoStaff {
   const first = FIRST[index % FIRST.length];
   const displayName = `${first} ${LAST[index % LAST.length]}`;
-  return { key: `s${index}`, displayName, email: `${emailLocal ?? slug(displayName)}@demo.spiegel.test`, roles, gender: FEMALE.has(first) ? 'female' : 'male', effect };
+  return {
+    key: `s${index}`,
+    displayName,
+    email: `${emailLocal ?? slug(displayName)}@demo.spiegel.test`,
+    roles,
+    gender: FEMALE.has(first) ? 'female' : 'male',
+    effect,
+  };
 }
 
 /** Splits a PHQ-9 total into nine item answers; item 9 (index 8) is set separately for risk. */
@@ -95,7 +187,12 @@ interface Course {
   riskAt: number | null;
 }
 
-function simulateParticipant(rng: Random, course: Course, startDay: number, today: number): { measurements: DemoMeasurement[]; dropped: boolean } {
+function simulateParticipant(
+  rng: Random,
+  course: Course,
+  startDay: number,
+  today: number,
+): { measurements: DemoMeasurement[]; dropped: boolean } {
   const measurements: DemoMeasurement[] = [];
   let day = startDay;
   let dropped = false;
@@ -133,21 +230,52 @@ export function generateDemoOrganisation(seed = DEMO_SEED, today = DEMO_DAYS): D
   const therapists = people.filter((p) => p.roles.includes('therapist'));
 
   const episodes: DemoEpisode[] = [];
-  const scenarios: DemoScenario[] = ['on_track', 'not_on_track', 'deteriorated', 'recovered', 'alliance_concern', 'risk', 'on_track', 'not_on_track'];
+  const scenarios: DemoScenario[] = [
+    'on_track',
+    'not_on_track',
+    'deteriorated',
+    'recovered',
+    'alliance_concern',
+    'risk',
+    'on_track',
+    'not_on_track',
+  ];
   for (let e = 0; e < DEMO_EPISODES; e++) {
     // The first therapist (the demo login) gets one designed active episode per caseload status.
     const designed = e < scenarios.length ? scenarios[e] : null;
     const therapist = designed ? therapists[0] : therapists[e % therapists.length];
     const modalityRoll = rng.next();
-    const modality = designed ? 'individual' : modalityRoll < 0.88 ? 'individual' : modalityRoll < 0.93 ? 'couple' : modalityRoll < 0.97 ? 'family' : 'group';
-    const participants = modality === 'individual' ? ['client'] : modality === 'couple' ? ['partner A', 'partner B'] : modality === 'family' ? ['ouder', 'kind 1', 'kind 2'] : ['deelnemer 1', 'deelnemer 2', 'deelnemer 3', 'deelnemer 4'];
+    const modality = designed
+      ? 'individual'
+      : modalityRoll < 0.88
+        ? 'individual'
+        : modalityRoll < 0.93
+          ? 'couple'
+          : modalityRoll < 0.97
+            ? 'family'
+            : 'group';
+    const participants =
+      modality === 'individual'
+        ? ['client']
+        : modality === 'couple'
+          ? ['partner A', 'partner B']
+          : modality === 'family'
+            ? ['ouder', 'kind 1', 'kind 2']
+            : ['deelnemer 1', 'deelnemer 2', 'deelnemer 3', 'deelnemer 4'];
     const startDay = designed ? today - rng.int(42, 70) : rng.int(0, today - 7);
     const measurements: Record<string, DemoMeasurement[]> = {};
     let dropped = false;
     let lastDay = startDay;
     let plannedSessions = rng.int(6, 22);
     for (const label of participants) {
-      const intake = designed === 'recovered' ? 16 : designed === 'deteriorated' ? 12 : designed === 'not_on_track' ? 19 : clamp(rng.normal(15.5, 4.5), 5, 27);
+      const intake =
+        designed === 'recovered'
+          ? 16
+          : designed === 'deteriorated'
+            ? 12
+            : designed === 'not_on_track'
+              ? 19
+              : clamp(rng.normal(15.5, 4.5), 5, 27);
       let slope = -3.0 - 0.15 * (intake - 15.5) + therapist.effect + rng.normal(0, 1.3);
       if (designed === 'deteriorated') slope = 4.5;
       if (designed === 'not_on_track') slope = 0.2;
@@ -177,7 +305,8 @@ export function generateDemoOrganisation(seed = DEMO_SEED, today = DEMO_DAYS): D
       const list = measurements.client;
       for (const m of list.slice(-2)) m.alliance = m.alliance.map((v) => Math.max(0, v - 5));
     }
-    const finished = !designed && (dropped || Object.values(measurements)[0].length >= plannedSessions) && lastDay < today - 14;
+    const finished =
+      !designed && (dropped || Object.values(measurements)[0].length >= plannedSessions) && lastDay < today - 14;
     episodes.push({
       clientCode: `C-${String(1001 + e)}`,
       therapistKey: therapist.key,

@@ -17,11 +17,28 @@ const params: ReliableChangeParameters = {
 };
 
 function series(values: number[], expected: OutcomeSeries['expected'] = null): OutcomeSeries {
-  return { instrumentId: 'phq9', instrumentName: { nl: 'PHQ-9', en: 'PHQ-9' }, scaleId: 'total', params, points: values.map((value, i) => ({ session: i + 1, value })), expected };
+  return {
+    instrumentId: 'phq9',
+    instrumentName: { nl: 'PHQ-9', en: 'PHQ-9' },
+    scaleId: 'total',
+    params,
+    points: values.map((value, i) => ({ session: i + 1, value })),
+    expected,
+  };
 }
 
 function input(partial: Partial<AlertInput>): AlertInput {
-  return { participantId: 'p1', participantLabel: 'client', sessionNumber: 1, responseIds: ['r1'], risks: [], outcomes: [], alliance: null, rules: DEFAULT_RULE_SETTINGS, ...partial };
+  return {
+    participantId: 'p1',
+    participantLabel: 'client',
+    sessionNumber: 1,
+    responseIds: ['r1'],
+    risks: [],
+    outcomes: [],
+    alliance: null,
+    rules: DEFAULT_RULE_SETTINGS,
+    ...partial,
+  };
 }
 
 describe('assessChange (Jacobson–Truax)', () => {
@@ -36,14 +53,20 @@ describe('assessChange (Jacobson–Truax)', () => {
 
 describe('evaluateAlerts', () => {
   it('raises an urgent risk alert with safety suggestions', () => {
-    const alerts = evaluateAlerts(input({ risks: [{ instrumentId: 'phq9', item: '/44260-8', answerScore: 2, label: { nl: 'gedachten', en: 'thoughts' } }] }));
+    const alerts = evaluateAlerts(
+      input({
+        risks: [{ instrumentId: 'phq9', item: '/44260-8', answerScore: 2, label: { nl: 'gedachten', en: 'thoughts' } }],
+      }),
+    );
     expect(alerts).toHaveLength(1);
     expect(alerts[0]).toMatchObject({ rule: 'risk', severity: 'urgent', eventKey: 'r1:phq9:/44260-8' });
     expect(alerts[0].suggestions[0].en).toContain('safety');
   });
 
   it('flags a score above the expected band as not on track', () => {
-    const alerts = evaluateAlerts(input({ sessionNumber: 3, outcomes: [series([18, 17, 18], { mean: 13, lower: 9, upper: 16, method: 'mixed' })] }));
+    const alerts = evaluateAlerts(
+      input({ sessionNumber: 3, outcomes: [series([18, 17, 18], { mean: 13, lower: 9, upper: 16, method: 'mixed' })] }),
+    );
     expect(alerts.map((a) => a.rule)).toEqual(['not_on_track']);
     expect(alerts[0].reason.en).toContain('outside the expected band (9–16)');
     expect(alerts[0].reason.nl).toContain('buiten de verwachte band');
@@ -66,7 +89,11 @@ describe('evaluateAlerts', () => {
   });
 
   it('flags a low and a dropping alliance', () => {
-    const alliance = { instrumentId: 'alliance', lowThreshold: 6, points: [8.5, 8.25, 8.75, 5].map((value, i) => ({ session: i + 1, value })) };
+    const alliance = {
+      instrumentId: 'alliance',
+      lowThreshold: 6,
+      points: [8.5, 8.25, 8.75, 5].map((value, i) => ({ session: i + 1, value })),
+    };
     const alerts = evaluateAlerts(input({ sessionNumber: 4, alliance }));
     expect(alerts.map((a) => a.rule)).toEqual(['alliance_low', 'alliance_drop']);
     expect(alerts[1].reason.nl).toContain('5 in sessie 4 tegen gemiddeld 8,5 eerder');
@@ -74,7 +101,13 @@ describe('evaluateAlerts', () => {
 });
 
 describe('published reliable-change threshold (no sourced SD)', () => {
-  const iapt: ReliableChangeParameters = { ...params, sd: null, sDiff: null, minimumReliableChange: null, publishedReliableChange: { value: 6, source: 'IAPT' } };
+  const iapt: ReliableChangeParameters = {
+    ...params,
+    sd: null,
+    sDiff: null,
+    minimumReliableChange: null,
+    publishedReliableChange: { value: 6, source: 'IAPT' },
+  };
   it('judges reliable change by the threshold and reports no RCI', () => {
     expect(assessChange(16, 10, iapt)).toMatchObject({ class: 'improved', rci: null, basis: 'published-threshold' });
     expect(assessChange(16, 9, iapt).class).toBe('recovered');

@@ -2,14 +2,27 @@ import type { ReliableChangeParameters } from '../instruments/reliable-change.ts
 import { assessChange } from './reliable-change.ts';
 import { SUGGESTIONS, type Bilingual, type SuggestionKey } from './suggestions.ts';
 
-export type AlertRule = 'risk' | 'not_on_track' | 'reliable_deterioration' | 'no_reliable_improvement' | 'alliance_low' | 'alliance_drop' | 'recovered';
+export type AlertRule =
+  | 'risk'
+  | 'not_on_track'
+  | 'reliable_deterioration'
+  | 'no_reliable_improvement'
+  | 'alliance_low'
+  | 'alliance_drop'
+  | 'recovered';
 
 export interface AlertDraft {
   rule: AlertRule;
   /** Identifies the event: the same event never raises a second alert (unique per episode and rule). */
   eventKey: string;
   severity: 'info' | 'warning' | 'urgent';
-  reason: Bilingual & { rule: AlertRule; sessionNumber: number; instrumentId?: string; participantId: string; values?: Record<string, number | null> };
+  reason: Bilingual & {
+    rule: AlertRule;
+    sessionNumber: number;
+    instrumentId?: string;
+    participantId: string;
+    values?: Record<string, number | null>;
+  };
   suggestions: Bilingual[];
 }
 
@@ -61,10 +74,16 @@ function fmt(value: number, lang: 'nl' | 'en'): string {
   return lang === 'nl' ? text.replace('.', ',') : text;
 }
 
-function basisText(change: ReturnType<typeof assessChange>, params: ReliableChangeParameters, lang: 'nl' | 'en'): string {
+function basisText(
+  change: ReturnType<typeof assessChange>,
+  params: ReliableChangeParameters,
+  lang: 'nl' | 'en',
+): string {
   if (change.rci !== null) return `RCI ${fmt(change.rci, lang)}`;
   const threshold = params.publishedReliableChange?.value ?? 0;
-  return lang === 'nl' ? `gepubliceerde drempel voor betrouwbare verandering: ${fmt(threshold, 'nl')} punten` : `published reliable-change threshold: ${fmt(threshold, 'en')} points`;
+  return lang === 'nl'
+    ? `gepubliceerde drempel voor betrouwbare verandering: ${fmt(threshold, 'nl')} punten`
+    : `published reliable-change threshold: ${fmt(threshold, 'en')} points`;
 }
 
 /** Evaluates every rule for one submitted measurement of one participant. Pure. */
@@ -92,20 +111,31 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
   for (const series of input.outcomes) {
     const intake = series.points[0];
     const latest = series.points.at(-1);
-    if (!intake || !latest || latest.session === intake.session && series.points.length === 1) continue;
+    if (!intake || !latest || (latest.session === intake.session && series.points.length === 1)) continue;
     const change = assessChange(intake.value, latest.value, series.params);
     const values = { intake: intake.value, latest: latest.value, rci: change.rci };
     const key = `${series.instrumentId}:${series.scaleId}:${pid}`;
     const name = series.instrumentName;
     if (series.expected && series.params.direction !== 'none') {
-      const worse = series.params.direction === 'higher-is-worse' ? latest.value > series.expected.upper : latest.value < series.expected.lower;
+      const worse =
+        series.params.direction === 'higher-is-worse'
+          ? latest.value > series.expected.upper
+          : latest.value < series.expected.lower;
       if (worse) {
         alerts.push({
           rule: 'not_on_track',
           eventKey: `${key}:s${s}`,
           severity: 'warning',
           reason: {
-            ...base, rule: 'not_on_track', instrumentId: series.instrumentId, values: { ...values, expected: series.expected.mean, lower: series.expected.lower, upper: series.expected.upper },
+            ...base,
+            rule: 'not_on_track',
+            instrumentId: series.instrumentId,
+            values: {
+              ...values,
+              expected: series.expected.mean,
+              lower: series.expected.lower,
+              upper: series.expected.upper,
+            },
             nl: `${name.nl} ${fmt(latest.value, 'nl')} in sessie ${s} ligt buiten de verwachte band (${fmt(series.expected.lower, 'nl')}–${fmt(series.expected.upper, 'nl')}) voor cliënten met deze beginscore.`,
             en: `${name.en} ${fmt(latest.value, 'en')} at session ${s} lies outside the expected band (${fmt(series.expected.lower, 'en')}–${fmt(series.expected.upper, 'en')}) for clients with this intake score.`,
           },
@@ -119,20 +149,30 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
         eventKey: key,
         severity: 'warning',
         reason: {
-          ...base, rule: 'reliable_deterioration', instrumentId: series.instrumentId, values,
+          ...base,
+          rule: 'reliable_deterioration',
+          instrumentId: series.instrumentId,
+          values,
           nl: `${name.nl} is betrouwbaar verslechterd: van ${fmt(intake.value, 'nl')} bij de intake naar ${fmt(latest.value, 'nl')} (${basisText(change, series.params, 'nl')}).`,
           en: `${name.en} has reliably deteriorated: from ${fmt(intake.value, 'en')} at intake to ${fmt(latest.value, 'en')} (${basisText(change, series.params, 'en')}).`,
         },
         suggestions: pick('metacommunicate', 'exploreRupture', 'supervision', 'adaptApproach'),
       });
     }
-    if (s >= input.rules.noImprovementBySession && change.basis !== null && !(change.reliable && change.improvement > 0)) {
+    if (
+      s >= input.rules.noImprovementBySession &&
+      change.basis !== null &&
+      !(change.reliable && change.improvement > 0)
+    ) {
       alerts.push({
         rule: 'no_reliable_improvement',
         eventKey: key,
         severity: 'info',
         reason: {
-          ...base, rule: 'no_reliable_improvement', instrumentId: series.instrumentId, values,
+          ...base,
+          rule: 'no_reliable_improvement',
+          instrumentId: series.instrumentId,
+          values,
           nl: `Na ${s} sessies is ${name.nl} nog niet betrouwbaar verbeterd (van ${fmt(intake.value, 'nl')} naar ${fmt(latest.value, 'nl')}).`,
           en: `After ${s} sessions ${name.en} has not yet reliably improved (from ${fmt(intake.value, 'en')} to ${fmt(latest.value, 'en')}).`,
         },
@@ -145,7 +185,10 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
         eventKey: key,
         severity: 'info',
         reason: {
-          ...base, rule: 'recovered', instrumentId: series.instrumentId, values,
+          ...base,
+          rule: 'recovered',
+          instrumentId: series.instrumentId,
+          values,
           nl: `${name.nl} is hersteld: betrouwbaar verbeterd van ${fmt(intake.value, 'nl')} naar ${fmt(latest.value, 'nl')}, nu onder het klinische afkappunt.`,
           en: `${name.en} has recovered: reliably improved from ${fmt(intake.value, 'en')} to ${fmt(latest.value, 'en')}, now below the clinical cut-off.`,
         },
@@ -163,7 +206,10 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
         eventKey: `${alliance.instrumentId}:${pid}:s${s}`,
         severity: 'warning',
         reason: {
-          ...base, rule: 'alliance_low', instrumentId: alliance.instrumentId, values: { latest: now.value, threshold: alliance.lowThreshold },
+          ...base,
+          rule: 'alliance_low',
+          instrumentId: alliance.instrumentId,
+          values: { latest: now.value, threshold: alliance.lowThreshold },
           nl: `De werkrelatie wordt laag beoordeeld in sessie ${s}: gemiddeld ${fmt(now.value, 'nl')} (grens ${fmt(alliance.lowThreshold, 'nl')}).`,
           en: `The working alliance is rated low at session ${s}: mean ${fmt(now.value, 'en')} (threshold ${fmt(alliance.lowThreshold, 'en')}).`,
         },
@@ -179,7 +225,10 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
           eventKey: `${alliance.instrumentId}:${pid}:s${s}`,
           severity: 'warning',
           reason: {
-            ...base, rule: 'alliance_drop', instrumentId: alliance.instrumentId, values: { latest: now.value, earlierMean: mean },
+            ...base,
+            rule: 'alliance_drop',
+            instrumentId: alliance.instrumentId,
+            values: { latest: now.value, earlierMean: mean },
             nl: `De werkrelatie daalt: ${fmt(now.value, 'nl')} in sessie ${s} tegen gemiddeld ${fmt(mean, 'nl')} eerder.`,
             en: `The working alliance is dropping: ${fmt(now.value, 'en')} at session ${s} against a mean of ${fmt(mean, 'en')} before.`,
           },

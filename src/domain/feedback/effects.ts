@@ -39,16 +39,35 @@ export interface EffectsSummary {
   dataWindow: { from: string; to: string };
   estimates: TherapistEstimate[];
   /** The same model within intake-severity strata, where each has enough data. */
-  strata: Array<{ label: { nl: string; en: string }; from: number; to: number | null; estimates: TherapistEstimate[]; episodes: number; icc: number }>;
+  strata: Array<{
+    label: { nl: string; en: string };
+    from: number;
+    to: number | null;
+    estimates: TherapistEstimate[];
+    episodes: number;
+    icc: number;
+  }>;
 }
 
-export function estimatesFrom(fit: MixedFit, counts: Map<string, number>, direction: EffectsSummary['direction']): TherapistEstimate[] {
+export function estimatesFrom(
+  fit: MixedFit,
+  counts: Map<string, number>,
+  direction: EffectsSummary['direction'],
+): TherapistEstimate[] {
   return fit.therapistEffects.map((e) => {
     const lower = e.blup - Z95 * e.cond_sd;
     const upper = e.blup + Z95 * e.cond_sd;
     const better = direction === 'higher-is-worse' ? upper < 0 : lower > 0;
     const worse = direction === 'higher-is-worse' ? lower > 0 : upper < 0;
-    return { therapistId: e.therapist, episodes: counts.get(e.therapist) ?? e.n, effect: e.blup, condSd: e.cond_sd, lower, upper, verdict: better ? 'more_effective' : worse ? 'less_effective' : 'not_distinguishable' };
+    return {
+      therapistId: e.therapist,
+      episodes: counts.get(e.therapist) ?? e.n,
+      effect: e.blup,
+      condSd: e.cond_sd,
+      lower,
+      upper,
+      verdict: better ? 'more_effective' : worse ? 'less_effective' : 'not_distinguishable',
+    };
   });
 }
 

@@ -2,11 +2,28 @@ import { describe, expect, it } from 'vitest';
 import { expectedAt, ruleBasedExpectation, type ExpectedCurve } from './expected.ts';
 
 const curve: ExpectedCurve = {
-  method: 'mixed-model', instrumentId: 'phq9', scaleId: 'total', beta: [2, -3, 0.9, -0.1],
-  covariances: { patient: [[4, -0.5], [-0.5, 1]], therapist: 0.3, residual: 5 } as ExpectedCurve['covariances'],
-  vcov: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]], coverage: 0.9,
+  method: 'mixed-model',
+  instrumentId: 'phq9',
+  scaleId: 'total',
+  beta: [2, -3, 0.9, -0.1],
+  covariances: {
+    patient: [
+      [4, -0.5],
+      [-0.5, 1],
+    ],
+    therapist: 0.3,
+    residual: 5,
+  } as ExpectedCurve['covariances'],
+  vcov: [
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+  ],
+  coverage: 0.9,
   fit: { criterion: 0, converged: true, iterations: 1, icc: 0.05, sigma: 2, varcomp: [] },
-  fittedAt: '2026-01-01', dataWindow: { from: '2024-01-01', to: '2026-01-01', episodes: 500, measurements: 6000, therapists: 24 },
+  fittedAt: '2026-01-01',
+  dataWindow: { from: '2024-01-01', to: '2026-01-01', episodes: 500, measurements: 6000, therapists: 24 },
 };
 
 describe('expected course', () => {

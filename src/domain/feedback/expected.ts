@@ -19,7 +19,14 @@ export interface ExpectedCurve {
   covariances: MixedFit['covariances'];
   vcov: number[][];
   coverage: number;
-  fit: { criterion: number; converged: boolean; iterations: number; icc: number; sigma: number; varcomp: MixedFit['varcomp'] };
+  fit: {
+    criterion: number;
+    converged: boolean;
+    iterations: number;
+    icc: number;
+    sigma: number;
+    varcomp: MixedFit['varcomp'];
+  };
   fittedAt: string;
   dataWindow: { from: string; to: string; episodes: number; measurements: number; therapists: number };
 }
@@ -40,7 +47,10 @@ export interface ExpectedPoint {
   method: string;
 }
 
-export function curveFromModel(model: ExpectedCourseModel, meta: Pick<ExpectedCurve, 'instrumentId' | 'scaleId' | 'fittedAt' | 'dataWindow'>): ExpectedCurve {
+export function curveFromModel(
+  model: ExpectedCourseModel,
+  meta: Pick<ExpectedCurve, 'instrumentId' | 'scaleId' | 'fittedAt' | 'dataWindow'>,
+): ExpectedCurve {
   const { fit } = model;
   return {
     method: 'mixed-model',
@@ -49,12 +59,23 @@ export function curveFromModel(model: ExpectedCourseModel, meta: Pick<ExpectedCu
     covariances: fit.covariances,
     vcov: fit.vcov,
     coverage: BAND_COVERAGE,
-    fit: { criterion: fit.criterion, converged: fit.converged, iterations: fit.iterations, icc: fit.icc, sigma: fit.sigma, varcomp: fit.varcomp },
+    fit: {
+      criterion: fit.criterion,
+      converged: fit.converged,
+      iterations: fit.iterations,
+      icc: fit.icc,
+      sigma: fit.sigma,
+      varcomp: fit.varcomp,
+    },
   };
 }
 
 export function expectedAt(curve: ExpectedCurve, intake: number, session: number): ExpectedPoint {
-  const model = { beta: curve.beta, time: timeTransform, fit: { covariances: curve.covariances, vcov: curve.vcov, therapistEffects: [] } as unknown as MixedFit };
+  const model = {
+    beta: curve.beta,
+    time: timeTransform,
+    fit: { covariances: curve.covariances, vcov: curve.vcov, therapistEffects: [] } as unknown as MixedFit,
+  };
   const [point] = predictExpectedCourse(model, intake, [session], { coverage: curve.coverage });
   return { session, mean: point.mean, lower: point.lower, upper: point.upper, method: curve.method };
 }

@@ -7,7 +7,14 @@ import type { ScaleSpec } from '../instruments/scoring-spec.ts';
  */
 export function outcomeScale(scorer: CompiledScorer): ScaleSpec | null {
   if (allianceScale(scorer)) return null;
-  return scorer.spec?.scales.find((s) => s.subscaleOf === null && s.direction !== 'none' && ((s.reliability !== null && (s.sd !== null || s.clinical !== null)) || s.reliableChange !== null)) ?? null;
+  return (
+    scorer.spec?.scales.find(
+      (s) =>
+        s.subscaleOf === null &&
+        s.direction !== 'none' &&
+        ((s.reliability !== null && (s.sd !== null || s.clinical !== null)) || s.reliableChange !== null),
+    ) ?? null
+  );
 }
 
 /** A scale with an "alliance low" flag marks a working-alliance measure (the flag gives its threshold). */

@@ -28,7 +28,8 @@ export function assessChange(pre: number, post: number, params: ReliableChangePa
   const rci = params.sDiff ? improvement / params.sDiff : null;
   const threshold = params.publishedReliableChange?.value ?? null;
   const basis = rci !== null ? 'rci' : threshold !== null ? 'published-threshold' : null;
-  const reliable = rci !== null ? Math.abs(rci) > RC_CRITERION : threshold !== null && Math.abs(improvement) >= threshold;
+  const reliable =
+    rci !== null ? Math.abs(rci) > RC_CRITERION : threshold !== null && Math.abs(improvement) >= threshold;
   const preClinical = inClinicalRange(pre, params);
   const postClinical = inClinicalRange(post, params);
   let cls: ChangeClass | null = null;

@@ -37,4 +37,5 @@ export const SUGGESTIONS = {
 
 export type SuggestionKey = keyof typeof SUGGESTIONS;
 
-export const SUGGESTION_SOURCE = 'Seed 001, "De effectieve therapeut": aanbevelingen (werkrelatie, afstemming over doelen en taken, metacommunicatie, feedbackinstrumenten, intervisie en supervisie).';
+export const SUGGESTION_SOURCE =
+  'Seed 001, "De effectieve therapeut": aanbevelingen (werkrelatie, afstemming over doelen en taken, metacommunicatie, feedbackinstrumenten, intervisie en supervisie).';

@@ -4,7 +4,10 @@ export type Lang = 'nl' | 'en';
 
 /** Number formatting per UI language (decimal comma in Dutch). */
 export function formatNumber(value: number, lang: Lang, decimals = 2): string {
-  return new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { minimumFractionDigits: decimals, maximumFractionDigits: decimals }).format(value);
+  return new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', {
+    minimumFractionDigits: decimals,
+    maximumFractionDigits: decimals,
+  }).format(value);
 }
 
 export function formatSigned(value: number, lang: Lang, decimals = 0): string {
@@ -13,7 +16,12 @@ export function formatSigned(value: number, lang: Lang, decimals = 0): string {
 }
 
 export function formatDate(date: Date, lang: Lang): string {
-  return new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Amsterdam' }).format(date);
+  return new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'Europe/Amsterdam',
+  }).format(date);
 }
 
 export function text(value: LocalText, lang: Lang): string {
@@ -30,7 +38,9 @@ export function formatAnswer(item: SelfCheckItem, value: AnswerValue | undefined
     case 'scale':
       return `${value} (${input.min}–${input.max})`;
     case 'number':
-      return typeof value === 'number' ? `${formatNumber(value, lang, Number.isInteger(value) ? 0 : 1)} ${input.unit[lang]}`.trim() : String(value);
+      return typeof value === 'number'
+        ? `${formatNumber(value, lang, Number.isInteger(value) ? 0 : 1)} ${input.unit[lang]}`.trim()
+        : String(value);
     case 'choice':
       return input.options.find((o) => o.code === value)?.label[lang] ?? String(value);
     case 'checks':

@@ -4,8 +4,17 @@ import { journalTemplate, matchesSearch, parseEntry, parseTags, TEMPLATE_IDS } f
 
 describe('appreciation frame (seed 002)', () => {
   it('has the seven goals with intervention, pitfall and recommendation', () => {
-    expect(APPRECIATION_FRAME.map((g) => g.goal.nl)).toEqual(['Betekenis verkennen', 'Rivaliteit benoemen', 'Overdracht onderzoeken', 'Tegenoverdracht reflecteren', 'Hier-en-nu benutten', 'Wederkerigheid bevorderen', 'Metacommunicatie stimuleren']);
-    for (const g of APPRECIATION_FRAME) for (const text of [g.intervention, g.pitfall, g.recommendation]) expect(text.nl && text.en).toBeTruthy();
+    expect(APPRECIATION_FRAME.map((g) => g.goal.nl)).toEqual([
+      'Betekenis verkennen',
+      'Rivaliteit benoemen',
+      'Overdracht onderzoeken',
+      'Tegenoverdracht reflecteren',
+      'Hier-en-nu benutten',
+      'Wederkerigheid bevorderen',
+      'Metacommunicatie stimuleren',
+    ]);
+    for (const g of APPRECIATION_FRAME)
+      for (const text of [g.intervention, g.pitfall, g.recommendation]) expect(text.nl && text.en).toBeTruthy();
   });
 
   it('uses all seven goals for groups and five, one adapted, for individual therapy', () => {
@@ -29,8 +38,24 @@ describe('appreciation frame (seed 002)', () => {
 
 describe('journal entries', () => {
   it('parses an entry against its template', () => {
-    const entry = parseEntry({ template: 'appreciation', mode: 'group', title: ' Compliment in de groep ', field_situation: 'Je bent de enige', field_goal2: 'Rivaliteit benoemd', field_unknown: 'x', tags: 'Groep, waardering, groep', occurredOn: '2026-01-12' });
-    expect(entry).toEqual({ template: 'appreciation', mode: 'group', title: 'Compliment in de groep', occurredOn: '2026-01-12', fields: { situation: 'Je bent de enige', goal2: 'Rivaliteit benoemd' }, tags: ['groep', 'waardering'] });
+    const entry = parseEntry({
+      template: 'appreciation',
+      mode: 'group',
+      title: ' Compliment in de groep ',
+      field_situation: 'Je bent de enige',
+      field_goal2: 'Rivaliteit benoemd',
+      field_unknown: 'x',
+      tags: 'Groep, waardering, groep',
+      occurredOn: '2026-01-12',
+    });
+    expect(entry).toEqual({
+      template: 'appreciation',
+      mode: 'group',
+      title: 'Compliment in de groep',
+      occurredOn: '2026-01-12',
+      fields: { situation: 'Je bent de enige', goal2: 'Rivaliteit benoemd' },
+      tags: ['groep', 'waardering'],
+    });
     expect(parseEntry({ template: 'appreciation', title: 'x', field_goal2: 'dropped' }).fields).toEqual({});
   });
 
@@ -42,7 +67,12 @@ describe('journal entries', () => {
   });
 
   it('searches in memory, ignoring case and accents, with an exact tag filter', () => {
-    const entry = parseEntry({ template: 'free', title: 'Tranen na een sessie', field_text: 'De cliënt huilde om haar vader', tags: 'tranen, vader' });
+    const entry = parseEntry({
+      template: 'free',
+      title: 'Tranen na een sessie',
+      field_text: 'De cliënt huilde om haar vader',
+      tags: 'tranen, vader',
+    });
     expect(matchesSearch(entry, 'CLIENT vader', null)).toBe(true);
     expect(matchesSearch(entry, 'moeder', null)).toBe(false);
     expect(matchesSearch(entry, '', 'tranen')).toBe(true);

@@ -36,8 +36,16 @@ function field(id: string, nl: string, en: string): TemplateField {
   return { id, label: local(nl, en) };
 }
 
-const SITUATION = field('situation', 'Wat gebeurde er? (situatie, zonder herleidbare cliëntgegevens)', 'What happened? (the situation, without identifiable client details)');
-const SUPERVISION = field('supervision', 'Wat neem ik mee naar supervisie of intervisie?', 'What do I take to supervision or intervision?');
+const SITUATION = field(
+  'situation',
+  'Wat gebeurde er? (situatie, zonder herleidbare cliëntgegevens)',
+  'What happened? (the situation, without identifiable client details)',
+);
+const SUPERVISION = field(
+  'supervision',
+  'Wat neem ik mee naar supervisie of intervisie?',
+  'What do I take to supervision or intervision?',
+);
 
 const GUIDANCE_LABELS = {
   intervention: local('Concrete interventie', 'Concrete intervention'),
@@ -47,11 +55,22 @@ const GUIDANCE_LABELS = {
 
 function appreciationFields(mode: FrameMode): TemplateField[] {
   return [
-    field('situation', 'Welke waardering kreeg ik, van wie (zonder herleidbare gegevens), en in welk moment?', 'What appreciation did I receive, from whom (without identifiable details), and at what moment?'),
-    field('impulse', 'Wat was mijn eerste impuls (teruggeven, wegwuiven, genieten, ongemak)?', 'What was my first impulse (giving it back, waving it away, enjoying it, discomfort)?'),
+    field(
+      'situation',
+      'Welke waardering kreeg ik, van wie (zonder herleidbare gegevens), en in welk moment?',
+      'What appreciation did I receive, from whom (without identifiable details), and at what moment?',
+    ),
+    field(
+      'impulse',
+      'Wat was mijn eerste impuls (teruggeven, wegwuiven, genieten, ongemak)?',
+      'What was my first impulse (giving it back, waving it away, enjoying it, discomfort)?',
+    ),
     ...frameSteps(mode).map((step) => ({
       id: `goal${step.number}`,
-      label: local(`Doel ${step.number}: ${step.goal.nl} — wat deed ik, of wat had ik kunnen doen?`, `Goal ${step.number}: ${step.goal.en} — what did I do, or what could I have done?`),
+      label: local(
+        `Doel ${step.number}: ${step.goal.nl} — wat deed ik, of wat had ik kunnen doen?`,
+        `Goal ${step.number}: ${step.goal.en} — what did I do, or what could I have done?`,
+      ),
       guidance: [
         { label: GUIDANCE_LABELS.intervention, text: step.intervention },
         { label: GUIDANCE_LABELS.pitfall, text: step.pitfall },
@@ -59,7 +78,11 @@ function appreciationFields(mode: FrameMode): TemplateField[] {
       ],
       adaptedBySpiegel: step.adaptedBySpiegel,
     })),
-    field('learned', 'Wat leer ik hiervan over mezelf als therapeut?', 'What does this teach me about myself as a therapist?'),
+    field(
+      'learned',
+      'Wat leer ik hiervan over mezelf als therapeut?',
+      'What does this teach me about myself as a therapist?',
+    ),
   ];
 }
 
@@ -74,11 +97,27 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
           'Your own tears or the client’s. From the study of seed 000: crying in therapy is not exceptional for therapists either; it does ask you to stay in charge, in favour of the therapeutic process.',
         ),
         fields: [
-          field('whose', 'Wiens tranen: van mij, van de cliënt, of van ons beiden?', 'Whose tears: mine, the client’s, or both of ours?'),
+          field(
+            'whose',
+            'Wiens tranen: van mij, van de cliënt, of van ons beiden?',
+            'Whose tears: mine, the client’s, or both of ours?',
+          ),
           SITUATION,
-          field('felt', 'Wat voelde ik, en wat raakte me (ook: een eigen ervaring)?', 'What did I feel, and what touched me (including an experience of my own)?'),
-          field('did', 'Wat deed ik ermee: toelaten, inhouden, benoemen, bespreken?', 'What did I do with it: allow, hold back, name, discuss?'),
-          field('effect', 'Wat leek het effect op de cliënt en het proces?', 'What seemed to be the effect on the client and the process?'),
+          field(
+            'felt',
+            'Wat voelde ik, en wat raakte me (ook: een eigen ervaring)?',
+            'What did I feel, and what touched me (including an experience of my own)?',
+          ),
+          field(
+            'did',
+            'Wat deed ik ermee: toelaten, inhouden, benoemen, bespreken?',
+            'What did I do with it: allow, hold back, name, discuss?',
+          ),
+          field(
+            'effect',
+            'Wat leek het effect op de cliënt en het proces?',
+            'What seemed to be the effect on the client and the process?',
+          ),
           SUPERVISION,
         ],
         source: local('Vragen door Spiegel opgesteld, naar seed 000.', 'Questions written by Spiegel, after seed 000.'),
@@ -104,9 +143,17 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
         ),
         fields: [
           SITUATION,
-          field('signs', 'Waaraan merkte ik de breuk (terugtrekken, confrontatie, een lage alliantiescore)?', 'How did I notice the rupture (withdrawal, confrontation, a low alliance score)?'),
+          field(
+            'signs',
+            'Waaraan merkte ik de breuk (terugtrekken, confrontatie, een lage alliantiescore)?',
+            'How did I notice the rupture (withdrawal, confrontation, a low alliance score)?',
+          ),
           field('myPart', 'Wat was mijn aandeel?', 'What was my part in it?'),
-          field('repair', 'Wat deed ik om te herstellen, en hoe reageerde de cliënt?', 'What did I do to repair it, and how did the client respond?'),
+          field(
+            'repair',
+            'Wat deed ik om te herstellen, en hoe reageerde de cliënt?',
+            'What did I do to repair it, and how did the client respond?',
+          ),
           field('next', 'Wat is mijn volgende stap?', 'What is my next step?'),
           SUPERVISION,
         ],
@@ -116,13 +163,28 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
       return {
         id,
         title: local('Tegenoverdracht', 'Countertransference'),
-        intro: local('Wat roept deze cliënt in mij op, en wat doe ik ermee?', 'What does this client evoke in me, and what do I do with it?'),
+        intro: local(
+          'Wat roept deze cliënt in mij op, en wat doe ik ermee?',
+          'What does this client evoke in me, and what do I do with it?',
+        ),
         fields: [
           SITUATION,
-          field('evoked', 'Wat riep de cliënt in mij op (gevoelens, neigingen, beelden)?', 'What did the client evoke in me (feelings, impulses, images)?'),
-          field('origin', 'Waar ken ik dit van, uit mijn eigen geschiedenis?', 'Where do I know this from, in my own history?'),
+          field(
+            'evoked',
+            'Wat riep de cliënt in mij op (gevoelens, neigingen, beelden)?',
+            'What did the client evoke in me (feelings, impulses, images)?',
+          ),
+          field(
+            'origin',
+            'Waar ken ik dit van, uit mijn eigen geschiedenis?',
+            'Where do I know this from, in my own history?',
+          ),
           field('influence', 'Hoe beïnvloedde het mijn handelen?', 'How did it influence what I did?'),
-          field('use', 'Hoe kan ik het ten goede van de behandeling gebruiken?', 'How can I use it for the good of the treatment?'),
+          field(
+            'use',
+            'Hoe kan ik het ten goede van de behandeling gebruiken?',
+            'How can I use it for the good of the treatment?',
+          ),
           SUPERVISION,
         ],
         source: local('Vragen door Spiegel opgesteld.', 'Questions written by Spiegel.'),
@@ -138,14 +200,24 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
         fields: [
           SITUATION,
           field('present', 'Wanneer was ik helemaal aanwezig?', 'When was I fully present?'),
-          field('lost', 'Wanneer verloor ik het contact met mezelf of met de ander?', 'When did I lose touch with myself or with the other?'),
+          field(
+            'lost',
+            'Wanneer verloor ik het contact met mezelf of met de ander?',
+            'When did I lose touch with myself or with the other?',
+          ),
           field('regained', 'Wat hielp me het evenwicht terug te vinden?', 'What helped me find the balance again?'),
           field('powerless', 'Welke machteloosheid moest ik verdragen?', 'What powerlessness did I have to bear?'),
         ],
         source: local('Vragen door Spiegel opgesteld, naar seed 003.', 'Questions written by Spiegel, after seed 003.'),
       };
     case 'free':
-      return { id, title: local('Vrije notitie', 'Free entry'), intro: local('Schrijf wat je wilt vasthouden.', 'Write whatever you want to hold on to.'), fields: [field('text', 'Tekst', 'Text')], source: null };
+      return {
+        id,
+        title: local('Vrije notitie', 'Free entry'),
+        intro: local('Schrijf wat je wilt vasthouden.', 'Write whatever you want to hold on to.'),
+        fields: [field('text', 'Tekst', 'Text')],
+        source: null,
+      };
   }
 }
 
@@ -169,20 +241,30 @@ export function parseTags(raw: string): string[] {
     .map((t) => t.trim().toLowerCase().replace(/^#/, ''))
     .filter((t) => t !== '');
   for (const tag of tags) {
-    if (!/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u.test(tag)) throw new SpiegelError('VALIDATION_FAILED', `Tag "${tag}" is not valid: use letters, digits, spaces and hyphens (at most 40).`, { field: 'tags' });
+    if (!/^[\p{L}\p{N}][\p{L}\p{N} _-]{0,39}$/u.test(tag))
+      throw new SpiegelError(
+        'VALIDATION_FAILED',
+        `Tag "${tag}" is not valid: use letters, digits, spaces and hyphens (at most 40).`,
+        { field: 'tags' },
+      );
   }
   const unique = [...new Set(tags)];
-  if (unique.length > MAX_TAGS) throw new SpiegelError('VALIDATION_FAILED', `At most ${MAX_TAGS} tags.`, { field: 'tags' });
+  if (unique.length > MAX_TAGS)
+    throw new SpiegelError('VALIDATION_FAILED', `At most ${MAX_TAGS} tags.`, { field: 'tags' });
   return unique;
 }
 
 /** Validates a submitted entry against its template. */
 export function parseEntry(body: Record<string, unknown>): JournalEntryContent {
   const template = body.template;
-  if (!isTemplateId(template)) throw new SpiegelError('VALIDATION_FAILED', 'Unknown journal template.', { field: 'template' });
+  if (!isTemplateId(template))
+    throw new SpiegelError('VALIDATION_FAILED', 'Unknown journal template.', { field: 'template' });
   const mode = template === 'appreciation' ? (body.mode === 'group' ? 'group' : 'individual') : null;
   const title = typeof body.title === 'string' ? body.title.trim() : '';
-  if (title === '' || title.length > 200) throw new SpiegelError('VALIDATION_FAILED', 'Give the entry a title of at most 200 characters.', { field: 'title' });
+  if (title === '' || title.length > 200)
+    throw new SpiegelError('VALIDATION_FAILED', 'Give the entry a title of at most 200 characters.', {
+      field: 'title',
+    });
   const occurredOn = typeof body.occurredOn === 'string' && body.occurredOn !== '' ? body.occurredOn : null;
   if (occurredOn !== null && (!/^\d{4}-\d{2}-\d{2}$/.test(occurredOn) || Number.isNaN(Date.parse(occurredOn)))) {
     throw new SpiegelError('VALIDATION_FAILED', 'The date must look like 2026-01-31.', { field: 'occurredOn' });
@@ -191,7 +273,10 @@ export function parseEntry(body: Record<string, unknown>): JournalEntryContent {
   for (const f of journalTemplate(template, mode ?? 'individual').fields) {
     const value = body[`field_${f.id}`];
     if (typeof value !== 'string' || value.trim() === '') continue;
-    if (value.length > MAX_FIELD_LENGTH) throw new SpiegelError('VALIDATION_FAILED', `A field may hold at most ${MAX_FIELD_LENGTH} characters.`, { field: f.id });
+    if (value.length > MAX_FIELD_LENGTH)
+      throw new SpiegelError('VALIDATION_FAILED', `A field may hold at most ${MAX_FIELD_LENGTH} characters.`, {
+        field: f.id,
+      });
     fields[f.id] = value.trim();
   }
   return { template, mode, title, occurredOn, fields, tags: parseTags(typeof body.tags === 'string' ? body.tags : '') };
@@ -207,7 +292,9 @@ function normalise(text: string): string {
  */
 export function matchesSearch(entry: JournalEntryContent, query: string, tag: string | null): boolean {
   if (tag && !entry.tags.includes(tag.toLowerCase())) return false;
-  const words = normalise(query).split(/\s+/).filter((w) => w !== '');
+  const words = normalise(query)
+    .split(/\s+/)
+    .filter((w) => w !== '');
   if (words.length === 0) return true;
   const haystack = normalise([entry.title, ...Object.values(entry.fields), ...entry.tags].join('\n'));
   return words.every((w) => haystack.includes(w));

@@ -23,7 +23,12 @@ function theme(code: string, nl: string, en: string, namedBy: number): Motivatio
 export const MOTIVATION_THEMES: MotivationTheme[] = [
   theme('1A', 'Zorgzame, empathische aanleg', 'A caring, empathic disposition', 10),
   theme('1B', 'Interesse in de mensheid en psychologie', 'Interest in humankind and psychology', 15),
-  theme('1C', 'Persoonlijke ervaringen met klachten en behandeling', 'Personal experience of problems and treatment', 13),
+  theme(
+    '1C',
+    'Persoonlijke ervaringen met klachten en behandeling',
+    'Personal experience of problems and treatment',
+    13,
+  ),
   theme('1D', 'Willen helpen en iets teruggeven', 'Wanting to help and give something back', 13),
   theme('1E', 'Inspirerende en faciliterende figuren', 'Inspiring and enabling figures', 15),
   theme('1F', 'Inspirerende studie', 'An inspiring study', 15),
@@ -36,13 +41,24 @@ export const MOTIVATION_THEMES: MotivationTheme[] = [
   theme('2C', 'Willen helpen en iets teruggeven', 'Wanting to help and give something back', 12),
   theme('2D', 'Verlangen naar persoonlijke groei en ontwikkeling', 'A desire for personal growth and development', 11),
   theme('2E', 'Van overleven naar opbloeien', 'From surviving to flourishing', 12),
-  theme('2F', 'Een gave voor het bouwen van bruggen en verbindingen', 'A gift for building bridges and connections', 12),
+  theme(
+    '2F',
+    'Een gave voor het bouwen van bruggen en verbindingen',
+    'A gift for building bridges and connections',
+    12,
+  ),
   theme('2G', 'Veerkracht', 'Resilience', 8),
 ];
 
 export const MOTIVATION_GROUPS: Record<MotivationTheme['group'], LocalText> = {
-  became: local('Wat bracht je hier? (thema’s 1A–1J: waarom je therapeut werd)', 'What brought you here? (themes 1A–1J: why you became a therapist)'),
-  stay: local('Wat houdt je hier? (thema’s 2A–2G: wat je in het vak houdt)', 'What keeps you here? (themes 2A–2G: what keeps you in the profession)'),
+  became: local(
+    'Wat bracht je hier? (thema’s 1A–1J: waarom je therapeut werd)',
+    'What brought you here? (themes 1A–1J: why you became a therapist)',
+  ),
+  stay: local(
+    'Wat houdt je hier? (thema’s 2A–2G: wat je in het vak houdt)',
+    'What keeps you here? (themes 2A–2G: what keeps you in the profession)',
+  ),
 };
 
 export const RATING_SCALE = {
@@ -73,9 +89,24 @@ export const SPARK_ITEM: SelfCheckItem = {
 export function themeItems(t: MotivationTheme): SelfCheckItem[] {
   const ids = themeItemIds(t.code);
   return [
-    { id: ids.then, text: local(`${t.code}. ${t.name.nl} — toen`, `${t.code}. ${t.name.en} — then`), input: RATING_SCALE, provenance: SPIEGEL },
-    { id: ids.now, text: local(`${t.code}. ${t.name.nl} — nu`, `${t.code}. ${t.name.en} — now`), input: RATING_SCALE, provenance: SPIEGEL },
-    { id: ids.note, text: local(`${t.code}. Toelichting`, `${t.code}. Note`), input: { kind: 'text', maxLength: 2000 }, provenance: SPIEGEL },
+    {
+      id: ids.then,
+      text: local(`${t.code}. ${t.name.nl} — toen`, `${t.code}. ${t.name.en} — then`),
+      input: RATING_SCALE,
+      provenance: SPIEGEL,
+    },
+    {
+      id: ids.now,
+      text: local(`${t.code}. ${t.name.nl} — nu`, `${t.code}. ${t.name.en} — now`),
+      input: RATING_SCALE,
+      provenance: SPIEGEL,
+    },
+    {
+      id: ids.note,
+      text: local(`${t.code}. Toelichting`, `${t.code}. Note`),
+      input: { kind: 'text', maxLength: 2000 },
+      provenance: SPIEGEL,
+    },
   ];
 }
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_CRYING_NORMS, compareWithNorms, CRYING_PRONENESS_NORMS, tearsComparisons, tearsScaleScores } from './norms.ts';
+import {
+  CLIENT_CRYING_NORMS,
+  compareWithNorms,
+  CRYING_PRONENESS_NORMS,
+  tearsComparisons,
+  tearsScaleScores,
+} from './norms.ts';
 import { questionnaireResponseFor } from './questionnaire-items.ts';
 import { shipped } from './testing.ts';
 
@@ -17,10 +23,17 @@ describe('Dutch norms of seed 000', () => {
 
   it('adds the gender groups for a known gender', () => {
     const women = compareWithNorms(CRYING_PRONENESS_NORMS, 5.62, 'female');
-    expect(women.results.map((r) => r.group.id)).toEqual(['population', 'population.women', 'therapists', 'therapists.women']);
+    expect(women.results.map((r) => r.group.id)).toEqual([
+      'population',
+      'population.women',
+      'therapists',
+      'therapists.women',
+    ]);
     expect(women.results.find((r) => r.group.id === 'therapists.women')!.z).toBeCloseTo(0, 12);
     expect(women.note).toBeNull();
-    expect(compareWithNorms(CRYING_PRONENESS_NORMS, 3, 'male').results.map((r) => r.group.id)).toContain('population.men');
+    expect(compareWithNorms(CRYING_PRONENESS_NORMS, 3, 'male').results.map((r) => r.group.id)).toContain(
+      'population.men',
+    );
   });
 
   it('states source and limits with every scale', () => {
@@ -33,7 +46,8 @@ describe('Dutch norms of seed 000', () => {
 
   it('uses the same norms as the spiegel-tears Questionnaire declares', () => {
     const spec = shipped('spiegel-tears').spec!;
-    const declared = (scaleId: string) => spec.scales.find((s) => s.id === scaleId)!.norms.map((n) => [n.mean, n.sd, n.n]);
+    const declared = (scaleId: string) =>
+      spec.scales.find((s) => s.id === scaleId)!.norms.map((n) => [n.mean, n.sd, n.n]);
     const ours = (groups: typeof CRYING_PRONENESS_NORMS.groups) => groups.map((g) => [g.mean, g.sd, g.n]);
     expect(ours(CRYING_PRONENESS_NORMS.groups)).toEqual(declared('crying-proneness'));
     expect(declared('attitude-client-crying')).toContainEqual(ours(CLIENT_CRYING_NORMS.groups)[0]);

@@ -47,25 +47,79 @@ export const CRYING_PRONENESS_NORMS: NormScale = {
   source: SEED_000_SOURCE,
   limits: SELF_REPORT_LIMITS,
   groups: [
-    { id: 'population', label: local('Nederlandse bevolking (panel, N=1891)', 'Dutch population (panel, N=1891)'), n: 1891, mean: 2.55, sd: 1.86, gender: null },
-    { id: 'population.women', label: local('vrouwen in de bevolking (N=765)', 'women in the population (N=765)'), n: 765, mean: 3.5, sd: 2.07, gender: 'female' },
-    { id: 'population.men', label: local('mannen in de bevolking (N=1126)', 'men in the population (N=1126)'), n: 1126, mean: 1.9, sd: 1.36, gender: 'male' },
-    { id: 'therapists', label: local('Nederlandse therapeuten (N=819)', 'Dutch therapists (N=819)'), n: 819, mean: 5.3, sd: 2.18, gender: null },
-    { id: 'therapists.women', label: local('vrouwelijke therapeuten (N=615)', 'female therapists (N=615)'), n: 615, mean: 5.62, sd: 2.11, gender: 'female' },
-    { id: 'therapists.men', label: local('mannelijke therapeuten (N=204)', 'male therapists (N=204)'), n: 204, mean: 4.32, sd: 2.12, gender: 'male' },
+    {
+      id: 'population',
+      label: local('Nederlandse bevolking (panel, N=1891)', 'Dutch population (panel, N=1891)'),
+      n: 1891,
+      mean: 2.55,
+      sd: 1.86,
+      gender: null,
+    },
+    {
+      id: 'population.women',
+      label: local('vrouwen in de bevolking (N=765)', 'women in the population (N=765)'),
+      n: 765,
+      mean: 3.5,
+      sd: 2.07,
+      gender: 'female',
+    },
+    {
+      id: 'population.men',
+      label: local('mannen in de bevolking (N=1126)', 'men in the population (N=1126)'),
+      n: 1126,
+      mean: 1.9,
+      sd: 1.36,
+      gender: 'male',
+    },
+    {
+      id: 'therapists',
+      label: local('Nederlandse therapeuten (N=819)', 'Dutch therapists (N=819)'),
+      n: 819,
+      mean: 5.3,
+      sd: 2.18,
+      gender: null,
+    },
+    {
+      id: 'therapists.women',
+      label: local('vrouwelijke therapeuten (N=615)', 'female therapists (N=615)'),
+      n: 615,
+      mean: 5.62,
+      sd: 2.11,
+      gender: 'female',
+    },
+    {
+      id: 'therapists.men',
+      label: local('mannelijke therapeuten (N=204)', 'male therapists (N=204)'),
+      n: 204,
+      mean: 4.32,
+      sd: 2.12,
+      gender: 'male',
+    },
   ],
 };
 
 export const CLIENT_CRYING_NORMS: NormScale = {
   id: 'clientCryingAttitude',
-  label: local('Houding tegenover cliënten die huilen (gemiddelde van 9 stellingen, 1–7)', 'Attitude towards clients who cry (mean of 9 statements, 1–7)'),
+  label: local(
+    'Houding tegenover cliënten die huilen (gemiddelde van 9 stellingen, 1–7)',
+    'Attitude towards clients who cry (mean of 9 statements, 1–7)',
+  ),
   range: [1, 7],
   source: SEED_000_SOURCE,
   limits: local(
     'Zelfrapportage, één Nederlandse therapeutensteekproef, geen bevolkingsnorm. Het artikel publiceert de scoringssleutel niet: Spiegel neemt aan dat de vijf negatief geformuleerde stellingen (5–9) omgekeerd scoren en dat de schaalscore het gemiddelde van de negen stellingen is (er mag er één ontbreken). Zie de uitkomst daarom als indicatie. Scores liggen dicht bij het plafond (SD 0,61), dus kleine verschillen geven grote z-scores.',
     'Self-report, one Dutch therapist sample, no population norm. The article does not publish the scoring key: Spiegel assumes the five negatively worded statements (5–9) are reverse-scored and that the scale score is the mean of the nine statements (at most one may be missing). Treat the result as indicative. Scores sit close to the ceiling (SD 0.61), so small differences give large z-scores.',
   ),
-  groups: [{ id: 'therapists', label: local('Nederlandse therapeuten (N=819)', 'Dutch therapists (N=819)'), n: 819, mean: 5.92, sd: 0.61, gender: null }],
+  groups: [
+    {
+      id: 'therapists',
+      label: local('Nederlandse therapeuten (N=819)', 'Dutch therapists (N=819)'),
+      n: 819,
+      mean: 5.92,
+      sd: 0.61,
+      gender: null,
+    },
+  ],
 };
 
 export interface NormResult {
@@ -97,7 +151,10 @@ export function compareWithNorms(scale: NormScale, score: number, gender: Gender
   const hasGenderGroups = scale.groups.some((g) => g.gender !== null);
   const note =
     hasGenderGroups && gender !== 'female' && gender !== 'male'
-      ? local('Er zijn alleen normen voor vrouwen en mannen; omdat je geslacht niet als vrouw of man is vastgelegd, tonen we alleen de totale groepen.', 'Norms exist only for women and men; because your gender is not recorded as female or male, only the overall groups are shown.')
+      ? local(
+          'Er zijn alleen normen voor vrouwen en mannen; omdat je geslacht niet als vrouw of man is vastgelegd, tonen we alleen de totale groepen.',
+          'Norms exist only for women and men; because your gender is not recorded as female or male, only the overall groups are shown.',
+        )
       : null;
   return { scale, score, results, note };
 }
@@ -120,7 +177,9 @@ export function tearsScaleScores(result: ScoreResult | null): TearsScaleScores {
 /** The norm comparisons the scores allow (none for unanswered scales). */
 export function tearsComparisons(scores: TearsScaleScores, gender: Gender): ScaleComparison[] {
   const out: ScaleComparison[] = [];
-  if (scores.cryingProneness !== null) out.push(compareWithNorms(CRYING_PRONENESS_NORMS, scores.cryingProneness, gender));
-  if (scores.clientCryingAttitude !== null) out.push(compareWithNorms(CLIENT_CRYING_NORMS, scores.clientCryingAttitude, gender));
+  if (scores.cryingProneness !== null)
+    out.push(compareWithNorms(CRYING_PRONENESS_NORMS, scores.cryingProneness, gender));
+  if (scores.clientCryingAttitude !== null)
+    out.push(compareWithNorms(CLIENT_CRYING_NORMS, scores.clientCryingAttitude, gender));
   return out;
 }

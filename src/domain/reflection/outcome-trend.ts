@@ -25,7 +25,12 @@ export interface MonthTrend {
  * each series is its baseline, found over all points given (the caller passes the series' whole history)
  * but only months from `fromMonth` (yyyy-mm) are reported.
  */
-export function monthlyImprovement(points: ScorePoint[], higherIsWorse: boolean, fromMonth: string, toMonth: string): MonthTrend[] {
+export function monthlyImprovement(
+  points: ScorePoint[],
+  higherIsWorse: boolean,
+  fromMonth: string,
+  toMonth: string,
+): MonthTrend[] {
   const sorted = [...points].sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
   const baseline = new Map<string, number>();
   const months = new Map<string, { sum: number; n: number; series: Set<string> }>();
@@ -46,7 +51,12 @@ export function monthlyImprovement(points: ScorePoint[], higherIsWorse: boolean,
   const out: MonthTrend[] = [];
   for (let m = fromMonth; m <= toMonth; m = nextMonth(m)) {
     const b = months.get(m);
-    out.push({ month: m, meanImprovement: b ? b.sum / b.n : null, measurements: b?.n ?? 0, series: b?.series.size ?? 0 });
+    out.push({
+      month: m,
+      meanImprovement: b ? b.sum / b.n : null,
+      measurements: b?.n ?? 0,
+      series: b?.series.size ?? 0,
+    });
   }
   return out;
 }

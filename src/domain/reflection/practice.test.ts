@@ -23,12 +23,21 @@ describe('deliberate practice', () => {
   });
 
   it('validates goals and log entries', () => {
-    expect(parseGoal({ skill: 'custom', customSkill: 'Stiltes', title: 'Stiltes laten vallen' }).content).toEqual({ title: 'Stiltes laten vallen', customSkill: 'Stiltes', description: '' });
+    expect(parseGoal({ skill: 'custom', customSkill: 'Stiltes', title: 'Stiltes laten vallen' }).content).toEqual({
+      title: 'Stiltes laten vallen',
+      customSkill: 'Stiltes',
+      description: '',
+    });
     expect(() => parseGoal({ skill: 'juggling', title: 'x' })).toThrow(/skill/);
     const goalId = '00000000-0000-4000-8000-000000000001';
-    expect(parseLog({ goalId, minutes: '30', practised: 'Rollenspel' }, '2026-01-14')).toMatchObject({ practisedOn: '2026-01-14', minutes: 30 });
+    expect(parseLog({ goalId, minutes: '30', practised: 'Rollenspel' }, '2026-01-14')).toMatchObject({
+      practisedOn: '2026-01-14',
+      minutes: 30,
+    });
     expect(() => parseLog({ goalId, minutes: '0', practised: 'x' }, '2026-01-14')).toThrow(/Minutes/);
-    expect(() => parseLog({ goalId, minutes: '5', practised: 'x', practisedOn: '2026-02-01' }, '2026-01-14')).toThrow(/future/);
+    expect(() => parseLog({ goalId, minutes: '5', practised: 'x', practisedOn: '2026-02-01' }, '2026-01-14')).toThrow(
+      /future/,
+    );
   });
 
   it('gives a descriptive monthly improvement from each series’ baseline', () => {
@@ -58,10 +67,26 @@ describe('check-up schedule', () => {
 
   it('reminds when due, not before', () => {
     const last = new Date('2025-06-01T10:00:00Z');
-    expect(reminder({ lastCompletedAt: null, draftStartedAt: null, intervalMonths: 6, now: last })).toEqual({ status: 'never' });
-    expect(reminder({ lastCompletedAt: last, draftStartedAt: null, intervalMonths: 6, now: new Date('2025-11-30T10:00:00Z') }).status).toBe('not-due');
-    const due = reminder({ lastCompletedAt: last, draftStartedAt: null, intervalMonths: 3, now: new Date('2025-09-11T10:00:00Z') });
+    expect(reminder({ lastCompletedAt: null, draftStartedAt: null, intervalMonths: 6, now: last })).toEqual({
+      status: 'never',
+    });
+    expect(
+      reminder({
+        lastCompletedAt: last,
+        draftStartedAt: null,
+        intervalMonths: 6,
+        now: new Date('2025-11-30T10:00:00Z'),
+      }).status,
+    ).toBe('not-due');
+    const due = reminder({
+      lastCompletedAt: last,
+      draftStartedAt: null,
+      intervalMonths: 3,
+      now: new Date('2025-09-11T10:00:00Z'),
+    });
     expect(due).toMatchObject({ status: 'due', overdueDays: 10 });
-    expect(reminder({ lastCompletedAt: last, draftStartedAt: last, intervalMonths: 3, now: new Date() }).status).toBe('in-progress');
+    expect(reminder({ lastCompletedAt: last, draftStartedAt: last, intervalMonths: 3, now: new Date() }).status).toBe(
+      'in-progress',
+    );
   });
 });

@@ -10,7 +10,14 @@ import { local, type LocalText } from './types.ts';
  * and the log are written by Spiegel (not a validated instrument).
  */
 
-export const SKILLS = ['allianceRepair', 'empathicAttunement', 'directness', 'countertransference', 'humour', 'custom'] as const;
+export const SKILLS = [
+  'allianceRepair',
+  'empathicAttunement',
+  'directness',
+  'countertransference',
+  'humour',
+  'custom',
+] as const;
 export type Skill = (typeof SKILLS)[number];
 
 export function isSkill(value: unknown): value is Skill {
@@ -47,26 +54,47 @@ export interface LogContent {
 function text(body: Record<string, unknown>, name: string, max: number, required: boolean): string {
   const value = typeof body[name] === 'string' ? (body[name] as string).trim() : '';
   if (required && value === '') throw new SpiegelError('VALIDATION_FAILED', `Fill in ${name}.`, { field: name });
-  if (value.length > max) throw new SpiegelError('VALIDATION_FAILED', `${name} may hold at most ${max} characters.`, { field: name });
+  if (value.length > max)
+    throw new SpiegelError('VALIDATION_FAILED', `${name} may hold at most ${max} characters.`, { field: name });
   return value;
 }
 
 export function parseGoal(body: Record<string, unknown>): { skill: Skill; content: GoalContent } {
-  if (!isSkill(body.skill)) throw new SpiegelError('VALIDATION_FAILED', 'Choose a skill from the list.', { field: 'skill' });
+  if (!isSkill(body.skill))
+    throw new SpiegelError('VALIDATION_FAILED', 'Choose a skill from the list.', { field: 'skill' });
   const customSkill = body.skill === 'custom' ? text(body, 'customSkill', 100, true) : null;
-  return { skill: body.skill, content: { title: text(body, 'title', 200, true), customSkill, description: text(body, 'description', 4000, false) } };
+  return {
+    skill: body.skill,
+    content: {
+      title: text(body, 'title', 200, true),
+      customSkill,
+      description: text(body, 'description', 4000, false),
+    },
+  };
 }
 
-export function parseLog(body: Record<string, unknown>, today: string): { goalId: string; practisedOn: string; minutes: number; content: LogContent } {
+export function parseLog(
+  body: Record<string, unknown>,
+  today: string,
+): { goalId: string; practisedOn: string; minutes: number; content: LogContent } {
   const goalId = typeof body.goalId === 'string' ? body.goalId : '';
-  if (!/^[0-9a-f-]{36}$/i.test(goalId)) throw new SpiegelError('VALIDATION_FAILED', 'Choose one of your goals.', { field: 'goalId' });
+  if (!/^[0-9a-f-]{36}$/i.test(goalId))
+    throw new SpiegelError('VALIDATION_FAILED', 'Choose one of your goals.', { field: 'goalId' });
   const practisedOn = typeof body.practisedOn === 'string' && body.practisedOn !== '' ? body.practisedOn : today;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(practisedOn) || Number.isNaN(Date.parse(practisedOn)) || practisedOn > today) {
-    throw new SpiegelError('VALIDATION_FAILED', 'The date must look like 2026-01-31 and may not lie in the future.', { field: 'practisedOn' });
+    throw new SpiegelError('VALIDATION_FAILED', 'The date must look like 2026-01-31 and may not lie in the future.', {
+      field: 'practisedOn',
+    });
   }
   const minutes = Number(body.minutes);
-  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600) throw new SpiegelError('VALIDATION_FAILED', 'Minutes must be a whole number from 1 to 600.', { field: 'minutes' });
-  return { goalId, practisedOn, minutes, content: { practised: text(body, 'practised', 4000, true), feedback: text(body, 'feedback', 4000, false) } };
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > 600)
+    throw new SpiegelError('VALIDATION_FAILED', 'Minutes must be a whole number from 1 to 600.', { field: 'minutes' });
+  return {
+    goalId,
+    practisedOn,
+    minutes,
+    content: { practised: text(body, 'practised', 4000, true), feedback: text(body, 'feedback', 4000, false) },
+  };
 }
 
 /** Monday (UTC) of the ISO week of a yyyy-mm-dd date, as yyyy-mm-dd. */
@@ -84,7 +112,11 @@ export interface WeekTotal {
 }
 
 /** Minutes per ISO week over the last `weeks` weeks up to `today`, including empty weeks. */
-export function weeklyTotals(logs: Array<{ practisedOn: string; minutes: number; skill: Skill }>, today: string, weeks = 26): WeekTotal[] {
+export function weeklyTotals(
+  logs: Array<{ practisedOn: string; minutes: number; skill: Skill }>,
+  today: string,
+  weeks = 26,
+): WeekTotal[] {
   const last = new Date(`${weekStart(today)}T00:00:00Z`);
   const out: WeekTotal[] = [];
   const index = new Map<string, WeekTotal>();
@@ -105,5 +137,7 @@ export function weeklyTotals(logs: Array<{ practisedOn: string; minutes: number;
 
 /** The first day of the window the chart covers: the outcome trend uses the same window. */
 export function windowStart(today: string, months = 6): string {
-  return addMonths(new Date(`${today}T00:00:00Z`), -months).toISOString().slice(0, 10);
+  return addMonths(new Date(`${today}T00:00:00Z`), -months)
+    .toISOString()
+    .slice(0, 10);
 }

@@ -1,4 +1,12 @@
-import { FHIR_URL, languagePolicy, pickText, type AnswerOption, type Questionnaire, type QuestionnaireItem, type ScoringSpec } from '../instruments/index.ts';
+import {
+  FHIR_URL,
+  languagePolicy,
+  pickText,
+  type AnswerOption,
+  type Questionnaire,
+  type QuestionnaireItem,
+  type ScoringSpec,
+} from '../instruments/index.ts';
 import type { Answers, ChoiceOption, LocalText, SelfCheckItem } from './types.ts';
 
 /**
@@ -36,18 +44,30 @@ function extensionNumber(item: QuestionnaireItem, url: string): number | undefin
 }
 
 /** The lower/upper anchor texts of a slider-like integer item (display children with itemControl). */
-function anchor(item: QuestionnaireItem, code: 'lower' | 'upper', q: Questionnaire, spec: ScoringSpec | null): LocalText | null {
+function anchor(
+  item: QuestionnaireItem,
+  code: 'lower' | 'upper',
+  q: Questionnaire,
+  spec: ScoringSpec | null,
+): LocalText | null {
   for (const child of item.item ?? []) {
     if (child.type !== 'display') continue;
-    const control = child.extension?.find((e) => e.url === FHIR_URL.itemControl) as { valueCodeableConcept?: { coding?: Array<{ code?: string }> } } | undefined;
-    if (control?.valueCodeableConcept?.coding?.some((c) => c.code === code)) return texts(child.text, child._text, q, spec).text;
+    const control = child.extension?.find((e) => e.url === FHIR_URL.itemControl) as
+      { valueCodeableConcept?: { coding?: Array<{ code?: string }> } } | undefined;
+    if (control?.valueCodeableConcept?.coding?.some((c) => c.code === code))
+      return texts(child.text, child._text, q, spec).text;
   }
   return null;
 }
 
 function toItem(item: QuestionnaireItem, q: Questionnaire, spec: ScoringSpec | null): SelfCheckItem | null {
   const { text, lang } = texts(item.text, item._text, q, spec);
-  const base = { id: item.linkId, text, textLang: lang, provenance: { kind: 'instrument', instrumentId: q.id ?? '' } } as const;
+  const base = {
+    id: item.linkId,
+    text,
+    textLang: lang,
+    provenance: { kind: 'instrument', instrumentId: q.id ?? '' },
+  } as const;
   if ((item.type === 'choice' || item.type === 'open-choice') && Array.isArray(item.answerOption)) {
     const options: ChoiceOption[] = [];
     for (const option of item.answerOption) {
@@ -70,11 +90,16 @@ function toItem(item: QuestionnaireItem, q: Questionnaire, spec: ScoringSpec | n
     return { ...base, input: { kind: 'number', min: min ?? 0, max: max ?? 1_000_000, unit: { nl: '', en: '' } } };
   }
   if (item.type === 'boolean') return { ...base, input: { kind: 'yesno' } };
-  if (item.type === 'string' || item.type === 'text') return { ...base, input: { kind: 'text', maxLength: typeof item.maxLength === 'number' ? item.maxLength : 4000 } };
+  if (item.type === 'string' || item.type === 'text')
+    return { ...base, input: { kind: 'text', maxLength: typeof item.maxLength === 'number' ? item.maxLength : 4000 } };
   return null;
 }
 
-function questions(items: QuestionnaireItem[] | undefined, q: Questionnaire, spec: ScoringSpec | null): SelfCheckItem[] {
+function questions(
+  items: QuestionnaireItem[] | undefined,
+  q: Questionnaire,
+  spec: ScoringSpec | null,
+): SelfCheckItem[] {
   const out: SelfCheckItem[] = [];
   for (const item of items ?? []) {
     if (item.type === 'group') out.push(...questions(item.item, q, spec));
@@ -102,8 +127,19 @@ export interface QuestionnaireGroup {
 /** Top-level groups (and loose top-level questions, each as a group of one without a title). */
 export function groupsFromQuestionnaire(q: Questionnaire, spec: ScoringSpec | null): QuestionnaireGroup[] {
   return (q.item ?? []).map((item) => {
-    const condition = item.enableWhen?.length === 1 && item.enableWhen[0].operator === '=' && typeof item.enableWhen[0].answerBoolean === 'boolean' ? { question: item.enableWhen[0].question, equals: item.enableWhen[0].answerBoolean } : null;
-    if (item.type === 'group') return { linkId: item.linkId, title: texts(item.text, item._text, q, spec).text, items: questions(item.item, q, spec), enableWhen: condition };
+    const condition =
+      item.enableWhen?.length === 1 &&
+      item.enableWhen[0].operator === '=' &&
+      typeof item.enableWhen[0].answerBoolean === 'boolean'
+        ? { question: item.enableWhen[0].question, equals: item.enableWhen[0].answerBoolean }
+        : null;
+    if (item.type === 'group')
+      return {
+        linkId: item.linkId,
+        title: texts(item.text, item._text, q, spec).text,
+        items: questions(item.item, q, spec),
+        enableWhen: condition,
+      };
     return { linkId: item.linkId, title: { nl: '', en: '' }, items: questions([item], q, spec), enableWhen: condition };
   });
 }
@@ -140,5 +176,10 @@ function responseItems(list: QuestionnaireItem[] | undefined, answers: Answers):
 
 /** A QuestionnaireResponse (groups mirrored) carrying the stored answers for this questionnaire's items. */
 export function questionnaireResponseFor(q: Questionnaire, answers: Answers): Record<string, unknown> {
-  return { resourceType: 'QuestionnaireResponse', status: 'completed', questionnaire: q.url ?? q.id, item: responseItems(q.item, answers) };
+  return {
+    resourceType: 'QuestionnaireResponse',
+    status: 'completed',
+    questionnaire: q.url ?? q.id,
+    item: responseItems(q.item, answers),
+  };
 }

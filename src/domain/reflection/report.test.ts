@@ -11,28 +11,67 @@ const modules = selfCheckModules({
   brs: { instrumentId: 'brs', items: itemsFromQuestionnaire(brs.questionnaire, brs.spec) },
 });
 
-function snap(id: string, day: string, answers: CheckSnapshot['answers'], proneness: number | null, brsScore: number | null): CheckSnapshot {
-  return { id, startedAt: new Date(`${day}T09:00:00Z`), completedAt: new Date(`${day}T10:00:00Z`), answers, tears: { cryingProneness: proneness, clientCryingAttitude: null }, brs: brsScore };
+function snap(
+  id: string,
+  day: string,
+  answers: CheckSnapshot['answers'],
+  proneness: number | null,
+  brsScore: number | null,
+): CheckSnapshot {
+  return {
+    id,
+    startedAt: new Date(`${day}T09:00:00Z`),
+    completedAt: new Date(`${day}T10:00:00Z`),
+    answers,
+    tears: { cryingProneness: proneness, clientCryingAttitude: null },
+    brs: brsScore,
+  };
 }
 
 describe('self-check report', () => {
-  const previous = snap('a', '2025-06-01', { 'motivation.1B.now': 5, 'motivation.2G.now': 2, 'intention.1': 'Meer intervisie', 'selfview.percentile': 85, 'occasion-1': true }, 4, 3.2);
-  const current = snap('b', '2026-01-10', {
-    'motivation.1B.then': 5,
-    'motivation.1B.now': 3,
-    'motivation.1B.note': 'Minder nieuwsgierig door werkdruk',
-    'motivation.2G.now': 4,
-    'motivation.spark': 'Een cliënt die weer ging studeren',
-    'intention.1': 'Elke week 30 minuten oefenen',
-    'intention.3': 'Supervisie plannen',
-    'selfview.percentile': 75,
-    'selfview.doubt': 'Help ik cliënt X echt?',
-    'occasion-1': true,
-    'maintenance.supervision': 6,
-    'life.events': 'bereavement',
-  }, 6, 4.5);
+  const previous = snap(
+    'a',
+    '2025-06-01',
+    {
+      'motivation.1B.now': 5,
+      'motivation.2G.now': 2,
+      'intention.1': 'Meer intervisie',
+      'selfview.percentile': 85,
+      'occasion-1': true,
+    },
+    4,
+    3.2,
+  );
+  const current = snap(
+    'b',
+    '2026-01-10',
+    {
+      'motivation.1B.then': 5,
+      'motivation.1B.now': 3,
+      'motivation.1B.note': 'Minder nieuwsgierig door werkdruk',
+      'motivation.2G.now': 4,
+      'motivation.spark': 'Een cliënt die weer ging studeren',
+      'intention.1': 'Elke week 30 minuten oefenen',
+      'intention.3': 'Supervisie plannen',
+      'selfview.percentile': 75,
+      'selfview.doubt': 'Help ik cliënt X echt?',
+      'occasion-1': true,
+      'maintenance.supervision': 6,
+      'life.events': 'bereavement',
+    },
+    6,
+    4.5,
+  );
 
-  const model = buildReport({ current, previous, modules, gender: 'female', brsInstalled: true, measured: null, loggedPracticeMinutes: 240 });
+  const model = buildReport({
+    current,
+    previous,
+    modules,
+    gender: 'female',
+    brsInstalled: true,
+    measured: null,
+    loggedPracticeMinutes: 240,
+  });
 
   it('puts the intentions first, with last time’s beside them', () => {
     expect(model.intentions).toEqual(['Elke week 30 minuten oefenen', 'Supervisie plannen']);
@@ -42,7 +81,9 @@ describe('self-check report', () => {
 
   it('compares with the norms only where a norm exists, and shows the change', () => {
     expect(model.emotions.comparisons.map((c) => c.scale.id)).toEqual(['cryingProneness']);
-    expect(model.emotions.changes).toEqual([{ label: model.emotions.comparisons[0].scale.label, current: 6, previous: 4 }]);
+    expect(model.emotions.changes).toEqual([
+      { label: model.emotions.comparisons[0].scale.label, current: 6, previous: 4 },
+    ]);
     const line = model.emotions.lines.find((l) => l.item.id === 'occasion-1')!;
     expect(line.reference?.total?.pct).toBe(81.2);
     expect(line.answer).toBe(true);
@@ -71,8 +112,21 @@ describe('self-check report', () => {
     expect(model.selfView.previousPercentile).toBe(85);
     expect(model.selfView.reflections.map((r) => r.item.id)).toEqual(['selfview.doubt']);
     const measured = { percentile: 40, method: { nl: 'model', en: 'model' } };
-    const withMirror = buildReport({ current, previous: null, modules, gender: null, brsInstalled: true, measured, loggedPracticeMinutes: null });
-    expect(withMirror.selfView.comparison).toEqual({ status: 'available', selfPercentile: 75, measured, difference: 35 });
+    const withMirror = buildReport({
+      current,
+      previous: null,
+      modules,
+      gender: null,
+      brsInstalled: true,
+      measured,
+      loggedPracticeMinutes: null,
+    });
+    expect(withMirror.selfView.comparison).toEqual({
+      status: 'available',
+      selfPercentile: 75,
+      measured,
+      difference: 35,
+    });
     expect(withMirror.motivation.notable).toEqual([]);
   });
 

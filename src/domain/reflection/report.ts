@@ -68,7 +68,11 @@ export interface ReportModel {
     maintenancePrevious: MaintenanceSummary | null;
     loggedPracticeMinutes: number | null;
   };
-  selfView: { comparison: SelfViewComparison; previousPercentile: number | null; reflections: Array<{ item: SelfCheckItem; answer: string }> };
+  selfView: {
+    comparison: SelfViewComparison;
+    previousPercentile: number | null;
+    reflections: Array<{ item: SelfCheckItem; answer: string }>;
+  };
   sources: LocalText[];
 }
 
@@ -98,7 +102,11 @@ export function buildReport(input: ReportInput): ReportModel {
   const changes: ScaleChange[] = comparisons.map((c) => ({
     label: c.scale.label,
     current: c.score,
-    previous: previous ? (c.scale.id === 'cryingProneness' ? previous.tears.cryingProneness : previous.tears.clientCryingAttitude) : null,
+    previous: previous
+      ? c.scale.id === 'cryingProneness'
+        ? previous.tears.cryingProneness
+        : previous.tears.clientCryingAttitude
+      : null,
   }));
 
   const shifts = motivationShifts(cur, prev);
@@ -109,7 +117,8 @@ export function buildReport(input: ReportInput): ReportModel {
   }
 
   const selfViewItems = moduleItems(byId('selfview')).filter((i) => i.input.kind === 'text');
-  const previousPercentile = prev && typeof prev['selfview.percentile'] === 'number' ? (prev['selfview.percentile'] as number) : null;
+  const previousPercentile =
+    prev && typeof prev['selfview.percentile'] === 'number' ? (prev['selfview.percentile'] as number) : null;
 
   return {
     checkId: current.id,
@@ -131,7 +140,9 @@ export function buildReport(input: ReportInput): ReportModel {
     selfView: {
       comparison: selfViewComparison(cur, input.measured),
       previousPercentile,
-      reflections: selfViewItems.map((item) => ({ item, answer: str(cur, item.id) })).filter((r): r is { item: SelfCheckItem; answer: string } => r.answer !== null),
+      reflections: selfViewItems
+        .map((item) => ({ item, answer: str(cur, item.id) }))
+        .filter((r): r is { item: SelfCheckItem; answer: string } => r.answer !== null),
     },
     sources: modules.flatMap((m) => m.sources).filter((s, i, all) => all.findIndex((o) => o.nl === s.nl) === i),
   };

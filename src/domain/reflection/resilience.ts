@@ -54,16 +54,34 @@ function hours(id: string, nl: string, en: string): SelfCheckItem {
   return { id, text: local(nl, en), input: { kind: 'number', min: 0, max: 2000, unit: HOURS }, provenance: SPIEGEL };
 }
 
-export const MAINTENANCE_IDS = ['maintenance.supervision', 'maintenance.intervision', 'maintenance.ownTherapy', 'maintenance.training', 'maintenance.practice'] as const;
+export const MAINTENANCE_IDS = [
+  'maintenance.supervision',
+  'maintenance.intervision',
+  'maintenance.ownTherapy',
+  'maintenance.training',
+  'maintenance.practice',
+] as const;
 
 export const LIFE_EVENTS = [
   { code: 'ownIllness', label: local('eigen ziekte of gezondheidsklachten', 'own illness or health problems') },
-  { code: 'careForOthers', label: local('zorg voor een naaste (ziekte, ouderdom)', 'caring for someone close (illness, old age)') },
+  {
+    code: 'careForOthers',
+    label: local('zorg voor een naaste (ziekte, ouderdom)', 'caring for someone close (illness, old age)'),
+  },
   { code: 'bereavement', label: local('verlies van een dierbare', 'loss of a loved one') },
-  { code: 'youngChildren', label: local('jonge kinderen of grotere zorgtaken thuis', 'young children or more care at home') },
+  {
+    code: 'youngChildren',
+    label: local('jonge kinderen of grotere zorgtaken thuis', 'young children or more care at home'),
+  },
   { code: 'relationship', label: local('verandering in een relatie', 'a change in a relationship') },
   { code: 'move', label: local('verhuizing of nieuwe baan', 'a move or a new job') },
-  { code: 'clientIncident', label: local('ingrijpende gebeurtenis met een cliënt (agressie, suïcide, stalking)', 'a serious event with a client (aggression, suicide, stalking)') },
+  {
+    code: 'clientIncident',
+    label: local(
+      'ingrijpende gebeurtenis met een cliënt (agressie, suïcide, stalking)',
+      'a serious event with a client (aggression, suicide, stalking)',
+    ),
+  },
   { code: 'other', label: local('iets anders', 'something else') },
 ];
 
@@ -71,25 +89,43 @@ export const LIFE_EVENTS = [
 export const MAINTENANCE_ITEMS: SelfCheckItem[] = [
   {
     id: 'workload.rating',
-    text: local('Hoe zwaar ervaar je je werkbelasting op dit moment?', 'How heavy does your workload feel at the moment?'),
-    input: { kind: 'scale', min: 1, max: 10, minLabel: local('heel licht', 'very light'), maxLabel: local('niet vol te houden', 'unsustainable') },
+    text: local(
+      'Hoe zwaar ervaar je je werkbelasting op dit moment?',
+      'How heavy does your workload feel at the moment?',
+    ),
+    input: {
+      kind: 'scale',
+      min: 1,
+      max: 10,
+      minLabel: local('heel licht', 'very light'),
+      maxLabel: local('niet vol te houden', 'unsustainable'),
+    },
     provenance: SPIEGEL,
   },
   {
     id: 'workload.clientsPerWeek',
-    text: local('Hoeveel cliëntcontacten heb je in een gewone week?', 'How many client contacts do you have in an ordinary week?'),
+    text: local(
+      'Hoeveel cliëntcontacten heb je in een gewone week?',
+      'How many client contacts do you have in an ordinary week?',
+    ),
     input: { kind: 'number', min: 0, max: 200, unit: local('per week', 'per week') },
     provenance: SPIEGEL,
   },
   {
     id: 'life.events',
-    text: local('Wat speelde er sinds de vorige check in je leven? (meerdere mogelijk)', 'What happened in your life since the previous check? (tick any)'),
+    text: local(
+      'Wat speelde er sinds de vorige check in je leven? (meerdere mogelijk)',
+      'What happened in your life since the previous check? (tick any)',
+    ),
     input: { kind: 'checks', options: LIFE_EVENTS },
     provenance: SPIEGEL,
   },
   {
     id: 'life.note',
-    text: local('Levensfase en gebeurtenissen: wat vraagt nu aandacht?', 'Phase of life and events: what needs attention now?'),
+    text: local(
+      'Levensfase en gebeurtenissen: wat vraagt nu aandacht?',
+      'Phase of life and events: what needs attention now?',
+    ),
     input: { kind: 'text', maxLength: 4000 },
     provenance: SPIEGEL,
   },
@@ -108,7 +144,10 @@ export interface MaintenanceSummary {
 
 export function maintenanceSummary(answers: Answers): MaintenanceSummary {
   const value = (id: string) => (typeof answers[id] === 'number' ? (answers[id] as number) : null);
-  const events = typeof answers['life.events'] === 'string' && answers['life.events'] !== '' ? (answers['life.events'] as string).split(',') : [];
+  const events =
+    typeof answers['life.events'] === 'string' && answers['life.events'] !== ''
+      ? (answers['life.events'] as string).split(',')
+      : [];
   const hoursOut = Object.fromEntries(MAINTENANCE_IDS.map((id) => [id, value(id)])) as MaintenanceSummary['hours'];
   return { workload: value('workload.rating'), events, hours: hoursOut };
 }

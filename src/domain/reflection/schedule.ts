@@ -30,12 +30,22 @@ export type Reminder =
   /** A check-up is under way. */
   | { status: 'in-progress'; startedOn: Date };
 
-export function reminder(input: { lastCompletedAt: Date | null; draftStartedAt: Date | null; intervalMonths: IntervalMonths; now: Date }): Reminder {
+export function reminder(input: {
+  lastCompletedAt: Date | null;
+  draftStartedAt: Date | null;
+  intervalMonths: IntervalMonths;
+  now: Date;
+}): Reminder {
   if (input.draftStartedAt) return { status: 'in-progress', startedOn: input.draftStartedAt };
   if (!input.lastCompletedAt) return { status: 'never' };
   const dueOn = addMonths(input.lastCompletedAt, input.intervalMonths);
   if (input.now.getTime() >= dueOn.getTime()) {
-    return { status: 'due', dueOn, lastCompletedOn: input.lastCompletedAt, overdueDays: Math.floor((input.now.getTime() - dueOn.getTime()) / 86_400_000) };
+    return {
+      status: 'due',
+      dueOn,
+      lastCompletedOn: input.lastCompletedAt,
+      overdueDays: Math.floor((input.now.getTime() - dueOn.getTime()) / 86_400_000),
+    };
   }
   return { status: 'not-due', dueOn, lastCompletedOn: input.lastCompletedAt };
 }

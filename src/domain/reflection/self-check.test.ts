@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { groupsFromQuestionnaire, itemsFromQuestionnaire, questionnaireResponseFor } from './questionnaire-items.ts';
-import { mergeModuleAnswers, moduleById, moduleItems, moduleProgress, parseModuleForm, selfCheckModules } from './self-check.ts';
+import {
+  mergeModuleAnswers,
+  moduleById,
+  moduleItems,
+  moduleProgress,
+  parseModuleForm,
+  selfCheckModules,
+} from './self-check.ts';
 import { brsBand, brsScore } from './resilience.ts';
 import { shipped } from './testing.ts';
 
@@ -20,11 +27,26 @@ describe('self-check composition', () => {
     expect(ids.filter((id) => id.startsWith('occasion-'))).toHaveLength(9);
     expect(ids.filter((id) => id.startsWith('attitude-'))).toHaveLength(9);
     const proneness = moduleItems(emotions).find((i) => i.id === 'crying-proneness')!;
-    expect(proneness.input).toMatchObject({ kind: 'scale', min: 1, max: 10, minLabel: { nl: 'ik huil nooit', en: 'I never cry' } });
+    expect(proneness.input).toMatchObject({
+      kind: 'scale',
+      min: 1,
+      max: 10,
+      minLabel: { nl: 'ik huil nooit', en: 'I never cry' },
+    });
     expect(proneness.text.en).toContain('tendency to cry');
     // The never-cried group applies only to those who never cried: its condition moves onto the items.
-    expect(moduleItems(emotions).find((i) => i.id === 'never-1')!.enableWhen).toEqual({ question: 'ever-cried', equals: false });
-    expect(emotions.sections.find((s) => s.id === 'in-session')!.items.map((i) => i.id)).toEqual(['ever-cried', 'in-session-allow', 'in-session-discuss', 'in-session-lump', 'in-session-eyes', 'in-session-cheeks']);
+    expect(moduleItems(emotions).find((i) => i.id === 'never-1')!.enableWhen).toEqual({
+      question: 'ever-cried',
+      equals: false,
+    });
+    expect(emotions.sections.find((s) => s.id === 'in-session')!.items.map((i) => i.id)).toEqual([
+      'ever-cried',
+      'in-session-allow',
+      'in-session-discuss',
+      'in-session-lump',
+      'in-session-eyes',
+      'in-session-cheeks',
+    ]);
   });
 
   it('shows the BRS in English for both languages and says so', () => {
@@ -36,7 +58,13 @@ describe('self-check composition', () => {
 
   it('validates a module form and ignores unknown fields', () => {
     const emotions = moduleById(modules, 'emotions');
-    const { answers, errors } = parseModuleForm(emotions, { 'crying-proneness': '11', 'ever-cried': 'maybe', 'attitude-1': '7', 'in-session-lump': '3,5', junk: 'x' });
+    const { answers, errors } = parseModuleForm(emotions, {
+      'crying-proneness': '11',
+      'ever-cried': 'maybe',
+      'attitude-1': '7',
+      'in-session-lump': '3,5',
+      junk: 'x',
+    });
     expect(errors.map((e) => e.id)).toEqual(['crying-proneness', 'ever-cried']);
     expect(errors[0].message.nl).toContain('1 tot 10');
     expect(answers).toEqual({ 'attitude-1': 7, 'in-session-lump': 3.5 }); // a Dutch decimal comma is accepted
@@ -53,7 +81,11 @@ describe('self-check composition', () => {
 
   it('keeps multi-choice answers in option order and merges modules', () => {
     const resilience = moduleById(modules, 'resilience');
-    const { answers } = parseModuleForm(resilience, { 'life.events': ['move', 'bereavement'], 'maintenance.supervision': '6,5', 'brs-1': 'agree-4' });
+    const { answers } = parseModuleForm(resilience, {
+      'life.events': ['move', 'bereavement'],
+      'maintenance.supervision': '6,5',
+      'brs-1': 'agree-4',
+    });
     expect(answers).toEqual({ 'life.events': 'bereavement,move', 'maintenance.supervision': 6.5, 'brs-1': 'agree-4' });
     expect(parseModuleForm(resilience, { 'life.events': ['nope'] }).errors).toHaveLength(1);
     const merged = mergeModuleAnswers({ 'brs-2': 'agree-1', 'motivation.1A.now': 4 }, resilience, answers);
@@ -77,7 +109,11 @@ describe('self-check composition', () => {
   });
 
   it('builds a response that mirrors the questionnaire groups', () => {
-    const qr = questionnaireResponseFor(tears.questionnaire, { 'crying-proneness': 4, 'ever-cried': false, 'never-2': 6 }) as { item: Array<{ linkId: string; item?: unknown[] }> };
+    const qr = questionnaireResponseFor(tears.questionnaire, {
+      'crying-proneness': 4,
+      'ever-cried': false,
+      'never-2': 6,
+    }) as { item: Array<{ linkId: string; item?: unknown[] }> };
     expect(qr.item.map((i) => i.linkId)).toEqual(['crying-general', 'ever-cried', 'never-cried']);
     expect(qr.item[0].item).toEqual([{ linkId: 'crying-proneness', answer: [{ valueInteger: 4 }] }]);
   });

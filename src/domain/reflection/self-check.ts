@@ -76,7 +76,10 @@ export function selfCheckModules(instruments: InstrumentItems): ModuleDefinition
     },
     {
       id: 'motivation',
-      title: local('Motivatie: wat bracht je hier, wat houdt je hier?', 'Motivation: what brought you here, what keeps you here?'),
+      title: local(
+        'Motivatie: wat bracht je hier, wat houdt je hier?',
+        'Motivation: what brought you here, what keeps you here?',
+      ),
       intro: local(
         'Geef per thema aan hoe sterk het toen (bij de start van je loopbaan) en nu voor jou speelt, van 1 (geen rol) tot 5 (een grote rol).',
         'For each theme, rate how strongly it played a part then (at the start of your career) and now, from 1 (no part) to 5 (a large part).',
@@ -93,9 +96,25 @@ export function selfCheckModules(instruments: InstrumentItems): ModuleDefinition
         'The three R’s of seed 004: the spark, resilience and regular maintenance. First the Brief Resilience Scale, then workload, phase of life and the maintenance you did since the previous check.',
       ),
       sections: [
-        ...(instruments.brs ? [{ id: 'brs', title: local('Brief Resilience Scale', 'Brief Resilience Scale'), items: instruments.brs.items }] : []),
-        { id: 'workload', title: local('Werkbelasting en levensfase', 'Workload and phase of life'), items: MAINTENANCE_ITEMS.filter((i) => !i.id.startsWith('maintenance.')) },
-        { id: 'maintenance', title: local('Onderhoud sinds de vorige check', 'Maintenance since the previous check'), items: MAINTENANCE_ITEMS.filter((i) => i.id.startsWith('maintenance.')) },
+        ...(instruments.brs
+          ? [
+              {
+                id: 'brs',
+                title: local('Brief Resilience Scale', 'Brief Resilience Scale'),
+                items: instruments.brs.items,
+              },
+            ]
+          : []),
+        {
+          id: 'workload',
+          title: local('Werkbelasting en levensfase', 'Workload and phase of life'),
+          items: MAINTENANCE_ITEMS.filter((i) => !i.id.startsWith('maintenance.')),
+        },
+        {
+          id: 'maintenance',
+          title: local('Onderhoud sinds de vorige check', 'Maintenance since the previous check'),
+          items: MAINTENANCE_ITEMS.filter((i) => i.id.startsWith('maintenance.')),
+        },
       ],
       sources: instruments.brs ? [BRS_SOURCE, MOTIVATION_SOURCE] : [MOTIVATION_SOURCE],
       copyright: instruments.brs?.copyright ? [instruments.brs.copyright] : [],
@@ -103,7 +122,10 @@ export function selfCheckModules(instruments: InstrumentItems): ModuleDefinition
     {
       id: 'selfview',
       title: local('Professioneel zelfbeeld', 'Professional self-view'),
-      intro: local('Hoe effectief schat je jezelf in, en hoe verhoud je je tot je eigen twijfel?', 'How effective do you think you are, and how do you relate to your own doubt?'),
+      intro: local(
+        'Hoe effectief schat je jezelf in, en hoe verhoud je je tot je eigen twijfel?',
+        'How effective do you think you are, and how do you relate to your own doubt?',
+      ),
       sections: [{ id: 'selfview', title: local('Zelfbeeld', 'Self-view'), items: SELF_VIEW_ITEMS }],
       sources: [local('Spiegel-seed 001 (de effectieve therapeut).', 'Spiegel seed 001 (the effective therapist).')],
       copyright: [],
@@ -111,7 +133,10 @@ export function selfCheckModules(instruments: InstrumentItems): ModuleDefinition
     {
       id: 'intentions',
       title: local('Drie voornemens', 'Three intentions'),
-      intro: local('Kies drie voornemens tot de volgende check. Ze komen bovenaan je rapport.', 'Choose three intentions until the next check-up. They head your report.'),
+      intro: local(
+        'Kies drie voornemens tot de volgende check. Ze komen bovenaan je rapport.',
+        'Choose three intentions until the next check-up. They head your report.',
+      ),
       sections: [{ id: 'intentions', title: local('Voornemens', 'Intentions'), items: intentionItems() }],
       sources: [],
       copyright: [],
@@ -140,8 +165,14 @@ function parseOne(item: SelfCheckItem, raw: unknown): { value?: AnswerValue; err
     const list = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string' && v !== '');
     if (list.length === 0) return {};
     const known = new Set(input.options.map((o) => o.code));
-    if (list.some((code) => !known.has(code))) return { error: local('Kies uit de getoonde mogelijkheden.', 'Choose from the options shown.') };
-    return { value: input.options.map((o) => o.code).filter((code) => list.includes(code)).join(',') };
+    if (list.some((code) => !known.has(code)))
+      return { error: local('Kies uit de getoonde mogelijkheden.', 'Choose from the options shown.') };
+    return {
+      value: input.options
+        .map((o) => o.code)
+        .filter((code) => list.includes(code))
+        .join(','),
+    };
   }
   if (Array.isArray(raw)) return { error: local('Geef één antwoord.', 'Give one answer.') };
   if (typeof raw !== 'string' || raw.trim() === '') return {};
@@ -149,22 +180,36 @@ function parseOne(item: SelfCheckItem, raw: unknown): { value?: AnswerValue; err
   switch (input.kind) {
     case 'scale': {
       const n = Number(text);
-      if (!Number.isInteger(n) || n < input.min || n > input.max) return { error: local(`Kies een waarde van ${input.min} tot ${input.max}.`, `Choose a value from ${input.min} to ${input.max}.`) };
+      if (!Number.isInteger(n) || n < input.min || n > input.max)
+        return {
+          error: local(
+            `Kies een waarde van ${input.min} tot ${input.max}.`,
+            `Choose a value from ${input.min} to ${input.max}.`,
+          ),
+        };
       return { value: n };
     }
     case 'number': {
       const n = Number(text.replace(',', '.'));
-      if (!Number.isFinite(n) || n < input.min || n > input.max) return { error: local(`Vul een getal in van ${input.min} tot ${input.max}.`, `Enter a number from ${input.min} to ${input.max}.`) };
+      if (!Number.isFinite(n) || n < input.min || n > input.max)
+        return {
+          error: local(
+            `Vul een getal in van ${input.min} tot ${input.max}.`,
+            `Enter a number from ${input.min} to ${input.max}.`,
+          ),
+        };
       return { value: n };
     }
     case 'yesno':
       if (text !== 'yes' && text !== 'no') return { error: local('Kies ja of nee.', 'Choose yes or no.') };
       return { value: text === 'yes' };
     case 'choice':
-      if (!input.options.some((o) => o.code === text)) return { error: local('Kies uit de getoonde mogelijkheden.', 'Choose from the options shown.') };
+      if (!input.options.some((o) => o.code === text))
+        return { error: local('Kies uit de getoonde mogelijkheden.', 'Choose from the options shown.') };
       return { value: text };
     case 'text':
-      if (text.length > input.maxLength) return { error: local(`Maximaal ${input.maxLength} tekens.`, `At most ${input.maxLength} characters.`) };
+      if (text.length > input.maxLength)
+        return { error: local(`Maximaal ${input.maxLength} tekens.`, `At most ${input.maxLength} characters.`) };
       return { value: text };
   }
 }
@@ -173,7 +218,10 @@ function parseOne(item: SelfCheckItem, raw: unknown): { value?: AnswerValue; err
  * Validates a submitted module form. Unknown fields are ignored; empty fields mean "not answered";
  * answers to items whose condition (enableWhen) is answered the other way are dropped.
  */
-export function parseModuleForm(module: ModuleDefinition, body: Record<string, unknown>): { answers: Answers; errors: FieldError[] } {
+export function parseModuleForm(
+  module: ModuleDefinition,
+  body: Record<string, unknown>,
+): { answers: Answers; errors: FieldError[] } {
   const answers: Answers = {};
   const errors: FieldError[] = [];
   const items = moduleItems(module);

@@ -22,7 +22,10 @@ export const SELF_VIEW_ITEMS: SelfCheckItem[] = [
   },
   {
     id: 'selfview.person',
-    text: local('Love yourself as a person: wat waardeer je aan jezelf als mens?', 'Love yourself as a person: what do you value in yourself as a person?'),
+    text: local(
+      'Love yourself as a person: wat waardeer je aan jezelf als mens?',
+      'Love yourself as a person: what do you value in yourself as a person?',
+    ),
     input: { kind: 'text', maxLength: 4000 },
     provenance: SPIEGEL,
   },
@@ -37,7 +40,10 @@ export const SELF_VIEW_ITEMS: SelfCheckItem[] = [
   },
   {
     id: 'selfview.mistake',
-    text: local('Welke fout heb je recent gemaakt en wat leerde je ervan?', 'What mistake did you make recently, and what did you learn from it?'),
+    text: local(
+      'Welke fout heb je recent gemaakt en wat leerde je ervan?',
+      'What mistake did you make recently, and what did you learn from it?',
+    ),
     input: { kind: 'text', maxLength: 4000 },
     provenance: SPIEGEL,
   },
@@ -69,9 +75,18 @@ export type SelfViewComparison =
   | { status: 'available'; selfPercentile: number; measured: MeasuredEffectiveness; difference: number | null };
 
 /** Sets the self-rating beside the measured mirror, or says the mirror is not available yet. */
-export function selfViewComparison(answers: Answers, measured: MeasuredEffectiveness | null | undefined): SelfViewComparison {
+export function selfViewComparison(
+  answers: Answers,
+  measured: MeasuredEffectiveness | null | undefined,
+): SelfViewComparison {
   const self = answers['selfview.percentile'];
   if (typeof self !== 'number') return { status: 'no-self-rating' };
-  if (!measured || (measured.percentile === null && !measured.estimate)) return { status: 'not-available', selfPercentile: self };
-  return { status: 'available', selfPercentile: self, measured, difference: measured.percentile === null ? null : self - measured.percentile };
+  if (!measured || (measured.percentile === null && !measured.estimate))
+    return { status: 'not-available', selfPercentile: self };
+  return {
+    status: 'available',
+    selfPercentile: self,
+    measured,
+    difference: measured.percentile === null ? null : self - measured.percentile,
+  };
 }

@@ -30,7 +30,8 @@ export interface OneWayResult {
 
 function checkGroups(groups: readonly GroupSummary[], minN: number): GroupSummary[] {
   if (!Array.isArray(groups)) invalid('groups must be an array.');
-  if (groups.length < 2) degenerate(`A one-way ANOVA needs at least 2 groups; got ${groups.length}.`, { k: groups.length });
+  if (groups.length < 2)
+    degenerate(`A one-way ANOVA needs at least 2 groups; got ${groups.length}.`, { k: groups.length });
   return groups.map((g, i) => ({
     mean: finite(g?.mean, `group ${i + 1} mean`),
     sd: nonNegative(g?.sd, `group ${i + 1} sd`),
@@ -76,9 +77,13 @@ export function welchAnovaFromSummary(groups: readonly GroupSummary[]): AnovaRes
 }
 
 /** Splits y by group label, keeping the order in which labels first appear. */
-export function splitByGroup(labels: readonly (string | number)[], y: readonly number[]): { label: string; values: number[] }[] {
+export function splitByGroup(
+  labels: readonly (string | number)[],
+  y: readonly number[],
+): { label: string; values: number[] }[] {
   if (!Array.isArray(labels) || !Array.isArray(y)) invalid('groups and y must be arrays.');
-  if (labels.length !== y.length) invalid(`groups and y must have the same length; got ${labels.length} and ${y.length}.`);
+  if (labels.length !== y.length)
+    invalid(`groups and y must have the same length; got ${labels.length} and ${y.length}.`);
   const ys = sample(y, 'y', 0);
   const byLabel = new Map<string, number[]>();
   labels.forEach((l, i) => {

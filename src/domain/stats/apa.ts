@@ -14,7 +14,12 @@ function checkLang(lang: Lang): Lang {
 }
 
 /** Fixed decimals, no "-0.00", optional leading zero, decimal comma for Dutch. */
-export function formatNumber(x: number, decimals: number, lang: Lang = 'en', options?: { leadingZero?: boolean }): string {
+export function formatNumber(
+  x: number,
+  decimals: number,
+  lang: Lang = 'en',
+  options?: { leadingZero?: boolean },
+): string {
   const v = finite(x, 'number to format');
   let s = v.toFixed(decimals);
   if (/^-0(\.0*)?$/.test(s)) s = s.slice(1);
@@ -69,7 +74,10 @@ export interface ApaF {
 }
 
 export function apaF(r: ApaF, lang: Lang = 'en'): string {
-  const parts = [`F(${formatDf(r.df1, lang)}${sep(lang)}${formatDf(r.df2, lang)}) = ${formatNumber(r.F, 2, lang)}`, formatP(r.p, lang)];
+  const parts = [
+    `F(${formatDf(r.df1, lang)}${sep(lang)}${formatDf(r.df2, lang)}) = ${formatNumber(r.F, 2, lang)}`,
+    formatP(r.p, lang),
+  ];
   if (r.etaSquared !== undefined) parts.push(`η² = ${formatNumber(r.etaSquared, 2, lang, { leadingZero: false })}`);
   return parts.join(', ');
 }

@@ -4,7 +4,9 @@ import { computeCase, computeCases, stripOutputs, CASE_INPUTS } from './cases.ts
 import { compareDeep, REL_TOL } from './referenceCompare.ts';
 
 // cases.json: 38 cases made by R 4.2.2 (make_stats_refs.R, seed 2026); outputs under R's field names.
-const reference = JSON.parse(readFileSync(new URL('../../../test/fixtures/stats/cases.json', import.meta.url), 'utf8')) as {
+const reference = JSON.parse(
+  readFileSync(new URL('../../../test/fixtures/stats/cases.json', import.meta.url), 'utf8'),
+) as {
   cases: Record<string, unknown>[];
 };
 
@@ -18,17 +20,20 @@ describe('every case of cases.json agrees with R', () => {
   let worst = 0;
   let worstAt = '';
 
-  it.each(reference.cases.map((c, i) => [i + 1, c.kind as string, c] as const))('case %i (%s) within 1e-9 relative', (i, _kind, expected) => {
-    const actual = computed.cases[i - 1];
-    const { worst: w, worstPath, mismatches } = compareDeep(actual, expected, REL_TOL, `case ${i}`);
-    if (w > worst) {
-      worst = w;
-      worstAt = worstPath;
-    }
-    expect(mismatches).toEqual([]);
-    // Same field names, nothing extra.
-    expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
-  });
+  it.each(reference.cases.map((c, i) => [i + 1, c.kind as string, c] as const))(
+    'case %i (%s) within 1e-9 relative',
+    (i, _kind, expected) => {
+      const actual = computed.cases[i - 1];
+      const { worst: w, worstPath, mismatches } = compareDeep(actual, expected, REL_TOL, `case ${i}`);
+      if (w > worst) {
+        worst = w;
+        worstAt = worstPath;
+      }
+      expect(mismatches).toEqual([]);
+      // Same field names, nothing extra.
+      expect(Object.keys(actual).sort()).toEqual(Object.keys(expected).sort());
+    },
+  );
 
   it('reports the worst relative error', () => {
     console.info(`cases.json: worst relative error vs R ${worst.toExponential(2)} at ${worstAt}`);
@@ -45,10 +50,12 @@ describe('computeCase', () => {
   });
 
   it('names the case and the field in errors', () => {
-    expect(() => computeCases({ cases: [reference.cases[0], { kind: 't_one_sample_raw', x: [1, 2, Infinity], mu: 0 }] })).toThrow(
-      /^case 2 \(t_one_sample_raw\): x\[2\] must be a finite number\.$/,
+    expect(() =>
+      computeCases({ cases: [reference.cases[0], { kind: 't_one_sample_raw', x: [1, 2, Infinity], mu: 0 }] }),
+    ).toThrow(/^case 2 \(t_one_sample_raw\): x\[2\] must be a finite number\.$/);
+    expect(() => computeCases({ cases: [{ kind: 'reliable_change', sd: 5, reliability: 0.9, pre: 3 }] })).toThrow(
+      /needs the field 'post'/,
     );
-    expect(() => computeCases({ cases: [{ kind: 'reliable_change', sd: 5, reliability: 0.9, pre: 3 }] })).toThrow(/needs the field 'post'/);
     expect(() => computeCases({ items: [] })).toThrow(/"cases" array/);
     expect(() => computeCases({ cases: [{ kind: 'nope' }] })).toThrow(/Unknown case kind 'nope'/);
   });

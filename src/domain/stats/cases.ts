@@ -11,7 +11,14 @@ import { cohenD, hedgesG } from './effectsize.ts';
 import { invalid } from './guards.ts';
 import { reliableChange } from './reliableChange.ts';
 import { cohenKappa, cronbachAlpha } from './reliability.ts';
-import { oneSampleT, pairedT, studentFromSummary, summarizeSample, welchFromSummary, type TTestResult } from './ttest.ts';
+import {
+  oneSampleT,
+  pairedT,
+  studentFromSummary,
+  summarizeSample,
+  welchFromSummary,
+  type TTestResult,
+} from './ttest.ts';
 
 type Json = Record<string, unknown>;
 
@@ -31,7 +38,8 @@ export const CASE_INPUTS = {
 
 export type CaseKind = keyof typeof CASE_INPUTS;
 
-const tOut = (r: TTestResult, withCi: boolean): Json => (withCi ? { t: r.t, df: r.df, p: r.p, ci95: r.ci } : { t: r.t, df: r.df, p: r.p });
+const tOut = (r: TTestResult, withCi: boolean): Json =>
+  withCi ? { t: r.t, df: r.df, p: r.p, ci95: r.ci } : { t: r.t, df: r.df, p: r.p };
 
 // The casts below only name the shape; every function validates its own input.
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -55,12 +63,19 @@ const compute: Record<CaseKind, (c: any) => Json> = {
   t_independent_summary: (c) => {
     const a = { mean: c.m1, sd: c.s1, n: c.n1 };
     const b = { mean: c.m2, sd: c.s2, n: c.n2 };
-    return { student: tOut(studentFromSummary(a, b), false), welch: tOut(welchFromSummary(a, b), false), cohen_d_pooled: cohenD(a, b) };
+    return {
+      student: tOut(studentFromSummary(a, b), false),
+      welch: tOut(welchFromSummary(a, b), false),
+      cohen_d_pooled: cohenD(a, b),
+    };
   },
   anova_oneway: (c) => {
     const r = oneWayAnova(c.groups, c.y);
     const { F, df1, df2, p, etaSquared } = r.classic;
-    return { classic: { F, df1, df2, p, eta_squared: etaSquared }, welch: { F: r.welch.F, df1: r.welch.df1, df2: r.welch.df2, p: r.welch.p } };
+    return {
+      classic: { F, df1, df2, p, eta_squared: etaSquared },
+      welch: { F: r.welch.F, df1: r.welch.df1, df2: r.welch.df2, p: r.welch.p },
+    };
   },
   chisq_table: (c) => {
     const r = contingencyTest(c.table);
@@ -76,7 +91,10 @@ const compute: Record<CaseKind, (c: any) => Json> = {
   correlation: (c) => {
     const p = pearsonCorrelation(c.x, c.y);
     const s = spearmanCorrelation(c.x, c.y);
-    return { pearson: { r: p.r, t: p.t, df: p.df, p: p.p, ci95: p.ci }, spearman: { rho: s.rho, p_asymptotic_t: s.pAsymptoticT } };
+    return {
+      pearson: { r: p.r, t: p.t, df: p.df, p: p.p, ci95: p.ci },
+      spearman: { rho: s.rho, p_asymptotic_t: s.pAsymptoticT },
+    };
   },
   cohen_kappa: (c) => {
     const r = cohenKappa(c.rater1, c.rater2);
@@ -97,7 +115,8 @@ function isKind(kind: unknown): kind is CaseKind {
 export function computeCase(input: unknown): Json {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) invalid('A case must be a JSON object.');
   const c = input as Json;
-  if (!isKind(c.kind)) invalid(`Unknown case kind '${String(c.kind)}'; expected one of ${Object.keys(CASE_INPUTS).join(', ')}.`);
+  if (!isKind(c.kind))
+    invalid(`Unknown case kind '${String(c.kind)}'; expected one of ${Object.keys(CASE_INPUTS).join(', ')}.`);
   const inputs: Json = { kind: c.kind };
   for (const field of CASE_INPUTS[c.kind]) {
     if (!(field in c)) invalid(`A ${c.kind} case needs the field '${field}'.`);
@@ -109,7 +128,8 @@ export function computeCase(input: unknown): Json {
 /** Recomputes every case of a `{ "cases": [...] }` document; errors name the case. */
 export function computeCases(doc: unknown): { cases: Json[] } {
   const cases = (doc as { cases?: unknown } | null)?.cases;
-  if (typeof doc !== 'object' || doc === null || !Array.isArray(cases)) invalid('The input must be a JSON object with a "cases" array.');
+  if (typeof doc !== 'object' || doc === null || !Array.isArray(cases))
+    invalid('The input must be a JSON object with a "cases" array.');
   return {
     cases: cases.map((c, i) => {
       try {
@@ -117,7 +137,11 @@ export function computeCases(doc: unknown): { cases: Json[] } {
       } catch (error) {
         if (!isSpiegelError(error)) throw error;
         const kind = (c as Json | null)?.kind;
-        throw new SpiegelError(error.code, `case ${i + 1}${typeof kind === 'string' ? ` (${kind})` : ''}: ${error.message}`, { case: i + 1, ...(error.details as object) });
+        throw new SpiegelError(
+          error.code,
+          `case ${i + 1}${typeof kind === 'string' ? ` (${kind})` : ''}: ${error.message}`,
+          { case: i + 1, ...(error.details as object) },
+        );
       }
     }),
   };

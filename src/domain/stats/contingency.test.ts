@@ -3,8 +3,16 @@ import { describe, expect, it } from 'vitest';
 import { contingencyTest, fisherExact2x2 } from './contingency.ts';
 import { REL_TOL, relativeError } from './referenceCompare.ts';
 
-const extra = JSON.parse(readFileSync(new URL('../../../test/fixtures/stats/extra_reference.json', import.meta.url), 'utf8')) as {
-  fisher: { table: number[][]; p: number; odds_ratio: number; ci95: [number, number]; odds_ratio_fisher_test: number }[];
+const extra = JSON.parse(
+  readFileSync(new URL('../../../test/fixtures/stats/extra_reference.json', import.meta.url), 'utf8'),
+) as {
+  fisher: {
+    table: number[][];
+    p: number;
+    odds_ratio: number;
+    ci95: [number, number];
+    odds_ratio_fisher_test: number;
+  }[];
 };
 
 describe("Fisher's exact test against R (extra_reference.json)", () => {
@@ -44,11 +52,31 @@ describe('chi-square tables', () => {
   });
 
   it('rejects empty rows, ragged tables and negative counts', () => {
-    expect(() => contingencyTest([[0, 0], [1, 2]])).toThrow(/Row 1 of the table has no observations/);
-    expect(() => contingencyTest([[1, 0], [1, 0]])).toThrow(/Column 2 of the table has no observations/);
+    expect(() =>
+      contingencyTest([
+        [0, 0],
+        [1, 2],
+      ]),
+    ).toThrow(/Row 1 of the table has no observations/);
+    expect(() =>
+      contingencyTest([
+        [1, 0],
+        [1, 0],
+      ]),
+    ).toThrow(/Column 2 of the table has no observations/);
     expect(() => contingencyTest([[1, 2], [3]])).toThrow(/Row 2 of the table must have 2 cells/);
-    expect(() => contingencyTest([[1, -2], [3, 4]])).toThrow(/non-negative count/);
+    expect(() =>
+      contingencyTest([
+        [1, -2],
+        [3, 4],
+      ]),
+    ).toThrow(/non-negative count/);
     expect(() => contingencyTest([[1, 2]])).toThrow(/at least 2 rows/);
-    expect(() => fisherExact2x2([[1.5, 2], [3, 4]])).toThrow(/whole-number/);
+    expect(() =>
+      fisherExact2x2([
+        [1.5, 2],
+        [3, 4],
+      ]),
+    ).toThrow(/whole-number/);
   });
 });

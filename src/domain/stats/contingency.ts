@@ -43,14 +43,16 @@ export function checkTable(table: unknown): number[][] {
   const out = rows.map((row, i) => {
     if (!Array.isArray(row) || row.length !== width) invalid(`Row ${i + 1} of the table must have ${width} cells.`);
     return row.map((v, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) invalid(`Cell [${i + 1}, ${j + 1}] must be a non-negative count.`, { value: String(v) });
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0)
+        invalid(`Cell [${i + 1}, ${j + 1}] must be a non-negative count.`, { value: String(v) });
       return v;
     });
   });
   out.forEach((row, i) => {
     if (row.every((v) => v === 0)) degenerate(`Row ${i + 1} of the table has no observations.`);
   });
-  for (let j = 0; j < width; j++) if (out.every((row) => row[j] === 0)) degenerate(`Column ${j + 1} of the table has no observations.`);
+  for (let j = 0; j < width; j++)
+    if (out.every((row) => row[j] === 0)) degenerate(`Column ${j + 1} of the table has no observations.`);
   return out;
 }
 
@@ -62,7 +64,10 @@ function chiSquare(x: number[][], expected: number[][], yates: number): ChiSquar
 }
 
 /** Pearson χ² for any r×c table; for 2×2 also Yates and Fisher. */
-export function contingencyTest(table: readonly (readonly number[])[], options?: { level?: number }): ContingencyResult {
+export function contingencyTest(
+  table: readonly (readonly number[])[],
+  options?: { level?: number },
+): ContingencyResult {
   const x = checkTable(table);
   const rows = x.map((r) => r.reduce((s, v) => s + v, 0));
   const cols = x[0].map((_, j) => x.reduce((s, r) => s + r[j], 0));
@@ -81,8 +86,8 @@ export function contingencyTest(table: readonly (readonly number[])[], options?:
 /** Fisher's exact test for a 2×2 table [[a, b], [c, d]]. */
 export function fisherExact2x2(table: readonly (readonly number[])[], level?: number): FisherResult {
   const t = checkTable(table);
-  if (t.length !== 2 || t[0].length !== 2) invalid('Fisher\'s exact test here takes a 2×2 table.');
-  if (!t.flat().every(Number.isInteger)) invalid('Fisher\'s exact test needs whole-number counts.');
+  if (t.length !== 2 || t[0].length !== 2) invalid("Fisher's exact test here takes a 2×2 table.");
+  if (!t.flat().every(Number.isInteger)) invalid("Fisher's exact test needs whole-number counts.");
   const lvl = checkLevel(level);
   const m = t[0][0] + t[1][0]; // first column total
   const n = t[0][1] + t[1][1];
@@ -103,7 +108,10 @@ export function fisherExact2x2(table: readonly (readonly number[])[], level?: nu
   };
   const d1 = dens(0);
   const dObs = d1[x - lo] * (1 + 1e-7);
-  const p = Math.min(1, d1.reduce((s, v) => (v <= dObs ? s + v : s), 0));
+  const p = Math.min(
+    1,
+    d1.reduce((s, v) => (v <= dObs ? s + v : s), 0),
+  );
   const meanAt = (logPsi: number): number => dens(logPsi).reduce((s, v, i) => s + v * support[i], 0);
   const lowerTail = (logPsi: number): number => dens(logPsi).reduce((s, v, i) => (support[i] <= x ? s + v : s), 0);
   const upperTail = (logPsi: number): number => dens(logPsi).reduce((s, v, i) => (support[i] >= x ? s + v : s), 0);

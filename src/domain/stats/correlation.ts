@@ -39,12 +39,17 @@ function r(xs: number[], ys: number[], what: string): number {
   if (!(sxx > 0) || !(syy > 0)) degenerate(`One variable is constant, so the ${what} correlation is undefined.`);
   const v = crossProducts(xs, ys) / Math.sqrt(sxx * syy);
   const clipped = Math.max(-1, Math.min(1, v));
-  if (Math.abs(clipped) === 1) degenerate(`The ${what} correlation is exactly ${clipped}, so its t-test is undefined.`, { r: clipped });
+  if (Math.abs(clipped) === 1)
+    degenerate(`The ${what} correlation is exactly ${clipped}, so its t-test is undefined.`, { r: clipped });
   return clipped;
 }
 
 /** Pearson's r with t-test (df = n − 2) and Fisher-z confidence interval. */
-export function pearsonCorrelation(x: readonly number[], y: readonly number[], options?: { level?: number }): PearsonResult {
+export function pearsonCorrelation(
+  x: readonly number[],
+  y: readonly number[],
+  options?: { level?: number },
+): PearsonResult {
   const lvl = checkLevel(options?.level);
   const [xs, ys] = pair(x, y);
   const n = xs.length;

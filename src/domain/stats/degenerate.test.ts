@@ -21,7 +21,9 @@ describe('t-tests', () => {
   it('n < 2', () => {
     expect(code(() => oneSampleT([3]))).toBe('STATS_DEGENERATE');
     expect(code(() => welchT([1, 2, 3], [4]))).toBe('STATS_DEGENERATE');
-    expect(code(() => studentFromSummary({ mean: 1, sd: 1, n: 1 }, { mean: 2, sd: 1, n: 10 }))).toBe('STATS_DEGENERATE');
+    expect(code(() => studentFromSummary({ mean: 1, sd: 1, n: 1 }, { mean: 2, sd: 1, n: 10 }))).toBe(
+      'STATS_DEGENERATE',
+    );
   });
 
   it('empty group', () => {
@@ -40,8 +42,12 @@ describe('t-tests', () => {
     expect(code(() => oneSampleT([1, NaN, 3]))).toBe('STATS_INPUT_INVALID');
     expect(code(() => oneSampleT([1, Infinity, 3]))).toBe('STATS_INPUT_INVALID');
     expect(code(() => oneSampleT([1, 2, 3], NaN))).toBe('STATS_INPUT_INVALID');
-    expect(code(() => welchFromSummary({ mean: 1, sd: -1, n: 5 }, { mean: 2, sd: 1, n: 5 }))).toBe('STATS_INPUT_INVALID');
-    expect(code(() => welchFromSummary({ mean: 1, sd: 1, n: 5.5 }, { mean: 2, sd: 1, n: 5 }))).toBe('STATS_INPUT_INVALID');
+    expect(code(() => welchFromSummary({ mean: 1, sd: -1, n: 5 }, { mean: 2, sd: 1, n: 5 }))).toBe(
+      'STATS_INPUT_INVALID',
+    );
+    expect(code(() => welchFromSummary({ mean: 1, sd: 1, n: 5.5 }, { mean: 2, sd: 1, n: 5 }))).toBe(
+      'STATS_INPUT_INVALID',
+    );
     expect(code(() => oneSampleT('1,2,3' as unknown as number[]))).toBe('STATS_INPUT_INVALID');
     expect(code(() => oneSampleT([1, 2, 3], 0, { level: 95 }))).toBe('STATS_INPUT_INVALID');
   });
@@ -54,9 +60,23 @@ describe('t-tests', () => {
 describe('ANOVA', () => {
   it('fewer than 2 groups, empty or constant groups', () => {
     expect(code(() => oneWayAnova(['a', 'a', 'a'], [1, 2, 3]))).toBe('STATS_DEGENERATE');
-    expect(code(() => anovaFromSummary([{ mean: 1, sd: 1, n: 0 }, { mean: 2, sd: 1, n: 3 }]))).toBe('STATS_DEGENERATE');
+    expect(
+      code(() =>
+        anovaFromSummary([
+          { mean: 1, sd: 1, n: 0 },
+          { mean: 2, sd: 1, n: 3 },
+        ]),
+      ),
+    ).toBe('STATS_DEGENERATE');
     expect(code(() => oneWayAnova(['a', 'a', 'b', 'b'], [1, 1, 2, 2]))).toBe('STATS_DEGENERATE');
-    expect(code(() => welchAnovaFromSummary([{ mean: 1, sd: 0, n: 3 }, { mean: 2, sd: 1, n: 3 }]))).toBe('STATS_DEGENERATE');
+    expect(
+      code(() =>
+        welchAnovaFromSummary([
+          { mean: 1, sd: 0, n: 3 },
+          { mean: 2, sd: 1, n: 3 },
+        ]),
+      ),
+    ).toBe('STATS_DEGENERATE');
     expect(code(() => oneWayAnova(['a', 'b'], [1, 2, 3]))).toBe('STATS_INPUT_INVALID');
   });
 });
@@ -73,8 +93,23 @@ describe('correlation, reliability, agreement', () => {
   it('Cronbach and kappa', () => {
     expect(code(() => cronbachAlpha([[1, 2]]))).toBe('STATS_DEGENERATE');
     expect(code(() => cronbachAlpha([[1], [2]]))).toBe('STATS_DEGENERATE');
-    expect(code(() => cronbachAlpha([[1, 2], [1, 2], [1, 2]]))).toBe('STATS_DEGENERATE');
-    expect(code(() => cronbachAlpha([[1, 2], [2, NaN]]))).toBe('STATS_INPUT_INVALID');
+    expect(
+      code(() =>
+        cronbachAlpha([
+          [1, 2],
+          [1, 2],
+          [1, 2],
+        ]),
+      ),
+    ).toBe('STATS_DEGENERATE');
+    expect(
+      code(() =>
+        cronbachAlpha([
+          [1, 2],
+          [2, NaN],
+        ]),
+      ),
+    ).toBe('STATS_INPUT_INVALID');
     expect(code(() => cohenKappa(['a', 'a'], ['a', 'a']))).toBe('STATS_DEGENERATE');
     expect(code(() => cohenKappa(['a', 'b'], ['a']))).toBe('STATS_INPUT_INVALID');
   });
@@ -88,6 +123,12 @@ describe('correlation, reliability, agreement', () => {
     ]);
     expect(r.correctedItemTotalR[1]).toBeNull();
     expect(Number.isFinite(r.alpha)).toBe(true);
-    expect(cronbachAlpha([[1, 2], [2, 4], [3, 3]]).alphaIfDeleted).toEqual([null, null]);
+    expect(
+      cronbachAlpha([
+        [1, 2],
+        [2, 4],
+        [3, 3],
+      ]).alphaIfDeleted,
+    ).toEqual([null, null]);
   });
 });

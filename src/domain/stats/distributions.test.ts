@@ -1,10 +1,25 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { pchisq, pchisqUpper, pf, pfUpper, pnorm, pnormUpper, pt, ptUpper, qchisq, qf, qnorm, qt, tTwoSidedP } from './distributions.ts';
+import {
+  pchisq,
+  pchisqUpper,
+  pf,
+  pfUpper,
+  pnorm,
+  pnormUpper,
+  pt,
+  ptUpper,
+  qchisq,
+  qf,
+  qnorm,
+  qt,
+  tTwoSidedP,
+} from './distributions.ts';
 import { pnt } from './noncentralT.ts';
 import { REL_TOL, relativeError } from './referenceCompare.ts';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../test/fixtures/stats/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../test/fixtures/stats/${name}`, import.meta.url), 'utf8');
 
 interface Row {
   fn: string;
@@ -60,7 +75,8 @@ const EXCLUDED_QF: [p: number, df1: number, df2: number, why: string][] = [
   [1e-6, 0.5, 7.3, 'R returns 0'],
   [1e-3, 0.5, 7.3, 'R off by 1.5e-4'],
 ];
-const isExcluded = (r: Row): boolean => r.fn === 'qf' && EXCLUDED_QF.some(([p, d1, d2]) => r.a === p && r.b === d1 && r.c === d2);
+const isExcluded = (r: Row): boolean =>
+  r.fn === 'qf' && EXCLUDED_QF.some(([p, d1, d2]) => r.a === p && r.b === d1 && r.c === d2);
 
 describe('distributions against R 4.2.2 (r_reference.csv)', () => {
   it('has all 670 reference values', () => {
@@ -121,7 +137,9 @@ describe('tails are computed directly, never as 1 − cdf', () => {
 });
 
 describe('noncentral t against R (extra_reference.json)', () => {
-  const extra = JSON.parse(fixture('extra_reference.json')) as { pnt: { t: number; df: number; ncp: number; p: number; r_warning: boolean }[] };
+  const extra = JSON.parse(fixture('extra_reference.json')) as {
+    pnt: { t: number; df: number; ncp: number; p: number; r_warning: boolean }[];
+  };
   // AS 243 (R's algorithm and ours) stops at an absolute error bound of 1e-12, so probabilities
   // far below that carry few correct digits in R too (R sums in long double, we in double).
   // Held to 1e-9 relative plus that absolute bound; the CI of d only uses p near 0.025 and 0.975.

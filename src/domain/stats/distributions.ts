@@ -3,13 +3,24 @@
  * with R 4.2 (see test/fixtures/stats/r_reference.csv). Upper tails come straight from the upper
  * incomplete beta/gamma function: 1 − cdf would lose every digit of a small p-value.
  */
-import { betainc, betaln, chisqQuantileStart, erfc, fQuantileStart, gammainc, gammaln, log1p, tQuantileStart } from './stdlib.ts';
+import {
+  betainc,
+  betaln,
+  chisqQuantileStart,
+  erfc,
+  fQuantileStart,
+  gammainc,
+  gammaln,
+  log1p,
+  tQuantileStart,
+} from './stdlib.ts';
 import { degenerate, invalid } from './guards.ts';
 
 const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 
 function checkDf(df: number, name = 'df'): void {
-  if (!(df > 0 && Number.isFinite(df))) invalid(`${name} must be a finite number greater than 0; got ${df}.`, { field: name, value: df });
+  if (!(df > 0 && Number.isFinite(df)))
+    invalid(`${name} must be a finite number greater than 0; got ${df}.`, { field: name, value: df });
 }
 
 function checkX(x: number): void {
@@ -51,10 +62,26 @@ export function qnorm(p: number): number {
     const r = 0.180625 - q * q;
     return (
       (q *
-        (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r + 45921.953931549871457) * r +
-          13731.693765509461125) * r + 1971.5909503065514427) * r + 133.14166789178437745) * r + 3.387132872796366608)) /
-      (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r + 21213.794301586595867) * r +
-        5394.1960214247511077) * r + 687.1870074920579083) * r + 42.313330701600911252) * r + 1.0)
+        (((((((r * 2509.0809287301226727 + 33430.575583588128105) * r + 67265.770927008700853) * r +
+          45921.953931549871457) *
+          r +
+          13731.693765509461125) *
+          r +
+          1971.5909503065514427) *
+          r +
+          133.14166789178437745) *
+          r +
+          3.387132872796366608)) /
+      (((((((r * 5226.495278852545925 + 28729.085735721942674) * r + 39307.89580009271061) * r +
+        21213.794301586595867) *
+        r +
+        5394.1960214247511077) *
+        r +
+        687.1870074920579083) *
+        r +
+        42.313330701600911252) *
+        r +
+        1.0)
     );
   }
   let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
@@ -62,17 +89,49 @@ export function qnorm(p: number): number {
   if (r <= 5) {
     r -= 1.6;
     val =
-      (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r + 0.24178072517745061177) * r + 1.27045825245236838258) * r +
-        3.64784832476320460504) * r + 5.7694972214606914055) * r + 4.6303378461565452959) * r + 1.42343711074968357734) /
-      (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r + 0.14810397642748007459) * r +
-        0.68976733498510000455) * r + 1.6763848301838038494) * r + 2.05319162663775882187) * r + 1.0);
+      (((((((r * 7.7454501427834140764e-4 + 0.0227238449892691845833) * r + 0.24178072517745061177) * r +
+        1.27045825245236838258) *
+        r +
+        3.64784832476320460504) *
+        r +
+        5.7694972214606914055) *
+        r +
+        4.6303378461565452959) *
+        r +
+        1.42343711074968357734) /
+      (((((((r * 1.05075007164441684324e-9 + 5.475938084995344946e-4) * r + 0.0151986665636164571966) * r +
+        0.14810397642748007459) *
+        r +
+        0.68976733498510000455) *
+        r +
+        1.6763848301838038494) *
+        r +
+        2.05319162663775882187) *
+        r +
+        1.0);
   } else {
     r -= 5;
     val =
-      (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r + 0.026532189526576123093) * r +
-        0.29656057182850489123) * r + 1.7848265399172913358) * r + 5.4637849111641143699) * r + 6.6579046435011037772) /
-      (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r + 7.868691311456132591e-4) * r +
-        0.0148753612908506148525) * r + 0.13692988092273580531) * r + 0.59983220655588793769) * r + 1.0);
+      (((((((r * 2.01033439929228813265e-7 + 2.71155556874348757815e-5) * r + 0.0012426609473880784386) * r +
+        0.026532189526576123093) *
+        r +
+        0.29656057182850489123) *
+        r +
+        1.7848265399172913358) *
+        r +
+        5.4637849111641143699) *
+        r +
+        6.6579046435011037772) /
+      (((((((r * 2.04426310338993978564e-15 + 1.4215117583164458887e-7) * r + 1.8463183175100546818e-5) * r +
+        7.868691311456132591e-4) *
+        r +
+        0.0148753612908506148525) *
+        r +
+        0.13692988092273580531) *
+        r +
+        0.59983220655588793769) *
+        r +
+        1.0);
   }
   return q < 0 ? -val : val;
 }
@@ -87,7 +146,10 @@ function tTwoTail(t: number, df: number): number {
   if (!Number.isFinite(t)) return 0;
   const nx = 1 + (t / df) * t;
   // Far out (t² > 1e100·df) the beta argument loses meaning; R uses the leading term of the tail.
-  if (nx > 1e100) return Math.exp(-0.5 * df * (2 * Math.log(Math.abs(t)) - Math.log(df)) - betaln(0.5 * df, 0.5) - Math.log(0.5 * df));
+  if (nx > 1e100)
+    return Math.exp(
+      -0.5 * df * (2 * Math.log(Math.abs(t)) - Math.log(df)) - betaln(0.5 * df, 0.5) - Math.log(0.5 * df),
+    );
   const t2 = t * t;
   if (df > t2) return betainc(t2 / (df + t2), 0.5, df / 2, true, true);
   return betainc(1 / nx, df / 2, 0.5, true, false);
@@ -178,7 +240,13 @@ export function dchisq(x: number, dfv: number): number {
  * Newton steps kept inside a bracket (falls back to bisection). The @stdlib quantile serves only
  * as a starting value: on its own it is off by up to 1e-4 in the far tails.
  */
-function solvePositive(tail: (x: number) => number, dens: (x: number) => number, target: number, increasing: boolean, start: number): number {
+function solvePositive(
+  tail: (x: number) => number,
+  dens: (x: number) => number,
+  target: number,
+  increasing: boolean,
+  start: number,
+): number {
   // Bounds of log x: quantiles below e^−708 (the smallest normal double) are reported as 0,
   // above e^709 as Infinity.
   const Y_MIN = -708;
@@ -225,7 +293,10 @@ function solvePositive(tail: (x: number) => number, dens: (x: number) => number,
   // Guard against a tail that underflowed on the way (far beyond p = 1e-280 for some df): never
   // return a quantile whose tail probability is not the one asked for.
   if (x > 0 && Number.isFinite(x) && !(Math.abs(tail(x) / target - 1) < 1e-6)) {
-    degenerate(`The quantile for a tail probability of ${target} cannot be computed accurately with these degrees of freedom.`, { target });
+    degenerate(
+      `The quantile for a tail probability of ${target} cannot be computed accurately with these degrees of freedom.`,
+      { target },
+    );
   }
   return x;
 }
@@ -240,7 +311,13 @@ export function qt(p: number, dfv: number): number {
   if (p > 0.5) return -qt(1 - p, dfv); // 1 − p is exact for p ≥ 0.5
   // Solve P(T ≤ −x) = p for x > 0.
   const start = -tQuantileStart(p, dfv);
-  return -solvePositive((x) => pt(-x, dfv), (x) => dt(x, dfv), p, false, start);
+  return -solvePositive(
+    (x) => pt(-x, dfv),
+    (x) => dt(x, dfv),
+    p,
+    false,
+    start,
+  );
 }
 
 /** F quantile, solved in the lower tail for p ≤ 0.5 and in the upper tail otherwise. */

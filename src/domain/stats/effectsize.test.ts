@@ -6,7 +6,9 @@ import { pairedT } from './ttest.ts';
 import { ncpInterval } from './noncentralT.ts';
 
 // extra_reference.json, made by make_extra_refs.R with R 4.2.2: exact CIs of d by inverting pt(t, df, ncp).
-const extra = JSON.parse(readFileSync(new URL('../../../test/fixtures/stats/extra_reference.json', import.meta.url), 'utf8')) as {
+const extra = JSON.parse(
+  readFileSync(new URL('../../../test/fixtures/stats/extra_reference.json', import.meta.url), 'utf8'),
+) as {
   d_ci: { m1: number; s1: number; n1: number; m2: number; s2: number; n2: number; d: number; ci95: [number, number] }[];
 };
 

@@ -23,14 +23,14 @@ export function cohenD(a: GroupSummary, b: GroupSummary): number {
   const g1 = checkSummary(a, 'group 1');
   const g2 = checkSummary(b, 'group 2');
   const sp = pooledSd(g1, g2);
-  if (!(sp > 0)) degenerate('Both groups have standard deviation 0, so Cohen\'s d is undefined.');
+  if (!(sp > 0)) degenerate("Both groups have standard deviation 0, so Cohen's d is undefined.");
   return (g1.mean - g2.mean) / sp;
 }
 
 /** Small-sample correction factor J of Hedges' g (Hedges 1981, the usual approximation). */
 export function hedgesCorrection(df: number): number {
   const v = positive(df, 'df');
-  if (v <= 0.25) degenerate('Hedges\' correction needs df > 0.25.', { df: v });
+  if (v <= 0.25) degenerate("Hedges' correction needs df > 0.25.", { df: v });
   return 1 - 3 / (4 * v - 1);
 }
 

@@ -14,7 +14,8 @@ export function degenerate(message: string, details?: unknown): never {
 
 /** A finite number, or a STATS_INPUT_INVALID naming the field. */
 export function finite(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) invalid(`${name} must be a finite number.`, { field: name, value: String(value) });
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    invalid(`${name} must be a finite number.`, { field: name, value: String(value) });
   return value;
 }
 
@@ -42,7 +43,10 @@ export function count(value: unknown, name: string, min: number): number {
 export function inRange(value: unknown, name: string, lo: number, hi: number, hiInclusive = false): number {
   const v = finite(value, name);
   if (v < lo || v > hi || (!hiInclusive && v === hi)) {
-    invalid(`${name} must be between ${lo} and ${hi}${hiInclusive ? '' : ' (exclusive)'}; got ${v}.`, { field: name, value: v });
+    invalid(`${name} must be between ${lo} and ${hi}${hiInclusive ? '' : ' (exclusive)'}; got ${v}.`, {
+      field: name,
+      value: v,
+    });
   }
   return v;
 }
@@ -51,13 +55,19 @@ export function inRange(value: unknown, name: string, lo: number, hi: number, hi
 export function sample(values: unknown, name: string, min: number): number[] {
   if (!Array.isArray(values)) invalid(`${name} must be an array of numbers.`, { field: name });
   const out = values.map((v, i) => finite(v, `${name}[${i}]`));
-  if (out.length < min) degenerate(`${name} needs at least ${min} values; got ${out.length}.`, { field: name, n: out.length, minimum: min });
+  if (out.length < min)
+    degenerate(`${name} needs at least ${min} values; got ${out.length}.`, {
+      field: name,
+      n: out.length,
+      minimum: min,
+    });
   return out;
 }
 
 /** A confidence level such as 0.95. */
 export function level(value: number | undefined): number {
   const v = value ?? 0.95;
-  if (!(v > 0 && v < 1)) invalid(`The confidence level must be between 0 and 1; got ${v}.`, { field: 'level', value: v });
+  if (!(v > 0 && v < 1))
+    invalid(`The confidence level must be between 0 and 1; got ${v}.`, { field: 'level', value: v });
   return v;
 }

@@ -88,9 +88,9 @@ export function ncpInterval(t: number, df: number, level?: number): [number, num
     let width = Math.max(1, Math.abs(tv));
     let lo = tv - width;
     let hi = tv + width;
-    while (f(lo) < 0) lo -= (width *= 2);
+    while (f(lo) < 0) lo -= width *= 2;
     width = Math.max(1, Math.abs(tv));
-    while (f(hi) > 0) hi += (width *= 2);
+    while (f(hi) > 0) hi += width *= 2;
     return zeroin(f, lo, hi, 1e-13).root;
   };
   return [solve(1 - alpha / 2), solve(alpha / 2)];

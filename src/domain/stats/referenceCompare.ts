@@ -25,7 +25,12 @@ export interface Mismatch {
  * Walks `expected` and compares every number in it with the same place in `actual`; other leaves
  * must be equal. Returns the worst relative error and the mismatches beyond `tol`.
  */
-export function compareDeep(actual: unknown, expected: unknown, tol = REL_TOL, path = ''): { worst: number; worstPath: string; mismatches: Mismatch[] } {
+export function compareDeep(
+  actual: unknown,
+  expected: unknown,
+  tol = REL_TOL,
+  path = '',
+): { worst: number; worstPath: string; mismatches: Mismatch[] } {
   const result = { worst: 0, worstPath: '', mismatches: [] as Mismatch[] };
   const walk = (a: unknown, e: unknown, p: string): void => {
     if (typeof e === 'number') {
@@ -36,10 +41,12 @@ export function compareDeep(actual: unknown, expected: unknown, tol = REL_TOL, p
       }
       if (!(err <= tol)) result.mismatches.push({ path: p, actual: a, expected: e, error: err });
     } else if (Array.isArray(e)) {
-      if (!Array.isArray(a) || a.length !== e.length) result.mismatches.push({ path: p, actual: a, expected: e, error: Infinity });
+      if (!Array.isArray(a) || a.length !== e.length)
+        result.mismatches.push({ path: p, actual: a, expected: e, error: Infinity });
       else e.forEach((v, i) => walk(a[i], v, `${p}[${i}]`));
     } else if (e !== null && typeof e === 'object') {
-      if (a === null || typeof a !== 'object') result.mismatches.push({ path: p, actual: a, expected: e, error: Infinity });
+      if (a === null || typeof a !== 'object')
+        result.mismatches.push({ path: p, actual: a, expected: e, error: Infinity });
       else for (const [k, v] of Object.entries(e)) walk((a as Record<string, unknown>)[k], v, `${p}.${k}`);
     } else if (a !== e) result.mismatches.push({ path: p, actual: a, expected: e, error: Infinity });
   };

@@ -29,7 +29,8 @@ function checkItems(items: unknown): number[][] {
   return rows.map((row, i) => {
     if (!Array.isArray(row) || row.length !== k) invalid(`Row ${i + 1} must have ${k} item scores.`);
     return row.map((v, j) => {
-      if (typeof v !== 'number' || !Number.isFinite(v)) invalid(`Item ${j + 1} of row ${i + 1} must be a finite number.`, { value: String(v) });
+      if (typeof v !== 'number' || !Number.isFinite(v))
+        invalid(`Item ${j + 1} of row ${i + 1} must be a finite number.`, { value: String(v) });
       return v;
     });
   });
@@ -39,7 +40,7 @@ function alphaOf(cols: number[][]): number {
   const k = cols.length;
   const totals = cols[0].map((_, i) => cols.reduce((s, c) => s + c[i], 0));
   const totalSs = sumSquares(totals);
-  if (!(totalSs > 0)) degenerate('The total score is constant, so Cronbach\'s alpha is undefined.');
+  if (!(totalSs > 0)) degenerate("The total score is constant, so Cronbach's alpha is undefined.");
   const itemSs = cols.reduce((s, c) => s + sumSquares(c), 0);
   return (k / (k - 1)) * (1 - itemSs / totalSs);
 }
@@ -82,10 +83,12 @@ export interface KappaResult {
 /** Cohen's κ = (p_o − p_e)/(1 − p_e) for two raters' nominal codes of the same cases. */
 export function cohenKappa(rater1: readonly (string | number)[], rater2: readonly (string | number)[]): KappaResult {
   if (!Array.isArray(rater1) || !Array.isArray(rater2)) invalid('rater1 and rater2 must be arrays of codes.');
-  if (rater1.length !== rater2.length) invalid(`Both raters must code the same cases; got ${rater1.length} and ${rater2.length} codes.`);
+  if (rater1.length !== rater2.length)
+    invalid(`Both raters must code the same cases; got ${rater1.length} and ${rater2.length} codes.`);
   if (rater1.length < 2) degenerate(`Cohen's kappa needs at least 2 cases; got ${rater1.length}.`);
   const label = (v: unknown, who: string, i: number): string => {
-    if ((typeof v !== 'string' && typeof v !== 'number') || (typeof v === 'number' && !Number.isFinite(v))) invalid(`${who}[${i}] must be a category code.`);
+    if ((typeof v !== 'string' && typeof v !== 'number') || (typeof v === 'number' && !Number.isFinite(v)))
+      invalid(`${who}[${i}] must be a category code.`);
     return String(v);
   };
   const a = rater1.map((v, i) => label(v, 'rater1', i));

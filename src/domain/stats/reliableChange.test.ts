@@ -12,7 +12,9 @@ describe('Jacobson–Truax reliable change', () => {
   });
 
   it('rejects a reliability of 1 or outside [0, 1)', () => {
-    expect(() => reliableChange({ sd: 5, reliability: 1, pre: 1, post: 2 })).toThrow(/reliability must be between 0 and 1/);
+    expect(() => reliableChange({ sd: 5, reliability: 1, pre: 1, post: 2 })).toThrow(
+      /reliability must be between 0 and 1/,
+    );
     expect(() => reliableChange({ sd: 0, reliability: 0.8, pre: 1, post: 2 })).toThrow(/sd must be greater than 0/);
   });
 });
@@ -22,7 +24,10 @@ describe('cut-offs', () => {
   const functional = { mean: 8, sd: 4 };
 
   it('c = (SD0·M1 + SD1·M0)/(SD0 + SD1)', () => {
-    expect(clinicalCutoff({ dysfunctional, functional, higherIsWorse: true })).toEqual({ value: (6 * 8 + 4 * 20) / 10, criterion: 'c' });
+    expect(clinicalCutoff({ dysfunctional, functional, higherIsWorse: true })).toEqual({
+      value: (6 * 8 + 4 * 20) / 10,
+      criterion: 'c',
+    });
   });
 
   it('a and b with one norm group, in the direction of health', () => {

@@ -106,11 +106,15 @@ export interface ChangeClassification extends ReliableChangeResult {
  * improvement that also crosses the cut-off from the dysfunctional into the functional range.
  * Improved: any other reliable improvement. Unchanged: no reliable change.
  */
-export function classifyChange(input: ReliableChangeInput & { higherIsWorse: boolean; cutoff?: number }, criterion = RC_CRITERION): ChangeClassification {
+export function classifyChange(
+  input: ReliableChangeInput & { higherIsWorse: boolean; cutoff?: number },
+  criterion = RC_CRITERION,
+): ChangeClassification {
   const rc = reliableChange(input, criterion);
   const better = input.higherIsWorse ? rc.change < 0 : rc.change > 0;
   const cut = input.cutoff === undefined ? undefined : finite(input.cutoff, 'cutoff');
-  const functional = (x: number): boolean | null => (cut === undefined ? null : input.higherIsWorse ? x < cut : x > cut);
+  const functional = (x: number): boolean | null =>
+    cut === undefined ? null : input.higherIsWorse ? x < cut : x > cut;
   const preFunctional = functional(input.pre);
   const postFunctional = functional(input.post);
   let cls: ChangeClass = 'unchanged';

@@ -38,7 +38,10 @@ describe('seed 000: therapists versus the Dutch population norm (crying pronenes
     for (const s1 of [2.175, 2.185])
       for (const s2 of [1.855, 1.865])
         for (const shift of [-0.005, 0.005]) {
-          const r = welchFromSummary({ ...therapists, mean: 5.3 + shift, sd: s1 }, { ...population, mean: 2.55 - shift, sd: s2 });
+          const r = welchFromSummary(
+            { ...therapists, mean: 5.3 + shift, sd: s1 },
+            { ...population, mean: 2.55 - shift, sd: s2 },
+          );
           ts.push(r.t);
           dfs.push(r.df);
         }

@@ -14,7 +14,9 @@ import { stripOutputs } from './cases.ts';
 import { compareDeep } from './referenceCompare.ts';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const reference = JSON.parse(readFileSync(join(root, 'test/fixtures/stats/cases.json'), 'utf8')) as { cases: Record<string, unknown>[] };
+const reference = JSON.parse(readFileSync(join(root, 'test/fixtures/stats/cases.json'), 'utf8')) as {
+  cases: Record<string, unknown>[];
+};
 const dir = mkdtempSync(join(tmpdir(), 'spiegel-stats-'));
 const write = (name: string, content: string): string => {
   const path = join(dir, name);
@@ -61,8 +63,16 @@ describe('stats compute (in-process)', () => {
     [['frobnicate', '--input', 'x.json'], 'USAGE', /unknown subcommand 'frobnicate'/],
     [['compute', '--input', join(dir, 'missing.json')], 'FILE_UNREADABLE', /cannot read .*ENOENT/],
     [['compute', '--input', write('bad.json', '{"cases": [')], 'STATS_INPUT_INVALID', /is not valid JSON/],
-    [['compute', '--input', write('nan.json', '{"cases":[{"kind":"t_paired_raw","x":[1,2,3],"y":[1,2,"3"]}]}')], 'STATS_INPUT_INVALID', /^case 1 \(t_paired_raw\): y\[2\] must be a finite number\.$/],
-    [['compute', '--input', write('flat.json', '{"cases":[{"kind":"t_one_sample_raw","x":[4,4,4],"mu":1}]}')], 'STATS_DEGENERATE', /standard deviation 0/],
+    [
+      ['compute', '--input', write('nan.json', '{"cases":[{"kind":"t_paired_raw","x":[1,2,3],"y":[1,2,"3"]}]}')],
+      'STATS_INPUT_INVALID',
+      /^case 1 \(t_paired_raw\): y\[2\] must be a finite number\.$/,
+    ],
+    [
+      ['compute', '--input', write('flat.json', '{"cases":[{"kind":"t_one_sample_raw","x":[4,4,4],"mu":1}]}')],
+      'STATS_DEGENERATE',
+      /standard deviation 0/,
+    ],
   ])('rejects %j with %s and one line', async (args, code, message) => {
     const error = await statsCommand.run(args).then(
       () => null,
@@ -89,7 +99,12 @@ describe('stats compute through bin/spiegel.js', () => {
   });
 
   it('reports bad input on one stderr line with a non-zero exit', async () => {
-    const { code, stdout, stderr } = await spiegel(['stats', 'compute', '--input', write('empty.json', '{"cases":[{"kind":"t_one_sample_raw","x":[],"mu":0}]}')]);
+    const { code, stdout, stderr } = await spiegel([
+      'stats',
+      'compute',
+      '--input',
+      write('empty.json', '{"cases":[{"kind":"t_one_sample_raw","x":[],"mu":0}]}'),
+    ]);
     expect(code, stderr.split('\n').slice(0, 5).join(' | ')).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);

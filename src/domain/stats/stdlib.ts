@@ -16,8 +16,7 @@ import fQuantileImpl from '@stdlib/stats-base-dists-f-quantile';
 import tQuantileImpl from '@stdlib/stats-base-dists-t-quantile';
 
 /** Regularized incomplete beta I_x(a, b); with `upper` it returns 1 − I_x(a, b) computed directly. */
-export const betainc: (x: number, a: number, b: number, regularized?: boolean, upper?: boolean) => number =
-  betaincImpl;
+export const betainc: (x: number, a: number, b: number, regularized?: boolean, upper?: boolean) => number = betaincImpl;
 /** Regularized incomplete gamma P(a, x); with `upper` it returns Q(a, x) computed directly. Note the (x, a) order. */
 export const gammainc: (x: number, a: number, regularized?: boolean, upper?: boolean) => number = gammaincImpl;
 /** log B(a, b). */

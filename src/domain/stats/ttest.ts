@@ -27,7 +27,14 @@ export interface TTestOptions {
   level?: number;
 }
 
-function finish(method: TTestMethod, estimate: number, se: number, df: number, nullValue: number, options?: TTestOptions): TTestResult {
+function finish(
+  method: TTestMethod,
+  estimate: number,
+  se: number,
+  df: number,
+  nullValue: number,
+  options?: TTestOptions,
+): TTestResult {
   const lvl = checkLevel(options?.level);
   const t = (estimate - nullValue) / se;
   const q = qt(1 - (1 - lvl) / 2, df);
@@ -36,31 +43,47 @@ function finish(method: TTestMethod, estimate: number, se: number, df: number, n
 
 /** Validates a group given as summary statistics; each group needs n ≥ 2 for a variance. */
 export function checkSummary(g: GroupSummary, name: string): GroupSummary {
-  return { mean: finite(g?.mean, `${name}.mean`), sd: nonNegative(g?.sd, `${name}.sd`), n: count(g?.n, `${name}.n`, 2) };
+  return {
+    mean: finite(g?.mean, `${name}.mean`),
+    sd: nonNegative(g?.sd, `${name}.sd`),
+    n: count(g?.n, `${name}.n`, 2),
+  };
 }
 
 // ---------------------------------------------------------------- one sample and paired
 
 /** One-sample t-test of H0: mean = mu. `d` is (mean − mu)/SD. */
-export function oneSampleT(x: readonly number[], mu = 0, options?: TTestOptions): TTestResult & { mean: number; sd: number; n: number; d: number } {
+export function oneSampleT(
+  x: readonly number[],
+  mu = 0,
+  options?: TTestOptions,
+): TTestResult & { mean: number; sd: number; n: number; d: number } {
   const xs = sample(x, 'x', 2);
   const m0 = finite(mu, 'mu');
   const m = mean(xs);
   const s = sd(xs);
-  if (!(s > 0)) degenerate('All values are equal (standard deviation 0), so the t statistic is undefined.', { n: xs.length });
+  if (!(s > 0))
+    degenerate('All values are equal (standard deviation 0), so the t statistic is undefined.', { n: xs.length });
   const res = finish('one-sample', m, s / Math.sqrt(xs.length), xs.length - 1, m0, options);
   return { ...res, mean: m, sd: s, n: xs.length, d: (m - m0) / s };
 }
 
 /** Paired t-test on the differences x − y. `dz` is mean(diff)/SD(diff). */
-export function pairedT(x: readonly number[], y: readonly number[], options?: TTestOptions): TTestResult & { n: number; sdDiff: number; dz: number } {
+export function pairedT(
+  x: readonly number[],
+  y: readonly number[],
+  options?: TTestOptions,
+): TTestResult & { n: number; sdDiff: number; dz: number } {
   const xs = sample(x, 'x', 2);
   const ys = sample(y, 'y', 2);
   if (xs.length !== ys.length) degenerate(`Paired data need as many x as y values; got ${xs.length} and ${ys.length}.`);
   const diff = xs.map((v, i) => v - ys[i]);
   const m = mean(diff);
   const s = sd(diff);
-  if (!(s > 0)) degenerate('All paired differences are equal (standard deviation 0), so the t statistic is undefined.', { n: diff.length });
+  if (!(s > 0))
+    degenerate('All paired differences are equal (standard deviation 0), so the t statistic is undefined.', {
+      n: diff.length,
+    });
   const res = finish('paired', m, s / Math.sqrt(diff.length), diff.length - 1, 0, options);
   return { ...res, n: diff.length, sdDiff: s, dz: m / s };
 }

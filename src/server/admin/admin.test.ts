@@ -12,15 +12,34 @@ describeEachDialect('administration: users, settings, audit viewer', (dialect) =
   let t: Awaited<ReturnType<typeof testApp>>;
   let world: World;
   const admin = () => world.callers.admin;
-  const form = (url: string, body: Record<string, unknown>) => world.request(admin(), 'POST', url, { body, form: true, remoteAddress: nextIp() });
+  const form = (url: string, body: Record<string, unknown>) =>
+    world.request(admin(), 'POST', url, { body, form: true, remoteAddress: nextIp() });
 
   beforeAll(async () => {
     t = await testApp(dialect);
     world = await buildWorld(t.app);
     t.app.mailer = new Mailer(null, 'x@y'); // no SMTP: links are shown to the admin
     // Audit rows of both organisations, with hostile content for the CSV.
-    await audit(t.store.db, { orgId: world.orgA, actorId: world.callers.therapist.id, actorRole: 'therapist', action: 'episode.read', subjectType: 'episode', subjectId: world.id('episode', 'own'), ip: '=cmd|calc', outcome: 'ok', details: { note: '+SUM(A1)' } });
-    await audit(t.store.db, { orgId: world.orgB, actorId: world.therapistB.id, actorRole: 'therapist', action: 'episode.read', subjectType: 'episode', subjectId: world.id('episode', 'foreign'), outcome: 'ok' });
+    await audit(t.store.db, {
+      orgId: world.orgA,
+      actorId: world.callers.therapist.id,
+      actorRole: 'therapist',
+      action: 'episode.read',
+      subjectType: 'episode',
+      subjectId: world.id('episode', 'own'),
+      ip: '=cmd|calc',
+      outcome: 'ok',
+      details: { note: '+SUM(A1)' },
+    });
+    await audit(t.store.db, {
+      orgId: world.orgB,
+      actorId: world.therapistB.id,
+      actorRole: 'therapist',
+      action: 'episode.read',
+      subjectType: 'episode',
+      subjectId: world.id('episode', 'foreign'),
+      outcome: 'ok',
+    });
   });
   afterAll(() => t.close());
 
@@ -33,39 +52,83 @@ describeEachDialect('administration: users, settings, audit viewer', (dialect) =
   });
 
   it('invites a staff member; without SMTP the admin sees the single-use link; a taken address is refused', async () => {
-    const res = await form('/app/admin/users', { email: 'Newcomer@World.test', displayName: 'Newcomer', roles: 'supervisor' });
+    const res = await form('/app/admin/users', {
+      email: 'Newcomer@World.test',
+      displayName: 'Newcomer',
+      roles: 'supervisor',
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/\/password\/set\/[A-Za-z0-9_-]{43}/);
-    const user = await t.store.db.selectFrom('users').select(['roles', 'password_hash', 'org_id']).where('email', '=', 'Newcomer@World.test').executeTakeFirstOrThrow();
+    const user = await t.store.db
+      .selectFrom('users')
+      .select(['roles', 'password_hash', 'org_id'])
+      .where('email', '=', 'Newcomer@World.test')
+      .executeTakeFirstOrThrow();
     expect(user).toEqual({ roles: ['supervisor'], password_hash: null, org_id: world.orgA });
-    const again = await form('/app/admin/users', { email: 'newcomer@world.test', displayName: 'Again', roles: 'therapist' });
+    const again = await form('/app/admin/users', {
+      email: 'newcomer@world.test',
+      displayName: 'Again',
+      roles: 'therapist',
+    });
     expect(again.statusCode).toBe(409);
     expect(again.body).toContain('class="error"');
   });
 
   it('changes roles (several at once), refuses to let admins lock themselves out', async () => {
-    const res = await world.request(admin(), 'POST', `/app/admin/users/${world.therapistA2.id}`, { body: { roles: ['therapist', 'supervisor'], active: 'true' }, form: false, remoteAddress: nextIp() });
+    const res = await world.request(admin(), 'POST', `/app/admin/users/${world.therapistA2.id}`, {
+      body: { roles: ['therapist', 'supervisor'], active: 'true' },
+      form: false,
+      remoteAddress: nextIp(),
+    });
     expect(res.json()).toEqual({ ok: true, changed: true });
-    const self = await world.request(admin(), 'POST', `/app/admin/users/${admin().id}`, { body: { roles: ['manager'], active: true }, remoteAddress: nextIp() });
+    const self = await world.request(admin(), 'POST', `/app/admin/users/${admin().id}`, {
+      body: { roles: ['manager'], active: true },
+      remoteAddress: nextIp(),
+    });
     expect(self.statusCode).toBe(409);
     expect(self.json().error.code).toBe('SELF_LOCKOUT');
-    const revert = await world.request(admin(), 'POST', `/app/admin/users/${world.therapistA2.id}`, { body: { roles: 'therapist', active: true }, remoteAddress: nextIp() });
+    const revert = await world.request(admin(), 'POST', `/app/admin/users/${world.therapistA2.id}`, {
+      body: { roles: 'therapist', active: true },
+      remoteAddress: nextIp(),
+    });
     expect(revert.json().changed).toBe(true);
   });
 
   it('saves the security settings, keeping the settings other features own, and audits the change', async () => {
-    await t.store.db.updateTable('organisations').set({ settings: JSON.stringify({ requireTotp: false, crisisContacts: [{ name: 'x' }] }) }).where('id', '=', world.orgA).execute();
-    const res = await form('/app/admin/settings', { requireTotp: 'false', auditRetentionDays: '365', clientRetentionYears: '' });
+    await t.store.db
+      .updateTable('organisations')
+      .set({ settings: JSON.stringify({ requireTotp: false, crisisContacts: [{ name: 'x' }] }) })
+      .where('id', '=', world.orgA)
+      .execute();
+    const res = await form('/app/admin/settings', {
+      requireTotp: 'false',
+      auditRetentionDays: '365',
+      clientRetentionYears: '',
+    });
     expect(res.statusCode).toBe(200);
-    expect(await readOrgSettings(t.store.db, world.orgA)).toEqual({ requireTotp: false, crisisContacts: [{ name: 'x' }], auditRetentionDays: 365, clientRetentionYears: null });
-    const bad = await form('/app/admin/settings', { requireTotp: 'false', auditRetentionDays: '10', clientRetentionYears: '' });
+    expect(await readOrgSettings(t.store.db, world.orgA)).toEqual({
+      requireTotp: false,
+      crisisContacts: [{ name: 'x' }],
+      auditRetentionDays: 365,
+      clientRetentionYears: null,
+    });
+    const bad = await form('/app/admin/settings', {
+      requireTotp: 'false',
+      auditRetentionDays: '10',
+      clientRetentionYears: '',
+    });
     expect(bad.statusCode).toBe(400);
-    const row = await t.store.db.selectFrom('audit_log').select('details').where('action', '=', 'org.settings.update').executeTakeFirstOrThrow();
+    const row = await t.store.db
+      .selectFrom('audit_log')
+      .select('details')
+      .where('action', '=', 'org.settings.update')
+      .executeTakeFirstOrThrow();
     expect(row.details).toMatchObject({ to: { auditRetentionDays: 365 } });
   });
 
   it('filters the audit trail by actor, action, subject, dates and outcome, within the organisation only', async () => {
-    const get = async (query: string) => (await world.request(admin(), 'GET', `/app/admin/audit?${query}`, { accept: 'text/html' })).body;
+    const get = async (query: string) =>
+      (await world.request(admin(), 'GET', `/app/admin/audit?${query}`, { accept: 'text/html' })).body;
     const episode = world.id('episode', 'own');
     expect(await get(`actor=${encodeURIComponent(world.callers.therapist.email)}`)).toContain(episode);
     expect(await get(`actor=${world.callers.therapist.id}&action=episode.`)).toContain(episode);
@@ -86,12 +149,16 @@ describeEachDialect('administration: users, settings, audit viewer', (dialect) =
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="spiegel-audit-\d{4}-\d{2}-\d{2}\.csv"$/);
     const body = res.body.replace(/^\uFEFF/, '');
     const [header, ...rows] = body.trim().split('\r\n');
-    expect(header).toBe('seq,at,actor_id,actor_email,actor_role,action,subject_type,subject_id,ip,outcome,details,hash');
+    expect(header).toBe(
+      'seq,at,actor_id,actor_email,actor_role,action,subject_type,subject_id,ip,outcome,details,hash',
+    );
     expect(rows).toHaveLength(1); // org B's row is not there
     expect(rows[0]).toContain(`"'=cmd|calc"`);
     expect(csvField('a "quoted" text')).toBe('"a ""quoted"" text"');
     expect(csvField('@SUM(1)')).toBe(`"'@SUM(1)"`);
-    const actions = (await sql<{ action: string }>`SELECT action FROM audit_log WHERE org_id = ${world.orgA}`.execute(t.store.db)).rows.map((r) => r.action);
+    const actions = (
+      await sql<{ action: string }>`SELECT action FROM audit_log WHERE org_id = ${world.orgA}`.execute(t.store.db)
+    ).rows.map((r) => r.action);
     expect(actions).toContain('audit.export');
     expect(actions).toContain('audit.view');
   });

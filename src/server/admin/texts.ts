@@ -28,19 +28,40 @@ export const adminTexts = defineTexts({
   'users.invite': { nl: 'Nieuwe medewerker uitnodigen', en: 'Invite a new staff member' },
   'users.inviteSubmit': { nl: 'Uitnodigen', en: 'Invite' },
   'users.displayName': { nl: 'Naam zoals collega’s die zien', en: 'Name as colleagues see it' },
-  'users.saved': { nl: 'De wijziging is opgeslagen. Lopende sessies van deze gebruiker zijn beëindigd.', en: 'The change is saved. Active sessions of this user have been ended.' },
+  'users.saved': {
+    nl: 'De wijziging is opgeslagen. Lopende sessies van deze gebruiker zijn beëindigd.',
+    en: 'The change is saved. Active sessions of this user have been ended.',
+  },
   'users.invitedDone': { nl: 'De uitnodiging is verstuurd.', en: 'The invitation has been sent.' },
   'users.linkSent': { nl: 'De link is verstuurd.', en: 'The link has been sent.' },
-  'users.totpReset': { nl: 'Deze gebruiker stelt bij de volgende keer inloggen tweestapsverificatie opnieuw in.', en: 'This user sets up two-step verification again at the next login.' },
+  'users.totpReset': {
+    nl: 'Deze gebruiker stelt bij de volgende keer inloggen tweestapsverificatie opnieuw in.',
+    en: 'This user sets up two-step verification again at the next login.',
+  },
   'users.noMail': {
     nl: 'Er is geen mailserver ingesteld. Geef deze link zelf (veilig) door; hij werkt één keer en verloopt:',
     en: 'No mail server is configured. Pass this link on yourself (securely); it works once and expires:',
   },
-  'settings.requireTotp': { nl: 'Tweestapsverificatie verplicht voor therapeuten, supervisors en beheerders', en: 'Require two-step verification for therapists, supervisors and administrators' },
-  'settings.auditRetention': { nl: 'Auditlogboek bewaren (dagen; leeg is altijd)', en: 'Keep the audit trail (days; empty keeps it forever)' },
-  'settings.auditRetentionHelp': { nl: 'Minstens 90 dagen. NEN 7513 en de WGBO kunnen langere termijnen vragen.', en: 'At least 90 days. NEN 7513 and the WGBO may require longer periods.' },
-  'settings.clientRetention': { nl: 'Cliëntgegevens wissen na afloop van alle trajecten (jaren; leeg is nooit)', en: 'Erase client data after all episodes ended (years; empty is never)' },
-  'settings.clientRetentionHelp': { nl: 'De WGBO-bewaartermijn voor het dossier is 20 jaar; stem dit af met je functionaris gegevensbescherming.', en: 'The WGBO retention period for the record is 20 years; agree this with your data protection officer.' },
+  'settings.requireTotp': {
+    nl: 'Tweestapsverificatie verplicht voor therapeuten, supervisors en beheerders',
+    en: 'Require two-step verification for therapists, supervisors and administrators',
+  },
+  'settings.auditRetention': {
+    nl: 'Auditlogboek bewaren (dagen; leeg is altijd)',
+    en: 'Keep the audit trail (days; empty keeps it forever)',
+  },
+  'settings.auditRetentionHelp': {
+    nl: 'Minstens 90 dagen. NEN 7513 en de WGBO kunnen langere termijnen vragen.',
+    en: 'At least 90 days. NEN 7513 and the WGBO may require longer periods.',
+  },
+  'settings.clientRetention': {
+    nl: 'Cliëntgegevens wissen na afloop van alle trajecten (jaren; leeg is nooit)',
+    en: 'Erase client data after all episodes ended (years; empty is never)',
+  },
+  'settings.clientRetentionHelp': {
+    nl: 'De WGBO-bewaartermijn voor het dossier is 20 jaar; stem dit af met je functionaris gegevensbescherming.',
+    en: 'The WGBO retention period for the record is 20 years; agree this with your data protection officer.',
+  },
   'settings.saved': { nl: 'De instellingen zijn opgeslagen.', en: 'The settings have been saved.' },
   'audit.actor': { nl: 'Actor (e-mailadres of id)', en: 'Actor (email address or id)' },
   'audit.action': { nl: 'Actie (begint met)', en: 'Action (starts with)' },
@@ -56,7 +77,10 @@ export const adminTexts = defineTexts({
   'audit.ip': { nl: 'IP-adres', en: 'IP address' },
   'audit.none': { nl: 'Geen regels gevonden.', en: 'No entries found.' },
   'audit.older': { nl: 'Oudere regels', en: 'Older entries' },
-  'audit.caption': { nl: 'Auditregels, nieuwste eerst (hoogstens {n})', en: 'Audit entries, newest first (at most {n})' },
+  'audit.caption': {
+    nl: 'Auditregels, nieuwste eerst (hoogstens {n})',
+    en: 'Audit entries, newest first (at most {n})',
+  },
   'erasure.intro': {
     nl: 'Wis alle gegevens van een cliënt op verzoek (AVG art. 17): antwoorden, scores, signalen, uitnodigingen, sessies, trajecten en de cliënt zelf. Dit kan niet ongedaan worden gemaakt; het wissen zelf wordt gelogd.',
     en: 'Erase all data of a client on request (GDPR art. 17): responses, scores, alerts, invitations, sessions, episodes and the client itself. This cannot be undone; the erasure itself is logged.',
@@ -64,7 +88,10 @@ export const adminTexts = defineTexts({
   'erasure.code': { nl: 'Cliëntcode', en: 'Client code' },
   'erasure.find': { nl: 'Zoeken', en: 'Find' },
   'erasure.notFound': { nl: 'Geen cliënt met deze code.', en: 'No client with this code.' },
-  'erasure.found': { nl: 'Cliënt {code}: {episodes} traject(en), {responses} antwoordlijst(en).', en: 'Client {code}: {episodes} episode(s), {responses} response(s).' },
+  'erasure.found': {
+    nl: 'Cliënt {code}: {episodes} traject(en), {responses} antwoordlijst(en).',
+    en: 'Client {code}: {episodes} episode(s), {responses} response(s).',
+  },
   'erasure.confirm': { nl: 'Typ de cliëntcode nogmaals ter bevestiging', en: 'Type the client code again to confirm' },
   'erasure.submit': { nl: 'Definitief wissen', en: 'Erase permanently' },
   'erasure.done': { nl: 'De gegevens van de cliënt zijn gewist.', en: "The client's data have been erased." },

@@ -17,7 +17,8 @@ describeEachDialect('audit sealer', (dialect) => {
     const stop = startAuditSealer(store.db, undefined, 20);
     try {
       for (let i = 0; i < 3; i++) await audit(store.db, login);
-      for (let tries = 0; tries < 100 && (await verifyAuditTrail(store.db)).pending > 0; tries++) await new Promise((r) => setTimeout(r, 20));
+      for (let tries = 0; tries < 100 && (await verifyAuditTrail(store.db)).pending > 0; tries++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(await verifyAuditTrail(store.db)).toMatchObject({ rows: 3, pending: 0, problems: [] });
     } finally {
       await audit(store.db, login);

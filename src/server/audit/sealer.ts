@@ -9,7 +9,11 @@ import type { Database } from '../../store/schema.ts';
  * function that waits for the running tick and seals once more, so a clean shutdown leaves nothing
  * pending that was committed before it.
  */
-export function startAuditSealer(db: Kysely<Database>, log?: FastifyBaseLogger, intervalMs = 1_000): () => Promise<void> {
+export function startAuditSealer(
+  db: Kysely<Database>,
+  log?: FastifyBaseLogger,
+  intervalMs = 1_000,
+): () => Promise<void> {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   const seal = async () => {

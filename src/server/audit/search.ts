@@ -28,8 +28,18 @@ export const FILTER_SCHEMA = {
     actor: { type: 'string', maxLength: 320, pattern: NO_CONTROL },
     action: { type: 'string', maxLength: 100, pattern: '^[A-Za-z0-9._-]*$' },
     subject: { type: 'string', maxLength: 200, pattern: NO_CONTROL },
-    from: { anyOf: [{ type: 'string', format: 'date' }, { type: 'string', maxLength: 0 }] },
-    to: { anyOf: [{ type: 'string', format: 'date' }, { type: 'string', maxLength: 0 }] },
+    from: {
+      anyOf: [
+        { type: 'string', format: 'date' },
+        { type: 'string', maxLength: 0 },
+      ],
+    },
+    to: {
+      anyOf: [
+        { type: 'string', format: 'date' },
+        { type: 'string', maxLength: 0 },
+      ],
+    },
     outcome: { type: 'string', enum: ['', ...OUTCOMES] },
     before: { type: 'string', pattern: '^[0-9]{1,15}$' },
     lang: { type: 'string' },
@@ -54,21 +64,44 @@ export interface AuditRow {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export async function searchAudit(db: Kysely<Database>, orgId: string, filter: AuditFilter, limit: number): Promise<AuditRow[]> {
+export async function searchAudit(
+  db: Kysely<Database>,
+  orgId: string,
+  filter: AuditFilter,
+  limit: number,
+): Promise<AuditRow[]> {
   let query = db
     .selectFrom('audit_log as a')
     .leftJoin('users as u', (join) => join.onRef('u.id', '=', 'a.actor_id').on('u.org_id', '=', orgId))
-    .select(['a.seq', 'a.at', 'a.actor_id', 'u.email as actor_email', 'a.actor_role', 'a.action', 'a.subject_type', 'a.subject_id', 'a.ip', 'a.outcome', 'a.details', 'a.hash'])
+    .select([
+      'a.seq',
+      'a.at',
+      'a.actor_id',
+      'u.email as actor_email',
+      'a.actor_role',
+      'a.action',
+      'a.subject_type',
+      'a.subject_id',
+      'a.ip',
+      'a.outcome',
+      'a.details',
+      'a.hash',
+    ])
     .where('a.org_id', '=', orgId);
   const actor = filter.actor?.trim();
   if (actor) {
-    query = UUID.test(actor) ? query.where('a.actor_id', '=', actor) : query.where((eb) => eb(eb.fn('lower', ['u.email']), '=', actor.toLowerCase()));
+    query = UUID.test(actor)
+      ? query.where('a.actor_id', '=', actor)
+      : query.where((eb) => eb(eb.fn('lower', ['u.email']), '=', actor.toLowerCase()));
   }
   if (filter.action) query = query.where(sql<boolean>`starts_with(a.action, ${filter.action})`);
   const subject = filter.subject?.trim();
-  if (subject) query = query.where((eb) => eb.or([eb('a.subject_id', '=', subject), eb('a.subject_type', '=', subject)]));
-  if (filter.from) query = query.where(sql<boolean>`a.at >= (${filter.from}::date::timestamp AT TIME ZONE ${AUDIT_TIME_ZONE})`);
-  if (filter.to) query = query.where(sql<boolean>`a.at < ((${filter.to}::date + 1)::timestamp AT TIME ZONE ${AUDIT_TIME_ZONE})`);
+  if (subject)
+    query = query.where((eb) => eb.or([eb('a.subject_id', '=', subject), eb('a.subject_type', '=', subject)]));
+  if (filter.from)
+    query = query.where(sql<boolean>`a.at >= (${filter.from}::date::timestamp AT TIME ZONE ${AUDIT_TIME_ZONE})`);
+  if (filter.to)
+    query = query.where(sql<boolean>`a.at < ((${filter.to}::date + 1)::timestamp AT TIME ZONE ${AUDIT_TIME_ZONE})`);
   if (filter.outcome) query = query.where('a.outcome', '=', filter.outcome);
   if (filter.before) query = query.where('a.seq', '<', Number(filter.before));
   const rows = await query.orderBy('a.seq', 'desc').limit(limit).execute();
@@ -91,12 +124,32 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** One CSV field: quoted, quotes doubled, and a leading formula character neutralised (CSV injection). */
 export function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  let text =
+    value === null || value === undefined
+      ? ''
+      : value instanceof Date
+        ? value.toISOString()
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value);
   if (FORMULA_START.test(text)) text = `'${text}`;
   return `"${text.replace(/"/g, '""')}"`;
 }
 
-export const CSV_COLUMNS = ['seq', 'at', 'actor_id', 'actor_email', 'actor_role', 'action', 'subject_type', 'subject_id', 'ip', 'outcome', 'details', 'hash'] as const;
+export const CSV_COLUMNS = [
+  'seq',
+  'at',
+  'actor_id',
+  'actor_email',
+  'actor_role',
+  'action',
+  'subject_type',
+  'subject_id',
+  'ip',
+  'outcome',
+  'details',
+  'hash',
+] as const;
 
 export function toCsv(rows: AuditRow[]): string {
   const lines = [CSV_COLUMNS.join(',')];

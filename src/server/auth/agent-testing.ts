@@ -13,7 +13,10 @@ export class IpAgent extends Agent {
   }
 
   override async request(method: string, url: string, options: Parameters<Agent['request']>[2] = {}) {
-    const headers = options.json !== undefined && this.csrfToken ? { 'x-csrf-token': this.csrfToken, ...options.headers } : options.headers;
+    const headers =
+      options.json !== undefined && this.csrfToken
+        ? { 'x-csrf-token': this.csrfToken, ...options.headers }
+        : options.headers;
     const res = await super.request(method, url, { ...options, headers });
     const token = CSRF_IN_PAGE.exec(res.body);
     if (token) this.csrfToken = token[1] ?? token[2];

@@ -29,7 +29,8 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
     mail = captureMail(t.app);
     orgId = await createOrg(t.app, 'auth', { requireTotp: false });
     await createUser(t.app, orgId, 'admin@auth.test', ['admin']);
-    for (const name of ['change', 'lock', 'totp', 'rot', 'idle']) await createUser(t.app, orgId, `${name}@auth.test`, ['therapist']);
+    for (const name of ['change', 'lock', 'totp', 'rot', 'idle'])
+      await createUser(t.app, orgId, `${name}@auth.test`, ['therapist']);
     admin = new IpAgent(t.app);
     expect((await admin.login('admin@auth.test')).statusCode).toBe(303);
   });
@@ -63,15 +64,25 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
   it('ASVS 2.3.1, 2.5.1, 2.5.6: password links are random, stored only as a hash, single-use and expiring', async () => {
     const token = await invite('once@auth.test');
     expect(token.length).toBeGreaterThanOrEqual(43); // 256 bits, base64url
-    const rows = await t.store.db.selectFrom('password_tokens').select(['token_hash', 'purpose', 'expires_at']).where('token_hash', 'in', [token, sha256(token)]).execute();
+    const rows = await t.store.db
+      .selectFrom('password_tokens')
+      .select(['token_hash', 'purpose', 'expires_at'])
+      .where('token_hash', 'in', [token, sha256(token)])
+      .execute();
     expect(rows).toHaveLength(1);
     expect(rows[0].token_hash).toBe(sha256(token));
     expect(new Date(rows[0].expires_at).getTime() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
     const agent = new IpAgent(t.app);
     await agent.request('GET', `/password/set/${token}`);
-    expect((await agent.post('/password/set', { token, password: 'first good password', repeat: 'first good password' })).statusCode).toBe(303);
+    expect(
+      (await agent.post('/password/set', { token, password: 'first good password', repeat: 'first good password' }))
+        .statusCode,
+    ).toBe(303);
     await agent.request('GET', '/login');
-    expect((await agent.post('/password/set', { token, password: 'second good password', repeat: 'second good password' })).statusCode).toBe(400);
+    expect(
+      (await agent.post('/password/set', { token, password: 'second good password', repeat: 'second good password' }))
+        .statusCode,
+    ).toBe(400);
     expect((await agent.request('GET', `/password/set/${token}`)).statusCode).toBe(400);
     // An expired reset link no longer works.
     const forgot = new IpAgent(t.app);
@@ -79,7 +90,11 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
     const sentBefore = mail.length;
     await forgot.post('/password/forgot', { email: 'once@auth.test' });
     const reset = await waitForLinkToken(mail, 'once@auth.test', sentBefore);
-    await t.store.db.updateTable('password_tokens').set({ expires_at: new Date(Date.now() - 1000) }).where('token_hash', '=', sha256(reset)).execute();
+    await t.store.db
+      .updateTable('password_tokens')
+      .set({ expires_at: new Date(Date.now() - 1000) })
+      .where('token_hash', '=', sha256(reset))
+      .execute();
     expect((await forgot.request('GET', `/password/set/${reset}`)).statusCode).toBe(400);
   });
 
@@ -105,11 +120,19 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
     await a.login('change@auth.test');
     await b.login('change@auth.test');
     await a.request('GET', '/app/account');
-    const wrong = await a.post('/app/account/password', { current: 'not my password', password: 'a brand new password', repeat: 'a brand new password' });
+    const wrong = await a.post('/app/account/password', {
+      current: 'not my password',
+      password: 'a brand new password',
+      repeat: 'a brand new password',
+    });
     expect(wrong.statusCode).toBe(400);
     const before = sessionOf(a);
     await a.request('GET', '/app/account');
-    const ok = await a.post('/app/account/password', { current: TEST_PASSWORD, password: 'a brand new password', repeat: 'a brand new password' });
+    const ok = await a.post('/app/account/password', {
+      current: TEST_PASSWORD,
+      password: 'a brand new password',
+      repeat: 'a brand new password',
+    });
     expect(ok.statusCode).toBe(303);
     expect(sessionOf(a)).not.toBe(before); // rotated
     expect((await a.request('GET', '/app/account')).statusCode).toBe(200);
@@ -129,8 +152,13 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
   });
 
   it('ASVS 2.4.1, 2.4.2: passwords are stored as salted argon2id at OWASP parameters', async () => {
-    const rows = await t.store.db.selectFrom('users').select('password_hash').where('email', 'in', ['new@auth.test', 'once@auth.test']).execute();
-    for (const { password_hash } of rows) expect(password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$[A-Za-z0-9+/]{22,}\$/);
+    const rows = await t.store.db
+      .selectFrom('users')
+      .select('password_hash')
+      .where('email', 'in', ['new@auth.test', 'once@auth.test'])
+      .execute();
+    for (const { password_hash } of rows)
+      expect(password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,p=1,t=2\$[A-Za-z0-9+/]{22,}\$/);
     expect(rows[0].password_hash).not.toBe(rows[1].password_hash);
   });
 
@@ -177,7 +205,11 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
   });
 
   it('ASVS 2.8.6, 2.5.7, 3.7.1: an admin revokes a lost TOTP device or changes roles, which ends the user’s sessions', async () => {
-    const user = await t.store.db.selectFrom('users').select('id').where('email', '=', 'totp@auth.test').executeTakeFirstOrThrow();
+    const user = await t.store.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'totp@auth.test')
+      .executeTakeFirstOrThrow();
     const victim = new IpAgent(t.app);
     await t.store.db.updateTable('users').set({ totp_enabled: false }).where('id', '=', user.id).execute();
     await victim.login('totp@auth.test');
@@ -187,9 +219,15 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
     expect((await victim.request('GET', '/app')).headers.location).toBe('/login');
     await victim.login('totp@auth.test');
     await admin.request('GET', '/app/admin/users');
-    expect((await admin.post(`/app/admin/users/${user.id}`, { roles: 'researcher', active: 'true' })).statusCode).toBe(200);
+    expect((await admin.post(`/app/admin/users/${user.id}`, { roles: 'researcher', active: 'true' })).statusCode).toBe(
+      200,
+    );
     expect((await victim.request('GET', '/app')).headers.location).toBe('/login');
-    const roles = await t.store.db.selectFrom('users').select('roles').where('id', '=', user.id).executeTakeFirstOrThrow();
+    const roles = await t.store.db
+      .selectFrom('users')
+      .select('roles')
+      .where('id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(roles.roles).toEqual(['researcher']);
   });
 
@@ -204,7 +242,11 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
     const again = await agent.post('/login', { email: 'rot@auth.test', password: TEST_PASSWORD });
     expect(again.statusCode).toBe(303);
     expect(sessionOf(agent)).not.toBe(token1);
-    const stored = await t.store.db.selectFrom('staff_sessions').select('id').where('id', 'in', [token1, sha256(token1)]).execute();
+    const stored = await t.store.db
+      .selectFrom('staff_sessions')
+      .select('id')
+      .where('id', 'in', [token1, sha256(token1)])
+      .execute();
     expect(stored).toEqual([]); // the old one is gone and tokens are never stored in the clear
   });
 
@@ -214,12 +256,20 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
     const token = sessionOf(agent);
     await agent.request('GET', '/app');
     await agent.post('/logout', {});
-    const replay = await t.app.inject({ url: '/app', headers: { accept: 'text/html' }, cookies: { spiegel_session: token } });
+    const replay = await t.app.inject({
+      url: '/app',
+      headers: { accept: 'text/html' },
+      cookies: { spiegel_session: token },
+    });
     expect(replay.headers.location).toBe('/login');
   });
 
   it('ASVS 3.3.2: sessions end after 30 minutes idle and 12 hours in total', async () => {
-    const user = await t.store.db.selectFrom('users').select(['id', 'org_id']).where('email', '=', 'idle@auth.test').executeTakeFirstOrThrow();
+    const user = await t.store.db
+      .selectFrom('users')
+      .select(['id', 'org_id'])
+      .where('email', '=', 'idle@auth.test')
+      .executeTakeFirstOrThrow();
     expect(IDLE_TIMEOUT_MS).toBe(30 * 60_000);
     expect(ABSOLUTE_TIMEOUT_MS).toBe(12 * 3_600_000);
     const idle = await createSession(t.store.db, user);
@@ -236,7 +286,9 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
   it('ASVS 2.10.4, 14.1.3: the SMTP server comes from the environment only, validated and never echoed with its password', () => {
     expect(mailerFromEnv({}).configured).toBe(false);
     expect(mailerFromEnv({ SPIEGEL_SMTP_URL: 'smtps://user:secret@mail.example.org:465' }).configured).toBe(true);
-    expect(() => mailerFromEnv({ SPIEGEL_SMTP_URL: 'http://user:secret@mail.example.org' })).toThrow(/SPIEGEL_SMTP_URL/);
+    expect(() => mailerFromEnv({ SPIEGEL_SMTP_URL: 'http://user:secret@mail.example.org' })).toThrow(
+      /SPIEGEL_SMTP_URL/,
+    );
     try {
       mailerFromEnv({ SPIEGEL_SMTP_URL: 'http://user:secret@mail.example.org' });
     } catch (error) {
@@ -250,7 +302,10 @@ describeEachDialect('cookies and headers behind TLS (ASVS 3.4, 14.4)', (dialect)
   let store: Awaited<ReturnType<typeof freshStore>>;
   beforeAll(async () => {
     store = await freshStore(dialect);
-    const config = { ...loadConfig({ LOG_LEVEL: 'silent', SPIEGEL_PUBLIC_URL: 'https://spiegel.example.org' }), dataDir: 'memory' };
+    const config = {
+      ...loadConfig({ LOG_LEVEL: 'silent', SPIEGEL_PUBLIC_URL: 'https://spiegel.example.org' }),
+      dataDir: 'memory',
+    };
     app = await buildApp({ store, config, instruments: shippedInstruments() });
     await app.ready();
     const org = await createOrg(app, 'tls');

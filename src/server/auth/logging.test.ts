@@ -62,13 +62,19 @@ describeEachDialect('logging (ASVS V7)', (dialect) => {
     await forgetful.request('GET', '/app/account/totp');
     await forgetful.post('/app/account/totp', { code: '000000' });
     await forgetful.request('GET', '/app/account');
-    await forgetful.post('/app/account/password', { current: fresh, password: 'yet another password', repeat: 'yet another password' });
+    await forgetful.post('/app/account/password', {
+      current: fresh,
+      password: 'yet another password',
+      repeat: 'yet another password',
+    });
 
     for (const s of [chosen, fresh, 'a wrong password here', 'yet another password', invite, reset]) secrets.add(s);
-    for (const agent of [admin, newcomer, forgetful]) for (const value of Object.values(agent.cookies)) secrets.add(value);
+    for (const agent of [admin, newcomer, forgetful])
+      for (const value of Object.values(agent.cookies)) secrets.add(value);
     expect(lines.length).toBeGreaterThan(20); // the log did run
     const text = log();
-    for (const secret of secrets) expect(text.includes(secret), `log contains a secret (${secret.slice(0, 6)}…)`).toBe(false);
+    for (const secret of secrets)
+      expect(text.includes(secret), `log contains a secret (${secret.slice(0, 6)}…)`).toBe(false);
     for (const secret of secrets) expect(text.includes(encodeURIComponent(secret))).toBe(false);
   });
 
@@ -80,7 +86,8 @@ describeEachDialect('logging (ASVS V7)', (dialect) => {
       const agent = new IpAgent(app);
       await agent.request('GET', '/password/forgot');
       await agent.post('/password/forgot', { email: 'admin@logs.test' });
-      for (let i = 0; i < 250 && !lines.slice(before).some((l) => l.includes('/password/set/')); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 250 && !lines.slice(before).some((l) => l.includes('/password/set/')); i++)
+        await new Promise((r) => setTimeout(r, 20));
       const entries = lines.slice(before).map((l) => JSON.parse(l) as { level: number; msg: string });
       const links = entries.filter((e) => /\/password\/set\/[A-Za-z0-9_-]{43}/.test(e.msg));
       expect(links).toHaveLength(1);
@@ -98,14 +105,22 @@ describeEachDialect('logging (ASVS V7)', (dialect) => {
     const therapist = new IpAgent(app);
     await therapist.login('invited@logs.test', 'the invited password 42');
     await therapist.request('GET', '/app/admin/users', { accept: 'application/json' });
-    const rows = await store.db.selectFrom('audit_log').select(['action', 'outcome', 'actor_id', 'ip', 'at', 'details']).orderBy('seq').execute();
+    const rows = await store.db
+      .selectFrom('audit_log')
+      .select(['action', 'outcome', 'actor_id', 'ip', 'at', 'details'])
+      .orderBy('seq')
+      .execute();
     const actions = rows.map((r) => `${r.action}:${r.outcome}`);
     expect(actions).toContain('auth.login:denied');
     expect(actions).toContain('auth.login:ok');
     expect(actions).toContain('auth.password.set:ok');
     expect(actions).toContain('user.invite:ok');
     const denied = rows.find((r) => r.action === 'access.denied')!;
-    expect(denied).toMatchObject({ outcome: 'denied', ip: therapist.ip, details: { method: 'GET', route: '/app/admin/users' } });
+    expect(denied).toMatchObject({
+      outcome: 'denied',
+      ip: therapist.ip,
+      details: { method: 'GET', route: '/app/admin/users' },
+    });
     expect(denied.actor_id).toBeTruthy();
     expect(JSON.stringify(rows)).not.toContain('the invited password 42');
   });
@@ -122,7 +137,12 @@ describeEachDialect('logging (ASVS V7)', (dialect) => {
   });
 
   it('ASVS 7.4.1: an unexpected error answers with a generic message and no stack trace', async () => {
-    const res = await app.inject({ method: 'POST', url: '/login', headers: { 'content-type': 'application/json' }, payload: '{"email":' });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/login',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"email":',
+    });
     expect(res.json()).toEqual({ error: { code: 'VALIDATION_FAILED', message: expect.any(String), details: null } });
     expect(res.body).not.toMatch(/at .+\.(ts|js):\d+/);
   });

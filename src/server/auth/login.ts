@@ -20,7 +20,13 @@ interface Credentials {
   totp?: string;
 }
 
-function loginPage(lang: Lang, csrfToken: string, error: string | null, demo: boolean, notice: string | null = null): string {
+function loginPage(
+  lang: Lang,
+  csrfToken: string,
+  error: string | null,
+  demo: boolean,
+  notice: string | null = null,
+): string {
   return page({
     lang,
     title: t(lang, 'login.title'),
@@ -31,13 +37,20 @@ function loginPage(lang: Lang, csrfToken: string, error: string | null, demo: bo
       ${notice ? html`<p class="notice" role="status">${notice}</p>` : null}
       ${error ? html`<p class="error" role="alert" id="login-error">${error}</p>` : null}
       <form method="post" action="/login" novalidate>
-        <input type="hidden" name="_csrf" value="${csrfToken}">
+        <input type="hidden" name="_csrf" value="${csrfToken}" />
         <label for="email">${t(lang, 'login.email')}</label>
-        <input id="email" name="email" type="email" autocomplete="username" required ${error ? html`aria-describedby="login-error"` : null}>
+        <input
+          id="email"
+          name="email"
+          type="email"
+          autocomplete="username"
+          required
+          ${error ? html`aria-describedby="login-error"` : null}
+        />
         <label for="password">${t(lang, 'login.password')}</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required>
+        <input id="password" name="password" type="password" autocomplete="current-password" required />
         <label for="totp">${t(lang, 'login.totp')}</label>
-        <input id="totp" name="totp" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}">
+        <input id="totp" name="totp" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" />
         <p><button type="submit">${t(lang, 'login.submit')}</button></p>
       </form>
       <p><a href="/password/forgot">${authTexts(lang, 'forgot.link')}</a></p>
@@ -52,10 +65,26 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
   const email = creds.email.trim().toLowerCase();
   const user = await db
     .selectFrom('users')
-    .select(['id', 'org_id', 'roles', 'password_hash', 'totp_secret', 'totp_enabled', 'failed_logins', 'locked_until', 'active'])
+    .select([
+      'id',
+      'org_id',
+      'roles',
+      'password_hash',
+      'totp_secret',
+      'totp_enabled',
+      'failed_logins',
+      'locked_until',
+      'active',
+    ])
     .where((eb) => eb(eb.fn('lower', ['email']), '=', email))
     .executeTakeFirst();
-  const base = { orgId: user?.org_id ?? null, actorId: user?.id ?? null, actorRole: null, action: 'auth.login', ip: request.ip };
+  const base = {
+    orgId: user?.org_id ?? null,
+    actorId: user?.id ?? null,
+    actorRole: null,
+    action: 'auth.login',
+    ip: request.ip,
+  };
   if (user?.locked_until && new Date(user.locked_until) > new Date()) {
     await audit(db, { ...base, outcome: 'denied', details: { reason: 'locked' } });
     throw new SpiegelError('ACCOUNT_LOCKED');
@@ -85,11 +114,22 @@ export { setSessionCookie };
 export function registerLoginRoutes(app: FastifyInstance): void {
   app.get<{ Querystring: { notice?: 'password-set' } }>(
     '/login',
-    { schema: { hide: true, querystring: { type: 'object', properties: { notice: { type: 'string', enum: ['password-set'] }, lang: { type: 'string' } } } }, config: { access: { kind: 'public' } } },
+    {
+      schema: {
+        hide: true,
+        querystring: {
+          type: 'object',
+          properties: { notice: { type: 'string', enum: ['password-set'] }, lang: { type: 'string' } },
+        },
+      },
+      config: { access: { kind: 'public' } },
+    },
     async (request, reply) => {
       if (request.staff) return reply.redirect('/app');
       const notice = request.query.notice === 'password-set' ? authTexts(request.lang, 'password.setDone') : null;
-      return reply.type('text/html; charset=utf-8').send(loginPage(request.lang, reply.generateCsrf(), null, app.ctx.config.demoMode, notice));
+      return reply
+        .type('text/html; charset=utf-8')
+        .send(loginPage(request.lang, reply.generateCsrf(), null, app.ctx.config.demoMode, notice));
     },
   );
 
@@ -101,10 +141,18 @@ export function registerLoginRoutes(app: FastifyInstance): void {
         body: {
           type: 'object',
           required: ['email', 'password'],
-          properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 }, totp: { type: 'string', maxLength: 12 }, _csrf: { type: 'string' } },
+          properties: {
+            email: { type: 'string', maxLength: 320 },
+            password: { type: 'string', maxLength: 1024 },
+            totp: { type: 'string', maxLength: 12 },
+            _csrf: { type: 'string' },
+          },
         },
       },
-      config: { access: { kind: 'public' }, rateLimit: { max: app.ctx.config.loginRatePerMinute, timeWindow: '1 minute' } },
+      config: {
+        access: { kind: 'public' },
+        rateLimit: { max: app.ctx.config.loginRatePerMinute, timeWindow: '1 minute' },
+      },
       preValidation: app.csrfProtection,
     },
     async (request, reply) => {
@@ -116,27 +164,46 @@ export function registerLoginRoutes(app: FastifyInstance): void {
       } catch (error) {
         if (!(error instanceof SpiegelError)) throw error;
         const message = request.lang === 'nl' ? dutchLoginMessage(error) : error.message;
-        return reply.code(error.status).type('text/html; charset=utf-8').send(loginPage(request.lang, reply.generateCsrf(), message, app.ctx.config.demoMode));
+        return reply
+          .code(error.status)
+          .type('text/html; charset=utf-8')
+          .send(loginPage(request.lang, reply.generateCsrf(), message, app.ctx.config.demoMode));
       }
     },
   );
 
-  app.post('/logout', { schema: { hide: true }, config: { access: { kind: 'public' } }, preValidation: app.csrfProtection }, async (request, reply) => {
-    if (request.staff) {
-      await destroySession(app.ctx.store.db, request.staff.sessionId);
-      await audit(app.ctx.store.db, { orgId: request.staff.orgId, actorId: request.staff.userId, actorRole: null, action: 'auth.logout', ip: request.ip, outcome: 'ok' });
-    }
-    reply.clearCookie(sessionCookieName(app.ctx.config), { path: '/' });
-    return reply.redirect('/login', 303);
-  });
+  app.post(
+    '/logout',
+    { schema: { hide: true }, config: { access: { kind: 'public' } }, preValidation: app.csrfProtection },
+    async (request, reply) => {
+      if (request.staff) {
+        await destroySession(app.ctx.store.db, request.staff.sessionId);
+        await audit(app.ctx.store.db, {
+          orgId: request.staff.orgId,
+          actorId: request.staff.userId,
+          actorRole: null,
+          action: 'auth.logout',
+          ip: request.ip,
+          outcome: 'ok',
+        });
+      }
+      reply.clearCookie(sessionCookieName(app.ctx.config), { path: '/' });
+      return reply.redirect('/login', 303);
+    },
+  );
 }
 
 function dutchLoginMessage(error: SpiegelError): string {
   switch (error.code) {
-    case 'LOGIN_FAILED': return 'E-mailadres of wachtwoord is onjuist.';
-    case 'ACCOUNT_LOCKED': return 'Te veel mislukte pogingen; het account is tijdelijk geblokkeerd.';
-    case 'TOTP_REQUIRED': return 'Vul de code uit je authenticator-app in.';
-    case 'TOTP_INVALID': return 'De code uit je authenticator-app klopt niet.';
-    default: return 'Inloggen is niet gelukt.';
+    case 'LOGIN_FAILED':
+      return 'E-mailadres of wachtwoord is onjuist.';
+    case 'ACCOUNT_LOCKED':
+      return 'Te veel mislukte pogingen; het account is tijdelijk geblokkeerd.';
+    case 'TOTP_REQUIRED':
+      return 'Vul de code uit je authenticator-app in.';
+    case 'TOTP_INVALID':
+      return 'De code uit je authenticator-app klopt niet.';
+    default:
+      return 'Inloggen is niet gelukt.';
   }
 }

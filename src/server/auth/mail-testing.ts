@@ -11,7 +11,9 @@ export interface SentMail {
 /** Replaces the app's mailer with one that records every mail (as if SMTP were configured). */
 export function captureMail(app: FastifyInstance): SentMail[] {
   const sent: SentMail[] = [];
-  const transport = { sendMail: async (mail: SentMail) => void sent.push({ to: mail.to, subject: mail.subject, text: mail.text }) };
+  const transport = {
+    sendMail: async (mail: SentMail) => void sent.push({ to: mail.to, subject: mail.subject, text: mail.text }),
+  };
   app.mailer = new Mailer(transport as unknown as Transporter, 'Spiegel <test@spiegel.test>');
   return sent;
 }

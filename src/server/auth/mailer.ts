@@ -40,7 +40,11 @@ export function mailerFromEnv(env: Env = process.env): Mailer {
   const url = env.SPIEGEL_SMTP_URL;
   if (!url) return new Mailer(null, from);
   if (!/^smtps?:\/\/[^\s]+$/.test(url)) {
-    throw new SpiegelError('CONFIG_INVALID', `SPIEGEL_SMTP_URL=${JSON.stringify(url.replace(/:[^:@/]*@/, ':***@'))} is not valid: expected an smtp:// or smtps:// URL.`, { setting: 'SPIEGEL_SMTP_URL' });
+    throw new SpiegelError(
+      'CONFIG_INVALID',
+      `SPIEGEL_SMTP_URL=${JSON.stringify(url.replace(/:[^:@/]*@/, ':***@'))} is not valid: expected an smtp:// or smtps:// URL.`,
+      { setting: 'SPIEGEL_SMTP_URL' },
+    );
   }
   return new Mailer(nodemailer.createTransport(url), from);
 }
@@ -52,16 +56,27 @@ export type Delivery = 'sent' | 'logged' | 'failed';
  * SMTP the link is written to the server log once, at warn level, for the administrator to pass on;
  * this is the only place a link token may reach a log (docs/security.md).
  */
-export async function deliverLink(mailer: Mailer, log: FastifyBaseLogger, mail: Mail, link: { url: string; userId: string; purpose: string }): Promise<Delivery> {
+export async function deliverLink(
+  mailer: Mailer,
+  log: FastifyBaseLogger,
+  mail: Mail,
+  link: { url: string; userId: string; purpose: string },
+): Promise<Delivery> {
   if (!mailer.configured) {
-    log.warn({ userId: link.userId, purpose: link.purpose }, `No SMTP server configured (SPIEGEL_SMTP_URL); give this ${link.purpose} link to the user: ${link.url}`);
+    log.warn(
+      { userId: link.userId, purpose: link.purpose },
+      `No SMTP server configured (SPIEGEL_SMTP_URL); give this ${link.purpose} link to the user: ${link.url}`,
+    );
     return 'logged';
   }
   try {
     await mailer.send(mail);
     return 'sent';
   } catch (error) {
-    log.error({ userId: link.userId, purpose: link.purpose, reason: error instanceof Error ? error.message : String(error) }, 'Sending mail failed');
+    log.error(
+      { userId: link.userId, purpose: link.purpose, reason: error instanceof Error ? error.message : String(error) },
+      'Sending mail failed',
+    );
     return 'failed';
   }
 }

@@ -18,7 +18,12 @@ export async function createSession(db: Kysely<Database>, user: { id: string; or
   const token = randomBytes(32).toString('base64url');
   await db
     .insertInto('staff_sessions')
-    .values({ id: hashToken(token), org_id: user.org_id, user_id: user.id, expires_at: new Date(Date.now() + ABSOLUTE_TIMEOUT_MS) })
+    .values({
+      id: hashToken(token),
+      org_id: user.org_id,
+      user_id: user.id,
+      expires_at: new Date(Date.now() + ABSOLUTE_TIMEOUT_MS),
+    })
     .execute();
   return token;
 }
@@ -30,13 +35,29 @@ export interface SessionIdentity extends StaffIdentity {
 }
 
 /** Resolves a cookie token to the staff member, enforcing idle and absolute timeouts. */
-export async function resolveSession(db: Kysely<Database>, token: string, now = new Date()): Promise<SessionIdentity | null> {
+export async function resolveSession(
+  db: Kysely<Database>,
+  token: string,
+  now = new Date(),
+): Promise<SessionIdentity | null> {
   const id = hashToken(token);
   const row = await db
     .selectFrom('staff_sessions as s')
     .innerJoin('users as u', 'u.id', 's.user_id')
     .innerJoin('organisations as o', 'o.id', 's.org_id')
-    .select(['s.id', 's.user_id', 's.org_id', 's.last_seen_at', 's.expires_at', 'u.roles', 'u.display_name', 'u.email', 'u.active', 'u.totp_enabled', 'o.settings'])
+    .select([
+      's.id',
+      's.user_id',
+      's.org_id',
+      's.last_seen_at',
+      's.expires_at',
+      'u.roles',
+      'u.display_name',
+      'u.email',
+      'u.active',
+      'u.totp_enabled',
+      'o.settings',
+    ])
     .where('s.id', '=', id)
     .executeTakeFirst();
   if (!row) return null;
@@ -46,9 +67,20 @@ export async function resolveSession(db: Kysely<Database>, token: string, now = 
     return null;
   }
   // Touch at most once a minute to keep session reads cheap.
-  if (idleFor > 60_000) await db.updateTable('staff_sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
-  const mustEnrolTotp = !row.totp_enabled && totpRequiredFor(row.roles, securitySettings(row.settings ?? {}).requireTotp);
-  return { sessionId: id, userId: row.user_id, orgId: row.org_id, roles: row.roles, displayName: row.display_name, email: row.email, mustEnrolTotp, totpEnabled: row.totp_enabled };
+  if (idleFor > 60_000)
+    await db.updateTable('staff_sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
+  const mustEnrolTotp =
+    !row.totp_enabled && totpRequiredFor(row.roles, securitySettings(row.settings ?? {}).requireTotp);
+  return {
+    sessionId: id,
+    userId: row.user_id,
+    orgId: row.org_id,
+    roles: row.roles,
+    displayName: row.display_name,
+    email: row.email,
+    mustEnrolTotp,
+    totpEnabled: row.totp_enabled,
+  };
 }
 
 export async function destroySession(db: Kysely<Database>, sessionId: string): Promise<void> {

@@ -24,10 +24,19 @@ export const authTexts = defineTexts({
     en: 'At least 12 and at most 128 characters. A sentence of a few words works well.',
   },
   'password.submit': { nl: 'Wachtwoord opslaan', en: 'Save password' },
-  'password.setDone': { nl: 'Je wachtwoord is opgeslagen. Log in met je nieuwe wachtwoord.', en: 'Your password is saved. Log in with your new password.' },
+  'password.setDone': {
+    nl: 'Je wachtwoord is opgeslagen. Log in met je nieuwe wachtwoord.',
+    en: 'Your password is saved. Log in with your new password.',
+  },
   'password.mismatch': { nl: 'De twee wachtwoorden zijn niet gelijk.', en: 'The two passwords differ.' },
-  'password.tooShort': { nl: 'Het wachtwoord moet minstens 12 tekens lang zijn.', en: 'The password must be at least 12 characters long.' },
-  'password.tooLong': { nl: 'Het wachtwoord mag hoogstens 128 tekens lang zijn.', en: 'The password must be at most 128 characters long.' },
+  'password.tooShort': {
+    nl: 'Het wachtwoord moet minstens 12 tekens lang zijn.',
+    en: 'The password must be at least 12 characters long.',
+  },
+  'password.tooLong': {
+    nl: 'Het wachtwoord mag hoogstens 128 tekens lang zijn.',
+    en: 'The password must be at most 128 characters long.',
+  },
   'password.linkInvalid': {
     nl: 'Deze link is ongeldig, al gebruikt of verlopen. Vraag een nieuwe link aan.',
     en: 'This link is invalid, already used or expired. Request a new link.',
@@ -55,10 +64,16 @@ export const authTexts = defineTexts({
     en: 'Scan this QR code with an authenticator app (for example FreeOTP, Aegis or Google Authenticator).',
   },
   'totp.qrLabel': { nl: 'QR-code voor je authenticator-app', en: 'QR code for your authenticator app' },
-  'totp.secret': { nl: 'Lukt scannen niet? Typ deze sleutel in de app:', en: 'Cannot scan? Type this key into the app:' },
+  'totp.secret': {
+    nl: 'Lukt scannen niet? Typ deze sleutel in de app:',
+    en: 'Cannot scan? Type this key into the app:',
+  },
   'totp.code': { nl: 'Code van zes cijfers uit de app', en: 'Six-digit code from the app' },
   'totp.confirm': { nl: 'Bevestigen', en: 'Confirm' },
-  'totp.invalid': { nl: 'Die code klopt niet. Probeer de volgende code uit de app.', en: 'That code is incorrect. Try the next code from the app.' },
+  'totp.invalid': {
+    nl: 'Die code klopt niet. Probeer de volgende code uit de app.',
+    en: 'That code is incorrect. Try the next code from the app.',
+  },
   'totp.done': { nl: 'Tweestapsverificatie staat nu aan.', en: 'Two-step verification is now on.' },
   'mail.invite.subject': { nl: 'Uitnodiging voor Spiegel', en: 'Invitation to Spiegel' },
   'mail.invite.body': {

@@ -19,11 +19,25 @@ export function measuredFromSummary(summary: EffectsSummary | null, userId: stri
   const percentile = (100 * (below + 0.5 * ties)) / summary.estimates.length;
   return {
     percentile,
-    estimate: { value: own.effect, lower: own.lower, upper: own.upper, unit: { nl: 'punten eindscore t.o.v. een gemiddelde therapeut', en: 'end-score points against an average therapist' } },
-    method: { nl: `Multilevelmodel (REML), gecorrigeerd voor beginscore; ${own.episodes} afgeronde behandelingen; berekend ${summary.fittedAt.slice(0, 10)}.`, en: `Multilevel model (REML), adjusted for intake score; ${own.episodes} completed episodes; computed ${summary.fittedAt.slice(0, 10)}.` },
+    estimate: {
+      value: own.effect,
+      lower: own.lower,
+      upper: own.upper,
+      unit: {
+        nl: 'punten eindscore t.o.v. een gemiddelde therapeut',
+        en: 'end-score points against an average therapist',
+      },
+    },
+    method: {
+      nl: `Multilevelmodel (REML), gecorrigeerd voor beginscore; ${own.episodes} afgeronde behandelingen; berekend ${summary.fittedAt.slice(0, 10)}.`,
+      en: `Multilevel model (REML), adjusted for intake score; ${own.episodes} completed episodes; computed ${summary.fittedAt.slice(0, 10)}.`,
+    },
   };
 }
 
-export async function measuredEffectivenessFor(db: Kysely<Database>, actor: { orgId: string; userId: string }): Promise<MeasuredEffectiveness | null> {
+export async function measuredEffectivenessFor(
+  db: Kysely<Database>,
+  actor: { orgId: string; userId: string },
+): Promise<MeasuredEffectiveness | null> {
   return measuredFromSummary(await latestEffects(db, actor.orgId, PRIMARY_OUTCOME.instrumentId), actor.userId);
 }

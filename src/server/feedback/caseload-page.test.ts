@@ -3,9 +3,24 @@ import { applyCaseloadQuery } from './caseload-page.ts';
 import type { CaseloadRow } from '../../store/feedback.ts';
 
 const row = (clientCode: string, status: CaseloadRow['status'], openAlerts = 0, last = 0): CaseloadRow => ({
-  episodeId: clientCode, clientCode, alias: null, modality: 'individual', startedOn: new Date(0), status, lastSession: 1, lastMeasuredAt: new Date(last), nextSession: 2, openAlerts, pendingInvitations: 0,
+  episodeId: clientCode,
+  clientCode,
+  alias: null,
+  modality: 'individual',
+  startedOn: new Date(0),
+  status,
+  lastSession: 1,
+  lastMeasuredAt: new Date(last),
+  nextSession: 2,
+  openAlerts,
+  pendingInvitations: 0,
 });
-const rows = [row('C-3', 'on_track', 0, 3), row('C-1', 'recovered', 2, 1), row('C-2', 'risk', 1, 2), row('X-9', 'risk', 0, 4)];
+const rows = [
+  row('C-3', 'on_track', 0, 3),
+  row('C-1', 'recovered', 2, 1),
+  row('C-2', 'risk', 1, 2),
+  row('X-9', 'risk', 0, 4),
+];
 
 describe('applyCaseloadQuery', () => {
   it('puts what needs attention first by default', () => {

@@ -14,37 +14,86 @@ export function episodePdfDefinition(input: EpisodePageInput): TDocumentDefiniti
   const e = input.episode;
   const content: Content[] = [
     { text: t('episode.title', { code: e.client_code }), style: 'h1' },
-    { text: `${t(`status.${input.status}` as Parameters<typeof fbText>[1])} · ${t(`modality.${e.modality as 'individual'}`)} · ${t('col.started')}: ${dateText(lang, e.started_on)}`, style: 'muted' },
-    { text: lang === 'nl' ? `Gemaakt op ${dateText(lang, new Date())}. Vertrouwelijk: bevat gepseudonimiseerde cliëntgegevens.` : `Made on ${dateText(lang, new Date())}. Confidential: contains pseudonymised client data.`, style: 'muted', margin: [0, 2, 0, 8] },
+    {
+      text: `${t(`status.${input.status}` as Parameters<typeof fbText>[1])} · ${t(`modality.${e.modality as 'individual'}`)} · ${t('col.started')}: ${dateText(lang, e.started_on)}`,
+      style: 'muted',
+    },
+    {
+      text:
+        lang === 'nl'
+          ? `Gemaakt op ${dateText(lang, new Date())}. Vertrouwelijk: bevat gepseudonimiseerde cliëntgegevens.`
+          : `Made on ${dateText(lang, new Date())}. Confidential: contains pseudonymised client data.`,
+      style: 'muted',
+      margin: [0, 2, 0, 8],
+    },
   ];
   for (const o of input.outcomes) {
     const title = t('episode.progress', { name: o.scale.name[lang] ?? o.scale.name.en ?? o.instrumentId });
     content.push({ text: title, style: 'h2' });
-    content.push({ svg: progressChartSvg({ lang, title, yMin: 0, yMax: o.yMax, series: o.series, cutoff: o.cutoff, reliableBand: o.reliableBand, expected: o.expected, alerts: o.alertMarkers }), width: 500 });
+    content.push({
+      svg: progressChartSvg({
+        lang,
+        title,
+        yMin: 0,
+        yMax: o.yMax,
+        series: o.series,
+        cutoff: o.cutoff,
+        reliableBand: o.reliableBand,
+        expected: o.expected,
+        alerts: o.alertMarkers,
+      }),
+      width: 500,
+    });
     const sessions = [...new Set(o.series.flatMap((s) => s.points.map((p) => p.session)))].sort((a, b) => a - b);
     content.push({
       table: {
         headerRows: 1,
         body: [
-          [t('chart.session'), ...o.series.map((s) => s.label), ...(o.expected.length ? [t('chart.expected')] : [])].map((h) => ({ text: h, bold: true })),
-          ...sessions.map((session) => [String(session), ...o.series.map((s) => String(s.points.find((p) => p.session === session)?.value ?? '–')), ...(o.expected.length ? [o.expected.find((x) => x.session === session)?.mean.toFixed(1) ?? '–'] : [])]),
+          [
+            t('chart.session'),
+            ...o.series.map((s) => s.label),
+            ...(o.expected.length ? [t('chart.expected')] : []),
+          ].map((h) => ({ text: h, bold: true })),
+          ...sessions.map((session) => [
+            String(session),
+            ...o.series.map((s) => String(s.points.find((p) => p.session === session)?.value ?? '–')),
+            ...(o.expected.length ? [o.expected.find((x) => x.session === session)?.mean.toFixed(1) ?? '–'] : []),
+          ]),
         ],
       },
       layout: 'lightHorizontalLines',
       fontSize: 8,
       margin: [0, 4, 0, 4],
     });
-    content.push({ text: o.curve ? t('episode.expectedMethod', { method: lang === 'nl' ? 'gemengd model' : 'mixed model', date: dateText(lang, o.curve.fittedAt), episodes: o.curve.dataWindow.episodes, therapists: o.curve.dataWindow.therapists, from: dateText(lang, o.curve.dataWindow.from), to: dateText(lang, o.curve.dataWindow.to) }) : t('episode.ruleBased'), style: 'muted' });
+    content.push({
+      text: o.curve
+        ? t('episode.expectedMethod', {
+            method: lang === 'nl' ? 'gemengd model' : 'mixed model',
+            date: dateText(lang, o.curve.fittedAt),
+            episodes: o.curve.dataWindow.episodes,
+            therapists: o.curve.dataWindow.therapists,
+            from: dateText(lang, o.curve.dataWindow.from),
+            to: dateText(lang, o.curve.dataWindow.to),
+          })
+        : t('episode.ruleBased'),
+      style: 'muted',
+    });
   }
   for (const a of input.alliance) {
-    content.push({ text: t('episode.alliance'), style: 'h2' }, { svg: allianceChartSvg(lang, t('episode.alliance'), a.series, a.lowThreshold, a.max), width: 500 });
+    content.push(
+      { text: t('episode.alliance'), style: 'h2' },
+      { svg: allianceChartSvg(lang, t('episode.alliance'), a.series, a.lowThreshold, a.max), width: 500 },
+    );
   }
   content.push({ text: t('episode.alerts'), style: 'h2' });
   const open = input.alerts.filter((a) => !a.acknowledged_at);
   if (open.length === 0) content.push({ text: t('episode.noAlerts') });
   for (const alert of open) {
     const reason = alert.reason as Bilingual & { suggestions?: Bilingual[] };
-    content.push({ text: t(`rule.${alert.rule}` as Parameters<typeof fbText>[1]), style: 'h3' }, { text: reason[lang] });
+    content.push(
+      { text: t(`rule.${alert.rule}` as Parameters<typeof fbText>[1]), style: 'h3' },
+      { text: reason[lang] },
+    );
     if (reason.suggestions?.length) content.push({ ul: reason.suggestions.map((s) => s[lang]), margin: [0, 2, 0, 4] });
   }
   return { info: { title: t('episode.title', { code: e.client_code }), creator: 'Spiegel' }, content };

@@ -25,8 +25,18 @@ export interface AllianceView {
   series: Array<{ label: string; points: Array<{ session: number; value: number }> }>;
 }
 
-interface Point { participant_id: string; instrument_id: string; scale_id: string; session_number: number; value: number | null }
-interface AlertRow { rule: string; reason: unknown; acknowledged_at: Date | null }
+interface Point {
+  participant_id: string;
+  instrument_id: string;
+  scale_id: string;
+  session_number: number;
+  value: number | null;
+}
+interface AlertRow {
+  rule: string;
+  reason: unknown;
+  acknowledged_at: Date | null;
+}
 
 export function buildEpisodeView(
   points: readonly Point[],
@@ -43,19 +53,31 @@ export function buildEpisodeView(
     const scorer = registry.get(instrumentId);
     const allianceInfo = allianceScale(scorer);
     if (allianceInfo) {
-      const scales = scorer.spec!.scales.filter((s) => s.id === allianceInfo.scale.id || s.subscaleOf === allianceInfo.scale.id);
+      const scales = scorer.spec!.scales.filter(
+        (s) => s.id === allianceInfo.scale.id || s.subscaleOf === allianceInfo.scale.id,
+      );
       alliance.push({
         instrumentId,
         lowThreshold: allianceInfo.lowThreshold,
         max: allianceInfo.scale.itemMax ?? 10,
-        series: scales.map((scale) => ({ label: scale.name.nl ?? scale.id, points: list.filter((p) => p.scale_id === scale.id && p.value !== null && p.participant_id === participants[0]?.id).map((p) => ({ session: p.session_number, value: p.value! })) })),
+        series: scales.map((scale) => ({
+          label: scale.name.nl ?? scale.id,
+          points: list
+            .filter((p) => p.scale_id === scale.id && p.value !== null && p.participant_id === participants[0]?.id)
+            .map((p) => ({ session: p.session_number, value: p.value! })),
+        })),
       });
       continue;
     }
     const scale = outcomeScale(scorer);
     if (!scale) continue;
     const params = reliableChangeParameters(scale);
-    const series = [...groupBy(list.filter((p) => p.scale_id === scale.id && p.value !== null), (p) => p.participant_id)].map(([participantId, ps]) => ({
+    const series = [
+      ...groupBy(
+        list.filter((p) => p.scale_id === scale.id && p.value !== null),
+        (p) => p.participant_id,
+      ),
+    ].map(([participantId, ps]) => ({
       participantId,
       label: labelOf.get(participantId) ?? participantId,
       points: ps.map((p) => ({ session: p.session_number, value: p.value! })),
@@ -64,13 +86,26 @@ export function buildEpisodeView(
     const lastSession = Math.max(1, ...series.flatMap((s) => s.points.map((p) => p.session)));
     const curve = curves.get(instrumentId) ?? null;
     const half = params.minimumReliableChange ?? params.publishedReliableChange?.value ?? null;
-    const yMax = scale.itemMax !== null ? scale.itemMax * scale.items.length * scale.multiplier : Math.max(...list.map((p) => p.value ?? 0));
-    const expected = curve && first ? Array.from({ length: Math.max(lastSession, 12) }, (_, i) => expectedAt(curve, first.value, i + 1)) : [];
+    const yMax =
+      scale.itemMax !== null
+        ? scale.itemMax * scale.items.length * scale.multiplier
+        : Math.max(...list.map((p) => p.value ?? 0));
+    const expected =
+      curve && first
+        ? Array.from({ length: Math.max(lastSession, 12) }, (_, i) => expectedAt(curve, first.value, i + 1))
+        : [];
     const markers = alerts
-      .filter((a) => a.reason && typeof a.reason === 'object' && (a.reason as { instrumentId?: string }).instrumentId === instrumentId)
+      .filter(
+        (a) =>
+          a.reason &&
+          typeof a.reason === 'object' &&
+          (a.reason as { instrumentId?: string }).instrumentId === instrumentId,
+      )
       .flatMap((a) => {
         const reason = a.reason as { sessionNumber: number; participantId: string };
-        const point = series.find((s) => s.participantId === reason.participantId)?.points.find((p) => p.session === reason.sessionNumber);
+        const point = series
+          .find((s) => s.participantId === reason.participantId)
+          ?.points.find((p) => p.session === reason.sessionNumber);
         return point ? [{ session: point.session, value: point.value, label: a.rule }] : [];
       });
     outcomes.push({
@@ -78,7 +113,10 @@ export function buildEpisodeView(
       scale,
       yMax,
       cutoff: params.cutoff?.value ?? null,
-      reliableBand: first && half !== null ? { lower: Math.max(0, first.value - half), upper: Math.min(yMax, first.value + half) } : null,
+      reliableBand:
+        first && half !== null
+          ? { lower: Math.max(0, first.value - half), upper: Math.min(yMax, first.value + half) }
+          : null,
       series,
       expected,
       curve,

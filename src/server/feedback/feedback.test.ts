@@ -18,7 +18,8 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
     const res = await anna.request('GET', '/app/caseload');
     expect(res.statusCode).toBe(200);
     const statuses = new Set([...res.body.matchAll(/data-status="([a-z_]+)"/g)].map((m) => m[1]));
-    for (const s of ['on_track', 'not_on_track', 'deteriorated', 'recovered', 'alliance_concern', 'risk']) expect(statuses, s).toContain(s);
+    for (const s of ['on_track', 'not_on_track', 'deteriorated', 'recovered', 'alliance_concern', 'risk'])
+      expect(statuses, s).toContain(s);
     const risk = await anna.request('GET', '/app/caseload?status=risk&sort=code');
     expect([...risk.body.matchAll(/data-status="([a-z_]+)"/g)].every((m) => m[1] === 'risk')).toBe(true);
     const search = await anna.request('GET', '/app/caseload?q=C-1001');
@@ -27,7 +28,10 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
   });
 
   it('opens an off-track episode with the expected band, the alert, its reason and suggestions', async () => {
-    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{ episodeId: string; status: string }>;
+    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{
+      episodeId: string;
+      status: string;
+    }>;
     const offTrack = list.find((e) => e.status === 'not_on_track')!;
     const page = await anna.request('GET', `/app/episodes/${offTrack.episodeId}`);
     expect(page.statusCode).toBe(200);
@@ -46,22 +50,34 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
   });
 
   it('gives each episode the same status on the caseload (SQL summaries) as on its page (score points)', async () => {
-    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{ episodeId: string; status: string }>;
+    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{
+      episodeId: string;
+      status: string;
+    }>;
     for (const row of list) {
       const page = await anna.request('GET', `/app/episodes/${row.episodeId}`);
-      expect(/class="status status-([a-z_]+)" data-testid="episode-status"/.exec(page.body)?.[1], row.episodeId).toBe(row.status);
+      expect(/class="status status-([a-z_]+)" data-testid="episode-status"/.exec(page.body)?.[1], row.episodeId).toBe(
+        row.status,
+      );
     }
   });
 
   it('acknowledges an alert with a note, once', async () => {
-    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{ episodeId: string; openAlerts: number }>;
+    const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{
+      episodeId: string;
+      openAlerts: number;
+    }>;
     const withAlert = list.find((e) => e.openAlerts > 0)!;
     const page = await anna.request('GET', `/app/episodes/${withAlert.episodeId}`);
     const alertId = /action="\/app\/alerts\/([0-9a-f-]+)\/acknowledge"/.exec(page.body)![1];
     const csrf = await anna.csrf(`/app/episodes/${withAlert.episodeId}`);
-    const ack = await anna.request('POST', `/app/alerts/${alertId}/acknowledge`, { form: { note: 'Besproken in sessie.', _csrf: csrf } });
+    const ack = await anna.request('POST', `/app/alerts/${alertId}/acknowledge`, {
+      form: { note: 'Besproken in sessie.', _csrf: csrf },
+    });
     expect(ack.statusCode).toBe(303);
-    const after = (await anna.request('GET', '/api/caseload')).json().episodes.find((e: { episodeId: string }) => e.episodeId === withAlert.episodeId);
+    const after = (await anna.request('GET', '/api/caseload'))
+      .json()
+      .episodes.find((e: { episodeId: string }) => e.episodeId === withAlert.episodeId);
     expect(after.openAlerts).toBe(withAlert.openAlerts - 1);
   });
 
@@ -72,7 +88,10 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
     expect((await bram.request('GET', `/app/episodes/${list[0].episodeId}`)).statusCode).toBe(404);
     const manager = new Agent(t.app);
     await manager.login('manager@demo.spiegel.test', DEMO_PASSWORD);
-    expect((await manager.request('GET', `/app/episodes/${list[0].episodeId}`, { headers: { accept: 'application/json' } })).statusCode).toBe(403);
+    expect(
+      (await manager.request('GET', `/app/episodes/${list[0].episodeId}`, { headers: { accept: 'application/json' } }))
+        .statusCode,
+    ).toBe(403);
     expect((await manager.request('GET', '/api/caseload')).statusCode).toBe(403);
   });
 

@@ -23,75 +23,200 @@ function actor(request: FastifyRequest): Actor {
   return { staff: request.staff!, ip: request.ip };
 }
 
-
 /** Caseload and episode pages, alert acknowledgement. */
 export function registerFeedbackRoutes(app: FastifyInstance): void {
   const { db } = app.ctx.store;
   const registry = app.ctx.instruments;
 
-  async function episodeInput(request: FastifyRequest, reply: FastifyReply, episodeId: string, newInvitation: EpisodePageInput['newInvitation'] = null): Promise<EpisodePageInput> {
+  async function episodeInput(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    episodeId: string,
+    newInvitation: EpisodePageInput['newInvitation'] = null,
+  ): Promise<EpisodePageInput> {
     const episode = await getEpisode(db, actor(request), episodeId);
     const timeline = await episodeTimeline(db, actor(request), episodeId);
     const curves = new Map<string, ExpectedCurve | null>();
-    for (const id of new Set(timeline.points.map((p) => p.instrument_id))) curves.set(id, await latestCurve(db, request.staff!.orgId, id));
+    for (const id of new Set(timeline.points.map((p) => p.instrument_id)))
+      curves.set(id, await latestCurve(db, request.staff!.orgId, id));
     const view = buildEpisodeView(timeline.points, timeline.alerts, episode.participants, registry, curves);
-    const status = statusOf(timeline.points.map((p) => ({ ...p, episode_id: episodeId, measured_ms: new Date(p.measured_at).getTime() })), registry, curves);
-    return { lang: request.lang, csrfToken: reply.generateCsrf(), episode, status, outcomes: view.outcomes, alliance: view.alliance, alerts: timeline.alerts, latestResponses: timeline.latestResponses, registry, newInvitation };
+    const status = statusOf(
+      timeline.points.map((p) => ({ ...p, episode_id: episodeId, measured_ms: new Date(p.measured_at).getTime() })),
+      registry,
+      curves,
+    );
+    return {
+      lang: request.lang,
+      csrfToken: reply.generateCsrf(),
+      episode,
+      status,
+      outcomes: view.outcomes,
+      alliance: view.alliance,
+      alerts: timeline.alerts,
+      latestResponses: timeline.latestResponses,
+      registry,
+      newInvitation,
+    };
   }
 
-  async function renderEpisode(request: FastifyRequest, reply: FastifyReply, episodeId: string, newInvitation: EpisodePageInput['newInvitation'] = null) {
+  async function renderEpisode(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    episodeId: string,
+    newInvitation: EpisodePageInput['newInvitation'] = null,
+  ) {
     const input = await episodeInput(request, reply, episodeId, newInvitation);
-    return sendPage(request, reply, { title: fbText(request.lang, 'episode.title', { code: input.episode.client_code }), body: episodeBody(input), path: `/app/episodes/${episodeId}` });
+    return sendPage(request, reply, {
+      title: fbText(request.lang, 'episode.title', { code: input.episode.client_code }),
+      body: episodeBody(input),
+      path: `/app/episodes/${episodeId}`,
+    });
   }
 
-  app.get<{ Params: { episodeId: string } }>('/app/episodes/:episodeId/report.pdf', { config: own('episode'), schema: { hide: true, params: { type: 'object', properties: { episodeId: uuid } } } }, async (request, reply) => {
-    const input = await episodeInput(request, reply, request.params.episodeId);
-    const pdf = await renderPdf(episodePdfDefinition(input));
-    return reply.type('application/pdf').header('cache-control', 'no-store').header('content-disposition', `attachment; filename="episode-${input.episode.client_code}.pdf"`).send(pdf);
-  });
+  app.get<{ Params: { episodeId: string } }>(
+    '/app/episodes/:episodeId/report.pdf',
+    { config: own('episode'), schema: { hide: true, params: { type: 'object', properties: { episodeId: uuid } } } },
+    async (request, reply) => {
+      const input = await episodeInput(request, reply, request.params.episodeId);
+      const pdf = await renderPdf(episodePdfDefinition(input));
+      return reply
+        .type('application/pdf')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="episode-${input.episode.client_code}.pdf"`)
+        .send(pdf);
+    },
+  );
 
-  app.get<{ Querystring: CaseloadQuery }>('/app/caseload', {
-    config: { access: { kind: 'staff', roles: ['therapist'] } },
-    schema: { hide: true, querystring: { type: 'object', properties: { q: { type: 'string', maxLength: 40 }, status: { type: 'string', enum: ['', ...STATUS_PRIORITY] }, sort: { type: 'string', enum: ['status', 'code', 'last', 'alerts'] }, lang: { type: 'string' } } } },
-  }, async (request, reply) => {
-    const rows = await caseload(db, actor(request), registry);
-    return sendPage(request, reply, { title: fbText(request.lang, 'caseload.title'), body: caseloadBody(request.lang, rows, request.query), path: '/app/caseload' });
-  });
+  app.get<{ Querystring: CaseloadQuery }>(
+    '/app/caseload',
+    {
+      config: { access: { kind: 'staff', roles: ['therapist'] } },
+      schema: {
+        hide: true,
+        querystring: {
+          type: 'object',
+          properties: {
+            q: { type: 'string', maxLength: 40 },
+            status: { type: 'string', enum: ['', ...STATUS_PRIORITY] },
+            sort: { type: 'string', enum: ['status', 'code', 'last', 'alerts'] },
+            lang: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const rows = await caseload(db, actor(request), registry);
+      return sendPage(request, reply, {
+        title: fbText(request.lang, 'caseload.title'),
+        body: caseloadBody(request.lang, rows, request.query),
+        path: '/app/caseload',
+      });
+    },
+  );
 
-  app.get('/api/caseload', { config: { access: { kind: 'staff', roles: ['therapist'] } }, schema: { tags: ['feedback'], summary: 'The caller’s active episodes with status, measurements, alerts and invitations' } }, async (request) => ({ episodes: await caseload(db, actor(request), registry) }));
+  app.get(
+    '/api/caseload',
+    {
+      config: { access: { kind: 'staff', roles: ['therapist'] } },
+      schema: {
+        tags: ['feedback'],
+        summary: 'The caller’s active episodes with status, measurements, alerts and invitations',
+      },
+    },
+    async (request) => ({ episodes: await caseload(db, actor(request), registry) }),
+  );
 
-  app.get<{ Params: { episodeId: string } }>('/app/episodes/:episodeId', { config: own('episode'), schema: { hide: true, params: { type: 'object', properties: { episodeId: uuid } } } }, async (request, reply) => renderEpisode(request, reply, request.params.episodeId));
+  app.get<{ Params: { episodeId: string } }>(
+    '/app/episodes/:episodeId',
+    { config: own('episode'), schema: { hide: true, params: { type: 'object', properties: { episodeId: uuid } } } },
+    async (request, reply) => renderEpisode(request, reply, request.params.episodeId),
+  );
 
-  app.post<{ Params: { episodeId: string }; Body: { participantId: string; sessionNumber?: string } }>('/app/episodes/:episodeId/invitations', {
-    config: own('episode'),
-    preValidation: app.csrfProtection,
-    schema: { hide: true, params: { type: 'object', properties: { episodeId: uuid } }, body: { type: 'object', required: ['participantId'], properties: { participantId: uuid, sessionNumber: { type: 'string', pattern: '^([1-9][0-9]{0,2})?$' }, _csrf: { type: 'string' } } } },
-  }, async (request, reply) => {
-    const usable = await usableInstrumentIds(db, registry, request.staff!.orgId);
-    const issued = await createInvitation(db, actor(request), request.params.episodeId, { participantId: request.body.participantId, sessionNumber: request.body.sessionNumber ? Number(request.body.sessionNumber) : undefined }, (id) => usable.has(id));
-    const view = await invitationView(app, issued);
-    const episode = await getEpisode(db, actor(request), request.params.episodeId);
-    const participant = episode.participants.find((p) => p.id === request.body.participantId)?.label ?? '';
-    return renderEpisode(request, reply.code(201), request.params.episodeId, { ...view, participant });
-  });
+  app.post<{ Params: { episodeId: string }; Body: { participantId: string; sessionNumber?: string } }>(
+    '/app/episodes/:episodeId/invitations',
+    {
+      config: own('episode'),
+      preValidation: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: { type: 'object', properties: { episodeId: uuid } },
+        body: {
+          type: 'object',
+          required: ['participantId'],
+          properties: {
+            participantId: uuid,
+            sessionNumber: { type: 'string', pattern: '^([1-9][0-9]{0,2})?$' },
+            _csrf: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const usable = await usableInstrumentIds(db, registry, request.staff!.orgId);
+      const issued = await createInvitation(
+        db,
+        actor(request),
+        request.params.episodeId,
+        {
+          participantId: request.body.participantId,
+          sessionNumber: request.body.sessionNumber ? Number(request.body.sessionNumber) : undefined,
+        },
+        (id) => usable.has(id),
+      );
+      const view = await invitationView(app, issued);
+      const episode = await getEpisode(db, actor(request), request.params.episodeId);
+      const participant = episode.participants.find((p) => p.id === request.body.participantId)?.label ?? '';
+      return renderEpisode(request, reply.code(201), request.params.episodeId, { ...view, participant });
+    },
+  );
 
-  app.post<{ Params: { alertId: string }; Body: { note: string } }>('/app/alerts/:alertId/acknowledge', {
-    config: own('alert'),
-    preValidation: app.csrfProtection,
-    schema: { hide: true, params: { type: 'object', properties: { alertId: uuid } }, body: { type: 'object', required: ['note'], properties: { note: { type: 'string', minLength: 1, maxLength: 2000 }, _csrf: { type: 'string' } } } },
-  }, async (request, reply) => {
-    await acknowledgeAlert(db, actor(request), request.params.alertId, request.body.note.trim());
-    const back = await db.selectFrom('alerts').select('episode_id').where('id', '=', request.params.alertId).executeTakeFirst();
-    if (!back) throw new SpiegelError('NOT_FOUND');
-    return reply.redirect(`/app/episodes/${back.episode_id}#alerts-h`, 303);
-  });
+  app.post<{ Params: { alertId: string }; Body: { note: string } }>(
+    '/app/alerts/:alertId/acknowledge',
+    {
+      config: own('alert'),
+      preValidation: app.csrfProtection,
+      schema: {
+        hide: true,
+        params: { type: 'object', properties: { alertId: uuid } },
+        body: {
+          type: 'object',
+          required: ['note'],
+          properties: { note: { type: 'string', minLength: 1, maxLength: 2000 }, _csrf: { type: 'string' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      await acknowledgeAlert(db, actor(request), request.params.alertId, request.body.note.trim());
+      const back = await db
+        .selectFrom('alerts')
+        .select('episode_id')
+        .where('id', '=', request.params.alertId)
+        .executeTakeFirst();
+      if (!back) throw new SpiegelError('NOT_FOUND');
+      return reply.redirect(`/app/episodes/${back.episode_id}#alerts-h`, 303);
+    },
+  );
 
-  app.post<{ Params: { alertId: string }; Body: { note: string } }>('/api/alerts/:alertId/acknowledge', {
-    config: own('alert'),
-    preValidation: app.csrfProtection,
-    schema: { tags: ['feedback'], summary: 'Acknowledge an alert with a note', params: { type: 'object', required: ['alertId'], properties: { alertId: uuid } }, body: { type: 'object', additionalProperties: false, required: ['note'], properties: { note: { type: 'string', minLength: 1, maxLength: 2000 } } } },
-  }, async (request, reply) => {
-    await acknowledgeAlert(db, actor(request), request.params.alertId, request.body.note.trim());
-    return reply.code(204).send();
-  });
+  app.post<{ Params: { alertId: string }; Body: { note: string } }>(
+    '/api/alerts/:alertId/acknowledge',
+    {
+      config: own('alert'),
+      preValidation: app.csrfProtection,
+      schema: {
+        tags: ['feedback'],
+        summary: 'Acknowledge an alert with a note',
+        params: { type: 'object', required: ['alertId'], properties: { alertId: uuid } },
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['note'],
+          properties: { note: { type: 'string', minLength: 1, maxLength: 2000 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      await acknowledgeAlert(db, actor(request), request.params.alertId, request.body.note.trim());
+      return reply.code(204).send();
+    },
+  );
 }

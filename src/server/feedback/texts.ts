@@ -2,7 +2,10 @@ import { defineTexts } from '../../web/i18n.ts';
 
 export const fbText = defineTexts({
   'caseload.title': { nl: 'Caseload', en: 'Caseload' },
-  'caseload.intro': { nl: 'Je actieve behandelingen, met wat aandacht vraagt bovenaan.', en: 'Your active episodes, with what needs attention at the top.' },
+  'caseload.intro': {
+    nl: 'Je actieve behandelingen, met wat aandacht vraagt bovenaan.',
+    en: 'Your active episodes, with what needs attention at the top.',
+  },
   'caseload.search': { nl: 'Zoek op cliëntcode', en: 'Search by client code' },
   'caseload.filter': { nl: 'Status', en: 'Status' },
   'caseload.all': { nl: 'Alle', en: 'All' },
@@ -57,7 +60,10 @@ export const fbText = defineTexts({
   'episode.invite': { nl: 'Uitnodiging maken', en: 'Create invitation' },
   'episode.participant': { nl: 'Deelnemer', en: 'Participant' },
   'episode.sessionNumber': { nl: 'Sessienummer', en: 'Session number' },
-  'episode.inviteLink': { nl: 'Link voor de cliënt (eenmalig, {days} dagen geldig)', en: 'Link for the client (single use, valid {days} days)' },
+  'episode.inviteLink': {
+    nl: 'Link voor de cliënt (eenmalig, {days} dagen geldig)',
+    en: 'Link for the client (single use, valid {days} days)',
+  },
   'episode.pdf': { nl: 'Rapport als PDF', en: 'Report as PDF' },
   'episode.print': { nl: 'Deze pagina is printbaar.', en: 'This page is printable.' },
   'chart.session': { nl: 'Sessie', en: 'Session' },

@@ -24,7 +24,11 @@ export function clientBundle(data: ClientExport, timestamp = new Date().toISOStr
   const entries: BundleEntry[] = [
     {
       fullUrl: patientUrl,
-      resource: { resourceType: 'Patient', id: data.client.id, identifier: [{ system: CLIENT_CODE_SYSTEM, value: data.client.code }] },
+      resource: {
+        resourceType: 'Patient',
+        id: data.client.id,
+        identifier: [{ system: CLIENT_CODE_SYSTEM, value: data.client.code }],
+      },
     },
   ];
   for (const e of data.episodes) {
@@ -48,12 +52,20 @@ export function clientBundle(data: ClientExport, timestamp = new Date().toISOStr
       id: scoreUuid(s.response_id, s.scale_id),
       status: 'final',
       category: [{ coding: [{ system: URL.observationCategory, code: 'survey', display: 'Survey' }] }],
-      code: { coding: [{ system: URL.spiegelScaleCodes, code: `${s.instrument_id}/${s.scale_id}` }], text: `${s.instrument_id} ${s.scale_id}` },
+      code: {
+        coding: [{ system: URL.spiegelScaleCodes, code: `${s.instrument_id}/${s.scale_id}` }],
+        text: `${s.instrument_id} ${s.scale_id}`,
+      },
       subject: { reference: patientUrl },
       effectiveDateTime: new Date(s.measured_at).toISOString(),
       ...(s.value !== null
         ? { valueQuantity: { value: s.value, unit: '{score}', system: URL.ucum, code: '{score}' } }
-        : { dataAbsentReason: { coding: [{ system: URL.dataAbsentReason, code: 'unknown' }], text: 'No score (missing-item rule)' } }),
+        : {
+            dataAbsentReason: {
+              coding: [{ system: URL.dataAbsentReason, code: 'unknown' }],
+              text: 'No score (missing-item rule)',
+            },
+          }),
       ...(s.band ? { interpretation: [{ coding: [{ system: URL.spiegelBandCodes, code: s.band }] }] } : {}),
       derivedFrom: [{ reference: `urn:uuid:${s.response_id}` }],
       focus: [{ reference: `urn:uuid:${s.episode_id}` }],

@@ -14,7 +14,11 @@ import { gdprTexts } from './texts.ts';
 // handles requests that reach the organisation); the admin finds the client by code, sees counts
 // only, and confirms by typing the code. See docs/security.md.
 
-export const CLIENT_PARAMS = { type: 'object', required: ['clientId'], properties: { clientId: { type: 'string', format: 'uuid' } } } as const;
+export const CLIENT_PARAMS = {
+  type: 'object',
+  required: ['clientId'],
+  properties: { clientId: { type: 'string', format: 'uuid' } },
+} as const;
 const THERAPIST_OWN = { access: { kind: 'own' as const, roles: ['therapist' as Role], resource: 'client' } };
 const ERASERS = { access: { kind: 'own' as const, roles: ['therapist', 'admin'] as Role[], resource: 'client' } };
 
@@ -34,35 +38,58 @@ export function registerGdprRoutes(app: FastifyInstance): void {
   const db = () => app.ctx.store.db;
 
   async function exportFor(request: FastifyRequest<{ Params: { clientId: string } }>, format: 'fhir' | 'html') {
-    return db().transaction().execute(async (trx) => {
-      const data = await loadClientExport(trx, scopeFor(request, request.params.clientId, false));
-      if (!data) throw new SpiegelError('NOT_FOUND');
-      await appendAudit(trx, { ...actorOf(request), action: 'gdpr.export', subjectType: 'client', subjectId: data.client.id, outcome: 'ok', details: { format, responses: data.responses.length } });
-      return data;
-    });
+    return db()
+      .transaction()
+      .execute(async (trx) => {
+        const data = await loadClientExport(trx, scopeFor(request, request.params.clientId, false));
+        if (!data) throw new SpiegelError('NOT_FOUND');
+        await appendAudit(trx, {
+          ...actorOf(request),
+          action: 'gdpr.export',
+          subjectType: 'client',
+          subjectId: data.client.id,
+          outcome: 'ok',
+          details: { format, responses: data.responses.length },
+        });
+        return data;
+      });
   }
 
   app.get<{ Params: { clientId: string } }>(
     '/api/gdpr/clients/:clientId/bundle',
-    { schema: { tags: ['gdpr'], summary: "A client's data as a FHIR R4 Bundle (treating therapist)", params: CLIENT_PARAMS }, config: THERAPIST_OWN },
+    {
+      schema: {
+        tags: ['gdpr'],
+        summary: "A client's data as a FHIR R4 Bundle (treating therapist)",
+        params: CLIENT_PARAMS,
+      },
+      config: THERAPIST_OWN,
+    },
     async (request, reply) => {
       const data = await exportFor(request, 'fhir');
       return reply
         .type('application/fhir+json; charset=utf-8')
         .header('cache-control', 'no-store')
-        .header('content-disposition', `attachment; filename="spiegel-client-${data.client.code.replace(/[^A-Za-z0-9_-]/g, '_')}.json"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="spiegel-client-${data.client.code.replace(/[^A-Za-z0-9_-]/g, '_')}.json"`,
+        )
         .send(JSON.stringify(clientBundle(data), null, 2));
     },
   );
 
-  app.get<{ Params: { clientId: string } }>('/app/gdpr/clients/:clientId', { schema: { hide: true, params: CLIENT_PARAMS }, config: THERAPIST_OWN }, async (request, reply) => {
-    const data = await exportFor(request, 'html');
-    return sendPage(request, reply, {
-      title: gdprTexts(request.lang, 'export.title', { code: data.client.code }),
-      body: exportPage(request.lang, data, reply.generateCsrf()),
-      path: `/app/gdpr/clients/${data.client.id}`,
-    });
-  });
+  app.get<{ Params: { clientId: string } }>(
+    '/app/gdpr/clients/:clientId',
+    { schema: { hide: true, params: CLIENT_PARAMS }, config: THERAPIST_OWN },
+    async (request, reply) => {
+      const data = await exportFor(request, 'html');
+      return sendPage(request, reply, {
+        title: gdprTexts(request.lang, 'export.title', { code: data.client.code }),
+        body: exportPage(request.lang, data, reply.generateCsrf()),
+        path: `/app/gdpr/clients/${data.client.id}`,
+      });
+    },
+  );
 
   app.post<{ Params: { clientId: string }; Body: { confirmCode: string } }>(
     '/api/gdpr/clients/:clientId/erase',
@@ -71,7 +98,11 @@ export function registerGdprRoutes(app: FastifyInstance): void {
         tags: ['gdpr'],
         summary: "Erase all of a client's data (treating therapist or admin); confirm with the client code",
         params: CLIENT_PARAMS,
-        body: { type: 'object', required: ['confirmCode'], properties: { confirmCode: { type: 'string', minLength: 1, maxLength: 200 }, _csrf: { type: 'string' } } },
+        body: {
+          type: 'object',
+          required: ['confirmCode'],
+          properties: { confirmCode: { type: 'string', minLength: 1, maxLength: 200 }, _csrf: { type: 'string' } },
+        },
       },
       config: ERASERS,
       preValidation: app.csrfProtection,
@@ -79,23 +110,44 @@ export function registerGdprRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const scope = scopeFor(request, request.params.clientId, true);
       const lang = request.lang;
-      const result = await db().transaction().execute(async (trx) => {
-        const client = await trx.selectFrom('clients').select(['id', 'code', 'therapist_id']).where('org_id', '=', scope.orgId).where('id', '=', scope.clientId).executeTakeFirst();
-        // Ownership first (404 reveals nothing), then the confirmation.
-        if (!client || (scope.therapistId && client.therapist_id !== scope.therapistId)) throw new SpiegelError('NOT_FOUND');
-        if (client.code !== request.body.confirmCode.trim()) {
-          await appendAudit(trx, { ...actorOf(request), action: 'gdpr.erase', subjectType: 'client', subjectId: client.id, outcome: 'denied', details: { reason: 'confirmation' } });
-          return { code: client.code, counts: null };
-        }
-        return { code: client.code, counts: await eraseClient(trx, scope, actorOf(request), 'request') };
-      });
+      const result = await db()
+        .transaction()
+        .execute(async (trx) => {
+          const client = await trx
+            .selectFrom('clients')
+            .select(['id', 'code', 'therapist_id'])
+            .where('org_id', '=', scope.orgId)
+            .where('id', '=', scope.clientId)
+            .executeTakeFirst();
+          // Ownership first (404 reveals nothing), then the confirmation.
+          if (!client || (scope.therapistId && client.therapist_id !== scope.therapistId))
+            throw new SpiegelError('NOT_FOUND');
+          if (client.code !== request.body.confirmCode.trim()) {
+            await appendAudit(trx, {
+              ...actorOf(request),
+              action: 'gdpr.erase',
+              subjectType: 'client',
+              subjectId: client.id,
+              outcome: 'denied',
+              details: { reason: 'confirmation' },
+            });
+            return { code: client.code, counts: null };
+          }
+          return { code: client.code, counts: await eraseClient(trx, scope, actorOf(request), 'request') };
+        });
       if (!result.counts) {
         if (!isFormPost(request)) throw new SpiegelError('CONFIRMATION_MISMATCH');
-        const body = html`<div class="card"><p class="error" role="alert">${gdprTexts(lang, 'erase.mismatch')}</p><p><a href="/app">Spiegel</a></p></div>`;
+        const body = html`<div class="card">
+          <p class="error" role="alert">${gdprTexts(lang, 'erase.mismatch')}</p>
+          <p><a href="/app">Spiegel</a></p>
+        </div>`;
         return sendPage(request, reply, { status: 422, title: gdprTexts(lang, 'erase.title'), body, path: '/app' });
       }
       if (!isFormPost(request)) return reply.send({ erased: true, counts: result.counts });
-      const body = html`<div class="card"><p class="notice" role="status">${gdprTexts(lang, 'erase.done', { code: result.code })}</p><p><a href="/app">Spiegel</a></p></div>`;
+      const body = html`<div class="card">
+        <p class="notice" role="status">${gdprTexts(lang, 'erase.done', { code: result.code })}</p>
+        <p><a href="/app">Spiegel</a></p>
+      </div>`;
       return sendPage(request, reply, { title: gdprTexts(lang, 'erase.title'), body, path: '/app' });
     },
   );

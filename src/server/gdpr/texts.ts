@@ -40,5 +40,8 @@ export const gdprTexts = defineTexts({
   'erase.confirm': { nl: 'Typ de cliëntcode ter bevestiging', en: 'Type the client code to confirm' },
   'erase.submit': { nl: 'Definitief wissen', en: 'Erase permanently' },
   'erase.done': { nl: 'De gegevens van cliënt {code} zijn gewist.', en: 'The data of client {code} have been erased.' },
-  'erase.mismatch': { nl: 'De code komt niet overeen; er is niets gewist.', en: 'The code does not match; nothing was erased.' },
+  'erase.mismatch': {
+    nl: 'De code komt niet overeen; er is niets gewist.',
+    en: 'The code does not match; nothing was erased.',
+  },
 });

@@ -10,7 +10,11 @@ import { DEFAULT_CRISIS_CONTACTS } from '../../web/form/texts.ts';
 import { formCsp } from '../../web/form/style.ts';
 import { precompressed } from '../precompressed.ts';
 
-const params = { type: 'object', required: ['token'], properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } } } as const;
+const params = {
+  type: 'object',
+  required: ['token'],
+  properties: { token: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } },
+} as const;
 const publicAccess = { access: { kind: 'public' as const } };
 
 function send(reply: FastifyReply, status: number, body: string, shared = false): FastifyReply {
@@ -31,55 +35,99 @@ function formLang(request: FastifyRequest, fallback: Lang): Lang {
 /** The client's form at /m/<token>: server-rendered, works without JavaScript. */
 export function registerMeasureForm(app: FastifyInstance): void {
   const { db } = app.ctx.store;
-  const sectionsFor = (ids: string[]): FormSection[] => ids.filter((id) => app.ctx.instruments.has(id)).map((id, i) => formSection(app.ctx.instruments.get(id), i));
+  const sectionsFor = (ids: string[]): FormSection[] =>
+    ids.filter((id) => app.ctx.instruments.has(id)).map((id, i) => formSection(app.ctx.instruments.get(id), i));
 
   // A malformed token gets the same page as an unknown one: nothing reveals whether a link existed.
   app.setErrorHandler(async (error, request, reply) => {
     const failed = error as { validation?: unknown; validationContext?: string };
-    if (request.url.startsWith('/m/') && failed.validation && failed.validationContext === 'params') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
+    if (request.url.startsWith('/m/') && failed.validation && failed.validationContext === 'params')
+      return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
     throw error;
   });
 
-  app.get<{ Params: { token: string } }>('/m/:token', { config: publicAccess, schema: { hide: true, params } }, async (request, reply) => {
-    const invitation = await openInvitation(db, request.params.token);
-    if (!invitation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
-    const lang = formLang(request, invitation.lang);
-    return send(reply, 200, formPage({ lang, path: `/m/${request.params.token}`, sections: sectionsFor(invitation.instrumentIds), submissionKey: randomBytes(16).toString('base64url') }));
-  });
+  app.get<{ Params: { token: string } }>(
+    '/m/:token',
+    { config: publicAccess, schema: { hide: true, params } },
+    async (request, reply) => {
+      const invitation = await openInvitation(db, request.params.token);
+      if (!invitation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
+      const lang = formLang(request, invitation.lang);
+      return send(
+        reply,
+        200,
+        formPage({
+          lang,
+          path: `/m/${request.params.token}`,
+          sections: sectionsFor(invitation.instrumentIds),
+          submissionKey: randomBytes(16).toString('base64url'),
+        }),
+      );
+    },
+  );
 
-  app.post<{ Params: { token: string }; Body: Record<string, string> }>('/m/:token', {
-    config: publicAccess,
-    schema: { hide: true, params, body: { type: 'object', required: ['submission_key'], properties: { submission_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } }, additionalProperties: { type: 'string', maxLength: 8 }, maxProperties: 200 } },
-  }, async (request, reply) => {
-    const token = request.params.token;
-    const now = new Date();
-    // The answers are checked against the invitation the submit reads, so a submit reads it once.
-    const prepare: PrepareAnswers = (target) => {
-      const answers: ScoredAnswer[] = [];
-      const missing = new Set<string>();
-      for (const section of sectionsFor(target.instrumentIds)) {
-        const { response, problems } = responseFromFields(section, request.body, now);
-        for (const p of problems) missing.add(p.field);
-        const validation = validateResponse(section.scorer.questionnaire, response);
-        if (!validation.ok && problems.length === 0) throw new SpiegelError('RESPONSE_INVALID', undefined, validation.issues);
-        const result = section.scorer.score(response);
-        // Too many skipped questions for a score (the missing-item rule): ask for the unanswered ones
-        // rather than using up the link on a measurement that says nothing.
-        if (result.scales.some((scale) => scale.subscaleOf === null && scale.value === null)) {
-          for (const question of questionsOf(section)) if (request.body[question.field] === undefined || request.body[question.field] === '') missing.add(question.field);
+  app.post<{ Params: { token: string }; Body: Record<string, string> }>(
+    '/m/:token',
+    {
+      config: publicAccess,
+      schema: {
+        hide: true,
+        params,
+        body: {
+          type: 'object',
+          required: ['submission_key'],
+          properties: { submission_key: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,64}$' } },
+          additionalProperties: { type: 'string', maxLength: 8 },
+          maxProperties: 200,
+        },
+      },
+    },
+    async (request, reply) => {
+      const token = request.params.token;
+      const now = new Date();
+      // The answers are checked against the invitation the submit reads, so a submit reads it once.
+      const prepare: PrepareAnswers = (target) => {
+        const answers: ScoredAnswer[] = [];
+        const missing = new Set<string>();
+        for (const section of sectionsFor(target.instrumentIds)) {
+          const { response, problems } = responseFromFields(section, request.body, now);
+          for (const p of problems) missing.add(p.field);
+          const validation = validateResponse(section.scorer.questionnaire, response);
+          if (!validation.ok && problems.length === 0)
+            throw new SpiegelError('RESPONSE_INVALID', undefined, validation.issues);
+          const result = section.scorer.score(response);
+          // Too many skipped questions for a score (the missing-item rule): ask for the unanswered ones
+          // rather than using up the link on a measurement that says nothing.
+          if (result.scales.some((scale) => scale.subscaleOf === null && scale.value === null)) {
+            for (const question of questionsOf(section))
+              if (request.body[question.field] === undefined || request.body[question.field] === '')
+                missing.add(question.field);
+          }
+          answers.push({ scorer: section.scorer, response, result });
         }
-        answers.push({ scorer: section.scorer, response, result });
+        return missing.size > 0 ? { missing } : { answers };
+      };
+      // Also for a used link: a retry of an accepted submission (same key) must get its thanks page back.
+      const outcome = await submitResponses(db, token, request.body.submission_key, prepare, { ip: request.ip, now });
+      if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
+      const lang = formLang(request, outcome.target.lang);
+      if (outcome.state === 'incomplete') {
+        return send(
+          reply,
+          422,
+          formPage({
+            lang,
+            path: `/m/${token}`,
+            sections: sectionsFor(outcome.target.instrumentIds),
+            submissionKey: request.body.submission_key,
+            errors: outcome.missing,
+          }),
+        );
       }
-      return missing.size > 0 ? { missing } : { answers };
-    };
-    // Also for a used link: a retry of an accepted submission (same key) must get its thanks page back.
-    const outcome = await submitResponses(db, token, request.body.submission_key, prepare, { ip: request.ip, now });
-    if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
-    const lang = formLang(request, outcome.target.lang);
-    if (outcome.state === 'incomplete') {
-      return send(reply, 422, formPage({ lang, path: `/m/${token}`, sections: sectionsFor(outcome.target.instrumentIds), submissionKey: request.body.submission_key, errors: outcome.missing }));
-    }
-    const contacts = (outcome.target.orgSettings.crisisContacts as typeof DEFAULT_CRISIS_CONTACTS | undefined) ?? DEFAULT_CRISIS_CONTACTS;
-    return send(reply, 200, thanksPage(lang, outcome.risk, contacts), true);
-  });
+      const contacts =
+        (outcome.target.orgSettings.crisisContacts as typeof DEFAULT_CRISIS_CONTACTS | undefined) ??
+        DEFAULT_CRISIS_CONTACTS;
+      return send(reply, 200, thanksPage(lang, outcome.risk, contacts), true);
+    },
+  );
 }

@@ -21,14 +21,24 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
   const { db } = app.ctx.store;
   const tags = ['reflection'];
 
-  app.get('/api/reflection/self-check/status', { schema: { tags, summary: 'When the caller’s next self-check is due (own schedule only).' }, config: { access: OWN_SELF_CHECK } }, async (request, reply) => {
-    const facts = await scheduleFacts(db, actorOf(request));
-    return noStore(reply).send({ intervalMonths: facts.intervalMonths, ...reminder({ ...facts, now: new Date() }) });
-  });
+  app.get(
+    '/api/reflection/self-check/status',
+    {
+      schema: { tags, summary: 'When the caller’s next self-check is due (own schedule only).' },
+      config: { access: OWN_SELF_CHECK },
+    },
+    async (request, reply) => {
+      const facts = await scheduleFacts(db, actorOf(request));
+      return noStore(reply).send({ intervalMonths: facts.intervalMonths, ...reminder({ ...facts, now: new Date() }) });
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/reflection/self-checks/:id/report',
-    { schema: { tags, summary: 'The report model of one of the caller’s completed self-checks.', params: idParams }, config: { access: OWN_SELF_CHECK } },
+    {
+      schema: { tags, summary: 'The report model of one of the caller’s completed self-checks.', params: idParams },
+      config: { access: OWN_SELF_CHECK },
+    },
     async (request, reply) => {
       const actor = actorOf(request);
       const record = await readCheck(db, ctx.keyring, actor, request.params.id);
@@ -40,32 +50,59 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
   app.get<{ Querystring: { q?: string; tag?: string } }>(
     '/api/reflection/journal',
     {
-      schema: { tags, summary: 'The caller’s journal entries, searched in memory.', querystring: { type: 'object', additionalProperties: false, properties: { q: { type: 'string', maxLength: 200 }, tag: { type: 'string', maxLength: 40 } } } },
+      schema: {
+        tags,
+        summary: 'The caller’s journal entries, searched in memory.',
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { q: { type: 'string', maxLength: 200 }, tag: { type: 'string', maxLength: 40 } },
+        },
+      },
       config: { access: OWN_JOURNAL },
     },
     async (request, reply) => {
-      const entries = await searchEntries(db, ctx.keyring, actorOf(request), request.query.q ?? '', request.query.tag || null);
-      return noStore(reply).send({ entries: entries.map((e) => ({ id: e.id, createdAt: e.createdAt, updatedAt: e.updatedAt, ...e.content })) });
+      const entries = await searchEntries(
+        db,
+        ctx.keyring,
+        actorOf(request),
+        request.query.q ?? '',
+        request.query.tag || null,
+      );
+      return noStore(reply).send({
+        entries: entries.map((e) => ({ id: e.id, createdAt: e.createdAt, updatedAt: e.updatedAt, ...e.content })),
+      });
     },
   );
 
-  app.get('/api/reflection/practice/weekly', { schema: { tags, summary: 'The caller’s practice minutes per week (26 weeks).' }, config: { access: OWN_PRACTICE } }, async (request, reply) => {
-    const day = today();
-    const logs = await listLogs(db, ctx.keyring, actorOf(request), { from: windowStart(day, 7) });
-    return noStore(reply).send({ weeks: weeklyTotals(logs, day) });
-  });
+  app.get(
+    '/api/reflection/practice/weekly',
+    {
+      schema: { tags, summary: 'The caller’s practice minutes per week (26 weeks).' },
+      config: { access: OWN_PRACTICE },
+    },
+    async (request, reply) => {
+      const day = today();
+      const logs = await listLogs(db, ctx.keyring, actorOf(request), { from: windowStart(day, 7) });
+      return noStore(reply).send({ weeks: weeklyTotals(logs, day) });
+    },
+  );
 
-  app.get('/api/reflection/shared', { schema: { tags, summary: 'Items shared with the calling supervisor.' }, config: { access: SHARED_ITEM } }, async (request, reply) => {
-    const items = await sharedWithMe(db, ctx.keyring, actorOf(request));
-    return noStore(reply).send({
-      items: items.map((s) => ({
-        shareId: s.id,
-        owner: s.ownerName,
-        itemType: s.itemType,
-        itemId: s.itemId,
-        sharedAt: s.createdAt,
-        title: s.item.type === 'self_check' ? null : s.item.content.title,
-      })),
-    });
-  });
+  app.get(
+    '/api/reflection/shared',
+    { schema: { tags, summary: 'Items shared with the calling supervisor.' }, config: { access: SHARED_ITEM } },
+    async (request, reply) => {
+      const items = await sharedWithMe(db, ctx.keyring, actorOf(request));
+      return noStore(reply).send({
+        items: items.map((s) => ({
+          shareId: s.id,
+          owner: s.ownerName,
+          itemType: s.itemType,
+          itemId: s.itemId,
+          sharedAt: s.createdAt,
+          title: s.item.type === 'self_check' ? null : s.item.content.title,
+        })),
+      });
+    },
+  );
 }

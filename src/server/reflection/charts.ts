@@ -30,7 +30,13 @@ export function barChartSvg(categories: string[], values: number[], yName: strin
   return render({
     grid: { left: 56, right: 16, top: 28, bottom: 48 },
     xAxis: { type: 'category', data: categories, axisLabel: { rotate: 45, fontSize: 10, color: INK } },
-    yAxis: { type: 'value', name: yName, minInterval: 1, axisLabel: { color: INK }, nameTextStyle: { color: INK, align: 'left' } },
+    yAxis: {
+      type: 'value',
+      name: yName,
+      minInterval: 1,
+      axisLabel: { color: INK },
+      nameTextStyle: { color: INK, align: 'left' },
+    },
     series: [{ type: 'bar', data: values, itemStyle: { color: ACCENT } }],
   });
 }
@@ -49,7 +55,13 @@ export function lineChartSvg(categories: string[], values: Array<number | null>,
         symbolSize: 6,
         lineStyle: { color: ACCENT, width: 2 },
         itemStyle: { color: ACCENT },
-        markLine: { silent: true, symbol: 'none', lineStyle: { color: '#6b7480', type: 'dashed' }, data: [{ yAxis: 0 }], label: { show: false } },
+        markLine: {
+          silent: true,
+          symbol: 'none',
+          lineStyle: { color: '#6b7480', type: 'dashed' },
+          data: [{ yAxis: 0 }],
+          label: { show: false },
+        },
       },
     ],
   });

@@ -2,7 +2,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { CompiledScorer } from '../../domain/instruments/index.ts';
 import { tearsScaleScores } from '../../domain/reflection/norms.ts';
-import { groupsFromQuestionnaire, itemsFromQuestionnaire, questionnaireResponseFor } from '../../domain/reflection/questionnaire-items.ts';
+import {
+  groupsFromQuestionnaire,
+  itemsFromQuestionnaire,
+  questionnaireResponseFor,
+} from '../../domain/reflection/questionnaire-items.ts';
 import { selfCheckModules, type ModuleDefinition } from '../../domain/reflection/self-check.ts';
 import type { MeasuredEffectiveness } from '../../domain/reflection/self-view.ts';
 import { TEARS_INSTRUMENT_ID } from '../../domain/reflection/tears.ts';
@@ -32,18 +36,35 @@ export function buildReflectionContext(app: FastifyInstance, keyring: Keyring): 
     tears = registry.has(TEARS_INSTRUMENT_ID) ? registry.get(TEARS_INSTRUMENT_ID) : null;
     brs = registry.has(BRS_INSTRUMENT_ID) ? registry.get(BRS_INSTRUMENT_ID) : null;
   } catch (error) {
-    app.log.error({ err: error }, 'reflection: the shipped instruments could not be loaded; the self-check runs without them');
+    app.log.error(
+      { err: error },
+      'reflection: the shipped instruments could not be loaded; the self-check runs without them',
+    );
   }
   const modules = selfCheckModules({
-    tears: tears ? { instrumentId: TEARS_INSTRUMENT_ID, groups: groupsFromQuestionnaire(tears.questionnaire, tears.spec), copyright: copyrightToShow(tears) } : null,
-    brs: brs ? { instrumentId: BRS_INSTRUMENT_ID, items: itemsFromQuestionnaire(brs.questionnaire, brs.spec), copyright: copyrightToShow(brs) } : null,
+    tears: tears
+      ? {
+          instrumentId: TEARS_INSTRUMENT_ID,
+          groups: groupsFromQuestionnaire(tears.questionnaire, tears.spec),
+          copyright: copyrightToShow(tears),
+        }
+      : null,
+    brs: brs
+      ? {
+          instrumentId: BRS_INSTRUMENT_ID,
+          items: itemsFromQuestionnaire(brs.questionnaire, brs.spec),
+          copyright: copyrightToShow(brs),
+        }
+      : null,
   });
   return { keyring, tears, brs, modules };
 }
 
 /** The copyright line, when the instrument's licence asks to show it on the form. */
 function copyrightToShow(scorer: CompiledScorer): string | null {
-  return scorer.spec?.licence?.showCopyrightOnForm && scorer.questionnaire.copyright ? scorer.questionnaire.copyright : null;
+  return scorer.spec?.licence?.showCopyrightOnForm && scorer.questionnaire.copyright
+    ? scorer.questionnaire.copyright
+    : null;
 }
 
 /** The scores a completed check-up keeps, by the instruments' own declared rules. */
@@ -59,7 +80,12 @@ export function actorOf(request: FastifyRequest): Actor {
 }
 
 export async function genderOf(db: Kysely<Database>, actor: Actor): Promise<Gender> {
-  const row = await db.selectFrom('users').select('gender').where('id', '=', actor.userId).where('org_id', '=', actor.orgId).executeTakeFirst();
+  const row = await db
+    .selectFrom('users')
+    .select('gender')
+    .where('id', '=', actor.userId)
+    .where('org_id', '=', actor.orgId)
+    .executeTakeFirst();
   return row?.gender ?? null;
 }
 

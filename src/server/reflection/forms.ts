@@ -25,10 +25,28 @@ function describedBy(ids: Array<string | null>): SafeHtml | null {
   return list.length ? html` aria-describedby="${list.join(' ')}"` : null;
 }
 
-function radios(name: string, id: string, options: Array<{ value: string; label: string; labelLang?: string }>, current: string | null, invalid: boolean, described: SafeHtml | null): SafeHtml {
-  return html`<div class="options">${options.map(
-    (o, i) => html`<span class="option"><input type="radio" id="${id}-${i}" name="${name}" value="${o.value}"${current === o.value ? html` checked` : null}${invalid ? html` aria-invalid="true"` : null}${described}><label for="${id}-${i}"${o.labelLang ? html` lang="${o.labelLang}"` : null}>${o.label}</label></span>`,
-  )}</div>`;
+function radios(
+  name: string,
+  id: string,
+  options: Array<{ value: string; label: string; labelLang?: string }>,
+  current: string | null,
+  invalid: boolean,
+  described: SafeHtml | null,
+): SafeHtml {
+  return html`<div class="options">
+    ${options.map(
+      (o, i) =>
+        html`<span class="option"
+          ><input
+            type="radio"
+            id="${id}-${i}"
+            name="${name}"
+            value="${o.value}"
+            ${current === o.value ? html` checked` : null}${invalid ? html` aria-invalid="true"` : null}${described}
+          /><label for="${id}-${i}" ${o.labelLang ? html` lang="${o.labelLang}"` : null}>${o.label}</label></span
+        >`,
+    )}
+  </div>`;
 }
 
 function asString(value: AnswerValue | undefined): string | null {
@@ -37,7 +55,12 @@ function asString(value: AnswerValue | undefined): string | null {
   return String(value);
 }
 
-export function renderItem(item: SelfCheckItem, value: AnswerValue | undefined, lang: Lang, error: FieldError | null): SafeHtml {
+export function renderItem(
+  item: SelfCheckItem,
+  value: AnswerValue | undefined,
+  lang: Lang,
+  error: FieldError | null,
+): SafeHtml {
   const id = fieldId(item.id);
   const hintId = item.hint ? `${id}-hint` : null;
   const errorId = error ? `${id}-error` : null;
@@ -51,41 +74,104 @@ export function renderItem(item: SelfCheckItem, value: AnswerValue | undefined, 
       const anchorsId = `${id}-anchors`;
       const options = [];
       for (let v = input.min; v <= input.max; v++) options.push({ value: String(v), label: String(v) });
-      return html`<fieldset class="item scale" id="${id}"><legend>${itemText(item, lang)}</legend>
-        <p class="anchors" id="${anchorsId}"${optionLang ? html` lang="${optionLang}"` : null}>${rt(lang, 'check.anchors', { min: input.min, minLabel: input.minLabel[lang], max: input.max, maxLabel: input.maxLabel[lang] })}</p>
-        ${hint}${err}${radios(item.id, id, options, current, error !== null, describedBy([anchorsId, hintId, errorId]))}</fieldset>`;
+      return html`<fieldset class="item scale" id="${id}">
+        <legend>${itemText(item, lang)}</legend>
+        <p class="anchors" id="${anchorsId}" ${optionLang ? html` lang="${optionLang}"` : null}>
+          ${rt(lang, 'check.anchors', { min: input.min, minLabel: input.minLabel[lang], max: input.max, maxLabel: input.maxLabel[lang] })}
+        </p>
+        ${hint}${err}${radios(item.id, id, options, current, error !== null, describedBy([anchorsId, hintId, errorId]))}
+      </fieldset>`;
     }
     case 'yesno':
-      return html`<fieldset class="item" id="${id}"><legend>${itemText(item, lang)}</legend>${hint}${err}${radios(item.id, id, [{ value: 'yes', label: rt(lang, 'yes') }, { value: 'no', label: rt(lang, 'no') }], current, error !== null, describedBy([hintId, errorId]))}</fieldset>`;
+      return html`<fieldset class="item" id="${id}">
+        <legend>${itemText(item, lang)}</legend>
+        ${hint}${err}${radios(
+          item.id,
+          id,
+          [
+            { value: 'yes', label: rt(lang, 'yes') },
+            { value: 'no', label: rt(lang, 'no') },
+          ],
+          current,
+          error !== null,
+          describedBy([hintId, errorId]),
+        )}
+      </fieldset>`;
     case 'choice':
-      return html`<fieldset class="item" id="${id}"><legend>${itemText(item, lang)}</legend>${hint}${err}${radios(
-        item.id,
-        id,
-        input.options.map((o) => ({ value: o.code, label: o.label[lang], labelLang: optionLang })),
-        current,
-        error !== null,
-        describedBy([hintId, errorId]),
-      )}</fieldset>`;
+      return html`<fieldset class="item" id="${id}">
+        <legend>${itemText(item, lang)}</legend>
+        ${hint}${err}${radios(
+          item.id,
+          id,
+          input.options.map((o) => ({ value: o.code, label: o.label[lang], labelLang: optionLang })),
+          current,
+          error !== null,
+          describedBy([hintId, errorId]),
+        )}
+      </fieldset>`;
     case 'checks': {
       const ticked = new Set((current ?? '').split(','));
-      return html`<fieldset class="item" id="${id}"><legend>${itemText(item, lang)}</legend>${hint}${err}<div class="options">${input.options.map(
-        (o, i) => html`<span class="option"><input type="checkbox" id="${id}-${i}" name="${item.id}" value="${o.code}"${ticked.has(o.code) ? html` checked` : null}><label for="${id}-${i}">${o.label[lang]}</label></span>`,
-      )}</div></fieldset>`;
+      return html`<fieldset class="item" id="${id}">
+        <legend>${itemText(item, lang)}</legend>
+        ${hint}${err}
+        <div class="options">
+          ${input.options.map(
+            (o, i) =>
+              html`<span class="option"
+                ><input
+                  type="checkbox"
+                  id="${id}-${i}"
+                  name="${item.id}"
+                  value="${o.code}"
+                  ${ticked.has(o.code) ? html` checked` : null}
+                /><label for="${id}-${i}">${o.label[lang]}</label></span
+              >`,
+          )}
+        </div>
+      </fieldset>`;
     }
     case 'number':
-      return html`<div class="item"><label for="${id}">${itemText(item, lang)}${input.unit[lang] ? html` <span class="muted">(${input.unit[lang]})</span>` : null}</label>${hint}${err}
-        <input type="number" id="${id}" name="${item.id}" min="${input.min}" max="${input.max}" step="any" inputmode="decimal" value="${current ?? ''}"${error ? html` aria-invalid="true"` : null}${describedBy([hintId, errorId])}></div>`;
+      return html`<div class="item">
+        <label for="${id}"
+          >${itemText(item, lang)}${input.unit[lang] ? html` <span class="muted">(${input.unit[lang]})</span>` : null}</label
+        >${hint}${err}
+        <input
+          type="number"
+          id="${id}"
+          name="${item.id}"
+          min="${input.min}"
+          max="${input.max}"
+          step="any"
+          inputmode="decimal"
+          value="${current ?? ''}"
+          ${error ? html` aria-invalid="true"` : null}${describedBy([hintId, errorId])}
+        />
+      </div>`;
     case 'text':
-      return html`<div class="item"><label for="${id}">${itemText(item, lang)}</label>${hint}${err}
-        <textarea id="${id}" name="${item.id}" rows="3" maxlength="${input.maxLength}"${error ? html` aria-invalid="true"` : null}${describedBy([hintId, errorId])}>${current ?? ''}</textarea></div>`;
+      return html`<div class="item">
+        <label for="${id}">${itemText(item, lang)}</label>${hint}${err}
+        <textarea
+          id="${id}"
+          name="${item.id}"
+          rows="3"
+          maxlength="${input.maxLength}"
+          ${error ? html` aria-invalid="true"` : null}${describedBy([hintId, errorId])}
+        >
+${current ?? ''}</textarea>
+      </div>`;
   }
 }
 
-export function renderSection(section: Section, answers: Answers, lang: Lang, errors: FieldError[], provenance: SafeHtml | null): SafeHtml {
+export function renderSection(
+  section: Section,
+  answers: Answers,
+  lang: Lang,
+  errors: FieldError[],
+  provenance: SafeHtml | null,
+): SafeHtml {
   return html`<section class="card check-section" aria-labelledby="s-${section.id}">
     <h2 id="s-${section.id}">${section.title[lang]}</h2>
-    ${provenance}
-    ${section.intro ? html`<p>${section.intro[lang]}</p>` : null}
+    ${provenance} ${section.intro ? html`<p>${section.intro[lang]}</p>` : null}
     ${section.items.map((item) => renderItem(item, answers[item.id], lang, errors.find((e) => e.id === item.id) ?? null))}
   </section>`;
 }

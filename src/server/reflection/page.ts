@@ -23,37 +23,65 @@ function subnav(request: FastifyRequest, current: Section): SafeHtml {
   const lang = request.lang;
   const roles = request.staff?.roles ?? [];
   const links: Array<[Section, string]> = [];
-  if (roles.includes('therapist')) links.push(['selfcheck', '/app/self-check'], ['journal', '/app/journal'], ['practice', '/app/practice']);
+  if (roles.includes('therapist'))
+    links.push(['selfcheck', '/app/self-check'], ['journal', '/app/journal'], ['practice', '/app/practice']);
   if (roles.includes('supervisor')) links.push(['shared', '/app/shared']);
-  return html`<nav class="subnav" aria-label="${rt(lang, 'sub.label')}"><ul>
-    ${links.map(([id, href]) => html`<li><a href="${href}"${id === current ? html` aria-current="page"` : null}>${rt(lang, `sub.${id}`)}</a></li>`)}
-  </ul></nav>`;
+  return html`<nav class="subnav" aria-label="${rt(lang, 'sub.label')}">
+    <ul>
+      ${links.map(([id, href]) => html`<li><a href="${href}" ${id === current ? html` aria-current="page"` : null}>${rt(lang, `sub.${id}`)}</a></li>`)}
+    </ul>
+  </nav>`;
 }
 
-export function sendPage(request: FastifyRequest, reply: FastifyReply, options: { title: string; body: SafeHtml; section: Section; status?: number; scripts?: string[] }): FastifyReply {
-  return sendStaffPage(request, reply, { title: options.title, body: html`${subnav(request, options.section)}${options.body}`, path: request.url, status: options.status, scripts: options.scripts });
+export function sendPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { title: string; body: SafeHtml; section: Section; status?: number; scripts?: string[] },
+): FastifyReply {
+  return sendStaffPage(request, reply, {
+    title: options.title,
+    body: html`${subnav(request, options.section)}${options.body}`,
+    path: request.url,
+    status: options.status,
+    scripts: options.scripts,
+  });
 }
 
 export function csrfField(reply: FastifyReply): SafeHtml {
-  return html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}">`;
+  return html`<input type="hidden" name="_csrf" value="${reply.generateCsrf()}" />`;
 }
 
 /**
  * The self-check reminder for the caller's own pages ("your next check-up is due"). Exported so other
  * staff pages (the shell, the caseload) can show it too.
  */
-export async function reminderHtml(db: Kysely<Database>, actor: Actor, lang: Lang, options: { link: boolean } = { link: true }): Promise<SafeHtml> {
+export async function reminderHtml(
+  db: Kysely<Database>,
+  actor: Actor,
+  lang: Lang,
+  options: { link: boolean } = { link: true },
+): Promise<SafeHtml> {
   const state = reminder({ ...(await scheduleFacts(db, actor)), now: new Date() });
   const link = options.link ? html` <a href="/app/self-check">${rt(lang, 'check.reminder.link')}</a>` : null;
   switch (state.status) {
     case 'never':
-      return html`<p class="notice reminder" data-testid="selfcheck-reminder">${rt(lang, 'check.reminder.never')}${link}</p>`;
+      return html`<p class="notice reminder" data-testid="selfcheck-reminder">
+        ${rt(lang, 'check.reminder.never')}${link}
+      </p>`;
     case 'due':
-      return html`<p class="notice reminder reminder-due" role="status" data-testid="selfcheck-reminder">${rt(lang, 'check.reminder.due', { date: formatDate(state.dueOn, lang) })}${link}</p>`;
+      return html`<p class="notice reminder reminder-due" role="status" data-testid="selfcheck-reminder">
+        ${rt(lang, 'check.reminder.due', { date: formatDate(state.dueOn, lang) })}${link}
+      </p>`;
     case 'in-progress':
-      return html`<p class="notice reminder" data-testid="selfcheck-reminder">${rt(lang, 'check.reminder.inProgress', { date: formatDate(state.startedOn, lang) })}${link}</p>`;
+      return html`<p class="notice reminder" data-testid="selfcheck-reminder">
+        ${rt(lang, 'check.reminder.inProgress', { date: formatDate(state.startedOn, lang) })}${link}
+      </p>`;
     case 'not-due':
-      return options.link ? html`` : html`<p class="muted" data-testid="selfcheck-reminder">${rt(lang, 'check.reminder.notDue', { last: formatDate(state.lastCompletedOn, lang), date: formatDate(state.dueOn, lang) })}</p>`;
+      return options.link
+        ? html``
+        : html`<p class="muted" data-testid="selfcheck-reminder">
+            ${rt(lang, 'check.reminder.notDue', { last: formatDate(state.lastCompletedOn, lang), date: formatDate(state.dueOn, lang) })}
+          </p>`;
   }
 }
 

@@ -15,7 +15,11 @@ const num = (v: number | null, lang: Lang, d = 2) => (v === null ? '—' : forma
 
 function table(header: string[], rows: string[][], widths?: Array<string | number>): Content {
   return {
-    table: { headerRows: 1, widths: widths ?? header.map(() => '*'), body: [header.map((h) => ({ text: h, bold: true })), ...rows] },
+    table: {
+      headerRows: 1,
+      widths: widths ?? header.map(() => '*'),
+      body: [header.map((h) => ({ text: h, bold: true })), ...rows],
+    },
     layout: 'lightHorizontalLines',
     margin: [0, 4, 0, 8],
     fontSize: 9,
@@ -27,24 +31,48 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
   const content: Content[] = [
     { text: rt(lang, 'report.title', { date }), style: 'h1' },
     { text: `${ownerName} · ${rt(lang, 'report.private')}`, style: 'muted' },
-    { text: model.previousCompletedAt ? rt(lang, 'report.sinceLast', { date: formatDate(model.previousCompletedAt, lang) }) : rt(lang, 'report.first'), margin: [0, 6, 0, 6] },
+    {
+      text: model.previousCompletedAt
+        ? rt(lang, 'report.sinceLast', { date: formatDate(model.previousCompletedAt, lang) })
+        : rt(lang, 'report.first'),
+      margin: [0, 6, 0, 6],
+    },
     { text: rt(lang, 'report.intentions'), style: 'h2' },
     model.intentions.length ? { ol: model.intentions } : { text: rt(lang, 'report.noIntentions') },
   ];
   if (model.previousIntentions.length && model.previousCompletedAt) {
-    content.push({ text: rt(lang, 'report.previousIntentions', { date: formatDate(model.previousCompletedAt, lang) }), style: 'h3' }, { ol: model.previousIntentions });
+    content.push(
+      {
+        text: rt(lang, 'report.previousIntentions', { date: formatDate(model.previousCompletedAt, lang) }),
+        style: 'h3',
+      },
+      { ol: model.previousIntentions },
+    );
   }
 
   const e = model.emotions;
-  content.push({ text: lang === 'nl' ? 'Emoties in de therapie' : 'Emotions in therapy', style: 'h2' }, { text: rt(lang, 'studyItems'), style: 'muted' }, { text: rt(lang, 'report.norms'), style: 'h3' });
+  content.push(
+    { text: lang === 'nl' ? 'Emoties in de therapie' : 'Emotions in therapy', style: 'h2' },
+    { text: rt(lang, 'studyItems'), style: 'muted' },
+    { text: rt(lang, 'report.norms'), style: 'h3' },
+  );
   if (e.comparisons.length === 0) content.push({ text: rt(lang, 'report.normsNone') });
   e.comparisons.forEach((c, i) => {
     const previous = e.changes[i]?.previous ?? null;
     content.push(
-      { text: `${c.scale.label[lang]} — ${rt(lang, 'report.score')}: ${num(c.score, lang)}${previous !== null ? ` (${rt(lang, 'report.previous').toLowerCase()}: ${num(previous, lang)})` : ''}`, bold: true, margin: [0, 4, 0, 0] },
+      {
+        text: `${c.scale.label[lang]} — ${rt(lang, 'report.score')}: ${num(c.score, lang)}${previous !== null ? ` (${rt(lang, 'report.previous').toLowerCase()}: ${num(previous, lang)})` : ''}`,
+        bold: true,
+        margin: [0, 4, 0, 0],
+      },
       table(
         [rt(lang, 'report.group'), rt(lang, 'report.mean'), rt(lang, 'report.z'), rt(lang, 'report.percentile')],
-        c.results.map((r) => [r.group.label[lang], `${num(r.group.mean, lang)} (${num(r.group.sd, lang)})`, formatSigned(r.z, lang, 2), formatNumber(r.percentile, lang, 0)]),
+        c.results.map((r) => [
+          r.group.label[lang],
+          `${num(r.group.mean, lang)} (${num(r.group.sd, lang)})`,
+          formatSigned(r.z, lang, 2),
+          formatNumber(r.percentile, lang, 0),
+        ]),
         ['*', 70, 50, 80],
       ),
       ...(c.note ? [{ text: c.note[lang], style: 'muted' } as Content] : []),
@@ -55,15 +83,43 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
   });
   const lines = e.lines.filter((l) => l.answer !== undefined);
   if (lines.length) {
-    content.push({ text: rt(lang, 'report.answers'), style: 'h3' }, table([rt(lang, 'report.question'), rt(lang, 'report.yourAnswer'), rt(lang, 'report.study')], lines.map((l) => [l.item.text[lang], formatAnswer(l.item, l.answer, lang), studyText(l, lang)]), ['*', 80, '*']));
+    content.push(
+      { text: rt(lang, 'report.answers'), style: 'h3' },
+      table(
+        [rt(lang, 'report.question'), rt(lang, 'report.yourAnswer'), rt(lang, 'report.study')],
+        lines.map((l) => [l.item.text[lang], formatAnswer(l.item, l.answer, lang), studyText(l, lang)]),
+        ['*', 80, '*'],
+      ),
+    );
   }
 
   const m = model.motivation;
   const shifts = m.shifts.filter((s) => s.then !== null || s.now !== null);
-  content.push({ text: lang === 'nl' ? 'Motivatie' : 'Motivation', style: 'h2' }, { text: `${rt(lang, 'projectAuthored')} ${rt(lang, 'report.motivationNote')}`, style: 'muted' });
+  content.push(
+    { text: lang === 'nl' ? 'Motivatie' : 'Motivation', style: 'h2' },
+    { text: `${rt(lang, 'projectAuthored')} ${rt(lang, 'report.motivationNote')}`, style: 'muted' },
+  );
   if (shifts.length) {
     const signed = (v: number | null) => (v === null ? '—' : formatSigned(v, lang, 0));
-    content.push(table([rt(lang, 'report.theme'), rt(lang, 'report.then'), rt(lang, 'report.now'), rt(lang, 'report.sinceStart'), rt(lang, 'report.sincePrevious')], shifts.map((s) => [`${s.theme.code}. ${s.theme.name[lang]}`, String(s.then ?? '—'), String(s.now ?? '—'), signed(s.sinceStart), signed(s.sincePrevious)]), ['*', 35, 35, 50, 60]));
+    content.push(
+      table(
+        [
+          rt(lang, 'report.theme'),
+          rt(lang, 'report.then'),
+          rt(lang, 'report.now'),
+          rt(lang, 'report.sinceStart'),
+          rt(lang, 'report.sincePrevious'),
+        ],
+        shifts.map((s) => [
+          `${s.theme.code}. ${s.theme.name[lang]}`,
+          String(s.then ?? '—'),
+          String(s.now ?? '—'),
+          signed(s.sinceStart),
+          signed(s.sincePrevious),
+        ]),
+        ['*', 35, 35, 50, 60],
+      ),
+    );
   }
   if (m.spark) content.push({ text: rt(lang, 'report.spark'), style: 'h3' }, { text: m.spark });
   content.push({ text: `${rt(lang, 'source')}: ${MOTIVATION_SOURCE[lang]}`, style: 'muted' });
@@ -73,34 +129,62 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
   if (!r.brsInstalled) content.push({ text: rt(lang, 'report.brsNotInstalled') });
   else if (r.brs) {
     content.push(
-      { text: `${rt(lang, 'report.brs')}: ${rt(lang, 'report.brsScore', { score: num(r.brs.score, lang), band: BRS_BANDS[r.brs.band][lang] })}${r.brsPrevious !== null ? ` ${rt(lang, 'report.brsPrevious', { score: num(r.brsPrevious, lang) })}` : ''}` },
+      {
+        text: `${rt(lang, 'report.brs')}: ${rt(lang, 'report.brsScore', { score: num(r.brs.score, lang), band: BRS_BANDS[r.brs.band][lang] })}${r.brsPrevious !== null ? ` ${rt(lang, 'report.brsPrevious', { score: num(r.brsPrevious, lang) })}` : ''}`,
+      },
       { text: `${rt(lang, 'source')}: ${BRS_SOURCE[lang]}`, style: 'muted' },
       { text: `${rt(lang, 'report.limits')}: ${BRS_LIMITS[lang]}`, style: 'muted' },
     );
   } else content.push({ text: rt(lang, 'report.brsMissing') });
-  content.push({ text: `${rt(lang, 'report.workload')}: ${r.maintenance.workload !== null ? `${r.maintenance.workload}/10` : '—'}`, margin: [0, 4, 0, 0] });
+  content.push({
+    text: `${rt(lang, 'report.workload')}: ${r.maintenance.workload !== null ? `${r.maintenance.workload}/10` : '—'}`,
+    margin: [0, 4, 0, 0],
+  });
   const hours = MAINTENANCE_ITEMS.filter((i) => i.id.startsWith('maintenance.'));
-  content.push(table([rt(lang, 'report.maintenance'), rt(lang, 'report.now'), rt(lang, 'report.previous')], hours.map((i) => {
-    const key = i.id as keyof typeof r.maintenance.hours;
-    return [i.text[lang], String(r.maintenance.hours[key] ?? '—'), String(r.maintenancePrevious?.hours[key] ?? '—')];
-  }), ['*', 60, 70]));
-  if (r.loggedPracticeMinutes !== null) content.push({ text: rt(lang, model.previousCompletedAt ? 'report.logged' : 'report.loggedTotal', { minutes: r.loggedPracticeMinutes }) });
+  content.push(
+    table(
+      [rt(lang, 'report.maintenance'), rt(lang, 'report.now'), rt(lang, 'report.previous')],
+      hours.map((i) => {
+        const key = i.id as keyof typeof r.maintenance.hours;
+        return [
+          i.text[lang],
+          String(r.maintenance.hours[key] ?? '—'),
+          String(r.maintenancePrevious?.hours[key] ?? '—'),
+        ];
+      }),
+      ['*', 60, 70],
+    ),
+  );
+  if (r.loggedPracticeMinutes !== null)
+    content.push({
+      text: rt(lang, model.previousCompletedAt ? 'report.logged' : 'report.loggedTotal', {
+        minutes: r.loggedPracticeMinutes,
+      }),
+    });
 
   const s = model.selfView;
   const c = s.comparison;
   content.push(
     { text: lang === 'nl' ? 'Professioneel zelfbeeld' : 'Professional self-view', style: 'h2' },
-    { text: c.status === 'no-self-rating' ? rt(lang, 'report.noSelfRating') : rt(lang, 'report.selfRating', { p: c.selfPercentile }) },
+    {
+      text:
+        c.status === 'no-self-rating'
+          ? rt(lang, 'report.noSelfRating')
+          : rt(lang, 'report.selfRating', { p: c.selfPercentile }),
+    },
     {
       text:
         c.status === 'available' && c.measured.percentile !== null
-          ? rt(lang, 'report.measured', { value: `${formatNumber(c.measured.percentile, lang, 0)}${lang === 'nl' ? 'e percentiel' : 'th percentile'}` })
+          ? rt(lang, 'report.measured', {
+              value: `${formatNumber(c.measured.percentile, lang, 0)}${lang === 'nl' ? 'e percentiel' : 'th percentile'}`,
+            })
           : rt(lang, 'report.measuredNotAvailable'),
     },
     { text: WALFISH_NOTE[lang], margin: [0, 4, 0, 4] },
     { text: NISSEN_LIE_NOTE[lang], style: 'muted' },
   );
-  for (const reflection of s.reflections) content.push({ text: reflection.item.text[lang], bold: true, margin: [0, 4, 0, 0] }, { text: reflection.answer });
+  for (const reflection of s.reflections)
+    content.push({ text: reflection.item.text[lang], bold: true, margin: [0, 4, 0, 0] }, { text: reflection.answer });
   content.push({ text: rt(lang, 'sources'), style: 'h2' }, { ul: model.sources.map((src) => src[lang]) });
 
   return {
@@ -108,7 +192,13 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
     pageSize: 'A4',
     pageMargins: [48, 48, 48, 56],
     content,
-    footer: (page, pages) => ({ text: `Spiegel · ${rt(lang, 'report.private')} · ${page}/${pages}`, alignment: 'center', fontSize: 8, color: '#555555', margin: [0, 20, 0, 0] }),
+    footer: (page, pages) => ({
+      text: `Spiegel · ${rt(lang, 'report.private')} · ${page}/${pages}`,
+      alignment: 'center',
+      fontSize: 8,
+      color: '#555555',
+      margin: [0, 20, 0, 0],
+    }),
     defaultStyle: { font: 'Roboto', fontSize: 10, lineHeight: 1.2 },
     styles: {
       h1: { fontSize: 18, bold: true, margin: [0, 0, 0, 6] },

@@ -31,6 +31,8 @@ describeEachDialect('research tool', (dialect) => {
   it('is for researchers', async () => {
     const therapist = new Agent(t.app);
     await therapist.login('t@uni.test');
-    expect((await therapist.request('GET', '/app/research', { headers: { accept: 'application/json' } })).statusCode).toBe(403);
+    expect(
+      (await therapist.request('GET', '/app/research', { headers: { accept: 'application/json' } })).statusCode,
+    ).toBe(403);
   });
 });

@@ -7,22 +7,43 @@ import { reminderHtml } from '../reflection/index.ts';
 
 /** The staff shell: the landing page after login, with navigation by role. */
 export function registerStaffShell(app: FastifyInstance): void {
-  app.get('/', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async (request, reply) => reply.redirect(request.staff ? '/app' : '/login'));
+  app.get('/', { schema: { hide: true }, config: { access: { kind: 'public' } } }, async (request, reply) =>
+    reply.redirect(request.staff ? '/app' : '/login'),
+  );
 
-  app.get('/app', { schema: { hide: true }, config: { access: { kind: 'staff', roles: ALL_ROLES } } }, async (request, reply) => {
-    const staff = request.staff!;
-    const lang = request.lang;
-    const roles = staff.roles.map((role) => t(lang, `role.${role}` as TextKey)).join(', ');
-    const reminder = staff.roles.includes('therapist') ? await reminderHtml(app.ctx.store.db, { orgId: staff.orgId, userId: staff.userId, roles: staff.roles, ip: request.ip }, lang) : null;
-    const body = html`<h1>${t(lang, 'shell.welcome', { name: staff.displayName })}</h1>
-      ${reminder}
-      <div class="card" data-testid="staff-shell">
-        <p>${t(lang, 'shell.roles', { roles })}</p>
-        <p>${t(lang, 'shell.intro')}</p>
-      </div>`;
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(page({ lang, title: 'Spiegel', body, user: { displayName: staff.displayName, roles: staff.roles }, csrfToken: reply.generateCsrf(), path: '/app' }));
-  });
+  app.get(
+    '/app',
+    { schema: { hide: true }, config: { access: { kind: 'staff', roles: ALL_ROLES } } },
+    async (request, reply) => {
+      const staff = request.staff!;
+      const lang = request.lang;
+      const roles = staff.roles.map((role) => t(lang, `role.${role}` as TextKey)).join(', ');
+      const reminder = staff.roles.includes('therapist')
+        ? await reminderHtml(
+            app.ctx.store.db,
+            { orgId: staff.orgId, userId: staff.userId, roles: staff.roles, ip: request.ip },
+            lang,
+          )
+        : null;
+      const body = html`<h1>${t(lang, 'shell.welcome', { name: staff.displayName })}</h1>
+        ${reminder}
+        <div class="card" data-testid="staff-shell">
+          <p>${t(lang, 'shell.roles', { roles })}</p>
+          <p>${t(lang, 'shell.intro')}</p>
+        </div>`;
+      return reply
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(
+          page({
+            lang,
+            title: 'Spiegel',
+            body,
+            user: { displayName: staff.displayName, roles: staff.roles },
+            csrfToken: reply.generateCsrf(),
+            path: '/app',
+          }),
+        );
+    },
+  );
 }

@@ -26,8 +26,23 @@ const obs = (orgId: string, instrumentId: string, scaleId: string) => sql`
   WHERE s.org_id = ${orgId} AND s.instrument_id = ${instrumentId} AND s.scale_id = ${scaleId}
     AND s.value IS NOT NULL AND e.status = 'completed'`;
 
-export async function courseSums(db: Kysely<Database>, orgId: string, instrumentId: string, scaleId: string): Promise<CourseSums> {
-  const means = await sql<{ n: number; t: number; i: number; ti: number; y: number; episodes: number; therapists: number; first: Date | null; last: Date | null }>`
+export async function courseSums(
+  db: Kysely<Database>,
+  orgId: string,
+  instrumentId: string,
+  scaleId: string,
+): Promise<CourseSums> {
+  const means = await sql<{
+    n: number;
+    t: number;
+    i: number;
+    ti: number;
+    y: number;
+    episodes: number;
+    therapists: number;
+    first: Date | null;
+    last: Date | null;
+  }>`
     WITH o AS (${obs(orgId, instrumentId, scaleId)})
     SELECT count(*) AS n, avg(t) AS t, avg(intake) AS i, avg(t * intake) AS ti, avg(y) AS y,
            count(DISTINCT episode_id) AS episodes, count(DISTINCT therapist_id) AS therapists,
@@ -36,7 +51,18 @@ export async function courseSums(db: Kysely<Database>, orgId: string, instrument
   const m = means.rows[0];
   const shift = [0, m.t ?? 0, m.i ?? 0, m.ti ?? 0, m.y ?? 0].map(Number);
   const [, st, si, sti, sy] = shift;
-  const perPatient = await sql<{ therapist_id: string; participant_id: string; n: number; st: number; stt: number; si: number; sti: number; stti: number; sy: number; sty: number }>`
+  const perPatient = await sql<{
+    therapist_id: string;
+    participant_id: string;
+    n: number;
+    st: number;
+    stt: number;
+    si: number;
+    sti: number;
+    stti: number;
+    sy: number;
+    sty: number;
+  }>`
     WITH o AS (${obs(orgId, instrumentId, scaleId)})
     SELECT therapist_id, participant_id, count(*) AS n,
            sum(t) AS st, sum(t * t) AS stt, sum(intake) AS si, sum(t * intake) AS sti, sum(t * t * intake) AS stti,
@@ -74,6 +100,12 @@ export async function courseSums(db: Kysely<Database>, orgId: string, instrument
     patients,
     wtw,
     shift,
-    window: { from: m.first ? new Date(m.first).toISOString() : '', to: m.last ? new Date(m.last).toISOString() : '', episodes: Number(m.episodes), measurements: Number(m.n), therapists: Number(m.therapists) },
+    window: {
+      from: m.first ? new Date(m.first).toISOString() : '',
+      to: m.last ? new Date(m.last).toISOString() : '',
+      episodes: Number(m.episodes),
+      measurements: Number(m.n),
+      therapists: Number(m.therapists),
+    },
   };
 }

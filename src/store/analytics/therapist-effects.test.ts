@@ -25,7 +25,11 @@ describeEachDialect('therapist effects from the database', (dialect) => {
       WHERE s.instrument_id = 'phq9' AND s.scale_id = 'total' AND e.status = 'completed' AND e.modality = 'individual'
       GROUP BY s.episode_id, s.therapist_id HAVING count(*) >= 2`.execute(store.db);
     const mean = rows.rows.reduce((s, r) => s + r.intake, 0) / rows.rows.length;
-    const stats = buildInterceptStats(rows.rows.map((r) => ({ group: r.therapist_id, x: [1, r.intake - mean], y: r.post })), ['(Intercept)', 'intake_c'], 'post');
+    const stats = buildInterceptStats(
+      rows.rows.map((r) => ({ group: r.therapist_id, x: [1, r.intake - mean], y: r.post })),
+      ['(Intercept)', 'intake_c'],
+      'post',
+    );
     const direct = fitInterceptModel(stats, { group: 'therapist' });
     expect(summary.episodes).toBe(rows.rows.length);
     expect(summary.fixed[1].estimate).toBeCloseTo(direct.fixed[1].estimate, 8);

@@ -19,9 +19,24 @@ const episodesCte = (orgId: string, instrumentId: string, scaleId: string) => sq
   GROUP BY s.episode_id, s.therapist_id
   HAVING count(*) >= 2`;
 
-interface GroupRow { therapist_id: string; n: number; mi: number; mp: number; wii: number; wip: number; wpp: number }
+interface GroupRow {
+  therapist_id: string;
+  n: number;
+  mi: number;
+  mp: number;
+  wii: number;
+  wip: number;
+  wpp: number;
+}
 
-async function groupSums(db: Kysely<Database>, orgId: string, instrumentId: string, scaleId: string, intakeCentre: number, range: [number, number | null]) {
+async function groupSums(
+  db: Kysely<Database>,
+  orgId: string,
+  instrumentId: string,
+  scaleId: string,
+  intakeCentre: number,
+  range: [number, number | null],
+) {
   const [from, to] = range;
   const rows = await sql<GroupRow>`
     WITH ep AS (${episodesCte(orgId, instrumentId, scaleId)}),
@@ -38,20 +53,44 @@ async function groupSums(db: Kysely<Database>, orgId: string, instrumentId: stri
     within[7] += Number(r.wip);
     within[8] += Number(r.wpp);
   }
-  return { groups: rows.rows.map((r) => ({ group: r.therapist_id, n: Number(r.n), mean: [1, Number(r.mi), Number(r.mp)] })), within };
+  return {
+    groups: rows.rows.map((r) => ({ group: r.therapist_id, n: Number(r.n), mean: [1, Number(r.mi), Number(r.mp)] })),
+    within,
+  };
 }
 
-export async function fitTherapistEffects(db: Kysely<Database>, orgId: string, instrumentId: string, scaleId: string, direction: EffectsSummary['direction'], now = new Date()): Promise<EffectsSummary | null> {
-  const meta = await sql<{ episodes: number; therapists: number; intake: number; median: number; first: Date | null; last: Date | null }>`
+export async function fitTherapistEffects(
+  db: Kysely<Database>,
+  orgId: string,
+  instrumentId: string,
+  scaleId: string,
+  direction: EffectsSummary['direction'],
+  now = new Date(),
+): Promise<EffectsSummary | null> {
+  const meta = await sql<{
+    episodes: number;
+    therapists: number;
+    intake: number;
+    median: number;
+    first: Date | null;
+    last: Date | null;
+  }>`
     WITH ep AS (${episodesCte(orgId, instrumentId, scaleId)})
     SELECT count(*) AS episodes, count(DISTINCT therapist_id) AS therapists, avg(intake) AS intake,
-           percentile_cont(0.5) WITHIN GROUP (ORDER BY intake) AS median, min(first) AS first, max(last) AS last FROM ep`.execute(db);
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY intake) AS median, min(first) AS first, max(last) AS last FROM ep`.execute(
+    db,
+  );
   const m = meta.rows[0];
   if (!m || Number(m.episodes) < 2 * MIN_EPISODES_PER_THERAPIST || Number(m.therapists) < 2) return null;
   const intakeCentre = Number(m.intake);
   const fitRange = async (range: [number, number | null]) => {
     const sums = await groupSums(db, orgId, instrumentId, scaleId, intakeCentre, range);
-    const stats = interceptStatsFromGroups({ columns: ['(Intercept)', 'intake_c'], response: 'post', groups: sums.groups, within: sums.within });
+    const stats = interceptStatsFromGroups({
+      columns: ['(Intercept)', 'intake_c'],
+      response: 'post',
+      groups: sums.groups,
+      within: sums.within,
+    });
     const fit = fitInterceptModel(stats, { group: 'therapist' });
     const counts = new Map(sums.groups.map((g) => [String(g.group), g.n]));
     const eligible = new Set(sums.groups.filter((g) => g.n >= MIN_EPISODES_PER_THERAPIST).map((g) => String(g.group)));
@@ -61,12 +100,25 @@ export async function fitTherapistEffects(db: Kysely<Database>, orgId: string, i
   const median = Number(m.median);
   const strata: EffectsSummary['strata'] = [];
   for (const [label, range] of [
-    [{ nl: `Lagere beginernst (intake < ${median})`, en: `Lower intake severity (intake < ${median})` }, [Number.NEGATIVE_INFINITY, median]],
-    [{ nl: `Hogere beginernst (intake ≥ ${median})`, en: `Higher intake severity (intake ≥ ${median})` }, [median, null]],
+    [
+      { nl: `Lagere beginernst (intake < ${median})`, en: `Lower intake severity (intake < ${median})` },
+      [Number.NEGATIVE_INFINITY, median],
+    ],
+    [
+      { nl: `Hogere beginernst (intake ≥ ${median})`, en: `Higher intake severity (intake ≥ ${median})` },
+      [median, null],
+    ],
   ] as const) {
     try {
       const s = await fitRange(range as [number, number | null]);
-      strata.push({ label, from: range[0], to: range[1], episodes: s.episodes, icc: s.fit.icc, estimates: estimatesFrom(s.fit, s.counts, direction) });
+      strata.push({
+        label,
+        from: range[0],
+        to: range[1],
+        episodes: s.episodes,
+        icc: s.fit.icc,
+        estimates: estimatesFrom(s.fit, s.counts, direction),
+      });
     } catch {
       // A stratum without enough data is left out rather than reported with a broken fit.
     }
@@ -85,30 +137,83 @@ export async function fitTherapistEffects(db: Kysely<Database>, orgId: string, i
     eligibleTherapists: all.eligible.size,
     converged: all.fit.converged,
     fittedAt: now.toISOString(),
-    dataWindow: { from: m.first ? new Date(m.first).toISOString() : '', to: m.last ? new Date(m.last).toISOString() : '' },
+    dataWindow: {
+      from: m.first ? new Date(m.first).toISOString() : '',
+      to: m.last ? new Date(m.last).toISOString() : '',
+    },
     estimates: estimatesFrom(all.fit, all.counts, direction),
     strata,
   };
 }
 
 /** Runs the analysis and stores it as an analysis run; returns the run id. */
-export async function runTherapistEffects(db: Kysely<Database>, orgId: string, instrumentId: string, scaleId: string, direction: EffectsSummary['direction']): Promise<string> {
-  const { id } = await db.insertInto('analysis_runs').values({ org_id: orgId, kind: 'therapist_effects', instrument_id: instrumentId, status: 'running', method: 'mixed-model (REML), post ~ intake_c + (1 | therapist), completed individual episodes' }).returning('id').executeTakeFirstOrThrow();
+export async function runTherapistEffects(
+  db: Kysely<Database>,
+  orgId: string,
+  instrumentId: string,
+  scaleId: string,
+  direction: EffectsSummary['direction'],
+): Promise<string> {
+  const { id } = await db
+    .insertInto('analysis_runs')
+    .values({
+      org_id: orgId,
+      kind: 'therapist_effects',
+      instrument_id: instrumentId,
+      status: 'running',
+      method: 'mixed-model (REML), post ~ intake_c + (1 | therapist), completed individual episodes',
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   try {
     const summary = await fitTherapistEffects(db, orgId, instrumentId, scaleId, direction);
     if (!summary) {
-      await db.updateTable('analysis_runs').set({ status: 'failed', error: 'Not enough completed episodes for a therapist-effects analysis.', finished_at: new Date() }).where('id', '=', id).execute();
+      await db
+        .updateTable('analysis_runs')
+        .set({
+          status: 'failed',
+          error: 'Not enough completed episodes for a therapist-effects analysis.',
+          finished_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
     } else {
-      await db.updateTable('analysis_runs').set({ status: 'done', result: JSON.stringify(summary), data_window: JSON.stringify(summary.dataWindow), finished_at: new Date() }).where('id', '=', id).execute();
+      await db
+        .updateTable('analysis_runs')
+        .set({
+          status: 'done',
+          result: JSON.stringify(summary),
+          data_window: JSON.stringify(summary.dataWindow),
+          finished_at: new Date(),
+        })
+        .where('id', '=', id)
+        .execute();
     }
   } catch (error) {
-    await db.updateTable('analysis_runs').set({ status: 'failed', error: (error as Error).message, finished_at: new Date() }).where('id', '=', id).execute();
+    await db
+      .updateTable('analysis_runs')
+      .set({ status: 'failed', error: (error as Error).message, finished_at: new Date() })
+      .where('id', '=', id)
+      .execute();
     throw error;
   }
   return id;
 }
 
-export async function latestEffects(db: Kysely<Database>, orgId: string, instrumentId: string): Promise<EffectsSummary | null> {
-  const run = await db.selectFrom('analysis_runs').select('result').where('org_id', '=', orgId).where('kind', '=', 'therapist_effects').where('instrument_id', '=', instrumentId).where('status', '=', 'done').orderBy('created_at', 'desc').limit(1).executeTakeFirst();
+export async function latestEffects(
+  db: Kysely<Database>,
+  orgId: string,
+  instrumentId: string,
+): Promise<EffectsSummary | null> {
+  const run = await db
+    .selectFrom('analysis_runs')
+    .select('result')
+    .where('org_id', '=', orgId)
+    .where('kind', '=', 'therapist_effects')
+    .where('instrument_id', '=', instrumentId)
+    .where('status', '=', 'done')
+    .orderBy('created_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
   return (run?.result as unknown as EffectsSummary | undefined) ?? null;
 }

@@ -17,12 +17,16 @@ export interface DemoInstruments {
 }
 
 function questions(items: readonly QuestionnaireItem[]): QuestionnaireItem[] {
-  return items.flatMap((item) => (item.type === 'group' ? questions(item.item ?? []) : item.type === 'display' || item.readOnly ? [] : [item]));
+  return items.flatMap((item) =>
+    item.type === 'group' ? questions(item.item ?? []) : item.type === 'display' || item.readOnly ? [] : [item],
+  );
 }
 
 function answerFor(item: QuestionnaireItem, value: number) {
   if (item.answerOption?.length) {
-    const option: AnswerOption | undefined = item.answerOption.find((o) => optionScore(o) === value || o.valueInteger === value);
+    const option: AnswerOption | undefined = item.answerOption.find(
+      (o) => optionScore(o) === value || o.valueInteger === value,
+    );
     if (!option) throw new Error(`demo: no option with score ${value} for item ${item.linkId}`);
     const { valueCoding, valueInteger, valueString } = option;
     return valueCoding ? { valueCoding } : valueInteger !== undefined ? { valueInteger } : { valueString };
@@ -53,6 +57,8 @@ export async function demoInstruments(): Promise<DemoInstruments> {
   const phq9 = all.find((s) => s.questionnaire.code?.some((c) => c.code === '44249-1'));
   const alliance = all.find((s) => /alliance|werkrelatie/i.test(s.instrumentId));
   if (!phq9 || !alliance) throw new Error('demo: the shipped library lacks the PHQ-9 or the alliance check');
-  const enabled = all.filter((s) => s.spec?.catalog.shippedByDefault !== false || s === phq9 || s === alliance).map((s) => s.instrumentId);
+  const enabled = all
+    .filter((s) => s.spec?.catalog.shippedByDefault !== false || s === phq9 || s === alliance)
+    .map((s) => s.instrumentId);
   return { phq9: demoInstrument(phq9), alliance: demoInstrument(alliance), all: enabled };
 }

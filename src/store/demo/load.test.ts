@@ -13,13 +13,18 @@ describeEachDialect('demo organisation', (dialect) => {
   afterAll(() => store.drop());
 
   it('has the staff and volume the other features rely on', async () => {
-    const therapists = await sql<{ n: number }>`SELECT count(*) AS n FROM users WHERE 'therapist' = ANY(roles)`.execute(store.db);
+    const therapists = await sql<{ n: number }>`SELECT count(*) AS n FROM users WHERE 'therapist' = ANY(roles)`.execute(
+      store.db,
+    );
     expect(therapists.rows[0].n).toBeGreaterThanOrEqual(20);
     for (const role of ['supervisor', 'manager', 'admin', 'researcher']) {
       const r = await sql<{ n: number }>`SELECT count(*) AS n FROM users WHERE ${role} = ANY(roles)`.execute(store.db);
       expect(r.rows[0].n, role).toBeGreaterThanOrEqual(1);
     }
-    const episodes = await sql<{ n: number; span: number }>`SELECT count(*) AS n, (max(started_on) - min(started_on)) AS span FROM episodes`.execute(store.db);
+    const episodes = await sql<{
+      n: number;
+      span: number;
+    }>`SELECT count(*) AS n, (max(started_on) - min(started_on)) AS span FROM episodes`.execute(store.db);
     expect(episodes.rows[0].n).toBeGreaterThanOrEqual(600);
     expect(episodes.rows[0].span).toBeGreaterThan(600);
     const scores = await sql<{ n: number }>`SELECT count(*) AS n FROM scores WHERE value IS NOT NULL`.execute(store.db);
@@ -30,7 +35,9 @@ describeEachDialect('demo organisation', (dialect) => {
   it('scores every PHQ-9 response through the instrument engine', async () => {
     const row = await sql<{ responses: number; scored: number }>`
       SELECT (SELECT count(*) FROM responses WHERE instrument_id = 'phq9') AS responses,
-             (SELECT count(*) FROM scores WHERE instrument_id = 'phq9' AND scale_id = 'total' AND value IS NOT NULL) AS scored`.execute(store.db);
+             (SELECT count(*) FROM scores WHERE instrument_id = 'phq9' AND scale_id = 'total' AND value IS NOT NULL) AS scored`.execute(
+      store.db,
+    );
     expect(row.rows[0].scored).toBe(row.rows[0].responses);
   });
 
@@ -39,11 +46,22 @@ describeEachDialect('demo organisation', (dialect) => {
   });
 
   it('fits an expected course from the completed episodes and raises alerts of every rule', async () => {
-    const run = await sql<{ status: string; result: { beta: number[]; dataWindow: { episodes: number } } }>`SELECT status, result FROM analysis_runs WHERE kind = 'expected_course'`.execute(store.db);
+    const run = await sql<{
+      status: string;
+      result: { beta: number[]; dataWindow: { episodes: number } };
+    }>`SELECT status, result FROM analysis_runs WHERE kind = 'expected_course'`.execute(store.db);
     expect(run.rows[0].status).toBe('done');
     expect(run.rows[0].result.dataWindow.episodes).toBeGreaterThan(300);
     expect(run.rows[0].result.beta[1]).toBeLessThan(0); // scores fall with log(session + 1)
     const rules = await sql<{ rule: string }>`SELECT DISTINCT rule FROM alerts ORDER BY rule`.execute(store.db);
-    expect(rules.rows.map((r) => r.rule)).toEqual(['alliance_drop', 'alliance_low', 'no_reliable_improvement', 'not_on_track', 'recovered', 'reliable_deterioration', 'risk']);
+    expect(rules.rows.map((r) => r.rule)).toEqual([
+      'alliance_drop',
+      'alliance_low',
+      'no_reliable_improvement',
+      'not_on_track',
+      'recovered',
+      'reliable_deterioration',
+      'risk',
+    ]);
   });
 });

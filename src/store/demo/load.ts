@@ -16,10 +16,17 @@ export const DEMO_ORG_SLUG = 'demo';
 const DAY_MS = 86_400_000;
 const BATCH = 500;
 
-async function insertBatches<T extends keyof Database>(trx: Transaction<Database>, table: T, rows: Record<string, unknown>[]): Promise<void> {
+async function insertBatches<T extends keyof Database>(
+  trx: Transaction<Database>,
+  table: T,
+  rows: Record<string, unknown>[],
+): Promise<void> {
   for (let i = 0; i < rows.length; i += BATCH) {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are built to match the table
-    await trx.insertInto(table).values(rows.slice(i, i + BATCH) as any).execute();
+    await trx
+      .insertInto(table)
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- rows are built to match the table
+      .values(rows.slice(i, i + BATCH) as any)
+      .execute();
   }
 }
 
@@ -32,7 +39,11 @@ function isoDate(date: Date): string {
  * measurement plans, sessions, responses and their scores. "Today" is the moment of loading, so the
  * data always covers the last two years.
  */
-export async function loadDemo(db: Kysely<Database>, org: DemoOrganisation = generateDemoOrganisation(), now = new Date()): Promise<{ staff: number; episodes: number; responses: number }> {
+export async function loadDemo(
+  db: Kysely<Database>,
+  org: DemoOrganisation = generateDemoOrganisation(),
+  now = new Date(),
+): Promise<{ staff: number; episodes: number; responses: number }> {
   const instruments = await demoInstruments();
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const windowStart = new Date(now.getTime() - DEMO_DAYS * DAY_MS);
@@ -41,21 +52,42 @@ export async function loadDemo(db: Kysely<Database>, org: DemoOrganisation = gen
   await db.transaction().execute(async (trx) => {
     const { id: orgId } = await trx
       .insertInto('organisations')
-      .values({ slug: DEMO_ORG_SLUG, name: 'Demo GGZ Spiegel', is_demo: true, settings: JSON.stringify({ requireTotp: false, demo: true }) })
+      .values({
+        slug: DEMO_ORG_SLUG,
+        name: 'Demo GGZ Spiegel',
+        is_demo: true,
+        settings: JSON.stringify({ requireTotp: false, demo: true }),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     const staffIds = new Map<string, string>();
     for (const person of org.staff) {
       const { id } = await trx
         .insertInto('users')
-        .values({ org_id: orgId, email: person.email, display_name: person.displayName, roles: person.roles, gender: person.gender, password_hash: passwordHash })
+        .values({
+          org_id: orgId,
+          email: person.email,
+          display_name: person.displayName,
+          roles: person.roles,
+          gender: person.gender,
+          password_hash: passwordHash,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       staffIds.set(person.key, id);
     }
-    await insertBatches(trx, 'org_instruments', instruments.all.map((instrumentId) => ({ org_id: orgId, instrument_id: instrumentId, enabled: true })));
+    await insertBatches(
+      trx,
+      'org_instruments',
+      instruments.all.map((instrumentId) => ({ org_id: orgId, instrument_id: instrumentId, enabled: true })),
+    );
 
-    const clients = org.episodes.map((e) => ({ id: crypto.randomUUID(), org_id: orgId, code: e.clientCode, therapist_id: staffIds.get(e.therapistKey)! }));
+    const clients = org.episodes.map((e) => ({
+      id: crypto.randomUUID(),
+      org_id: orgId,
+      code: e.clientCode,
+      therapist_id: staffIds.get(e.therapistKey)!,
+    }));
     await insertBatches(trx, 'clients', clients);
     const episodes = org.episodes.map((e, i) => ({
       id: crypto.randomUUID(),
@@ -77,8 +109,20 @@ export async function loadDemo(db: Kysely<Database>, org: DemoOrganisation = gen
     org.episodes.forEach((demo, i) => {
       const episode = episodes[i];
       plans.push(
-        { org_id: orgId, episode_id: episode.id, instrument_id: instruments.phq9.id, schedule: 'every_session', every_n: null },
-        { org_id: orgId, episode_id: episode.id, instrument_id: instruments.alliance.id, schedule: 'every_session', every_n: null },
+        {
+          org_id: orgId,
+          episode_id: episode.id,
+          instrument_id: instruments.phq9.id,
+          schedule: 'every_session',
+          every_n: null,
+        },
+        {
+          org_id: orgId,
+          episode_id: episode.id,
+          instrument_id: instruments.alliance.id,
+          schedule: 'every_session',
+          every_n: null,
+        },
       );
       const sessionDays = new Map<number, number>();
       for (const label of demo.participants) {
@@ -87,17 +131,40 @@ export async function loadDemo(db: Kysely<Database>, org: DemoOrganisation = gen
         for (const m of demo.measurements[label]) {
           if (!sessionDays.has(m.session)) sessionDays.set(m.session, m.dayOffset);
           const measuredAt = new Date(dayToDate(m.dayOffset).getTime() + 14 * 3_600_000);
-          for (const [instrument, answers] of [[instruments.phq9, m.phq9], [instruments.alliance, m.alliance]] as const) {
+          for (const [instrument, answers] of [
+            [instruments.phq9, m.phq9],
+            [instruments.alliance, m.alliance],
+          ] as const) {
             const responseId = crypto.randomUUID();
             const qr = instrument.toResponse(answers, measuredAt);
-            responseRows.push({ id: responseId, org_id: orgId, episode_id: episode.id, participant_id: participantId, instrument_id: instrument.id, session_number: m.session, questionnaire_response: JSON.stringify(qr), submitted_at: measuredAt });
+            responseRows.push({
+              id: responseId,
+              org_id: orgId,
+              episode_id: episode.id,
+              participant_id: participantId,
+              instrument_id: instrument.id,
+              session_number: m.session,
+              questionnaire_response: JSON.stringify(qr),
+              submitted_at: measuredAt,
+            });
             for (const score of scoreRows(instrument.id, qr)) {
-              scoreRowsAll.push({ ...score, response_id: responseId, org_id: orgId, episode_id: episode.id, participant_id: participantId, therapist_id: episode.therapist_id, instrument_id: instrument.id, session_number: m.session, measured_at: measuredAt });
+              scoreRowsAll.push({
+                ...score,
+                response_id: responseId,
+                org_id: orgId,
+                episode_id: episode.id,
+                participant_id: participantId,
+                therapist_id: episode.therapist_id,
+                instrument_id: instrument.id,
+                session_number: m.session,
+                measured_at: measuredAt,
+              });
             }
           }
         }
       }
-      for (const [number, day] of sessionDays) sessions.push({ org_id: orgId, episode_id: episode.id, number, held_on: isoDate(dayToDate(day)) });
+      for (const [number, day] of sessionDays)
+        sessions.push({ org_id: orgId, episode_id: episode.id, number, held_on: isoDate(dayToDate(day)) });
     });
     responses = responseRows.length;
     await insertBatches(trx, 'participants', participants);
@@ -110,27 +177,42 @@ export async function loadDemo(db: Kysely<Database>, org: DemoOrganisation = gen
 }
 
 /** Loads the demo when the database holds no organisation. Returns the login lines to print, or null. */
-export async function loadDemoIfEmpty(db: Kysely<Database>, progress: (line: string) => void = () => undefined): Promise<string | null> {
+export async function loadDemoIfEmpty(
+  db: Kysely<Database>,
+  progress: (line: string) => void = () => undefined,
+): Promise<string | null> {
   const existing = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
   if (existing) return null;
   progress('First start: creating the demo organisation (synthetic data)…');
   const started = Date.now();
   const org = generateDemoOrganisation();
   const counts = await loadDemo(db, org);
-  const { id: orgId } = await db.selectFrom('organisations').select('id').where('slug', '=', DEMO_ORG_SLUG).executeTakeFirstOrThrow();
+  const { id: orgId } = await db
+    .selectFrom('organisations')
+    .select('id')
+    .where('slug', '=', DEMO_ORG_SLUG)
+    .executeTakeFirstOrThrow();
   const curves = new Map<string, ExpectedCurve>();
   const fit = await refitExpectedCourse(db, orgId, 'phq9', 'total');
   if (fit.status === 'done') curves.set('phq9', fit.curve);
   const alerts = await replayDemoAlerts(db, orgId, shippedInstruments(), curves);
   await runTherapistEffects(db, orgId, 'phq9', 'total', 'higher-is-worse');
-  progress(`Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  progress(
+    `Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
   return demoLoginText(org);
 }
 
 export function demoLoginText(org: DemoOrganisation): string {
-  const pick = (role: string) => org.staff.find((s) => s.roles.includes(role as never) && s.roles.length === 1) ?? org.staff.find((s) => s.roles.includes(role as never));
-  const lines = ['therapist', 'supervisor', 'manager', 'admin', 'researcher'].map((role) => `  ${role.padEnd(11)} ${pick(role)!.email}`);
-  return ['', 'Demo logins (demo mode only; every account has the password ' + DEMO_PASSWORD + '):', ...lines, ''].join('\n');
+  const pick = (role: string) =>
+    org.staff.find((s) => s.roles.includes(role as never) && s.roles.length === 1) ??
+    org.staff.find((s) => s.roles.includes(role as never));
+  const lines = ['therapist', 'supervisor', 'manager', 'admin', 'researcher'].map(
+    (role) => `  ${role.padEnd(11)} ${pick(role)!.email}`,
+  );
+  return ['', 'Demo logins (demo mode only; every account has the password ' + DEMO_PASSWORD + '):', ...lines, ''].join(
+    '\n',
+  );
 }
 
 export type { DemoInstruments };

@@ -4,7 +4,9 @@ import { shippedInstruments } from '../../server/instrument-registry.ts';
 import { formSection, questionsOf, responseFromFields } from './questions.ts';
 
 describe('form questions', () => {
-  const phq9 = shippedInstruments().all().find((s) => s.questionnaire.code?.some((c) => c.code === '44249-1'))!;
+  const phq9 = shippedInstruments()
+    .all()
+    .find((s) => s.questionnaire.code?.some((c) => c.code === '44249-1'))!;
 
   it('lists the nine PHQ-9 questions with four answers each and scores a posted form', () => {
     const section = formSection(phq9, 0);
@@ -22,6 +24,8 @@ describe('form questions', () => {
     const first = questionsOf(section)[0];
     const { problems } = responseFromFields(section, { [first.field]: '7' }, new Date());
     expect(problems[0]).toEqual({ field: first.field, message: 'is not one of the answers' });
-    expect(responseFromFields(section, { [first.field]: 'DROP TABLE' }, new Date()).problems[0].message).toBe('is not one of the answers');
+    expect(responseFromFields(section, { [first.field]: 'DROP TABLE' }, new Date()).problems[0].message).toBe(
+      'is not one of the answers',
+    );
   });
 });

@@ -33,7 +33,11 @@ function choicesOf(item: QuestionnaireItem): FormQuestion['choices'] | null {
   if (item.type === 'integer') {
     const { min, max } = itemRange(item.extension);
     if (min === undefined || max === undefined || max - min > 10) return null;
-    return Array.from({ length: max - min + 1 }, (_, i) => ({ answer: { valueInteger: min + i } as ResponseAnswer, option: null, label: String(min + i) }));
+    return Array.from({ length: max - min + 1 }, (_, i) => ({
+      answer: { valueInteger: min + i } as ResponseAnswer,
+      option: null,
+      label: String(min + i),
+    }));
   }
   return null;
 }
@@ -46,7 +50,17 @@ export function formSection(scorer: CompiledScorer, index: number): FormSection 
       else if (item.type === 'display') entries.push({ kind: 'display', item });
       else if (!item.readOnly) {
         const choices = choicesOf(item);
-        if (choices) entries.push({ kind: 'question', question: { instrumentId: scorer.instrumentId, item, field: `q${index}.${item.linkId}`, choices, required: item.required === true } });
+        if (choices)
+          entries.push({
+            kind: 'question',
+            question: {
+              instrumentId: scorer.instrumentId,
+              item,
+              field: `q${index}.${item.linkId}`,
+              choices,
+              required: item.required === true,
+            },
+          });
       }
     }
   };
@@ -59,7 +73,11 @@ export function questionsOf(section: FormSection): FormQuestion[] {
 }
 
 /** Builds the QuestionnaireResponse for one section from posted fields (choice indexes). */
-export function responseFromFields(section: FormSection, fields: Record<string, unknown>, authored: Date): { response: Record<string, unknown>; problems: Array<{ field: string; message: string }> } {
+export function responseFromFields(
+  section: FormSection,
+  fields: Record<string, unknown>,
+  authored: Date,
+): { response: Record<string, unknown>; problems: Array<{ field: string; message: string }> } {
   const problems: Array<{ field: string; message: string }> = [];
   const items: Array<{ linkId: string; answer: ResponseAnswer[] }> = [];
   for (const question of questionsOf(section)) {

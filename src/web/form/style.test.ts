@@ -6,7 +6,9 @@ import { invalidLinkPage } from './page.ts';
 describe('inline form stylesheet', () => {
   it('adds the hash of the exact inline stylesheet to style-src only', () => {
     const csp = "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:";
-    expect(formCsp(csp)).toBe(`default-src 'self';script-src 'self';style-src 'self' ${FORM_STYLE_SOURCE};img-src 'self' data:`);
+    expect(formCsp(csp)).toBe(
+      `default-src 'self';script-src 'self';style-src 'self' ${FORM_STYLE_SOURCE};img-src 'self' data:`,
+    );
     const page = invalidLinkPage('nl');
     const inline = /<style>([\s\S]*?)<\/style>/.exec(page)?.[1];
     expect(inline).toBe(FORM_STYLE);

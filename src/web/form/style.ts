@@ -13,5 +13,8 @@ export const FORM_STYLE_SOURCE = `'sha256-${createHash('sha256').update(FORM_STY
 
 /** The app's Content-Security-Policy with the form's inline stylesheet added to style-src. */
 export function formCsp(csp: string): string {
-  return csp.replace(/(^|;)(\s*)style-src ([^;]*)/, (_m, sep: string, space: string, sources: string) => `${sep}${space}style-src ${sources} ${FORM_STYLE_SOURCE}`);
+  return csp.replace(
+    /(^|;)(\s*)style-src ([^;]*)/,
+    (_m, sep: string, space: string, sources: string) => `${sep}${space}style-src ${sources} ${FORM_STYLE_SOURCE}`,
+  );
 }

@@ -11,7 +11,9 @@
 
   function answered() {
     var names = {};
-    Array.prototype.forEach.call(form.querySelectorAll('input[type=radio]:checked'), function (el) { names[el.name] = el.value; });
+    Array.prototype.forEach.call(form.querySelectorAll('input[type=radio]:checked'), function (el) {
+      names[el.name] = el.value;
+    });
     return names;
   }
   function update() {
@@ -19,19 +21,30 @@
     var done = Object.keys(values).length;
     if (bar) bar.value = done;
     if (text) text.textContent = template.replace(/^\d+/, String(done));
-    try { localStorage.setItem(key, JSON.stringify(values)); } catch { /* storage may be off */ }
+    try {
+      localStorage.setItem(key, JSON.stringify(values));
+    } catch {
+      /* storage may be off */
+    }
   }
   try {
     var saved = JSON.parse(localStorage.getItem(key) || 'null');
     if (saved && typeof saved === 'object') {
       var restored = 0;
       Object.keys(saved).forEach(function (name) {
-        var input = form.querySelector('input[name="' + CSS.escape(name) + '"][value="' + CSS.escape(String(saved[name])) + '"]');
-        if (input) { input.checked = true; restored++; }
+        var input = form.querySelector(
+          'input[name="' + CSS.escape(name) + '"][value="' + CSS.escape(String(saved[name])) + '"]',
+        );
+        if (input) {
+          input.checked = true;
+          restored++;
+        }
       });
       if (restored > 0) document.getElementById('draft-note').hidden = false;
     }
-  } catch { /* ignore a broken draft */ }
+  } catch {
+    /* ignore a broken draft */
+  }
   form.addEventListener('change', update);
   update();
 
@@ -46,7 +59,13 @@
         return res.text().then(function (html) {
           sending = false;
           if (res.status >= 500) throw new Error('server');
-          if (res.ok) { try { localStorage.removeItem(key); } catch { /* ignore */ } }
+          if (res.ok) {
+            try {
+              localStorage.removeItem(key);
+            } catch {
+              /* ignore */
+            }
+          }
           var doc = new DOMParser().parseFromString(html, 'text/html');
           document.title = doc.title;
           document.body.replaceWith(doc.body);

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { fitExpectedCourse, predictExpectedCourse, type CourseObservation } from './course.ts';
 
 const dir = new URL('../../../../test/fixtures/mixed/small/', import.meta.url).pathname;
-const ref = JSON.parse(readFileSync(`${dir}reference.json`, 'utf8')) as { model_b: { reml_criterion: number; fixed: { estimate: number }[] } };
+const ref = JSON.parse(readFileSync(`${dir}reference.json`, 'utf8')) as {
+  model_b: { reml_criterion: number; fixed: { estimate: number }[] };
+};
 const obs: CourseObservation[] = readFileSync(`${dir}sessions.csv`, 'utf8')
   .trim()
   .split('\n')
@@ -17,7 +19,9 @@ describe('expected treatment response', () => {
   it('with f(session) = session is model b of the reference', () => {
     const m = fitExpectedCourse(obs, { time: (s) => s });
     expect(m.fit.criterion).toBeLessThanOrEqual(ref.model_b.reml_criterion + 1e-6);
-    m.beta.forEach((b, k) => expect(Math.abs(b - ref.model_b.fixed[k].estimate) / Math.abs(ref.model_b.fixed[k].estimate)).toBeLessThan(1e-6));
+    m.beta.forEach((b, k) =>
+      expect(Math.abs(b - ref.model_b.fixed[k].estimate) / Math.abs(ref.model_b.fixed[k].estimate)).toBeLessThan(1e-6),
+    );
   });
 
   const model = fitExpectedCourse(obs);

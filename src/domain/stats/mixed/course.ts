@@ -37,7 +37,10 @@ export interface ExpectedCourseModel {
 export const COURSE_COLUMNS = ['(Intercept)', 't', 'intake', 't:intake'];
 
 /** Fits the ETR model from session observations (any iterable; nothing is kept per row). */
-export function fitExpectedCourse(obs: Iterable<CourseObservation>, options: ExpectedCourseOptions = {}): ExpectedCourseModel {
+export function fitExpectedCourse(
+  obs: Iterable<CourseObservation>,
+  options: ExpectedCourseOptions = {},
+): ExpectedCourseModel {
   const time = options.time ?? ((s: number) => Math.log(s + 1));
   const b = new GrowthStatsBuilder(COURSE_COLUMNS, 'score');
   const x = new Float64Array(4);
@@ -50,7 +53,11 @@ export function fitExpectedCourse(obs: Iterable<CourseObservation>, options: Exp
     b.add(o.therapist, o.patient, t, x, o.score);
   }
   const structure = { slope: true, therapist: options.therapistLevel ?? true };
-  const fit = fitGrowthModel(prepareGrowth(b.finish(), structure), { method: options.method, slopeName: 't', names: { patient: 'patient', therapist: 'therapist' } });
+  const fit = fitGrowthModel(prepareGrowth(b.finish(), structure), {
+    method: options.method,
+    slopeName: 't',
+    names: { patient: 'patient', therapist: 'therapist' },
+  });
   const beta = fit.fixed.map((f) => f.estimate) as [number, number, number, number];
   return { fit, time, beta };
 }
@@ -75,9 +82,17 @@ export interface CourseBandOptions {
 }
 
 /** Expected mean course for a client with this intake, with a tolerance band. */
-export function predictExpectedCourse(model: ExpectedCourseModel, intake: number, sessions: number[], options: CourseBandOptions = {}): CoursePoint[] {
+export function predictExpectedCourse(
+  model: ExpectedCourseModel,
+  intake: number,
+  sessions: number[],
+  options: CourseBandOptions = {},
+): CoursePoint[] {
   const coverage = options.coverage ?? 0.9;
-  if (!(coverage > 0 && coverage < 1)) throw new SpiegelError('STATS_INPUT_INVALID', `coverage must lie strictly between 0 and 1, got ${coverage}`, { coverage });
+  if (!(coverage > 0 && coverage < 1))
+    throw new SpiegelError('STATS_INPUT_INVALID', `coverage must lie strictly between 0 and 1, got ${coverage}`, {
+      coverage,
+    });
   const z = qnorm(0.5 + coverage / 2);
   const { fit, beta, time } = model;
   const cov = fit.covariances;
@@ -89,7 +104,10 @@ export function predictExpectedCourse(model: ExpectedCourseModel, intake: number
   let therapistVar = cov.therapist;
   if (options.therapist !== undefined) {
     const e = fit.therapistEffects.find((t) => t.therapist === String(options.therapist));
-    if (!e) throw new SpiegelError('NOT_FOUND', `therapist '${options.therapist}' is not in the fitted data`, { therapist: options.therapist });
+    if (!e)
+      throw new SpiegelError('NOT_FOUND', `therapist '${options.therapist}' is not in the fitted data`, {
+        therapist: options.therapist,
+      });
     therapistShift = e.blup;
     therapistVar = e.cond_sd * e.cond_sd;
   }
@@ -99,7 +117,8 @@ export function predictExpectedCourse(model: ExpectedCourseModel, intake: number
     let mean = therapistShift;
     for (let k = 0; k < 4; k++) mean += xr[k] * beta[k];
     let v = P[0][0] + 2 * t * P[0][1] + t * t * P[1][1] + therapistVar + cov.residual;
-    if (options.fixedUncertainty ?? true) for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) v += xr[r] * fit.vcov[r][c] * xr[c];
+    if (options.fixedUncertainty ?? true)
+      for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) v += xr[r] * fit.vcov[r][c] * xr[c];
     const sd = Math.sqrt(v);
     return { session, t, mean, sd, lower: mean - z * sd, upper: mean + z * sd };
   });

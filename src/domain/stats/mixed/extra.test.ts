@@ -56,7 +56,11 @@ for (const dir of ['small', 'boundary']) {
           fit = model.fit;
           // Term names of the course API are generic: t, intake.
           c.fixed = c.fixed.map((f) => ({ ...f, term: f.term.replace('lt', 't').replace('intake_c', 'intake') }));
-          c.varcomp = c.varcomp.map((v) => ({ ...v, var1: v.var1 === 'lt' ? 't' : v.var1, var2: v.var2 === 'lt' ? 't' : v.var2 }));
+          c.varcomp = c.varcomp.map((v) => ({
+            ...v,
+            var1: v.var1 === 'lt' ? 't' : v.var1,
+            var2: v.var2 === 'lt' ? 't' : v.var2,
+          }));
           at = () => NaN;
         } else {
           const { spec, data } = await loadFor(dir, c.data, c.formula);
@@ -68,10 +72,15 @@ for (const dir of ['small', 'boundary']) {
             const r = spec.random.kind === 'growth' ? spec.random : null;
             const structure = { slope: r?.slope != null, therapist: r?.therapist != null };
             const prob = prepareGrowth(data.stats as GrowthStats, structure);
-            fit = fitGrowthModel(prob, { method: c.method, slopeName: r?.slope ?? undefined, names: { patient: 'patient', therapist: 'therapist' } });
+            fit = fitGrowthModel(prob, {
+              method: c.method,
+              slopeName: r?.slope ?? undefined,
+              names: { patient: 'patient', therapist: 'therapist' },
+            });
             at = (t) => growthCriterion(prob, c.method).evaluate(t);
           }
-          for (const p of c.criterion_at) expect(rel(at(Array.isArray(p.theta) ? p.theta : [p.theta]), p.criterion)).toBeLessThan(1e-8);
+          for (const p of c.criterion_at)
+            expect(rel(at(Array.isArray(p.theta) ? p.theta : [p.theta]), p.criterion)).toBeLessThan(1e-8);
         }
         expect(fit.method).toBe(c.method);
         expectMatchesReference(fit, { ...c, therapist_eb: c.therapist_eb ?? [] });

@@ -5,7 +5,14 @@
  */
 import { cholInverse } from './linalg.ts';
 import { centreGrowthStats, type GrowthStats } from './growth-stats.ts';
-import { compressGrowth, fullTheta, growthCriterion, growthThetaLayout, type GrowthProblem, type GrowthStructure } from './growth-model.ts';
+import {
+  compressGrowth,
+  fullTheta,
+  growthCriterion,
+  growthThetaLayout,
+  type GrowthProblem,
+  type GrowthStructure,
+} from './growth-model.ts';
 import type { InterceptStats } from './intercept-stats.ts';
 import { compressIntercept, interceptCriterion, type InterceptProblem } from './intercept-model.ts';
 import { minimizeBounded, type MinimizeResult } from './optimize.ts';
@@ -63,7 +70,9 @@ function sigma2Of(r2: number, nObs: number, p: number, method: FitMethod): numbe
 function sortedOrder(ids: string[]): number[] {
   const idx = ids.map((_, i) => i);
   const numeric = ids.every((s) => s.trim() !== '' && Number.isFinite(Number(s)));
-  return numeric ? idx.sort((a, b) => Number(ids[a]) - Number(ids[b])) : idx.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+  return numeric
+    ? idx.sort((a, b) => Number(ids[a]) - Number(ids[b]))
+    : idx.sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
 }
 
 /**
@@ -82,7 +91,10 @@ function optimise(evaluate: (t: number[]) => number, lower: number[], opts: FitO
     const alt = lower.map((l) => (l === 0 ? scale : -scale / 2));
     const result = minimizeBounded(evaluate, alt, { lower, maxEvaluations: opts.maxEvaluations });
     const better = result.f < best.f - 1e-9 || (result.converged && !best.converged && result.f <= best.f + 1e-9);
-    const spent = { iterations: best.iterations + result.iterations, evaluations: best.evaluations + result.evaluations };
+    const spent = {
+      iterations: best.iterations + result.iterations,
+      evaluations: best.evaluations + result.evaluations,
+    };
     best = better ? { ...result, ...spent } : { ...best, ...spent };
     if (best.converged) break;
   }
@@ -122,7 +134,10 @@ export function prepareIntercept(stats: InterceptStats): InterceptProblem {
 }
 
 /** Random-intercept model y ~ X + (1 | group), REML by default. */
-export function fitInterceptModel(stats: InterceptStats | InterceptProblem, options: FitOptions & { group?: string } = {}): MixedFit {
+export function fitInterceptModel(
+  stats: InterceptStats | InterceptProblem,
+  options: FitOptions & { group?: string } = {},
+): MixedFit {
   const method = options.method ?? 'REML';
   const prob = 'centred' in stats ? stats : prepareIntercept(stats);
   const crit = interceptCriterion(prob, method);
@@ -148,7 +163,12 @@ export function interceptAt(prob: InterceptProblem, method: FitMethod, theta: nu
     const n = prob.n[j];
     let resid = prob.centred[j * q + q - 1];
     for (let k = 0; k < p; k++) resid -= prob.centred[j * q + k] * betaCentred[k];
-    return { therapist: prob.groupIds[j], blup: ((n * lam) / (1 + n * lam)) * resid, cond_sd: sigma * Math.sqrt(lam / (1 + n * lam)), n };
+    return {
+      therapist: prob.groupIds[j],
+      blup: ((n * lam) / (1 + n * lam)) * resid,
+      cond_sd: sigma * Math.sqrt(lam / (1 + n * lam)),
+      n,
+    };
   });
   const varcomp: VarComp[] = [
     { group, var1: '(Intercept)', var2: null, vcov: sigma2 * lam, sdcor: sigma * th },
@@ -184,7 +204,8 @@ export function fitGrowthModel(
   options: FitOptions & { structure?: GrowthStructure; names?: GroupNames; slopeName?: string } = {},
 ): MixedFit {
   const method = options.method ?? 'REML';
-  const prob = 'cellPattern' in stats ? stats : prepareGrowth(stats, options.structure ?? { slope: true, therapist: true });
+  const prob =
+    'cellPattern' in stats ? stats : prepareGrowth(stats, options.structure ?? { slope: true, therapist: true });
   const crit = growthCriterion(prob, method);
   const { lower } = growthThetaLayout(prob.structure);
   const opt = optimise((t) => crit.evaluate(t), lower, options);
@@ -192,7 +213,13 @@ export function fitGrowthModel(
 }
 
 /** All outputs of the growth model at a given θ (no optimisation). */
-export function growthAt(prob: GrowthProblem, method: FitMethod, theta: number[], names: GroupNames = {}, slopeName = 't') {
+export function growthAt(
+  prob: GrowthProblem,
+  method: FitMethod,
+  theta: number[],
+  names: GroupNames = {},
+  slopeName = 't',
+) {
   const det = growthCriterion(prob, method).details(theta);
   const { q, p, nObs, structure } = prob;
   const sigma2 = sigma2Of(det.r2, nObs, p, method);
@@ -205,7 +232,12 @@ export function growthAt(prob: GrowthProblem, method: FitMethod, theta: number[]
     let eg = det.e[j * q + q - 1];
     for (let k = 0; k < p; k++) eg -= det.e[j * q + k] * betaCentred[k];
     const S = det.schur[j];
-    return { therapist: prob.therapistIds[j], blup: (lam * eg) / S, cond_sd: (sigma * Math.abs(lam)) / Math.sqrt(S), n: prob.thN[j] };
+    return {
+      therapist: prob.therapistIds[j],
+      blup: (lam * eg) / S,
+      cond_sd: (sigma * Math.abs(lam)) / Math.sqrt(S),
+      n: prob.thN[j],
+    };
   });
   const pg = names.patient ?? 'patient';
   const tg = names.therapist ?? 'therapist';

@@ -22,7 +22,16 @@ describe('parseFormula', () => {
   it('orders terms by degree and deduplicates interactions regardless of order', () => {
     const s = parseFormula('y ~ a*b + c + b:a + (1|g)');
     expect(s.columns).toEqual(['(Intercept)', 'a', 'b', 'c', 'a:b']);
-    expect(parseFormula('y ~ a*b*c + (1|g)').columns).toEqual(['(Intercept)', 'a', 'b', 'c', 'a:b', 'a:c', 'b:c', 'a:b:c']);
+    expect(parseFormula('y ~ a*b*c + (1|g)').columns).toEqual([
+      '(Intercept)',
+      'a',
+      'b',
+      'c',
+      'a:b',
+      'a:c',
+      'b:c',
+      'a:b:c',
+    ]);
     expect(parseFormula('y ~ (a + b):c + (1|g)').columns).toEqual(['(Intercept)', 'a:c', 'b:c']);
   });
 
@@ -34,9 +43,22 @@ describe('parseFormula', () => {
       therapist: 'therapist',
       slope: 'session',
     });
-    expect(parseFormula('score ~ session + (1 | therapist) + (1 + session | patient)').random).toMatchObject({ patient: 'patient', therapist: 'therapist' });
-    expect(parseFormula('score ~ session + (1 | patient) + (1 | therapist)').random).toEqual({ kind: 'growth', patient: 'patient', therapist: 'therapist', slope: null });
-    expect(parseFormula('score ~ session + (1 + session | patient)').random).toEqual({ kind: 'growth', patient: 'patient', therapist: null, slope: 'session' });
+    expect(parseFormula('score ~ session + (1 | therapist) + (1 + session | patient)').random).toMatchObject({
+      patient: 'patient',
+      therapist: 'therapist',
+    });
+    expect(parseFormula('score ~ session + (1 | patient) + (1 | therapist)').random).toEqual({
+      kind: 'growth',
+      patient: 'patient',
+      therapist: 'therapist',
+      slope: null,
+    });
+    expect(parseFormula('score ~ session + (1 + session | patient)').random).toEqual({
+      kind: 'growth',
+      patient: 'patient',
+      therapist: null,
+      slope: 'session',
+    });
   });
 
   const refusals: [string, RegExp][] = [

@@ -72,9 +72,11 @@ export function parseFormula(input: string): ModelSpec {
     i++;
   };
   const resp = peek();
-  if (!resp || resp.kind !== 'id') return fail("the formula must start with a response column, as in 'score ~ ...'", formula);
+  if (!resp || resp.kind !== 'id')
+    return fail("the formula must start with a response column, as in 'score ~ ...'", formula);
   i++;
-  if (isOp(peek(), '(')) fail(`functions such as ${resp.text}() are not supported; add a computed column instead`, formula);
+  if (isOp(peek(), '('))
+    fail(`functions such as ${resp.text}() are not supported; add a computed column instead`, formula);
   expectOp('~');
 
   const randoms: RandomTerm[] = [];
@@ -90,11 +92,16 @@ export function parseFormula(input: string): ModelSpec {
       const tt = t as Tok;
       if (tt.kind === 'num') {
         // '(x | g)' means '(1 + x | g)' in lme4, so the '1' is optional.
-        if (tt.text !== '1') fail(`random-effects term: only '1' (intercept) is allowed, not '${tt.text}'; '(0 + x | g)' is not supported`, formula);
+        if (tt.text !== '1')
+          fail(
+            `random-effects term: only '1' (intercept) is allowed, not '${tt.text}'; '(0 + x | g)' is not supported`,
+            formula,
+          );
       } else if (tt.kind === 'id') {
         if (slope !== null) fail('random-effects term: at most one random slope is supported', formula);
         slope = tt.text;
-      } else fail(`random-effects term: unexpected '${tt.text}'; only '(1 | g)' and '(1 + x | g)' are supported`, formula);
+      } else
+        fail(`random-effects term: unexpected '${tt.text}'; only '(1 | g)' and '(1 + x | g)' are supported`, formula);
       i++;
       if (isOp(peek(), '+')) {
         i++;
@@ -107,7 +114,11 @@ export function parseFormula(input: string): ModelSpec {
     const g = peek();
     if (!g || g.kind !== 'id') return fail('random-effects term: expected a grouping column after |', formula);
     i++;
-    if (isOp(peek(), ':') || isOp(peek(), '/')) fail("nested grouping written as 'a/b' or 'a:b' is not supported; write separate terms (1 | patient) + (1 | therapist)", formula);
+    if (isOp(peek(), ':') || isOp(peek(), '/'))
+      fail(
+        "nested grouping written as 'a/b' or 'a:b' is not supported; write separate terms (1 | patient) + (1 | therapist)",
+        formula,
+      );
     expectOp(')');
     return { slope, group: g.text };
   };
@@ -156,7 +167,8 @@ export function parseFormula(input: string): ModelSpec {
     if (t.kind === 'id') {
       i++;
       if (!varOrder.includes(t.text)) varOrder.push(t.text);
-      if (isOp(peek(), '(')) fail(`functions such as ${t.text}() are not supported; add a computed column instead`, formula);
+      if (isOp(peek(), '('))
+        fail(`functions such as ${t.text}() are not supported; add a computed column instead`, formula);
       return [[t.text]];
     }
     if (isOp(t, '-')) fail("removing terms with '-' (including '-1') is not supported", formula);
@@ -182,7 +194,8 @@ export function parseFormula(input: string): ModelSpec {
       const right = parseInteraction(false) as TermSet;
       left = union(union(left as TermSet, right), cross(left as TermSet, right));
     }
-    if (isOp(peek(), '^') || isOp(peek(), '/')) fail(`operator '${peek()?.text}' is not supported in the fixed part`, formula);
+    if (isOp(peek(), '^') || isOp(peek(), '/'))
+      fail(`operator '${peek()?.text}' is not supported in the fixed part`, formula);
     return left;
   };
 
@@ -223,8 +236,14 @@ export function parseFormula(input: string): ModelSpec {
   const random = classifyRandom(randoms, formula);
   const numeric = [resp.text, ...order];
   if (random.kind === 'growth' && random.slope && !numeric.includes(random.slope)) numeric.push(random.slope);
-  const groups = random.kind === 'intercept' ? [random.group] : random.therapist ? [random.patient, random.therapist] : [random.patient];
-  for (const g of groups) if (numeric.includes(g)) fail(`'${g}' is used both as a grouping column and as a numeric variable`, formula);
+  const groups =
+    random.kind === 'intercept'
+      ? [random.group]
+      : random.therapist
+        ? [random.patient, random.therapist]
+        : [random.patient];
+  for (const g of groups)
+    if (numeric.includes(g)) fail(`'${g}' is used both as a grouping column and as a numeric variable`, formula);
   return {
     formula,
     response: resp.text,
@@ -238,14 +257,19 @@ export function parseFormula(input: string): ModelSpec {
 
 function classifyRandom(rs: RandomTerm[], formula: string): RandomSpec {
   if (rs.length === 0) return fail('a random-effects term such as (1 | therapist) is required', formula);
-  if (rs.length > 2) return fail('at most two random-effects terms are supported: (1 + t | patient) + (1 | therapist)', formula);
+  if (rs.length > 2)
+    return fail('at most two random-effects terms are supported: (1 + t | patient) + (1 | therapist)', formula);
   if (rs.length === 1) {
     const [r] = rs;
-    return r.slope === null ? { kind: 'intercept', group: r.group } : { kind: 'growth', patient: r.group, therapist: null, slope: r.slope };
+    return r.slope === null
+      ? { kind: 'intercept', group: r.group }
+      : { kind: 'growth', patient: r.group, therapist: null, slope: r.slope };
   }
   const [a, b] = rs;
-  if (a.group === b.group) return fail(`two random-effects terms for the same grouping column '${a.group}' are not supported`, formula);
-  if (a.slope !== null && b.slope !== null) return fail('only the inner (patient) level can have a random slope', formula);
+  if (a.group === b.group)
+    return fail(`two random-effects terms for the same grouping column '${a.group}' are not supported`, formula);
+  if (a.slope !== null && b.slope !== null)
+    return fail('only the inner (patient) level can have a random slope', formula);
   const inner = b.slope !== null ? b : a;
   const outer = inner === a ? b : a;
   return { kind: 'growth', patient: inner.group, therapist: outer.group, slope: inner.slope };

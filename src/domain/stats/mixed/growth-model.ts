@@ -175,7 +175,11 @@ export function growthThetaLayout(st: GrowthStructure): { lower: number[]; names
 export function fullTheta(st: GrowthStructure, theta: ArrayLike<number>): [number, number, number, number] {
   const expected = growthThetaLayout(st).lower.length;
   if (theta.length !== expected) {
-    throw new SpiegelError('MODEL_DATA_INVALID', `theta must have ${expected} values for this model, got ${theta.length}`, { theta: Array.from(theta) });
+    throw new SpiegelError(
+      'MODEL_DATA_INVALID',
+      `theta must have ${expected} values for this model, got ${theta.length}`,
+      { theta: Array.from(theta) },
+    );
   }
   if (st.slope) return [theta[0], theta[1], theta[2], st.therapist ? theta[3] : 0];
   return [theta[0], 0, 0, st.therapist ? theta[1] : 0];
@@ -193,7 +197,10 @@ export interface GrowthDetails {
 }
 
 /** Returns a criterion function with preallocated workspace (the optimiser calls it thousands of times). */
-export function growthCriterion(prob: GrowthProblem, method: FitMethod): {
+export function growthCriterion(
+  prob: GrowthProblem,
+  method: FitMethod,
+): {
   evaluate(theta: ArrayLike<number>): number;
   details(theta: ArrayLike<number>): GrowthDetails;
 } {
@@ -234,7 +241,8 @@ export function growthCriterion(prob: GrowthProblem, method: FitMethod): {
       const o = k * qq;
       for (let r = 0; r < q; r++) {
         const row = r * q;
-        for (let c = 0; c <= r; c++) Q[row + c] -= H00 * prob.a00[o + row + c] + H01 * prob.a01[o + row + c] + H11 * prob.a11[o + row + c];
+        for (let c = 0; c <= r; c++)
+          Q[row + c] -= H00 * prob.a00[o + row + c] + H01 * prob.a01[o + row + c] + H11 * prob.a11[o + row + c];
       }
     }
     if (lam !== 0) {
@@ -282,9 +290,13 @@ export function growthCriterion(prob: GrowthProblem, method: FitMethod): {
       const keep = { schur: new Float64Array(J), e: new Float64Array(J * q) };
       const criterion = run(theta, keep);
       if (!Number.isFinite(criterion)) {
-        throw new SpiegelError('MODEL_DATA_INVALID', 'the fixed-effect design is rank deficient (collinear columns) or the response is constant', {
-          columns: prob.columns,
-        });
+        throw new SpiegelError(
+          'MODEL_DATA_INVALID',
+          'the fixed-effect design is rank deficient (collinear columns) or the response is constant',
+          {
+            columns: prob.columns,
+          },
+        );
       }
       const qFactor = Float64Array.from(Q);
       return { criterion, qFactor, r2: Q[qq - 1] * Q[qq - 1], schur: keep.schur, e: keep.e };

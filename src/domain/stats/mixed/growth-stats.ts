@@ -74,7 +74,11 @@ export class GrowthStatsBuilder {
 
   constructor(columns: string[], response: string) {
     if (columns[0] !== '(Intercept)') {
-      throw new SpiegelError('MODEL_FORMULA_INVALID', 'the growth model needs an intercept as its first fixed-effect column', { columns });
+      throw new SpiegelError(
+        'MODEL_FORMULA_INVALID',
+        'the growth model needs an intercept as its first fixed-effect column',
+        { columns },
+      );
     }
     this.columns = columns;
     this.response = response;
@@ -90,11 +94,18 @@ export class GrowthStatsBuilder {
     const w = this.w;
     for (let k = 0; k < q - 1; k++) w[k] = x[k];
     w[q - 1] = y;
-    if (w[0] !== 1) throw new SpiegelError('MODEL_DATA_INVALID', 'the first design column must be the intercept (1)', { x: Array.from(x) });
+    if (w[0] !== 1)
+      throw new SpiegelError('MODEL_DATA_INVALID', 'the first design column must be the intercept (1)', {
+        x: Array.from(x),
+      });
     for (let k = 0; k < q; k++) {
-      if (!Number.isFinite(w[k])) throw new SpiegelError('MODEL_DATA_INVALID', `non-finite value in column '${this.nameOf(k)}'`, { row: this.nObs + 1 });
+      if (!Number.isFinite(w[k]))
+        throw new SpiegelError('MODEL_DATA_INVALID', `non-finite value in column '${this.nameOf(k)}'`, {
+          row: this.nObs + 1,
+        });
     }
-    if (!Number.isFinite(t)) throw new SpiegelError('MODEL_DATA_INVALID', 'non-finite random-slope covariate', { row: this.nObs + 1 });
+    if (!Number.isFinite(t))
+      throw new SpiegelError('MODEL_DATA_INVALID', 'non-finite random-slope covariate', { row: this.nObs + 1 });
     if (this.shift === null) {
       this.shift = Float64Array.from(w);
       this.shift[0] = 0;
@@ -258,10 +269,13 @@ export function growthStatsFromSums(input: {
   shift?: ArrayLike<number>;
 }): GrowthStats {
   const q = input.columns.length + 1;
-  if (input.columns[0] !== '(Intercept)') throw new SpiegelError('MODEL_FORMULA_INVALID', "the first fixed-effect column must be '(Intercept)'", {});
-  if (input.wtw.length !== q * q) throw new SpiegelError('MODEL_DATA_INVALID', `wtw must have ${q * q} entries (q = ${q})`, {});
+  if (input.columns[0] !== '(Intercept)')
+    throw new SpiegelError('MODEL_FORMULA_INVALID', "the first fixed-effect column must be '(Intercept)'", {});
+  if (input.wtw.length !== q * q)
+    throw new SpiegelError('MODEL_DATA_INVALID', `wtw must have ${q * q} entries (q = ${q})`, {});
   const shift = Float64Array.from(input.shift ?? new Float64Array(q));
-  if (shift.length !== q || shift[0] !== 0) throw new SpiegelError('MODEL_DATA_INVALID', `shift must have ${q} entries with 0 for the intercept`, {});
+  if (shift.length !== q || shift[0] !== 0)
+    throw new SpiegelError('MODEL_DATA_INVALID', `shift must have ${q} entries with 0 for the intercept`, {});
   const ps = [...input.patients];
   const P = ps.length;
   const therapistIndex = new Map<string, number>();
@@ -280,7 +294,10 @@ export function growthStatsFromSums(input: {
   ps.forEach((p, i) => {
     const tk = String(p.therapist);
     const pk = String(p.patient);
-    if (seen.has(pk)) throw new SpiegelError('MODEL_DATA_INVALID', `patient '${pk}' occurs twice; give one row per patient`, { patient: pk });
+    if (seen.has(pk))
+      throw new SpiegelError('MODEL_DATA_INVALID', `patient '${pk}' occurs twice; give one row per patient`, {
+        patient: pk,
+      });
     seen.add(pk);
     let j = therapistIndex.get(tk);
     if (j === undefined) {
@@ -288,8 +305,12 @@ export function growthStatsFromSums(input: {
       therapistIndex.set(tk, j);
       therapistIds.push(tk);
     }
-    if (p.sw.length !== q || p.stw.length !== q) throw new SpiegelError('MODEL_DATA_INVALID', `patient '${pk}': sw and stw must have ${q} entries`, { patient: pk });
-    if (!(p.n > 0)) throw new SpiegelError('MODEL_DATA_INVALID', `patient '${pk}': n must be positive`, { patient: pk });
+    if (p.sw.length !== q || p.stw.length !== q)
+      throw new SpiegelError('MODEL_DATA_INVALID', `patient '${pk}': sw and stw must have ${q} entries`, {
+        patient: pk,
+      });
+    if (!(p.n > 0))
+      throw new SpiegelError('MODEL_DATA_INVALID', `patient '${pk}': n must be positive`, { patient: pk });
     patientIds.push(pk);
     out.pt[i] = j;
     out.n[i] = p.n;

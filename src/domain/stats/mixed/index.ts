@@ -5,9 +5,24 @@
  *   const stats = buildInterceptStats(rows, spec.columns, spec.response);   // or from SQL
  *   const fit = fitInterceptModel(stats);
  */
-export type { FitMethod, FitOptions, FixedEffect, VarComp, TherapistEffect, ConvergenceInfo, Covariances, MixedFit } from './types.ts';
+export type {
+  FitMethod,
+  FitOptions,
+  FixedEffect,
+  VarComp,
+  TherapistEffect,
+  ConvergenceInfo,
+  Covariances,
+  MixedFit,
+} from './types.ts';
 export { parseFormula, designFiller, type ModelSpec, type RandomSpec } from './formula.ts';
-export { InterceptStatsBuilder, buildInterceptStats, interceptStatsFromGroups, type InterceptStats, type InterceptRow } from './intercept-stats.ts';
+export {
+  InterceptStatsBuilder,
+  buildInterceptStats,
+  interceptStatsFromGroups,
+  type InterceptStats,
+  type InterceptRow,
+} from './intercept-stats.ts';
 export {
   GrowthStatsBuilder,
   buildGrowthStats,
@@ -18,8 +33,22 @@ export {
   type PatientSums,
 } from './growth-stats.ts';
 export { compressIntercept, interceptCriterion, type InterceptProblem } from './intercept-model.ts';
-export { compressGrowth, growthCriterion, growthThetaLayout, type GrowthProblem, type GrowthStructure } from './growth-model.ts';
-export { fitInterceptModel, fitGrowthModel, prepareIntercept, prepareGrowth, interceptAt, growthAt, type GroupNames } from './fit.ts';
+export {
+  compressGrowth,
+  growthCriterion,
+  growthThetaLayout,
+  type GrowthProblem,
+  type GrowthStructure,
+} from './growth-model.ts';
+export {
+  fitInterceptModel,
+  fitGrowthModel,
+  prepareIntercept,
+  prepareGrowth,
+  interceptAt,
+  growthAt,
+  type GroupNames,
+} from './fit.ts';
 export { minimizeBounded, type MinimizeOptions, type MinimizeResult } from './optimize.ts';
 export { profileInterval, brentRoot, CHISQ1_95 } from './profile.ts';
 export {

@@ -52,7 +52,8 @@ export function compressIntercept(s: InterceptStats): InterceptProblem {
   for (let j = 0; j < J; j++) {
     const d = bySize.get(s.n[j]) as number;
     sizeCount[d]++;
-    for (let a = 0; a < q; a++) for (let b = 0; b <= a; b++) sizeOuter[d * qq + a * q + b] += centred[j * q + a] * centred[j * q + b];
+    for (let a = 0; a < q; a++)
+      for (let b = 0; b <= a; b++) sizeOuter[d * qq + a * q + b] += centred[j * q + a] * centred[j * q + b];
   }
   return {
     columns: s.columns,
@@ -78,7 +79,10 @@ export interface InterceptDetails {
   r2: number;
 }
 
-export function interceptCriterion(prob: InterceptProblem, method: FitMethod): {
+export function interceptCriterion(
+  prob: InterceptProblem,
+  method: FitMethod,
+): {
   evaluate(theta: ArrayLike<number>): number;
   details(theta: ArrayLike<number>): InterceptDetails;
 } {
@@ -89,7 +93,9 @@ export function interceptCriterion(prob: InterceptProblem, method: FitMethod): {
 
   function run(theta: ArrayLike<number>): number {
     if (theta.length !== 1) {
-      throw new SpiegelError('MODEL_DATA_INVALID', `theta must have 1 value for this model, got ${theta.length}`, { theta: Array.from(theta) });
+      throw new SpiegelError('MODEL_DATA_INVALID', `theta must have 1 value for this model, got ${theta.length}`, {
+        theta: Array.from(theta),
+      });
     }
     const lam = theta[0] * theta[0];
     A.set(prob.within);
@@ -115,9 +121,13 @@ export function interceptCriterion(prob: InterceptProblem, method: FitMethod): {
     details(theta) {
       const criterion = run(theta);
       if (!Number.isFinite(criterion)) {
-        throw new SpiegelError('MODEL_DATA_INVALID', 'the fixed-effect design is rank deficient (collinear columns) or the response is constant', {
-          columns: prob.columns,
-        });
+        throw new SpiegelError(
+          'MODEL_DATA_INVALID',
+          'the fixed-effect design is rank deficient (collinear columns) or the response is constant',
+          {
+            columns: prob.columns,
+          },
+        );
       }
       return { criterion, qFactor: Float64Array.from(A), r2: A[qq - 1] * A[qq - 1] };
     },

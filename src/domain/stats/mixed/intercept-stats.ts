@@ -45,7 +45,9 @@ export class InterceptStatsBuilder {
 
   constructor(columns: string[], response: string) {
     if (columns[0] !== '(Intercept)') {
-      throw new SpiegelError('MODEL_FORMULA_INVALID', 'the model needs an intercept as its first fixed-effect column', { columns });
+      throw new SpiegelError('MODEL_FORMULA_INVALID', 'the model needs an intercept as its first fixed-effect column', {
+        columns,
+      });
     }
     this.columns = columns;
     this.response = response;
@@ -57,11 +59,20 @@ export class InterceptStatsBuilder {
 
   add(group: string | number, x: ArrayLike<number>, y: number): void {
     const q = this.q;
-    if (x[0] !== 1) throw new SpiegelError('MODEL_DATA_INVALID', 'the first design column must be the intercept (1)', { x: Array.from(x) });
+    if (x[0] !== 1)
+      throw new SpiegelError('MODEL_DATA_INVALID', 'the first design column must be the intercept (1)', {
+        x: Array.from(x),
+      });
     for (let k = 0; k < q - 1; k++) {
-      if (!Number.isFinite(x[k])) throw new SpiegelError('MODEL_DATA_INVALID', `non-finite value in column '${this.columns[k]}'`, { row: this.nObs + 1 });
+      if (!Number.isFinite(x[k]))
+        throw new SpiegelError('MODEL_DATA_INVALID', `non-finite value in column '${this.columns[k]}'`, {
+          row: this.nObs + 1,
+        });
     }
-    if (!Number.isFinite(y)) throw new SpiegelError('MODEL_DATA_INVALID', `non-finite value in column '${this.response}'`, { row: this.nObs + 1 });
+    if (!Number.isFinite(y))
+      throw new SpiegelError('MODEL_DATA_INVALID', `non-finite value in column '${this.response}'`, {
+        row: this.nObs + 1,
+      });
     const key = String(group);
     let j = this.index.get(key);
     if (j === undefined) {
@@ -131,8 +142,10 @@ export function interceptStatsFromGroups(input: {
   within: ArrayLike<number>;
 }): InterceptStats {
   const q = input.columns.length + 1;
-  if (input.columns[0] !== '(Intercept)') throw new SpiegelError('MODEL_FORMULA_INVALID', "the first fixed-effect column must be '(Intercept)'", {});
-  if (input.within.length !== q * q) throw new SpiegelError('MODEL_DATA_INVALID', `within must have ${q * q} entries (q = ${q})`, {});
+  if (input.columns[0] !== '(Intercept)')
+    throw new SpiegelError('MODEL_FORMULA_INVALID', "the first fixed-effect column must be '(Intercept)'", {});
+  if (input.within.length !== q * q)
+    throw new SpiegelError('MODEL_DATA_INVALID', `within must have ${q * q} entries (q = ${q})`, {});
   const gs = [...input.groups];
   const n = new Float64Array(gs.length);
   const mean = new Float64Array(gs.length * q);
@@ -141,7 +154,8 @@ export function interceptStatsFromGroups(input: {
     const id = String(g.group);
     if (ids.has(id)) throw new SpiegelError('MODEL_DATA_INVALID', `group '${id}' occurs twice`, { group: id });
     ids.add(id);
-    if (!(g.n > 0) || g.mean.length !== q) throw new SpiegelError('MODEL_DATA_INVALID', `group '${id}': need n > 0 and ${q} means`, { group: id });
+    if (!(g.n > 0) || g.mean.length !== q)
+      throw new SpiegelError('MODEL_DATA_INVALID', `group '${id}': need n > 0 and ${q} means`, { group: id });
     n[j] = g.n;
     for (let k = 0; k < q; k++) mean[j * q + k] = g.mean[k];
     mean[j * q] = 1;

@@ -75,7 +75,11 @@ function nelderMead(
     iters++;
     const c = new Array<number>(n).fill(0);
     for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) c[k] += pts[i][k] / n;
-    const along = (t: number): number[] => project(c.map((ck, k) => ck + t * (pts[n][k] - ck)), lower);
+    const along = (t: number): number[] =>
+      project(
+        c.map((ck, k) => ck + t * (pts[n][k] - ck)),
+        lower,
+      );
     const xr = along(-alpha);
     const fr = fx(xr);
     if (fr < vals[0]) {
@@ -92,7 +96,10 @@ function nelderMead(
       if (fc < (outside ? fr : vals[n])) [pts[n], vals[n]] = [xc, fc];
       else {
         for (let i = 1; i <= n; i++) {
-          pts[i] = project(pts[i].map((v, k) => pts[0][k] + delta * (v - pts[0][k])), lower);
+          pts[i] = project(
+            pts[i].map((v, k) => pts[0][k] + delta * (v - pts[0][k])),
+            lower,
+          );
           vals[i] = fx(pts[i]);
         }
       }
@@ -144,9 +151,34 @@ function derivatives(f: Objective, x: number[], f0: number, lower: number[]): De
     for (let j = i + 1; j < n; j++) {
       let v: number;
       if (!oneSided[i] && !oneSided[j]) {
-        v = (shifted([[i, hs[i]], [j, hs[j]]]) - shifted([[i, hs[i]], [j, -hs[j]]]) - shifted([[i, -hs[i]], [j, hs[j]]]) + shifted([[i, -hs[i]], [j, -hs[j]]])) / (4 * hs[i] * hs[j]);
+        v =
+          (shifted([
+            [i, hs[i]],
+            [j, hs[j]],
+          ]) -
+            shifted([
+              [i, hs[i]],
+              [j, -hs[j]],
+            ]) -
+            shifted([
+              [i, -hs[i]],
+              [j, hs[j]],
+            ]) +
+            shifted([
+              [i, -hs[i]],
+              [j, -hs[j]],
+            ])) /
+          (4 * hs[i] * hs[j]);
       } else {
-        v = (shifted([[i, hs[i]], [j, hs[j]]]) - fp[i] - fp[j] + f0) / (hs[i] * hs[j]);
+        v =
+          (shifted([
+            [i, hs[i]],
+            [j, hs[j]],
+          ]) -
+            fp[i] -
+            fp[j] +
+            f0) /
+          (hs[i] * hs[j]);
       }
       h[i][j] = v;
       h[j][i] = v;
@@ -220,7 +252,15 @@ export function minimizeBounded(f: Objective, x0: number[], opts: MinimizeOption
     d = derivatives(fc, x, fx, lower);
     diag = diagnose(d, x, lower);
   }
-  return { x, f: fx, evaluations: evals, iterations, ...diag, converged: diag.converged && evals < budget, message: best.message };
+  return {
+    x,
+    f: fx,
+    evaluations: evals,
+    iterations,
+    ...diag,
+    converged: diag.converged && evals < budget,
+    message: best.message,
+  };
 }
 
 interface Polished {
@@ -284,7 +324,10 @@ function polish(fc: Objective, x0: number[], f0: number, lower: number[], budget
   return { x, fx, d, iterations, message };
 }
 
-type Diagnosis = Pick<MinimizeResult, 'converged' | 'gradient' | 'scaledGradientMax' | 'hessianMinEigenvalue' | 'activeBounds'>;
+type Diagnosis = Pick<
+  MinimizeResult,
+  'converged' | 'gradient' | 'scaledGradientMax' | 'hessianMinEigenvalue' | 'activeBounds'
+>;
 
 /** Converged: Hessian positive definite on the free coordinates and remaining Newton step < 1e-5. */
 function diagnose(d: Derivatives, x: number[], lower: number[]): Diagnosis {
@@ -304,7 +347,13 @@ function diagnose(d: Derivatives, x: number[], lower: number[]): Diagnosis {
   }
   const gradient = d.g.map((v, i) => (activeBounds.includes(i) ? 0 : v));
   const boundsAreMinima = activeBounds.every((i) => d.g[i] > 0 || d.h[i][i] >= 0);
-  return { converged: pd && boundsAreMinima && scaledGradientMax < 1e-5, gradient, scaledGradientMax, hessianMinEigenvalue, activeBounds };
+  return {
+    converged: pd && boundsAreMinima && scaledGradientMax < 1e-5,
+    gradient,
+    scaledGradientMax,
+    hessianMinEigenvalue,
+    activeBounds,
+  };
 }
 
 function probeInward(fc: Objective, x: number[], fx: number, i: number): [number[], number] | null {

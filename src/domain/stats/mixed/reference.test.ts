@@ -32,7 +32,10 @@ const rel = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.ab
 const arr = (t: number | number[]): number[] => (Array.isArray(t) ? t : [t]);
 
 /** Shared assertions on a fit against an lme4 reference (also used by extra.test.ts). */
-export function expectMatchesReference(fit: MixedFit, ref: Omit<RefModel, 'reml_criterion' | 'criterion_at'> & { criterion: number }): void {
+export function expectMatchesReference(
+  fit: MixedFit,
+  ref: Omit<RefModel, 'reml_criterion' | 'criterion_at'> & { criterion: number },
+): void {
   expect(fit.converged).toBe(true);
   // At least as good an optimum as lme4's (up to 1e-6 in the criterion).
   expect(fit.criterion).toBeLessThanOrEqual(ref.criterion + 1e-6);
@@ -51,7 +54,9 @@ export function expectMatchesReference(fit: MixedFit, ref: Omit<RefModel, 'reml_
   });
   const t = arr(ref.theta);
   // lme4 often stops a hair above a zero variance (θ ~ 1e-7) where we land on the bound: absolute floor.
-  fit.theta.forEach((v, k) => expect(Math.abs(v - t[k]), `theta[${k}]`).toBeLessThan(Math.max(1e-5 * Math.abs(t[k]), 1e-6)));
+  fit.theta.forEach((v, k) =>
+    expect(Math.abs(v - t[k]), `theta[${k}]`).toBeLessThan(Math.max(1e-5 * Math.abs(t[k]), 1e-6)),
+  );
   const byId = new Map(fit.therapistEffects.map((e) => [e.therapist, e]));
   for (const e of ref.therapist_eb ?? []) {
     const m = byId.get(String(e.therapist));
@@ -60,7 +65,9 @@ export function expectMatchesReference(fit: MixedFit, ref: Omit<RefModel, 'reml_
     const scale = Math.max(Math.abs(e.blup), e.cond_sd, 1e-3);
     expect(Math.abs((m?.blup ?? NaN) - e.blup), `blup ${e.therapist}`).toBeLessThan(1e-5 * scale);
     // cond_sd ≈ σ·θ_therapist near a zero variance, where θ is known to ~1e-6 (see above).
-    expect(Math.abs((m?.cond_sd ?? NaN) - e.cond_sd), `cond_sd ${e.therapist}`).toBeLessThan(Math.max(1e-5 * e.cond_sd, 1e-6 * ref.sigma));
+    expect(Math.abs((m?.cond_sd ?? NaN) - e.cond_sd), `cond_sd ${e.therapist}`).toBeLessThan(
+      Math.max(1e-5 * e.cond_sd, 1e-6 * ref.sigma),
+    );
   }
   // The ICC is θ²/(1+θ²): for small θ its relative precision is twice θ's (the criterion is flat in θ there).
   if (ref.icc !== undefined) expect(Math.abs(fit.icc - ref.icc), 'icc').toBeLessThan(1e-5 * Math.max(ref.icc, 1e-4));
@@ -78,7 +85,10 @@ export async function loadFor(dir: string, data: 'patients' | 'sessions', formul
 }
 
 for (const dir of ['small', 'boundary']) {
-  const ref = JSON.parse(readFileSync(`${fixtures}${dir}/reference.json`, 'utf8')) as { model_a: RefModel; model_b: RefModel };
+  const ref = JSON.parse(readFileSync(`${fixtures}${dir}/reference.json`, 'utf8')) as {
+    model_a: RefModel;
+    model_b: RefModel;
+  };
 
   describe(`lme4 reference: ${dir}, model a (random intercept)`, async () => {
     const { data } = await loadFor(dir, 'patients', ref.model_a.formula);
@@ -86,9 +96,12 @@ for (const dir of ['small', 'boundary']) {
     const prob = prepareIntercept(stats);
     const crit = interceptCriterion(prob, 'REML');
 
-    it.each(ref.model_a.criterion_at.map((c) => [arr(c.theta), c.reml_criterion]))('criterion at θ = %j matches to 1e-8', (theta, expected) => {
-      expect(rel(crit.evaluate(theta as number[]), expected as number)).toBeLessThan(1e-8);
-    });
+    it.each(ref.model_a.criterion_at.map((c) => [arr(c.theta), c.reml_criterion]))(
+      'criterion at θ = %j matches to 1e-8',
+      (theta, expected) => {
+        expect(rel(crit.evaluate(theta as number[]), expected as number)).toBeLessThan(1e-8);
+      },
+    );
 
     it('fit matches lme4: criterion, fixed effects, SEs, EB, ICC and its profile interval', () => {
       const fit = fitInterceptModel(prob);
@@ -102,9 +115,12 @@ for (const dir of ['small', 'boundary']) {
     const prob = prepareGrowth(data.stats as GrowthStats, { slope: true, therapist: true });
     const crit = growthCriterion(prob, 'REML');
 
-    it.each(ref.model_b.criterion_at.map((c) => [arr(c.theta), c.reml_criterion]))('criterion at θ = %j matches to 1e-8', (theta, expected) => {
-      expect(rel(crit.evaluate(theta as number[]), expected as number)).toBeLessThan(1e-8);
-    });
+    it.each(ref.model_b.criterion_at.map((c) => [arr(c.theta), c.reml_criterion]))(
+      'criterion at θ = %j matches to 1e-8',
+      (theta, expected) => {
+        expect(rel(crit.evaluate(theta as number[]), expected as number)).toBeLessThan(1e-8);
+      },
+    );
 
     it('criterion at lme4 θ̂ matches its REML criterion to 1e-12', () => {
       expect(rel(crit.evaluate(arr(ref.model_b.theta)), ref.model_b.reml_criterion)).toBeLessThan(1e-12);

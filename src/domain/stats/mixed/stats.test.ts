@@ -66,7 +66,15 @@ describe('growth statistics', () => {
     for (const r of rows) {
       const w = [...Array.from(r.x), r.y].map((v, k) => v - shift[k]);
       const key = String(r.patient);
-      const p = byPatient.get(key) ?? { therapist: r.therapist, patient: r.patient, n: 0, st: 0, stt: 0, sw: [0, 0, 0, 0, 0], stw: [0, 0, 0, 0, 0] };
+      const p = byPatient.get(key) ?? {
+        therapist: r.therapist,
+        patient: r.patient,
+        n: 0,
+        st: 0,
+        stt: 0,
+        sw: [0, 0, 0, 0, 0],
+        stw: [0, 0, 0, 0, 0],
+      };
       p.n++;
       p.st += r.t;
       p.stt += r.t * r.t;
@@ -96,7 +104,9 @@ describe('growth statistics', () => {
       { therapist: 'B', patient: 'p', t: 1, x: [1, 1, 0, 0], y: 2 },
     ];
     expect(() => buildGrowthStats(bad, COLS, 'y')).toThrow(/patient 'p' appears under therapists 'A' and 'B'/);
-    expect(() => buildGrowthStats([{ therapist: 'A', patient: 'p', t: 0, x: [1, 0, NaN, 0], y: 1 }], COLS, 'y')).toThrow(/non-finite value in column 'intake'/);
+    expect(() =>
+      buildGrowthStats([{ therapist: 'A', patient: 'p', t: 0, x: [1, 0, NaN, 0], y: 1 }], COLS, 'y'),
+    ).toThrow(/non-finite value in column 'intake'/);
   });
 
   it('refuse models the data cannot identify', () => {
@@ -115,7 +125,11 @@ describe('random-intercept statistics', () => {
 
   it('equal those assembled from group means and a pooled within cross-product', () => {
     const stats = buildInterceptStats(rows, cols, 'y');
-    const groups = stats.groupIds.map((g, j) => ({ group: g, n: stats.n[j], mean: Array.from(stats.mean.slice(j * 3, j * 3 + 3)) }));
+    const groups = stats.groupIds.map((g, j) => ({
+      group: g,
+      n: stats.n[j],
+      mean: Array.from(stats.mean.slice(j * 3, j * 3 + 3)),
+    }));
     const again = interceptStatsFromGroups({ columns: cols, response: 'y', groups, within: stats.within });
     const a = interceptCriterion(prepareIntercept(stats), 'ML').evaluate([0.3]);
     const b = interceptCriterion(prepareIntercept(again), 'ML').evaluate([0.3]);

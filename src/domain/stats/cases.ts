@@ -224,7 +224,9 @@ export function computeCases(doc: unknown): { cases: Json[]; failed: number } {
       if (!isSpiegelError(error)) throw error;
       failed++;
       const kind = (c as Json | null)?.kind;
-      const named = typeof kind === 'string' ? { kind } : {};
+      // Echo the kind and the input fields given, so the failed case can be found and fixed.
+      const named: Json = typeof kind === 'string' ? { kind } : {};
+      if (isKind(kind)) for (const f of CASE_INPUTS[kind]) if (f in (c as Json)) named[f] = (c as Json)[f];
       return {
         ...named,
         error: { code: error.code, message: `case ${i + 1}${typeof kind === 'string' ? ` (${kind})` : ''}: ${error.message}` },

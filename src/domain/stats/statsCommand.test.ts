@@ -90,7 +90,7 @@ describe('stats compute (in-process)', () => {
     expect(errSpy).toHaveBeenCalledTimes(1);
     const { cases } = JSON.parse(out) as { cases: Record<string, unknown>[] };
     expect(cases).toHaveLength(3);
-    expect(cases[0]).toEqual({
+    expect(cases[0]).toMatchObject({
       kind: 't_paired_raw',
       error: { code: 'STATS_INPUT_INVALID', message: 'case 1 (t_paired_raw): y[2] must be a finite number.' },
     });

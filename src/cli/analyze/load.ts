@@ -28,6 +28,7 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
   const intercept = random.kind === 'intercept' ? new InterceptStatsBuilder(spec.columns, spec.response) : null;
   const growth = random.kind === 'growth' ? new GrowthStatsBuilder(spec.columns, spec.response) : null;
   let dropped = 0;
+  const nested = spec.innerWithinOuter;
 
   const rowsRead = await streamCsv(path, {
     header(names) {
@@ -78,7 +79,9 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
       if (intercept) intercept.add(f[groupIdx[0]], x, values[0]);
       else if (growth) {
         const therapist = groupIdx.length > 1 ? f[groupIdx[1]] : '';
-        growth.add(therapist, f[groupIdx[0]], slopeAt >= 0 ? values[slopeAt] : 0, x, values[0]);
+        // therapist/patient: the patient is the pair, named as R names interaction levels.
+        const patient = nested ? `${therapist}:${f[groupIdx[0]]}` : f[groupIdx[0]];
+        growth.add(therapist, patient, slopeAt >= 0 ? values[slopeAt] : 0, x, values[0]);
       }
     },
   });

@@ -192,7 +192,7 @@ export class GrowthStatsBuilder {
     if (this.pt[i] !== j) {
       throw new SpiegelError(
         'MODEL_DATA_INVALID',
-        `patient '${patientKey}' appears under therapists '${this.therapistIds[this.pt[i]]}' and '${this.therapistIds[j]}'; patients must be nested in therapists`,
+        `patient '${patientKey}' appears under therapists '${this.therapistIds[this.pt[i]]}' and '${this.therapistIds[j]}': a crossed design, which is not supported (patients must be nested in therapists). If patient ids restart within each therapist, write (1 | therapist/patient) or (… | therapist:patient) + (1 | therapist)`,
         { patient: patientKey },
       );
     }

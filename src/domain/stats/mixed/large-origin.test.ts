@@ -21,6 +21,14 @@ const ref = JSON.parse(readFileSync(dir + 'reference.json', 'utf8')) as {
   sigma: number;
   fixed: { term: string; estimate: number; se: number }[];
   criterion_at: { theta: number[]; reml_criterion: number }[];
+  nested: {
+    formula: string;
+    reml_criterion: number;
+    theta: number[];
+    sigma: number;
+    fixed: number[];
+    criterion_at: { theta: number[]; reml_criterion: number }[];
+  };
 };
 const structure = { slope: true, therapist: true };
 
@@ -53,5 +61,29 @@ describe('growth model with days since 1970 as time', () => {
       expect(Math.abs(fit.fixed[k].estimate - f.estimate) / Math.abs(f.estimate)).toBeLessThan(1e-5);
       expect(Math.abs(fit.fixed[k].se - f.se) / f.se).toBeLessThan(1e-4);
     });
+  });
+});
+
+describe('nested notation (1 | therapist/pn): patient ids restart within each therapist', () => {
+  it('matches lme4 at fixed θ and at the optimum', async () => {
+    const spec = parseFormula(ref.nested.formula);
+    expect(spec.innerWithinOuter).toBe(true);
+    expect(spec.groupVariables).toEqual(['pn', 'therapist']);
+    const data = await loadModelData(dir + 'sessions.csv', spec);
+    const prob = prepareGrowth(data.stats as GrowthStats, { slope: false, therapist: true });
+    expect(prob.nPatients).toBe(240);
+    const c = ref.nested.criterion_at[0];
+    const at = growthCriterion(prob, 'REML').evaluate(c.theta);
+    expect(Math.abs(at - c.reml_criterion) / c.reml_criterion).toBeLessThan(1e-8);
+    const fit = fitGrowthModel(prob, { structure: { slope: false, therapist: true } });
+    expect(fit.converged).toBe(true);
+    expect(fit.criterion).toBeLessThanOrEqual(ref.nested.reml_criterion + 1e-6);
+    expect(Math.abs(fit.criterion - ref.nested.reml_criterion) / ref.nested.reml_criterion).toBeLessThan(1e-9);
+    fit.theta.forEach((t, k) => expect(Math.abs(t - ref.nested.theta[k]) / ref.nested.theta[k]).toBeLessThan(1e-4));
+  });
+
+  it('the same data without the nesting would be a crossed design, and says so', async () => {
+    const spec = parseFormula('score ~ day + (1 | pn) + (1 | therapist)');
+    await expect(loadModelData(dir + 'sessions.csv', spec)).rejects.toThrow(/crossed design.*therapist\/patient/);
   });
 });

@@ -29,9 +29,11 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
   const growth = random.kind === 'growth' ? new GrowthStatsBuilder(spec.columns, spec.response) : null;
   let dropped = 0;
   const nested = spec.innerWithinOuter;
+  let decimalComma = false;
 
   const rowsRead = await streamCsv(path, {
-    header(names) {
+    header(names, delimiter) {
+      decimalComma = delimiter === ';';
       const find = (v: string): number => {
         const k = names.indexOf(v);
         if (k < 0)
@@ -50,7 +52,7 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
       if (f.length !== width)
         throw new SpiegelError(
           'MODEL_DATA_INVALID',
-          `${path}: line ${line} has ${f.length} fields, the header has ${width}`,
+          `${path}: line ${line} has ${f.length} fields, the header has ${width}${decimalComma ? " (';'-separated file)" : ''}`,
           { line },
         );
       for (let k = 0; k < numIdx.length; k++) {
@@ -59,11 +61,11 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
           dropped++;
           return;
         }
-        const v = Number(s);
+        const v = Number(decimalComma ? s.replace(',', '.') : s);
         if (!Number.isFinite(v) || s.trim() === '') {
           throw new SpiegelError(
             'MODEL_DATA_INVALID',
-            `${path}: line ${line}: column '${numNames[k]}' is not a number: '${s}'`,
+            `${path}: line ${line}, column ${numIdx[k] + 1} ('${numNames[k]}'): not a number: '${s}'`,
             { line, column: numNames[k] },
           );
         }

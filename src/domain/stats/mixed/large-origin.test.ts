@@ -87,3 +87,15 @@ describe('nested notation (1 | therapist/pn): patient ids restart within each th
     await expect(loadModelData(dir + 'sessions.csv', spec)).rejects.toThrow(/crossed design.*therapist\/patient/);
   });
 });
+
+describe("a Dutch CSV (';', decimal commas, UTF-8 BOM)", () => {
+  it('reads as the same data: the same criterion as lme4 at fixed θ', async () => {
+    const spec = parseFormula(ref.formula);
+    const data = await loadModelData(dir + 'sessions_nl.csv', spec);
+    expect(data.rowsDropped).toBe(0);
+    const prob = prepareGrowth(data.stats as GrowthStats, structure);
+    const c = ref.criterion_at[1];
+    const value = growthCriterion(prob, 'REML').evaluate(c.theta);
+    expect(Math.abs(value - c.reml_criterion) / c.reml_criterion).toBeLessThan(1e-8);
+  });
+});

@@ -229,7 +229,10 @@ export function computeCases(doc: unknown): { cases: Json[]; failed: number } {
       if (isKind(kind)) for (const f of CASE_INPUTS[kind]) if (f in (c as Json)) named[f] = (c as Json)[f];
       return {
         ...named,
-        error: { code: error.code, message: `case ${i + 1}${typeof kind === 'string' ? ` (${kind})` : ''}: ${error.message}` },
+        error: {
+          code: error.code,
+          message: `case ${i + 1}${typeof kind === 'string' ? ` (${kind})` : ''}: ${error.message}`,
+        },
       } satisfies FailedCase as Json;
     }
   });

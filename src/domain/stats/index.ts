@@ -4,7 +4,17 @@
  */
 export * from './distributions.ts';
 export { pnt, ncpInterval } from './noncentralT.ts';
-export { mean, variance, sd, sum, ranks, summarize, powerOfTwoScale, rescaled, type GroupSummary } from './descriptive.ts';
+export {
+  mean,
+  variance,
+  sd,
+  sum,
+  ranks,
+  summarize,
+  powerOfTwoScale,
+  rescaled,
+  type GroupSummary,
+} from './descriptive.ts';
 export { part, isStatError, type Part, type StatError } from './parts.ts';
 export * from './ttest.ts';
 export * from './effectsize.ts';

@@ -124,6 +124,8 @@ describe('stats compute through bin/spiegel.js', () => {
     expect(code, stderr.split('\n').slice(0, 5).join(' | ')).toBe(1);
     expect(JSON.parse(stdout).cases[0].error.code).toBe('STATS_DEGENERATE');
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/1 of 1 case failed; first: STATS_DEGENERATE: case 1 \(t_one_sample_raw\): x needs at least 2 values; got 0\./);
+    expect(stderr).toMatch(
+      /1 of 1 case failed; first: STATS_DEGENERATE: case 1 \(t_one_sample_raw\): x needs at least 2 values; got 0\./,
+    );
   });
 });

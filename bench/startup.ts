@@ -43,7 +43,7 @@ function serveUntilReady(dataDir: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [bin, 'serve'], {
-      env: { ...env, PORT: '0', SPIEGEL_DATA_DIR: dataDir, SPIEGEL_DEMO: 'false' },
+      env: { ...env, PORT: '0', SPIEGEL_DATA_DIR: dataDir },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

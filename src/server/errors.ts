@@ -1,7 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorRegistry, isSpiegelError, SpiegelError, type ErrorCode } from '../domain/errors.ts';
+import { isConnectionLost } from '../store/connection.ts';
+import { uniqueViolation } from '../store/conflicts.ts';
 
 function send(reply: FastifyReply, error: SpiegelError): FastifyReply {
+  if (error.status === 503) reply.header('retry-after', '1');
   return reply.code(error.status).type('application/json; charset=utf-8').send(error.toJSON());
 }
 
@@ -18,6 +21,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function toSpiegelError(error: unknown): SpiegelError {
   if (isSpiegelError(error)) return error;
+  // A lost connection or a statement cancelled by the server's timeout is the database's state, not a
+  // bug: the client may retry. The pool has already dropped the broken connection.
+  if (isConnectionLost(error))
+    return new SpiegelError('DATABASE_UNAVAILABLE', 'The database connection was lost; try again.');
+  if ((error as { code?: unknown }).code === '57014')
+    return new SpiegelError('DATABASE_UNAVAILABLE', 'The database did not answer in time; try again.');
+  const conflict = uniqueViolation(error);
+  if (conflict) return conflict;
   const fastifyError = error as FastifyError & {
     validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>;
     validationContext?: string;

@@ -22,6 +22,7 @@ export const errorRegistry = {
   DRAFT_EXISTS: { status: 409, message: 'You already have a draft; continue that one.' },
   SHARE_EXISTS: { status: 409, message: 'This item is already shared with this supervisor.' },
   CONFIG_MISSING: { status: 500, message: 'Required settings are missing.' },
+  DEMO_REFUSED: { status: 409, message: 'The demo is loaded only into an empty database.' },
 
   // authentication and access
   UNAUTHENTICATED: { status: 401, message: 'Log in first.' },

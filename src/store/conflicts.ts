@@ -11,10 +11,16 @@ const BY_CONSTRAINT: Record<string, ErrorCode> = {
   reflection_shares_active_idx: 'SHARE_EXISTS',
 };
 
-/** The SpiegelError for a unique violation (SQLSTATE 23505), or null for any other error. */
+// A row referenced by a racing request that another request just deleted (an erasure racing a submit),
+// a serialization failure or a deadlock: also a conflict the client can retry, not a bug.
+const CONFLICT_STATES = new Set(['23503', '40001', '40P01']);
+
+/** The SpiegelError for a unique violation (SQLSTATE 23505) or another race, or null for any other error. */
 export function uniqueViolation(error: unknown): SpiegelError | null {
   const e = error as { code?: unknown; constraint?: unknown } | null;
-  if (!e || typeof e !== 'object' || e.code !== '23505') return null;
+  if (!e || typeof e !== 'object') return null;
+  if (typeof e.code === 'string' && CONFLICT_STATES.has(e.code)) return new SpiegelError('CONFLICT');
+  if (e.code !== '23505') return null;
   const constraint = typeof e.constraint === 'string' ? e.constraint : '';
   return new SpiegelError(BY_CONSTRAINT[constraint] ?? 'CONFLICT');
 }

@@ -13,6 +13,16 @@ export const errorRegistry = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. The error has been logged.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable.' },
+  CONFLICT: {
+    status: 409,
+    message: 'This was changed or created at the same time by another request; reload and try again.',
+  },
+  CLIENT_CODE_IN_USE: { status: 409, message: 'A client with this code already exists.' },
+  SESSION_NUMBER_IN_USE: { status: 409, message: 'A session with this number already exists in this episode.' },
+  DRAFT_EXISTS: { status: 409, message: 'You already have a draft; continue that one.' },
+  SHARE_EXISTS: { status: 409, message: 'This item is already shared with this supervisor.' },
+  CONFIG_MISSING: { status: 500, message: 'Required settings are missing.' },
+  DEMO_REFUSED: { status: 409, message: 'The demo is loaded only into an empty database.' },
 
   // authentication and access
   UNAUTHENTICATED: { status: 401, message: 'Log in first.' },

@@ -205,6 +205,10 @@ export interface JobsTable {
   attempts: Generated<number>;
   last_error: string | null;
   created_at: Generated<Date>;
+  lease_until: NullableTimestamp;
+  lease_token: string | null;
+  max_attempts: Generated<number>;
+  dedupe_key: string | null;
 }
 
 export interface AuditLogTable {

@@ -155,9 +155,11 @@ export async function submitResponses(
       action: 'response.submit',
       subjectType: 'episode',
       subjectId: target.episodeId,
-      ip: meta.ip,
+      // Admins read the audit trail and see no clinical content: no risk flag, no scores, and a client
+      // leaves no IP address (meta.ip is not stored).
+      ip: null,
       outcome: 'ok',
-      details: { invitationId: target.id, responses: responses.length, risk },
+      details: { invitationId: target.id, responses: responses.length },
     },
     now,
   );

@@ -108,7 +108,7 @@ export function registerMeasureForm(app: FastifyInstance): void {
         return missing.size > 0 ? { missing } : { answers };
       };
       // Also for a used link: a retry of an accepted submission (same key) must get its thanks page back.
-      const outcome = await submitResponses(db, token, request.body.submission_key, prepare, { ip: request.ip, now });
+      const outcome = await submitResponses(db, token, request.body.submission_key, prepare, { ip: null, now });
       if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
       const lang = formLang(request, outcome.target.lang);
       if (outcome.state === 'incomplete') {

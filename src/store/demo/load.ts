@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { generateDemoOrganisation, DEMO_DAYS, type DemoOrganisation } from '../../domain/demo/model.ts';
 import type { Database } from '../schema.ts';
+import { SpiegelError } from '../../domain/errors.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { demoInstruments, type DemoInstruments } from './instruments.ts';
 import { scoreRows } from '../scoring.ts';
@@ -181,6 +182,18 @@ export async function loadDemoIfEmpty(
   db: Kysely<Database>,
   progress: (line: string) => void = () => undefined,
 ): Promise<string | null> {
+  // Demo staff share a published password: never add them next to real data.
+  const real = await db
+    .selectFrom('organisations')
+    .select('slug')
+    .where('is_demo', '=', false)
+    .limit(1)
+    .executeTakeFirst();
+  if (real)
+    throw new SpiegelError(
+      'DEMO_REFUSED',
+      `The database holds a non-demo organisation (${real.slug}); the demo is loaded only into an empty database.`,
+    );
   const existing = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
   if (existing) return null;
   progress('First start: creating the demo organisation (synthetic data)…');

@@ -1,7 +1,7 @@
 // The `spiegel instruments` contract of DESIGN.md ("Interfaces that scripts rely on"), run as a user
 // would: node bin/spiegel.js in a child process, with a temporary SPIEGEL_DATA_DIR.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -58,10 +58,16 @@ export const errorRegistry = {
   INSTRUMENT_JSON_INVALID: { status: 400, message: 'The file is not valid JSON.' },
   INSTRUMENT_RESOURCE_TYPE: { status: 422, message: 'The file is not a FHIR Questionnaire.' },
   INSTRUMENT_LINKID_DUPLICATE: { status: 422, message: 'Two items of the questionnaire share a linkId.' },
-  INSTRUMENT_ENABLE_WHEN_CYCLE: { status: 422, message: 'The enableWhen conditions of the questionnaire form a cycle.' },
+  INSTRUMENT_ENABLE_WHEN_CYCLE: {
+    status: 422,
+    message: 'The enableWhen conditions of the questionnaire form a cycle.',
+  },
   INSTRUMENT_TOO_DEEP: { status: 422, message: 'The questionnaire is nested too deeply.' },
   INSTRUMENT_FHIR_INVALID: { status: 422, message: 'The questionnaire is not valid FHIR R4.' },
-  INSTRUMENT_ID_TAKEN: { status: 409, message: 'This id belongs to another instrument; give the questionnaire its own id.' },
+  INSTRUMENT_ID_TAKEN: {
+    status: 409,
+    message: 'This id belongs to another instrument; give the questionnaire its own id.',
+  },
   TRANSLATION_MISMATCH: { status: 422, message: 'The translation does not match the instrument item for item.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

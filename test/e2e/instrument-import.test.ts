@@ -40,7 +40,8 @@ describe('organisation instrument import (Chromium)', () => {
         ...(data === undefined ? {} : { data }),
       });
       expect(res.status(), await res.text()).toBeLessThan(300);
-      return (await res.json()) as T;
+      const text = await res.text();
+      return (text ? JSON.parse(text) : null) as T;
     };
     const client = await api<{ id: string }>('POST', '/api/clients', { code: `E2E-IMP-${Date.now().toString(36)}` });
     const episode = await api<{ id: string }>('POST', '/api/episodes', {

@@ -64,6 +64,21 @@ export const errorRegistry = {
   RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
   INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
   LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+  // importing an organisation's instrument: each refusal has its own code, and nothing is stored
+  INSTRUMENT_JSON_INVALID: { status: 400, message: 'The file is not valid JSON.' },
+  INSTRUMENT_RESOURCE_TYPE: { status: 422, message: 'The file is not a FHIR Questionnaire.' },
+  INSTRUMENT_LINKID_DUPLICATE: { status: 422, message: 'Two items of the questionnaire share a linkId.' },
+  INSTRUMENT_ENABLE_WHEN_CYCLE: {
+    status: 422,
+    message: 'The enableWhen conditions of the questionnaire form a cycle.',
+  },
+  INSTRUMENT_TOO_DEEP: { status: 422, message: 'The questionnaire is nested too deeply.' },
+  INSTRUMENT_FHIR_INVALID: { status: 422, message: 'The questionnaire is not valid FHIR R4.' },
+  INSTRUMENT_ID_TAKEN: {
+    status: 409,
+    message: 'This id belongs to another instrument; give the questionnaire its own id.',
+  },
+  TRANSLATION_MISMATCH: { status: 422, message: 'The translation does not match the instrument item for item.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

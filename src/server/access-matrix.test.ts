@@ -215,6 +215,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   // instruments, research
   'GET /app/admin/instruments': { allow: ADMIN },
+  'GET /app/admin/instruments/import': { allow: ADMIN },
+  'POST /app/admin/instruments/import': { allow: ADMIN, body: { questionnaire: '{}', step: 'check' } },
   'POST /app/admin/instruments/:instrumentId': {
     allow: ADMIN,
     params: { instrumentId: { value: 'phq9' } },

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { InstrumentRegistry } from '../server/instrument-registry.ts';
+import type { InstrumentRegistry } from '../domain/instruments/registry.ts';
 import { allianceScale, outcomeScale } from '../domain/feedback/instrument-roles.ts';
 import { expectedAt, ruleBasedExpectation, type ExpectedCurve } from '../domain/feedback/expected.ts';
 import { episodeStatus, STATUS_PRIORITY, type EpisodeStatus } from '../domain/feedback/status.ts';
@@ -273,7 +273,15 @@ export async function episodeTimeline(db: Kysely<Database>, actor: Actor, episod
       .execute(),
     db
       .selectFrom('responses')
-      .select(['id', 'participant_id', 'instrument_id', 'session_number', 'questionnaire_response', 'submitted_at'])
+      .select([
+        'id',
+        'participant_id',
+        'instrument_id',
+        'instrument_version',
+        'session_number',
+        'questionnaire_response',
+        'submitted_at',
+      ])
       .where('org_id', '=', orgId)
       .where('episode_id', '=', episodeId)
       .orderBy('submitted_at', 'desc')

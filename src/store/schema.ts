@@ -102,6 +102,20 @@ export interface OrgInstrumentsTable {
   licence_acknowledged_at: NullableTimestamp;
 }
 
+export interface OrgInstrumentVersionsTable {
+  org_id: string;
+  instrument_id: string;
+  version: number;
+  kind: 'questionnaire' | 'translation';
+  questionnaire: Json;
+  content_hash: string;
+  translations: Json<Array<{ lang: string; status: string; source: string | null }>>;
+  licence_acknowledged_by: string | null;
+  licence_acknowledged_at: NullableTimestamp;
+  imported_by: string | null;
+  imported_at: Generated<Date>;
+}
+
 export type Schedule = 'every_session' | 'intake' | 'every_n' | 'end';
 
 export interface MeasurementPlansTable {
@@ -148,6 +162,7 @@ export interface ResponsesTable {
   session_number: number;
   questionnaire_response: Json;
   submitted_at: Generated<Date>;
+  instrument_version: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ScoresTable {
@@ -321,6 +336,7 @@ export interface Database {
   episodes: EpisodesTable;
   participants: ParticipantsTable;
   org_instruments: OrgInstrumentsTable;
+  org_instrument_versions: OrgInstrumentVersionsTable;
   measurement_plans: MeasurementPlansTable;
   therapy_sessions: TherapySessionsTable;
   invitations: InvitationsTable;

@@ -1,7 +1,13 @@
 import { html, raw, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
 import { progressChartSvg, allianceChartSvg } from '../../web/charts/progress.ts';
-import { languagePolicy, itemText, pickText } from '../../domain/instruments/translation.ts';
+import {
+  languagePolicy,
+  itemText,
+  pickText,
+  titleText,
+  verifiedLanguageGap,
+} from '../../domain/instruments/translation.ts';
 import type { InstrumentRegistry } from '../instrument-registry.ts';
 import type { AllianceView, OutcomeView } from './episode-view.ts';
 import { dateText } from './caseload-page.ts';
@@ -19,6 +25,8 @@ interface AlertRow {
 }
 interface ResponseRow {
   instrument_id: string;
+  /** The organisation's version the client answered; null for the shipped text. */
+  instrument_version?: number | null;
   participant_id: string;
   session_number: number;
   questionnaire_response: unknown;
@@ -36,6 +44,7 @@ export interface EpisodePageInput {
     status: string;
     started_on: Date;
     participants: Array<{ id: string; label: string }>;
+    plans?: Array<{ instrument_id: string }>;
   };
   status: string;
   outcomes: OutcomeView[];
@@ -117,6 +126,38 @@ function dataTable(lang: Lang, view: OutcomeView): SafeHtml {
   </details>`;
 }
 
+/** Planned instruments a client cannot get in the page's language with a verified text. */
+function planGaps(lang: Lang, plans: Array<{ instrument_id: string }>, registry: InstrumentRegistry): SafeHtml {
+  const gaps = plans.flatMap((p) => {
+    if (!registry.has(p.instrument_id)) return [];
+    const scorer = registry.get(p.instrument_id);
+    const gap = verifiedLanguageGap(scorer.questionnaire, scorer.spec, lang);
+    if (!gap) return [];
+    const title = titleText(scorer.questionnaire, lang, languagePolicy(scorer.questionnaire, scorer.spec));
+    const shown = gap.shownIn.split('-')[0];
+    const language = shown === 'en' || shown === 'nl' ? fbText(lang, `lang.name.${shown}`) : gap.shownIn;
+    return [html`<li>${fbText(lang, 'plan.noVerified', { title: title?.text ?? p.instrument_id, language })}</li>`];
+  });
+  return gaps.length
+    ? html`<ul class="notice" data-testid="translation-gaps">
+        ${gaps}
+      </ul>`
+    : html``;
+}
+
+/**
+ * Instrument text in another language than the page (an item's original English on a Dutch page) is
+ * marked with its language (WCAG 3.1.2) and, where asked, labelled as the original.
+ */
+function inLang(lang: Lang, text: string, textLang: string, label: boolean): SafeHtml {
+  const primary = textLang.split('-')[0];
+  if (primary === lang) return html`${text}`;
+  const key = primary === 'en' || primary === 'nl' ? (`original.${primary}` as const) : 'original.other';
+  return html`<span lang="${textLang}">${text}</span>${
+      label ? html` <span class="muted" data-testid="original-label">(${fbText(lang, key)})</span>` : null
+    }`;
+}
+
 function lastResponses(
   lang: Lang,
   rows: ResponseRow[],
@@ -131,8 +172,9 @@ function lastResponses(
     return true;
   });
   return html`${latest.map((r) => {
-    const scorer = registry.get(r.instrument_id);
+    const scorer = registry.atVersion(r.instrument_id, r.instrument_version ?? null);
     const policy = languagePolicy(scorer.questionnaire, scorer.spec);
+    const title = titleText(scorer.questionnaire, lang, policy, { acceptUnverified: true });
     const items = new Map<
       string,
       {
@@ -149,24 +191,24 @@ function lastResponses(
     };
     const label = participants.find((p) => p.id === r.participant_id)?.label ?? '';
     return html`<h3>
-        ${scorer.questionnaire.title ?? scorer.instrumentId} · ${fbText(lang, 'session.n', { n: r.session_number })} ·
-        ${label}
+        ${inLang(lang, title?.text ?? scorer.instrumentId, title?.lang ?? lang, false)} ·
+        ${fbText(lang, 'session.n', { n: r.session_number })} · ${label}
       </h3>
       <table>
         <tbody>
           ${(qr.item ?? []).map((answered) => {
             const item = items.get(answered.linkId);
-            const text = item
-              ? itemText(item as never, lang, policy, { acceptUnverified: true })?.text
-              : answered.linkId;
+            const text = item ? itemText(item as never, lang, policy, { acceptUnverified: true }) : null;
             const a = answered.answer?.[0] ?? {};
             const coding = a.valueCoding as { code?: string; display?: string; _display?: unknown } | undefined;
+            const picked = coding
+              ? pickText(coding.display, coding._display, lang, policy, { acceptUnverified: true })
+              : null;
             const shown = coding
-              ? (pickText(coding.display, coding._display, lang, policy, { acceptUnverified: true })?.text ??
-                coding.code)
+              ? inLang(lang, picked?.text ?? coding.code ?? '', picked?.lang ?? lang, false)
               : String(a.valueInteger ?? a.valueDecimal ?? a.valueString ?? '');
             return html`<tr>
-              <th scope="row">${text ?? answered.linkId}</th>
+              <th scope="row">${text ? inLang(lang, text.text, text.lang, true) : answered.linkId}</th>
               <td>${shown}</td>
             </tr>`;
           })}
@@ -264,6 +306,7 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
             </div>`
           : null
       }
+      ${planGaps(lang, episode.plans ?? [], input.registry)}
       <form method="post" action="/app/episodes/${episode.id}/invitations">
         <input type="hidden" name="_csrf" value="${input.csrfToken}" />
         <label for="participantId">${t('episode.participant')}</label>

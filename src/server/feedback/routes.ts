@@ -15,6 +15,7 @@ import { renderPdf } from '../../web/pdf.ts';
 import { invitationView } from '../measures/api.ts';
 import { fbText } from './texts.ts';
 import { SpiegelError } from '../../domain/errors.ts';
+import { instrumentsFor } from '../org-instrument-registry.ts';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const own = (resource: string) => ({ access: { kind: 'own' as const, roles: ['therapist' as const], resource } });
@@ -26,7 +27,8 @@ function actor(request: FastifyRequest): Actor {
 /** Caseload and episode pages, alert acknowledgement. */
 export function registerFeedbackRoutes(app: FastifyInstance): void {
   const { db } = app.ctx.store;
-  const registry = app.ctx.instruments;
+  // Each organisation sees the shipped library with its own imports and translations on top.
+  const registryOf = (request: FastifyRequest) => instrumentsFor(app.ctx, request.staff!.orgId);
 
   async function episodeInput(
     request: FastifyRequest,
@@ -34,6 +36,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
     episodeId: string,
     newInvitation: EpisodePageInput['newInvitation'] = null,
   ): Promise<EpisodePageInput> {
+    const registry = await registryOf(request);
     const episode = await getEpisode(db, actor(request), episodeId);
     const timeline = await episodeTimeline(db, actor(request), episodeId);
     const curves = new Map<string, ExpectedCurve | null>();
@@ -105,7 +108,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
-      const rows = await caseload(db, actor(request), registry);
+      const rows = await caseload(db, actor(request), await registryOf(request));
       return sendPage(request, reply, {
         title: fbText(request.lang, 'caseload.title'),
         body: caseloadBody(request.lang, rows, request.query),
@@ -123,7 +126,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
         summary: 'The caller’s active episodes with status, measurements, alerts and invitations',
       },
     },
-    async (request) => ({ episodes: await caseload(db, actor(request), registry) }),
+    async (request) => ({ episodes: await caseload(db, actor(request), await registryOf(request)) }),
   );
 
   app.get<{ Params: { episodeId: string } }>(
@@ -152,7 +155,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
-      const usable = await usableInstrumentIds(db, registry, request.staff!.orgId);
+      const usable = await usableInstrumentIds(db, await registryOf(request), request.staff!.orgId);
       const issued = await createInvitation(
         db,
         actor(request),

@@ -1,3 +1,4 @@
+import { instrumentsFor } from '../org-instrument-registry.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import {
@@ -47,7 +48,11 @@ export async function invitationView(app: FastifyInstance, issued: IssuedInvitat
 export function registerMeasuresApi(app: FastifyInstance): void {
   const { db } = app.ctx.store;
   const known = async (request: FastifyRequest) => {
-    const ids = await usableInstrumentIds(db, app.ctx.instruments, request.staff!.orgId);
+    const ids = await usableInstrumentIds(
+      db,
+      await instrumentsFor(app.ctx, request.staff!.orgId),
+      request.staff!.orgId,
+    );
     return (id: string) => ids.has(id);
   };
   const csrf = app.csrfProtection;

@@ -54,6 +54,9 @@ export const errorRegistry = {
   RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
   INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
   LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+
+  // organisation structure and dashboards
+  TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

@@ -3,7 +3,8 @@
  * these can be requested, so every period nests in the one above it and small-group protection
  * can reason about the differences between them.
  */
-export type Period = { kind: 'all' } | { kind: 'year'; year: number } | { kind: 'quarter'; year: number; quarter: number };
+export type Period =
+  { kind: 'all' } | { kind: 'year'; year: number } | { kind: 'quarter'; year: number; quarter: number };
 
 export const ALL: Period = { kind: 'all' };
 

@@ -7,24 +7,22 @@ const QUARTERS = ['2024-Q3', '2024-Q4', '2025-Q1', '2025-Q2', '2025-Q3'];
 const MODALITIES = ['individual', 'couple', 'family'];
 
 /** A random organisation: therapists, teams (overlapping, possibly nested or empty) and their atoms. */
-const organisation = fc
-  .integer({ min: 1, max: 14 })
-  .chain((therapists) =>
-    fc.record({
-      therapists: fc.constant(therapists),
-      teams: fc.array(fc.subarray([...Array(therapists).keys()]), { maxLength: 4 }),
-      atoms: fc.array(
-        fc.record({
-          therapist: fc.integer({ min: 0, max: therapists - 1 }),
-          quarter: fc.constantFrom(...QUARTERS),
-          modality: fc.constantFrom(...MODALITIES),
-          episodes: fc.integer({ min: 1, max: 7 }),
-        }),
-        { maxLength: 80 },
-      ),
-      minima: fc.record({ therapists: fc.integer({ min: 5, max: 7 }), episodes: fc.integer({ min: 10, max: 14 }) }),
-    }),
-  );
+const organisation = fc.integer({ min: 1, max: 14 }).chain((therapists) =>
+  fc.record({
+    therapists: fc.constant(therapists),
+    teams: fc.array(fc.subarray([...Array(therapists).keys()]), { maxLength: 4 }),
+    atoms: fc.array(
+      fc.record({
+        therapist: fc.integer({ min: 0, max: therapists - 1 }),
+        quarter: fc.constantFrom(...QUARTERS),
+        modality: fc.constantFrom(...MODALITIES),
+        episodes: fc.integer({ min: 1, max: 7 }),
+      }),
+      { maxLength: 80 },
+    ),
+    minima: fc.record({ therapists: fc.integer({ min: 5, max: 7 }), episodes: fc.integer({ min: 10, max: 14 }) }),
+  }),
+);
 
 function build(org: {
   teams: number[][];
@@ -36,7 +34,12 @@ function build(org: {
   for (const a of org.atoms) {
     const key = `${a.therapist}|${a.quarter}|${a.modality}`;
     const prev = merged.get(key);
-    merged.set(key, { therapist: `t${a.therapist}`, quarter: a.quarter, modality: a.modality, episodes: (prev?.episodes ?? 0) + a.episodes });
+    merged.set(key, {
+      therapist: `t${a.therapist}`,
+      quarter: a.quarter,
+      modality: a.modality,
+      episodes: (prev?.episodes ?? 0) + a.episodes,
+    });
   }
   const atoms = [...merged.values()];
   const teams = new Map(org.teams.map((members, i) => [`team${i}`, new Set(members.map((m) => `t${m}`))]));
@@ -60,7 +63,8 @@ function requestable(teams: Map<string, Set<string>>): GroupFilter[] {
   const periods = ['all', '2024', '2025', '2026', ...QUARTERS, '2025-Q4'].map((p) => parsePeriod(p)!);
   const out: GroupFilter[] = [];
   for (const team of [null, ...teams.keys(), 'no-such-team'])
-    for (const period of periods) for (const modality of [null, ...MODALITIES, 'group']) out.push({ team, period, modality });
+    for (const period of periods)
+      for (const modality of [null, ...MODALITIES, 'group']) out.push({ team, period, modality });
   return out;
 }
 
@@ -106,7 +110,8 @@ describe('small-group protection (property-based)', () => {
 
   it('explains why: too few therapists, too few episodes, or differencing against a larger group', () => {
     const atoms: Atom[] = [];
-    for (let t = 0; t < 8; t++) atoms.push({ therapist: `t${t}`, quarter: '2025-Q1', modality: 'individual', episodes: 3 });
+    for (let t = 0; t < 8; t++)
+      atoms.push({ therapist: `t${t}`, quarter: '2025-Q1', modality: 'individual', episodes: 3 });
     // Team A holds 6 of the 8 therapists: the organisation minus team A would be 2 therapists.
     const teams = new Map([
       ['A', new Set(['t0', 't1', 't2', 't3', 't4', 't5'])],

@@ -1,0 +1,3 @@
+import { ensureLargeOrg } from './_data.ts';
+const r = await ensureLargeOrg();
+console.log(JSON.stringify(r.counts));

@@ -4,6 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../store/schema.ts';
 import { refitExpectedCourse } from '../store/analytics/expected-course.ts';
 import { runTherapistEffects } from '../store/analytics/therapist-effects.ts';
+import { refreshDashboardCells } from '../store/dashboards/refresh.ts';
+import { outcomeInstruments } from '../store/dashboards/instruments.ts';
+import { shippedInstruments } from './instrument-registry.ts';
 
 /**
  * A small Postgres-backed job queue (SELECT … FOR UPDATE SKIP LOCKED), so several app instances can
@@ -54,6 +57,8 @@ export async function runNextJob(db: Kysely<Database>, log?: FastifyBaseLogger):
         PRIMARY_OUTCOME.scaleId,
         PRIMARY_OUTCOME.direction,
       );
+      // The dashboards read the fresh expected course, so they are rebuilt after it.
+      await refreshDashboardCells(db, job.org_id, await outcomeInstruments(db, job.org_id, shippedInstruments().all()));
     }
     await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', job.id).execute();
   } catch (error) {

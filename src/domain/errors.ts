@@ -79,6 +79,9 @@ export const errorRegistry = {
     message: 'This id belongs to another instrument; give the questionnaire its own id.',
   },
   TRANSLATION_MISMATCH: { status: 422, message: 'The translation does not match the instrument item for item.' },
+
+  // organisation structure and dashboards
+  TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

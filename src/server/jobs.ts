@@ -4,6 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../store/schema.ts';
 import { refitExpectedCourse } from '../store/analytics/expected-course.ts';
 import { runTherapistEffects } from '../store/analytics/therapist-effects.ts';
+import { refreshDashboardCells } from '../store/dashboards/refresh.ts';
+import { outcomeInstruments } from '../store/dashboards/instruments.ts';
+import { shippedInstruments } from './instrument-registry.ts';
 
 /**
  * The one job queue (decision 0012): rows in `jobs`, claimed with FOR UPDATE SKIP LOCKED under a lease
@@ -76,6 +79,8 @@ registerJob('refit_analyses', async ({ db, job }) => {
     PRIMARY_OUTCOME.scaleId,
     PRIMARY_OUTCOME.direction,
   );
+  // The dashboards read the fresh expected course, so they are rebuilt after it.
+  await refreshDashboardCells(db, job.orgId, await outcomeInstruments(db, job.orgId, shippedInstruments().all()));
 });
 
 interface Claimed {

@@ -150,6 +150,7 @@ export interface InvitationsTable {
   created_at: Generated<Date>;
   submission_key: string | null;
   session_number: number | null;
+  opened_at: NullableTimestamp;
 }
 
 export interface ResponsesTable {
@@ -327,6 +328,36 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface TeamsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  org_id: string;
+  user_id: string;
+}
+
+export interface DashboardCellsTable {
+  org_id: string;
+  family: 'outcome' | 'activity';
+  instrument_id: string;
+  quarter: string;
+  modality: 'individual' | 'couple' | 'family' | 'group';
+  therapist_id: string;
+  episodes: number;
+  metrics: Json;
+}
+
+export interface DashboardRefreshesTable {
+  org_id: string;
+  refreshed_at: Timestamp;
+  seconds: number;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -354,4 +385,8 @@ export interface Database {
   reflection_shares: ReflectionSharesTable;
   reflection_comments: ReflectionCommentsTable;
   schema_migrations: SchemaMigrationsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  dashboard_cells: DashboardCellsTable;
+  dashboard_refreshes: DashboardRefreshesTable;
 }

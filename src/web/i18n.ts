@@ -22,6 +22,7 @@ const texts = {
   'nav.practice': { nl: 'Oefenen', en: 'Practice' },
   'nav.shared': { nl: 'Gedeeld met mij', en: 'Shared with me' },
   'nav.organisation': { nl: 'Organisatie', en: 'Organisation' },
+  'nav.dashboards': { nl: 'Dashboards', en: 'Dashboards' },
   'nav.admin': { nl: 'Beheer', en: 'Administration' },
   'nav.research': { nl: 'Onderzoek', en: 'Research' },
   'nav.logout': { nl: 'Uitloggen', en: 'Log out' },

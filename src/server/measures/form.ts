@@ -6,6 +6,7 @@ import { formSection, questionsOf, responseFromFields, type FormSection } from '
 import { openInvitation, submitResponses, type PrepareAnswers, type ScoredAnswer } from '../../store/submit.ts';
 import { validateResponse } from '../../domain/instruments/validate-response.ts';
 import { SpiegelError } from '../../domain/errors.ts';
+import { markInvitationOpened } from '../../store/dashboards/reach.ts';
 import { DEFAULT_CRISIS_CONTACTS } from '../../web/form/texts.ts';
 import { formCsp } from '../../web/form/style.ts';
 import { precompressed } from '../precompressed.ts';
@@ -63,6 +64,7 @@ export function registerMeasureForm(app: FastifyInstance): void {
     async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);
       if (!invitation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
+      await markInvitationOpened(db, invitation.id);
       const lang = formLang(request, invitation.lang);
       return send(
         reply,

@@ -8,6 +8,7 @@ import { scoreRows } from '../scoring.ts';
 import { refitExpectedCourse } from '../analytics/expected-course.ts';
 import { replayDemoAlerts } from './alerts.ts';
 import { runTherapistEffects } from '../analytics/therapist-effects.ts';
+import { loadDemoDashboards } from './dashboards.ts';
 import { shippedInstruments } from '../../server/instrument-registry.ts';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
 
@@ -210,8 +211,9 @@ export async function loadDemoIfEmpty(
   if (fit.status === 'done') curves.set('phq9', fit.curve);
   const alerts = await replayDemoAlerts(db, orgId, shippedInstruments(), curves);
   await runTherapistEffects(db, orgId, 'phq9', 'total', 'higher-is-worse');
+  const dashboards = await loadDemoDashboards(db, orgId, shippedInstruments().all());
   progress(
-    `Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    `Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, ${dashboards.teams} teams, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );
   return demoLoginText(org);
 }

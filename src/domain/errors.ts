@@ -54,6 +54,11 @@ export const errorRegistry = {
   RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
   INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
   LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+
+  // daily clinical work (episodes, sessions, invitations)
+  SESSION_EXISTS: { status: 409, message: 'This session number already exists in the episode.' },
+  EPISODE_CLOSED: { status: 409, message: 'The episode is closed; reopen it first.' },
+  NO_CONTACT: { status: 409, message: 'This participant has no contact details for this channel.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

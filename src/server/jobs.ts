@@ -27,11 +27,39 @@ export async function enqueueRefit(db: Kysely<Database>, orgId: string, runAt = 
       .execute();
 }
 
+/** A job kind registered by a feature (the refit is built in). Payloads are JSON objects. */
+export type JobHandler = (job: { id: number; orgId: string | null; payload: Record<string, unknown> }) => Promise<void>;
+const handlers = new Map<string, JobHandler>();
+
+/** Registers the handler of a job kind (a feature does this once, when its routes are registered). */
+export function registerJobType(kind: string, handler: JobHandler): void {
+  handlers.set(kind, handler);
+}
+
+/** Queues jobs of registered kinds; one statement however many. */
+export async function enqueueJobs(
+  db: Kysely<Database>,
+  jobs: ReadonlyArray<{ kind: string; orgId: string | null; payload?: Record<string, unknown>; runAt?: Date }>,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await db
+    .insertInto('jobs')
+    .values(
+      jobs.map((j) => ({
+        org_id: j.orgId,
+        kind: j.kind,
+        payload: JSON.stringify(j.payload ?? {}),
+        run_at: j.runAt ?? new Date(),
+      })),
+    )
+    .execute();
+}
+
 /** Claims and runs one due job; returns false when none was due. */
 export async function runNextJob(db: Kysely<Database>, log?: FastifyBaseLogger): Promise<boolean> {
   const job = await db.transaction().execute(async (trx) => {
-    const next = await sql<{ id: number; org_id: string; kind: string }>`
-      SELECT id, org_id, kind FROM jobs WHERE status = 'queued' AND run_at <= now() ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(
+    const next = await sql<{ id: number; org_id: string; kind: string; payload: Record<string, unknown> }>`
+      SELECT id, org_id, kind, payload FROM jobs WHERE status = 'queued' AND run_at <= now() ORDER BY run_at LIMIT 1 FOR UPDATE SKIP LOCKED`.execute(
       trx,
     );
     const row = next.rows[0];
@@ -54,6 +82,10 @@ export async function runNextJob(db: Kysely<Database>, log?: FastifyBaseLogger):
         PRIMARY_OUTCOME.scaleId,
         PRIMARY_OUTCOME.direction,
       );
+    } else {
+      const handler = handlers.get(job.kind);
+      if (!handler) throw new Error(`no handler registered for job kind ${job.kind}`);
+      await handler({ id: job.id, orgId: job.org_id, payload: job.payload ?? {} });
     }
     await db.updateTable('jobs').set({ status: 'done' }).where('id', '=', job.id).execute();
   } catch (error) {

@@ -6,6 +6,8 @@ import type { InstrumentRegistry } from '../instrument-registry.ts';
 import type { AllianceView, OutcomeView } from './episode-view.ts';
 import { dateText } from './caseload-page.ts';
 import { fbText } from './texts.ts';
+import { manageSections, type ManageInput } from '../practice/episode-sections.ts';
+import { pxText } from '../practice/texts.ts';
 
 type Bilingual = { nl: string; en: string };
 interface AlertRow {
@@ -16,6 +18,7 @@ interface AlertRow {
   created_at: Date;
   acknowledged_at: Date | null;
   acknowledgement_note: string | null;
+  acknowledged_by_name?: string | null;
 }
 interface ResponseRow {
   instrument_id: string;
@@ -37,13 +40,25 @@ export interface EpisodePageInput {
     started_on: Date;
     participants: Array<{ id: string; label: string }>;
   };
+  manage?: ManageInput;
+  /** After a bulk acknowledgement without a selection ('none') or a note ('note'). */
+  alertProblem?: string | null;
   status: string;
   outcomes: OutcomeView[];
   alliance: AllianceView[];
   alerts: AlertRow[];
   latestResponses: ResponseRow[];
   registry: InstrumentRegistry;
-  newInvitation?: { url: string; qrSvg: string; expiresAt: string; participant: string } | null;
+}
+
+/** The participant an alert is about, by the participantId in its reason. */
+export function alertParticipant(
+  alert: { reason: unknown },
+  participants: ReadonlyArray<{ id: string; label: string }>,
+) {
+  const id = (alert.reason as { participantId?: string } | null)?.participantId;
+  const index = participants.findIndex((p) => p.id === id);
+  return index < 0 ? null : { label: participants[index].label, index };
 }
 
 function fmt(lang: Lang, value: number): string {
@@ -51,11 +66,28 @@ function fmt(lang: Lang, value: number): string {
   return lang === 'nl' ? text.replace('.', ',') : text;
 }
 
-function alertCard(lang: Lang, alert: AlertRow, csrfToken: string): SafeHtml {
+function alertCard(
+  lang: Lang,
+  alert: AlertRow,
+  participants: ReadonlyArray<{ id: string; label: string }>,
+  selectable: boolean,
+): SafeHtml {
   const reason = alert.reason as Bilingual & { suggestions?: Bilingual[] };
   const t = (key: Parameters<typeof fbText>[1], params?: Record<string, string | number>) => fbText(lang, key, params);
+  const who = participants.length > 1 ? alertParticipant(alert, participants) : null;
+  const title = t(`rule.${alert.rule}` as Parameters<typeof fbText>[1]);
   return html`<article class="card alert alert-${alert.severity}" data-rule="${alert.rule}">
-    <h3>${t(`rule.${alert.rule}` as Parameters<typeof fbText>[1])}</h3>
+    <h3>
+      ${
+        selectable
+          ? html`<input type="checkbox" name="alertId" value="${alert.id}" id="sel-${alert.id}" form="ack-form" />
+              <label for="sel-${alert.id}"
+                >${title}${who ? html` · <span class="who who-${who.index % 6}">${who.label}</span>` : null}</label
+              >`
+          : html`${title}${who ? html` · ${who.label}` : null}`
+      }
+    </h3>
+    ${who ? html`<p class="muted" data-testid="alert-participant">${pxText(lang, 'alerts.participant', { who: who.label })}</p>` : null}
     <p>${reason[lang]}</p>
     ${
       reason.suggestions?.length
@@ -67,15 +99,10 @@ function alertCard(lang: Lang, alert: AlertRow, csrfToken: string): SafeHtml {
     }
     ${
       alert.acknowledged_at
-        ? html`<p class="muted">
-            ${t('episode.acknowledged', { date: dateText(lang, alert.acknowledged_at), note: alert.acknowledgement_note ?? '' })}
+        ? html`<p class="muted" data-testid="handled">
+            ${pxText(lang, 'alerts.handledBy', { who: alert.acknowledged_by_name ?? '–', date: dateText(lang, alert.acknowledged_at), note: alert.acknowledgement_note ?? '' })}
           </p>`
-        : html`<form method="post" action="/app/alerts/${alert.id}/acknowledge" class="no-print">
-            <input type="hidden" name="_csrf" value="${csrfToken}" />
-            <label for="note-${alert.id}">${t('episode.note')}</label>
-            <textarea id="note-${alert.id}" name="note" rows="2" maxlength="2000" required></textarea>
-            <p><button type="submit" class="secondary">${t('episode.acknowledge')}</button></p>
-          </form>`
+        : null
     }
   </article>`;
 }
@@ -204,25 +231,39 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
     <section aria-labelledby="alerts-h">
       <h2 id="alerts-h">${t('episode.alerts')}</h2>
       ${
+        input.alertProblem
+          ? html`<p class="error" role="alert">
+              ${pxText(lang, input.alertProblem === 'note' ? 'alerts.noteRequired' : 'alerts.noneSelected')}
+            </p>`
+          : null
+      }
+      ${
         open.length
-          ? latestPerRule(open).map(
-              ({ latest, older }) =>
-                html`${alertCard(lang, latest, input.csrfToken)}${
-                  older.length
-                    ? html`<details class="older-alerts">
-                        <summary>${t('episode.olderAlerts', { n: older.length })}</summary>
-                        ${older.map((a) => alertCard(lang, a, input.csrfToken))}
-                      </details>`
-                    : null
-                }`,
-            )
+          ? html`${latestPerRule(open).map(
+                ({ latest, older }) =>
+                  html`${alertCard(lang, latest, episode.participants, true)}${
+                    older.length
+                      ? html`<details class="older-alerts">
+                          <summary>${t('episode.olderAlerts', { n: older.length })}</summary>
+                          ${older.map((a) => alertCard(lang, a, episode.participants, true))}
+                        </details>`
+                      : null
+                  }`,
+              )}
+              <form method="post" action="/app/alerts/acknowledge" id="ack-form" class="card no-print">
+                <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+                <input type="hidden" name="back" value="${episode.id}" />
+                <label for="ack-note">${pxText(lang, 'alerts.noteFor')}</label>
+                <textarea id="ack-note" name="note" rows="2" maxlength="2000"></textarea>
+                <p><button type="submit">${pxText(lang, 'alerts.handleSelected')}</button></p>
+              </form>`
           : html`<p>${t('episode.noAlerts')}</p>`
       }
       ${
         closed.length
-          ? html`<details>
-              <summary>${closed.length} ✓</summary>
-              ${closed.map((a) => alertCard(lang, a, input.csrfToken))}
+          ? html`<details data-testid="alert-history">
+              <summary>${pxText(lang, 'alerts.history', { n: closed.length })}</summary>
+              ${closed.map((a) => alertCard(lang, a, episode.participants, false))}
             </details>`
           : null
       }
@@ -251,28 +292,5 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
       <h2 id="last-h">${t('episode.lastResponse')}</h2>
       ${lastResponses(lang, input.latestResponses, input.registry, episode.participants)}
     </section>
-    <section class="card no-print" aria-labelledby="invite-h">
-      <h2 id="invite-h">${t('episode.invite')}</h2>
-      ${
-        input.newInvitation
-          ? html`<div class="notice" data-testid="new-invitation">
-              <p>${t('episode.inviteLink', { days: 7 })} — ${input.newInvitation.participant}:</p>
-              <p><a href="${input.newInvitation.url}">${input.newInvitation.url}</a></p>
-              <div class="qr">
-                ${raw(input.newInvitation.qrSvg.replace(/^<svg /, '<svg role="img" aria-label="QR" '))}
-              </div>
-            </div>`
-          : null
-      }
-      <form method="post" action="/app/episodes/${episode.id}/invitations">
-        <input type="hidden" name="_csrf" value="${input.csrfToken}" />
-        <label for="participantId">${t('episode.participant')}</label>
-        <select id="participantId" name="participantId">
-          ${episode.participants.map((p) => html`<option value="${p.id}">${p.label}</option>`)}
-        </select>
-        <label for="sessionNumber">${t('episode.sessionNumber')}</label>
-        <input id="sessionNumber" name="sessionNumber" type="number" min="1" max="500" />
-        <p><button type="submit">${t('episode.invite')}</button></p>
-      </form>
-    </section>`;
+    ${input.manage ? manageSections(input.manage) : null}`;
 }

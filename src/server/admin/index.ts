@@ -17,6 +17,10 @@ export function registerAdmin(app: FastifyInstance): void {
       const links: Array<[string, string]> = [
         ['/app/admin/users', a('admin.users')],
         ['/app/admin/settings', a('admin.settings')],
+        [
+          '/app/admin/messaging',
+          request.lang === 'nl' ? 'Uitnodigingen en herinneringen' : 'Invitations and reminders',
+        ],
         ['/app/admin/audit', a('admin.audit')],
         ['/app/admin/erasure', a('admin.erasure')],
         ['/app/admin/instruments', request.lang === 'nl' ? 'Instrumenten en licenties' : 'Instruments and licences'],

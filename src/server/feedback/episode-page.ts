@@ -3,7 +3,7 @@ import type { Lang } from '../../web/i18n.ts';
 import { progressChartSvg, allianceChartSvg } from '../../web/charts/progress.ts';
 import { languagePolicy, itemText, pickText } from '../../domain/instruments/translation.ts';
 import type { InstrumentRegistry } from '../instrument-registry.ts';
-import type { AllianceView, OutcomeView } from './episode-view.ts';
+import { outcomeCharts, type AllianceView, type OutcomeView } from './episode-view.ts';
 import { dateText } from './caseload-page.ts';
 import { fbText } from './texts.ts';
 import { manageSections, type ManageInput } from '../practice/episode-sections.ts';
@@ -110,46 +110,58 @@ function alertCard(
 function dataTable(lang: Lang, view: OutcomeView): SafeHtml {
   const sessions = [...new Set(view.series.flatMap((s) => s.points.map((p) => p.session)))].sort((a, b) => a - b);
   const t = (key: Parameters<typeof fbText>[1]) => fbText(lang, key);
+  const withExpected = view.series.some((s) => s.expected.length > 0);
   return html`<details>
     <summary>${t('episode.dataTable')}</summary>
     <table>
       <thead>
         <tr>
           <th scope="col">${t('chart.session')}</th>
-          ${view.series.map((s) => html`<th scope="col">${s.label}</th>`)}${
-            view.expected.length
-              ? html`<th scope="col">${t('chart.expected')}</th>
-                  <th scope="col">${t('chart.band')}</th>`
-              : null
-          }
+          ${view.series.map(
+            (s) =>
+              html`<th scope="col">${s.label}</th>
+                ${
+                  withExpected
+                    ? html`<th scope="col">${s.label}: ${t('chart.expected')} (${t('chart.band')})</th>`
+                    : null
+                }`,
+          )}
         </tr>
       </thead>
       <tbody>
-        ${sessions.map((session) => {
-          const e = view.expected.find((x) => x.session === session);
-          return html`<tr>
-            <th scope="row">${session}</th>
-            ${view.series.map((s) => html`<td>${s.points.find((p) => p.session === session)?.value ?? '–'}</td>`)}${
-              view.expected.length
-                ? html`<td>${e ? fmt(lang, e.mean) : '–'}</td>
-                    <td>
-                      ${e ? `${fmt(lang, Math.max(0, e.lower))}–${fmt(lang, Math.min(view.yMax, e.upper))}` : '–'}
-                    </td>`
-                : null
-            }
-          </tr>`;
-        })}
+        ${sessions.map(
+          (session) =>
+            html`<tr>
+              <th scope="row">${session}</th>
+              ${view.series.map((s) => {
+                const e = s.expected.find((x) => x.session === session);
+                return html`<td>${s.points.find((p) => p.session === session)?.value ?? '–'}</td>
+                  ${
+                    withExpected
+                      ? html`<td>
+                          ${
+                            e
+                              ? `${fmt(lang, e.mean)} (${fmt(lang, Math.max(0, e.lower))}–${fmt(lang, Math.min(view.yMax, e.upper))})`
+                              : '–'
+                          }
+                        </td>`
+                      : null
+                  }`;
+              })}
+            </tr>`,
+        )}
       </tbody>
     </table>
   </details>`;
 }
 
-function lastResponses(
+/** The latest answers per participant and instrument, item text next to the answer, for page and PDF. */
+export function answerBlocks(
   lang: Lang,
   rows: ResponseRow[],
   registry: InstrumentRegistry,
   participants: Array<{ id: string; label: string }>,
-): SafeHtml {
+): Array<{ title: string; rows: Array<[string, string]> }> {
   const seen = new Set<string>();
   const latest = rows.filter((r) => {
     const key = `${r.instrument_id}:${r.participant_id}`;
@@ -157,7 +169,7 @@ function lastResponses(
     seen.add(key);
     return true;
   });
-  return html`${latest.map((r) => {
+  return latest.map((r) => {
     const scorer = registry.get(r.instrument_id);
     const policy = languagePolicy(scorer.questionnaire, scorer.spec);
     const items = new Map<
@@ -175,31 +187,43 @@ function lastResponses(
       item?: Array<{ linkId: string; answer?: Array<Record<string, unknown>> }>;
     };
     const label = participants.find((p) => p.id === r.participant_id)?.label ?? '';
-    return html`<h3>
-        ${scorer.questionnaire.title ?? scorer.instrumentId} · ${fbText(lang, 'session.n', { n: r.session_number })} ·
-        ${label}
-      </h3>
-      <table>
-        <tbody>
-          ${(qr.item ?? []).map((answered) => {
-            const item = items.get(answered.linkId);
-            const text = item
-              ? itemText(item as never, lang, policy, { acceptUnverified: true })?.text
-              : answered.linkId;
-            const a = answered.answer?.[0] ?? {};
-            const coding = a.valueCoding as { code?: string; display?: string; _display?: unknown } | undefined;
-            const shown = coding
-              ? (pickText(coding.display, coding._display, lang, policy, { acceptUnverified: true })?.text ??
-                coding.code)
-              : String(a.valueInteger ?? a.valueDecimal ?? a.valueString ?? '');
-            return html`<tr>
-              <th scope="row">${text ?? answered.linkId}</th>
-              <td>${shown}</td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>`;
-  })}`;
+    return {
+      title: `${scorer.questionnaire.title ?? scorer.instrumentId} · ${fbText(lang, 'session.n', { n: r.session_number })} · ${label}`,
+      rows: (qr.item ?? []).map((answered): [string, string] => {
+        const item = items.get(answered.linkId);
+        const text = item ? itemText(item as never, lang, policy, { acceptUnverified: true })?.text : answered.linkId;
+        const a = answered.answer?.[0] ?? {};
+        const coding = a.valueCoding as { code?: string; display?: string; _display?: unknown } | undefined;
+        const shown = coding
+          ? (pickText(coding.display, coding._display, lang, policy, { acceptUnverified: true })?.text ?? coding.code)
+          : String(a.valueInteger ?? a.valueDecimal ?? a.valueString ?? '');
+        return [text ?? answered.linkId, shown ?? ''];
+      }),
+    };
+  });
+}
+
+function lastResponses(
+  lang: Lang,
+  rows: ResponseRow[],
+  registry: InstrumentRegistry,
+  participants: Array<{ id: string; label: string }>,
+): SafeHtml {
+  return html`${answerBlocks(lang, rows, registry, participants).map(
+    (block) =>
+      html`<h3>${block.title}</h3>
+        <table>
+          <tbody>
+            ${block.rows.map(
+              ([q, a]) =>
+                html`<tr>
+                  <th scope="row">${q}</th>
+                  <td>${a}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+  )}`;
 }
 
 /** Open alerts grouped by rule, newest first: the newest is shown, earlier ones fold away. */
@@ -274,7 +298,13 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
       const curve = o.curve;
       return html`<section class="card chart" aria-labelledby="chart-${o.instrumentId}">
         <h2 id="chart-${o.instrumentId}">${title}</h2>
-        ${raw(progressChartSvg({ lang, title, yMin: 0, yMax: o.yMax, series: o.series, cutoff: o.cutoff, reliableBand: o.reliableBand, expected: o.expected, alerts: o.alertMarkers }))}
+        ${outcomeCharts(o, title).map(
+          (c) =>
+            html`<figure data-testid="progress-chart" data-participant="${c.participant?.label ?? ''}">
+              ${o.series.length > 1 ? html`<figcaption class="who-${o.series.indexOf(c.participant!) % 6}">${c.participant?.label}</figcaption>` : null}
+              ${raw(progressChartSvg({ lang, title: c.title, ...c.chart }))}
+            </figure>`,
+        )}
         <p class="muted" data-testid="expected-method">
           ${curve ? t('episode.expectedMethod', { method: lang === 'nl' ? 'gemengd model' : 'mixed model', date: dateText(lang, curve.fittedAt), episodes: curve.dataWindow.episodes, therapists: curve.dataWindow.therapists, from: dateText(lang, curve.dataWindow.from), to: dateText(lang, curve.dataWindow.to) }) : t('episode.ruleBased')}
         </p>

@@ -82,6 +82,11 @@ export const errorRegistry = {
 
   // organisation structure and dashboards
   TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
+
+  // daily clinical work (episodes, sessions, invitations)
+  SESSION_EXISTS: { status: 409, message: 'This session number already exists in the episode.' },
+  EPISODE_CLOSED: { status: 409, message: 'The episode is closed; reopen it first.' },
+  NO_CONTACT: { status: 409, message: 'This participant has no contact details for this channel.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

@@ -123,6 +123,39 @@ async function finish(db: Kysely<Database>, job: Claimed, status: 'done' | 'fail
     WHERE id = ${job.id} AND lease_token = ${job.lease_token}::uuid`.execute(db);
 }
 
+/** A feature's job handler that needs only the job's id, organisation and JSON payload. */
+export type FeatureJobHandler = (job: {
+  id: number;
+  orgId: string | null;
+  payload: Record<string, unknown>;
+}) => Promise<void>;
+
+/** Registers a feature's job kind on the one queue (once, when its routes are registered). */
+export function registerJobType(kind: string, handler: FeatureJobHandler): void {
+  registerJob(kind, ({ job }) =>
+    handler({ id: job.id, orgId: job.orgId, payload: (job.payload ?? {}) as Record<string, unknown> }),
+  );
+}
+
+/** Queues jobs of registered kinds; one statement however many. */
+export async function enqueueJobs(
+  db: Kysely<Database>,
+  jobs: ReadonlyArray<{ kind: string; orgId: string | null; payload?: Record<string, unknown>; runAt?: Date }>,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await db
+    .insertInto('jobs')
+    .values(
+      jobs.map((j) => ({
+        org_id: j.orgId,
+        kind: j.kind,
+        payload: JSON.stringify(j.payload ?? {}),
+        run_at: j.runAt ?? new Date(),
+      })),
+    )
+    .execute();
+}
+
 /** Claims and runs one due job; returns false when none was due. */
 export async function runNextJob(db: Kysely<Database>, log?: FastifyBaseLogger): Promise<boolean> {
   // Leases differ per kind, but the kind is known only after the claim: claim with the longest, then

@@ -110,6 +110,29 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     nl: 'De vertaling komt niet vraag voor vraag overeen met het instrument.',
     en: errorRegistry.TRANSLATION_MISMATCH.message,
   },
+  CONFLICT: {
+    nl: 'Dit is tegelijk door een ander verzoek gewijzigd of aangemaakt; laad de pagina opnieuw en probeer het nog eens.',
+    en: errorRegistry.CONFLICT.message,
+  },
+  CLIENT_CODE_IN_USE: { nl: 'Er bestaat al een cliënt met deze code.', en: errorRegistry.CLIENT_CODE_IN_USE.message },
+  SESSION_NUMBER_IN_USE: {
+    nl: 'Deze behandeling heeft al een sessie met dit nummer.',
+    en: errorRegistry.SESSION_NUMBER_IN_USE.message,
+  },
+  DRAFT_EXISTS: { nl: 'Je hebt al een concept; ga daarmee verder.', en: errorRegistry.DRAFT_EXISTS.message },
+  SHARE_EXISTS: { nl: 'Dit is al gedeeld met deze supervisor.', en: errorRegistry.SHARE_EXISTS.message },
+  CONFIG_MISSING: { nl: 'Er ontbreken verplichte instellingen.', en: errorRegistry.CONFIG_MISSING.message },
+  DEMO_REFUSED: { nl: 'De demo wordt alleen in een lege database geladen.', en: errorRegistry.DEMO_REFUSED.message },
+  TEAM_NAME_TAKEN: { nl: 'Er bestaat al een team met deze naam.', en: errorRegistry.TEAM_NAME_TAKEN.message },
+  SESSION_EXISTS: {
+    nl: 'Deze behandeling heeft al een sessie met dit nummer.',
+    en: errorRegistry.SESSION_EXISTS.message,
+  },
+  EPISODE_CLOSED: { nl: 'De behandeling is afgesloten; heropen haar eerst.', en: errorRegistry.EPISODE_CLOSED.message },
+  NO_CONTACT: {
+    nl: 'Deze deelnemer heeft geen contactgegevens voor dit kanaal.',
+    en: errorRegistry.NO_CONTACT.message,
+  },
 };
 
 /** The message for a registry code in the reader's language. */

@@ -16,6 +16,7 @@ const texts = {
   },
   'nav.skip': { nl: 'Naar de inhoud', en: 'Skip to content' },
   'nav.caseload': { nl: 'Caseload', en: 'Caseload' },
+  'nav.clients': { nl: 'Cliënten', en: 'Clients' },
   'nav.selfcheck': { nl: 'Zelfcheck', en: 'Self-check' },
   'nav.effectiveness': { nl: 'Effectiviteit', en: 'Effectiveness' },
   'nav.journal': { nl: 'Dagboek', en: 'Journal' },

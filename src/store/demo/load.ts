@@ -106,6 +106,7 @@ export async function loadDemo(
     const participants: Record<string, unknown>[] = [];
     const plans: Record<string, unknown>[] = [];
     const sessions: Record<string, unknown>[] = [];
+    const contacts: Record<string, unknown>[] = [];
     const responseRows: Record<string, unknown>[] = [];
     const scoreRowsAll: Record<string, unknown>[] = [];
     org.episodes.forEach((demo, i) => {
@@ -127,9 +128,17 @@ export async function loadDemo(
         },
       );
       const sessionDays = new Map<number, number>();
-      for (const label of demo.participants) {
+      for (const [position, label] of demo.participants.entries()) {
         const participantId = crypto.randomUUID();
-        participants.push({ id: participantId, org_id: orgId, episode_id: episode.id, label });
+        participants.push({ id: participantId, org_id: orgId, episode_id: episode.id, label, position });
+        // The designed family shows contact details (synthetic addresses) and scheduled invitations.
+        if (demo.scenario === 'family')
+          contacts.push({
+            participant_id: participantId,
+            org_id: orgId,
+            episode_id: episode.id,
+            email: `${label}@familie.demo.spiegel.test`,
+          });
         for (const m of demo.measurements[label]) {
           if (!sessionDays.has(m.session)) sessionDays.set(m.session, m.dayOffset);
           const measuredAt = new Date(dayToDate(m.dayOffset).getTime() + 14 * 3_600_000);
@@ -167,11 +176,21 @@ export async function loadDemo(
       }
       for (const [number, day] of sessionDays)
         sessions.push({ org_id: orgId, episode_id: episode.id, number, held_on: isoDate(dayToDate(day)) });
+      if (demo.scenario === 'family')
+        sessions.push({
+          org_id: orgId,
+          episode_id: episode.id,
+          number: Math.max(...sessionDays.keys()) + 1,
+          status: 'planned',
+          held_on: null,
+          planned_at: new Date(Date.now() + 3 * 86_400_000),
+        });
     });
     responses = responseRows.length;
     await insertBatches(trx, 'participants', participants);
     await insertBatches(trx, 'measurement_plans', plans);
     await insertBatches(trx, 'therapy_sessions', sessions);
+    await insertBatches(trx, 'participant_contacts', contacts);
     await insertBatches(trx, 'responses', responseRows);
     await insertBatches(trx, 'scores', scoreRowsAll);
   });

@@ -54,6 +54,13 @@ export const errorRegistry = {
   RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
   INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
   LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+
+  // research surveys
+  SURVEY_INVALID: { status: 422, message: 'The survey definition is not valid.' },
+  STUDY_INVALID: { status: 422, message: 'The study details are not valid.' },
+  STUDY_NOT_OPEN: { status: 409, message: 'This study is not open for responses.' },
+  CONSENT_REQUIRED: { status: 422, message: 'Consent is needed before the survey starts.' },
+  WITHDRAWAL_CODE_UNKNOWN: { status: 404, message: 'No answers were found for this withdrawal code.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

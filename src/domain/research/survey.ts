@@ -294,8 +294,8 @@ export function parseSurveyText(
   for (const s of scaleLines) {
     const problem = (message: string) => problems.push({ line: s.line, message });
     const id = s.head[1] ?? '';
-    if (!NAME.test(id)) {
-      problem(`'${id}' is not a valid scale name.`);
+    if (!/^[A-Za-z][A-Za-z0-9]{0,31}$/.test(id)) {
+      problem(`'${id}' is not a valid scale name (a letter, then letters or digits).`);
       continue;
     }
     if (seen.has(id.toLowerCase())) {

@@ -226,8 +226,9 @@ export function normTest(dataset: Dataset, y: string, norm: GroupSummary): TestR
 
 export function anovaTest(dataset: Dataset, y: string, group: string): TestReport {
   const data = pairs(dataset, y, group);
+  const labels = new Map(columnOf(dataset, group).variable.valueLabels.map((l) => [l.value, l.label]));
   const r = oneWayAnova(
-    data.map((p) => labelOf(dataset, group, p.g)),
+    data.map((p) => labels.get(p.g) ?? String(p.g)),
     data.map((p) => p.y),
   );
   const apa = (lang: Lang) =>

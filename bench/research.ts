@@ -90,7 +90,7 @@ report({
 });
 
 const big = dataset(10_000, 100);
-let started = performance.now();
+const started = performance.now();
 const sav = writeSav(big);
 const savMs = performance.now() - started;
 let anchor: number | null = null;

@@ -87,6 +87,13 @@ export const errorRegistry = {
   SESSION_EXISTS: { status: 409, message: 'This session number already exists in the episode.' },
   EPISODE_CLOSED: { status: 409, message: 'The episode is closed; reopen it first.' },
   NO_CONTACT: { status: 409, message: 'This participant has no contact details for this channel.' },
+
+  // research surveys
+  SURVEY_INVALID: { status: 422, message: 'The survey definition is not valid.' },
+  STUDY_INVALID: { status: 422, message: 'The study details are not valid.' },
+  STUDY_NOT_OPEN: { status: 409, message: 'This study is not open for responses.' },
+  CONSENT_REQUIRED: { status: 422, message: 'Consent is needed before the survey starts.' },
+  WITHDRAWAL_CODE_UNKNOWN: { status: 404, message: 'No answers were found for this withdrawal code.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

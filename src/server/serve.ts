@@ -1,3 +1,4 @@
+import { requestLogOptions } from './request-log.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import { SpiegelError } from '../domain/errors.ts';
@@ -17,13 +18,6 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-const LOG_REDACT = [
-  'req.headers.cookie',
-  'req.headers.authorization',
-  'req.headers["x-csrf-token"]',
-  'res.headers["set-cookie"]',
-];
-
 /** Opens the store, migrates, builds the app and listens. Errors we can explain become SpiegelErrors. */
 export async function startServer(
   config: Config = loadConfig(),
@@ -41,20 +35,7 @@ export async function startServer(
     app = await buildApp(
       { store, config, instruments: shippedInstruments() },
       {
-        logger:
-          config.logLevel === 'silent'
-            ? false
-            : {
-                level: config.logLevel,
-                redact: { paths: LOG_REDACT, censor: '[redacted]' },
-                // Client links carry their token in the path; log the route, never the token.
-                serializers: {
-                  req: (req: { method: string; url: string }) => ({
-                    method: req.method,
-                    url: req.url.replace(/^\/m\/[^/?]+/, '/m/[token]'),
-                  }),
-                },
-              },
+        logger: config.logLevel === 'silent' ? false : requestLogOptions(config.logLevel),
       },
     );
     await app.listen({ host: config.host, port: config.port });

@@ -403,6 +403,64 @@ export interface DashboardRefreshesTable {
   seconds: number;
 }
 
+/** 017_research_studies: a researcher's study with its survey (a FHIR Questionnaire). */
+export interface ResearchStudiesTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_id: string;
+  title: string;
+  ethics_reference: string;
+  legal_basis: 'consent' | 'public-interest' | 'legitimate-interest';
+  retention_until: DateColumn;
+  status: Generated<'draft' | 'open' | 'closed'>;
+  survey_text: string;
+  questionnaire: Json;
+  survey_version: Generated<number>;
+  transformations: ColumnType<unknown[], string | undefined, string>;
+  transformations_version: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface ResearchConsentVersionsTable {
+  study_id: string;
+  version: number;
+  information_letter: string;
+  consent_text: string;
+  created_at: Generated<Date>;
+}
+
+export interface ResearchLinksTable {
+  token_hash: string;
+  study_id: string;
+  org_id: string;
+  kind: 'public' | 'token';
+  channel: string;
+  public_token: string | null;
+  used: Generated<boolean>;
+}
+
+/** No IP, no user agent, no time of day: the submit date only. */
+export interface ResearchResponsesTable {
+  id: Generated<string>;
+  org_id: string;
+  study_id: string;
+  survey_version: number;
+  consent_version: number;
+  consent_text_sha256: string;
+  channel: string;
+  submitted_on: DateColumn;
+  duration_ms: number | null;
+  response: Json;
+  withdrawal_hash: string;
+}
+
+export interface ResearchFunnelTable {
+  study_id: string;
+  channel: string;
+  stage: 'opened' | 'consented' | 'declined' | 'completed' | 'withdrawn';
+  count: Generated<number>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -436,4 +494,9 @@ export interface Database {
   team_members: TeamMembersTable;
   dashboard_cells: DashboardCellsTable;
   dashboard_refreshes: DashboardRefreshesTable;
+  research_studies: ResearchStudiesTable;
+  research_consent_versions: ResearchConsentVersionsTable;
+  research_links: ResearchLinksTable;
+  research_responses: ResearchResponsesTable;
+  research_funnel: ResearchFunnelTable;
 }

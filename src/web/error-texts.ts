@@ -133,6 +133,14 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     nl: 'Deze deelnemer heeft geen contactgegevens voor dit kanaal.',
     en: errorRegistry.NO_CONTACT.message,
   },
+  SURVEY_INVALID: { nl: 'De vragenlijst van dit onderzoek is niet geldig.', en: errorRegistry.SURVEY_INVALID.message },
+  STUDY_INVALID: { nl: 'De gegevens van het onderzoek zijn niet geldig.', en: errorRegistry.STUDY_INVALID.message },
+  STUDY_NOT_OPEN: { nl: 'Dit onderzoek staat niet open voor antwoorden.', en: errorRegistry.STUDY_NOT_OPEN.message },
+  CONSENT_REQUIRED: { nl: 'Zonder toestemming kun je niet deelnemen.', en: errorRegistry.CONSENT_REQUIRED.message },
+  WITHDRAWAL_CODE_UNKNOWN: {
+    nl: 'Deze intrekkingscode is onbekend.',
+    en: errorRegistry.WITHDRAWAL_CODE_UNKNOWN.message,
+  },
 };
 
 /** The message for a registry code in the reader's language. */

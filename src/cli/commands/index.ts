@@ -56,4 +56,9 @@ export const commands: CommandEntry[] = [
     summary: 'Reflection data maintenance (rekey: re-encrypt with the current key)',
     load: async () => (await import('./reflection.ts')).reflectionCommand,
   },
+  {
+    name: 'research',
+    summary: 'Research studies: list, export (SPSS .sav or CSV with an R script), check reported results',
+    load: async () => (await import('./research.ts')).researchCommand,
+  },
 ];

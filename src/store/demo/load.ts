@@ -1,3 +1,4 @@
+import { loadDemoStudy } from './research.ts';
 import type { Kysely, Transaction } from 'kysely';
 import { generateDemoOrganisation, DEMO_DAYS, type DemoOrganisation } from '../../domain/demo/model.ts';
 import type { Database } from '../schema.ts';
@@ -231,6 +232,8 @@ export async function loadDemoIfEmpty(
   const alerts = await replayDemoAlerts(db, orgId, shippedInstruments(), curves);
   await runTherapistEffects(db, orgId, 'phq9', 'total', 'higher-is-worse');
   const dashboards = await loadDemoDashboards(db, orgId, shippedInstruments().all());
+  const surveyResponses = await loadDemoStudy(db, orgId);
+  progress(`Demo research study: ${surveyResponses} anonymous survey responses.`);
   progress(
     `Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, ${dashboards.teams} teams, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );

@@ -54,6 +54,10 @@ export const errorRegistry = {
   RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
   INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
   LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+
+  // qualitative coding (issue 20)
+  QUAL_IMPORT_INVALID: { status: 422, message: 'The file cannot be imported.' },
+  QUAL_TRANSCRIPT_LOCKED: { status: 409, message: 'Coding has started: import a new version of the transcript instead.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

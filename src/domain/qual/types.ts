@@ -61,3 +61,22 @@ export function inSubCorpus<T extends { documentId: string; codeId: string }>(it
 export function orderedCodes(codes: QualCode[]): QualCode[] {
   return [...codes].sort((a, b) => a.order - b.order || a.label.localeCompare(b.label, 'en', { numeric: true }));
 }
+
+export interface QualMemo {
+  id: string;
+  target: { kind: 'project' | 'code' | 'document' | 'segment'; id: string };
+  authorId: string;
+  text: string;
+}
+
+/** A whole project as exchanged (REFI-QDA) and analysed. */
+export interface QualProject {
+  id: string;
+  name: string;
+  /** Users who code; the consensus layer has coder id CONSENSUS. */
+  coders: { id: string; name: string }[];
+  codes: QualCode[];
+  documents: QualDocument[];
+  segments: QualSegment[];
+  memos: QualMemo[];
+}

@@ -8,6 +8,7 @@ import { auditCommand } from './audit.ts';
 import { statsCommand } from './stats.ts';
 import { instrumentsCommand } from './instruments.ts';
 import { reflectionCommand } from './reflection.ts';
+import { qualCommand } from './qual.ts';
 
 // Every subcommand, in the order `spiegel --help` lists them. Add new commands here.
 export const commands: Command[] = [
@@ -21,4 +22,5 @@ export const commands: Command[] = [
   statsCommand,
   instrumentsCommand,
   reflectionCommand,
+  qualCommand,
 ];

@@ -9,6 +9,8 @@ import { replayDemoAlerts } from './alerts.ts';
 import { runTherapistEffects } from '../analytics/therapist-effects.ts';
 import { shippedInstruments } from '../../server/instrument-registry.ts';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
+import { loadDemoQual } from '../qual/demo.ts';
+import { keyringFromEnv } from '../reflection-crypto.ts';
 
 export const DEMO_PASSWORD = 'spiegel-demo-2026';
 export const DEMO_ORG_SLUG = 'demo';
@@ -197,6 +199,8 @@ export async function loadDemoIfEmpty(
   if (fit.status === 'done') curves.set('phq9', fit.curve);
   const alerts = await replayDemoAlerts(db, orgId, shippedInstruments(), curves);
   await runTherapistEffects(db, orgId, 'phq9', 'total', 'higher-is-worse');
+  // The interview project of seed 004 (issue 20); demo mode, so the journal keyring is available.
+  await loadDemoQual(db, keyringFromEnv(process.env, true).keyring, orgId);
   progress(
     `Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );

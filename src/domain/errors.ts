@@ -94,6 +94,13 @@ export const errorRegistry = {
   STUDY_NOT_OPEN: { status: 409, message: 'This study is not open for responses.' },
   CONSENT_REQUIRED: { status: 422, message: 'Consent is needed before the survey starts.' },
   WITHDRAWAL_CODE_UNKNOWN: { status: 404, message: 'No answers were found for this withdrawal code.' },
+
+  // qualitative coding (issue 20)
+  QUAL_IMPORT_INVALID: { status: 422, message: 'The file cannot be imported.' },
+  QUAL_TRANSCRIPT_LOCKED: {
+    status: 409,
+    message: 'Coding has started: import a new version of the transcript instead.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

@@ -461,6 +461,66 @@ export interface ResearchFunnelTable {
   count: Generated<number>;
 }
 
+/** 019_qual (issue 20): qualitative interview coding. */
+export interface QualProjectsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  study_id: string | null;
+  blinded: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+export interface QualMembersTable {
+  project_id: string;
+  user_id: string;
+  role: 'investigator' | 'coder' | 'auditor';
+}
+export interface QualCodesTable {
+  id: string;
+  project_id: string;
+  label: string;
+  name: string;
+  parent_id: string | null;
+  definition: Generated<string>;
+  inclusion: Generated<string>;
+  exclusion: Generated<string>;
+  example: Generated<string>;
+  colour: Generated<string>;
+  sort_order: Generated<number>;
+  equivalent_to: string | null;
+}
+export interface QualDocumentsTable {
+  id: string;
+  project_id: string;
+  case_label: string;
+  attributes: Json<Record<string, string>>;
+  version: Generated<number>;
+  text_length: number;
+  key_id: string;
+  ciphertext: string;
+  created_at: Generated<Date>;
+}
+export interface QualSegmentsTable {
+  id: string;
+  project_id: string;
+  document_id: string;
+  code_id: string;
+  layer: string;
+  start_pos: number;
+  end_pos: number;
+  created_at: Generated<Date>;
+}
+export interface QualMemosTable {
+  id: string;
+  project_id: string;
+  target_kind: 'project' | 'code' | 'document' | 'segment';
+  target_id: string;
+  author: string;
+  key_id: string;
+  ciphertext: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -499,4 +559,10 @@ export interface Database {
   research_links: ResearchLinksTable;
   research_responses: ResearchResponsesTable;
   research_funnel: ResearchFunnelTable;
+  qual_projects: QualProjectsTable;
+  qual_members: QualMembersTable;
+  qual_codes: QualCodesTable;
+  qual_documents: QualDocumentsTable;
+  qual_segments: QualSegmentsTable;
+  qual_memos: QualMemosTable;
 }

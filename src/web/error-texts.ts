@@ -141,6 +141,11 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     nl: 'Deze intrekkingscode is onbekend.',
     en: errorRegistry.WITHDRAWAL_CODE_UNKNOWN.message,
   },
+  QUAL_IMPORT_INVALID: { nl: 'Dit bestand kan niet worden ingelezen.', en: errorRegistry.QUAL_IMPORT_INVALID.message },
+  QUAL_TRANSCRIPT_LOCKED: {
+    nl: 'Dit transcript wordt al gecodeerd en kan niet meer worden gewijzigd; lees een nieuwe versie in.',
+    en: errorRegistry.QUAL_TRANSCRIPT_LOCKED.message,
+  },
 };
 
 /** The message for a registry code in the reader's language. */

@@ -12,6 +12,8 @@ import { runTherapistEffects } from '../analytics/therapist-effects.ts';
 import { loadDemoDashboards } from './dashboards.ts';
 import { shippedInstruments } from '../../server/instrument-registry.ts';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
+import { loadDemoQual } from '../qual/demo.ts';
+import { keyringFromEnv } from '../reflection-crypto.ts';
 
 export const DEMO_PASSWORD = 'spiegel-demo-2026';
 export const DEMO_ORG_SLUG = 'demo';
@@ -234,6 +236,8 @@ export async function loadDemoIfEmpty(
   const dashboards = await loadDemoDashboards(db, orgId, shippedInstruments().all());
   const surveyResponses = await loadDemoStudy(db, orgId);
   progress(`Demo research study: ${surveyResponses} anonymous survey responses.`);
+  // The interview project of seed 004 (issue 20); demo mode, so the journal keyring is available.
+  await loadDemoQual(db, keyringFromEnv(process.env, true).keyring, orgId);
   progress(
     `Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, ${dashboards.teams} teams, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );

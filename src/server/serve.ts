@@ -50,7 +50,8 @@ export async function startServer(
                 serializers: {
                   req: (req: { method: string; url: string }) => ({
                     method: req.method,
-                    url: req.url.replace(/^\/m\/[^/?]+/, '/m/[token]'),
+                    // No query strings at all: journal search words and filters are content.
+                    url: req.url.split('?')[0].replace(/^\/m\/[^/?]+/, '/m/[token]'),
                   }),
                 },
               },

@@ -18,6 +18,8 @@ export interface Config {
   demoMode: boolean;
   /** Time (ms) given to in-flight requests on SIGINT/SIGTERM before closing. */
   shutdownGraceMs: number;
+  /** Fastify's trustProxy: false, true, a hop count or a comma-separated list of proxy addresses. */
+  trustProxy: boolean | number | string;
   /** Login attempts per minute per client address (ASVS 2.2.1; account lockout applies as well). */
   loginRatePerMinute: number;
 }
@@ -49,6 +51,14 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw invalid(name, raw, 'true or false');
 }
 
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || /^(false|0|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^[1-9]\d?$/.test(raw)) return Number(raw);
+  if (/^[0-9a-fA-F.:/, ]+$/.test(raw)) return raw;
+  throw invalid('SPIEGEL_TRUST_PROXY', raw, 'false, true, a hop count or proxy addresses (comma-separated)');
+}
+
 /** Reads and validates the configuration. Throws CONFIG_INVALID with the offending setting named. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
@@ -73,6 +83,7 @@ export function loadConfig(env: Env = process.env): Config {
     demoMode: boolean(env, 'SPIEGEL_DEMO', false),
     shutdownGraceMs: integer(env, 'SPIEGEL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     loginRatePerMinute: integer(env, 'SPIEGEL_LOGIN_RATE_PER_MINUTE', 10, 1, 100_000),
+    trustProxy: trustProxy(env.SPIEGEL_TRUST_PROXY),
   };
 }
 
@@ -107,6 +118,11 @@ export const configDocs: Array<[name: string, fallback: string, meaning: string]
   ['SPIEGEL_DEMO', 'false', 'demo mode (npm start turns it on): development journal key, demo logins shown'],
   ['SPIEGEL_SHUTDOWN_GRACE_MS', '10000', 'time to drain requests on SIGINT/SIGTERM'],
   ['SPIEGEL_LOGIN_RATE_PER_MINUTE', '10', 'login attempts per minute per client address (lockout applies too)'],
+  [
+    'SPIEGEL_TRUST_PROXY',
+    'false',
+    'behind a reverse proxy: true, a hop count or its addresses (client IPs for rate limits)',
+  ],
   ['SPIEGEL_JOURNAL_KEY', '(required outside demo mode)', 'base64 of 32 random bytes: AES-256-GCM key for reflections'],
   ['SPIEGEL_JOURNAL_KEYS_OLD', '(unset)', 'comma-separated old keys that still decrypt during a key rotation'],
 ];

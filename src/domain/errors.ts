@@ -26,7 +26,10 @@ export const errorRegistry = {
 
   // authentication and access
   UNAUTHENTICATED: { status: 401, message: 'Log in first.' },
-  LOGIN_FAILED: { status: 401, message: 'Email address or password is incorrect.' },
+  LOGIN_FAILED: {
+    status: 401,
+    message: 'Email address or password is incorrect. After five failed attempts an account is locked for 15 minutes.',
+  },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; the account is locked for a while.' },
   TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
   TOTP_INVALID: { status: 401, message: 'The authenticator code is incorrect.' },

@@ -20,7 +20,8 @@ export function requestLogOptions(level: string, stream?: { write(line: string):
     level,
     redact: { paths: LOG_REDACT, censor: '[redacted]' },
     serializers: {
-      req: (req: { method: string; url: string }) => ({ method: req.method, url: maskTokens(req.url) }),
+      // No query strings at all: journal search words and filters are content.
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: maskTokens(req.url.split('?')[0]) }),
     },
     ...(stream ? { stream } : {}),
   };

@@ -13,6 +13,16 @@ export const errorRegistry = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. The error has been logged.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable.' },
+  CONFLICT: {
+    status: 409,
+    message: 'This was changed or created at the same time by another request; reload and try again.',
+  },
+  CLIENT_CODE_IN_USE: { status: 409, message: 'A client with this code already exists.' },
+  SESSION_NUMBER_IN_USE: { status: 409, message: 'A session with this number already exists in this episode.' },
+  DRAFT_EXISTS: { status: 409, message: 'You already have a draft; continue that one.' },
+  SHARE_EXISTS: { status: 409, message: 'This item is already shared with this supervisor.' },
+  CONFIG_MISSING: { status: 500, message: 'Required settings are missing.' },
+  DEMO_REFUSED: { status: 409, message: 'The demo is loaded only into an empty database.' },
 
   // authentication and access
   UNAUTHENTICATED: { status: 401, message: 'Log in first.' },
@@ -54,9 +64,29 @@ export const errorRegistry = {
   RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
   INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
   LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+  // importing an organisation's instrument: each refusal has its own code, and nothing is stored
+  INSTRUMENT_JSON_INVALID: { status: 400, message: 'The file is not valid JSON.' },
+  INSTRUMENT_RESOURCE_TYPE: { status: 422, message: 'The file is not a FHIR Questionnaire.' },
+  INSTRUMENT_LINKID_DUPLICATE: { status: 422, message: 'Two items of the questionnaire share a linkId.' },
+  INSTRUMENT_ENABLE_WHEN_CYCLE: {
+    status: 422,
+    message: 'The enableWhen conditions of the questionnaire form a cycle.',
+  },
+  INSTRUMENT_TOO_DEEP: { status: 422, message: 'The questionnaire is nested too deeply.' },
+  INSTRUMENT_FHIR_INVALID: { status: 422, message: 'The questionnaire is not valid FHIR R4.' },
+  INSTRUMENT_ID_TAKEN: {
+    status: 409,
+    message: 'This id belongs to another instrument; give the questionnaire its own id.',
+  },
+  TRANSLATION_MISMATCH: { status: 422, message: 'The translation does not match the instrument item for item.' },
 
   // organisation structure and dashboards
   TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
+
+  // daily clinical work (episodes, sessions, invitations)
+  SESSION_EXISTS: { status: 409, message: 'This session number already exists in the episode.' },
+  EPISODE_CLOSED: { status: 409, message: 'The episode is closed; reopen it first.' },
+  NO_CONTACT: { status: 409, message: 'This participant has no contact details for this channel.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

@@ -1,3 +1,4 @@
+import { orgInstrumentSource } from './org-instrument-registry.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -31,6 +32,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  ctx.orgInstruments ??= orgInstrumentSource(ctx.store.db, ctx.instruments);
   app.decorate('ctx', ctx);
   registerErrorHandling(app);
 

@@ -9,6 +9,7 @@ import { registerEffectivenessRoutes } from './effectiveness/routes.ts';
 import { registerInstrumentAdmin } from './instruments/routes.ts';
 import { registerResearchRoutes } from './research/routes.ts';
 import { registerDashboardRoutes } from './dashboards/routes.ts';
+import { registerPractice } from './practice/index.ts';
 
 // Feature route modules (one folder per area), registered after the shared plugins. Add new areas here.
 export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>> = [
@@ -21,6 +22,7 @@ export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>>
   registerInstrumentAdmin,
   registerResearchRoutes,
   registerDashboardRoutes,
+  registerPractice,
   async (app) => (await import('./reflection/index.ts')).registerReflection(app),
   // Its own scope: the client form maps bad-token errors to its friendly page.
   async (app) => {

@@ -7,6 +7,7 @@ import { buildApp } from './app.ts';
 import { startAuditSealer } from './audit/sealer.ts';
 import { shippedInstruments } from './instrument-registry.ts';
 import { startJobWorker } from './jobs.ts';
+import { ensurePassQueued } from './practice/messaging.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -78,6 +79,8 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const running = app;
+  // The invitation scheduling pass re-queues itself; a (re)start makes sure one is waiting.
+  await ensurePassQueued(store.db);
   const stopWorker = startJobWorker(store.db, app.log);
   const stopSealer = startAuditSealer(store.db, app.log);
   let stopping: Promise<void> | null = null;

@@ -25,6 +25,7 @@ function nav(lang: Lang, user: PageUser, csrfToken: string | undefined): SafeHtm
   if (user.roles.includes('therapist')) {
     links.push(
       ['/app/caseload', t(lang, 'nav.caseload')],
+      ['/app/clients', t(lang, 'nav.clients')],
       ['/app/self-check', t(lang, 'nav.selfcheck')],
       ['/app/journal', t(lang, 'nav.journal')],
       ['/app/practice', t(lang, 'nav.practice')],

@@ -22,6 +22,10 @@ export function registerAdmin(app: FastifyInstance): void {
         ['/app/admin/settings', a('admin.settings')],
         ['/app/admin/organisation', orgText(request.lang, 'link.org')],
         ['/app/admin/teams', orgText(request.lang, 'link.teams')],
+        [
+          '/app/admin/messaging',
+          request.lang === 'nl' ? 'Uitnodigingen en herinneringen' : 'Invitations and reminders',
+        ],
         ['/app/admin/audit', a('admin.audit')],
         ['/app/admin/erasure', a('admin.erasure')],
         ['/app/admin/instruments', request.lang === 'nl' ? 'Instrumenten en licenties' : 'Instruments and licences'],

@@ -69,6 +69,26 @@ describeEachDialect('demo organisation', (dialect) => {
   });
 });
 
+describeEachDialect('demo organisation next to real data', (dialect) => {
+  it('refuses to load into a database that holds a non-demo organisation, and adds no user', async () => {
+    const store = await freshStore(dialect);
+    try {
+      await store.db
+        .insertInto('organisations')
+        .values({ slug: 'praktijk', name: 'Praktijk', settings: '{}' })
+        .execute();
+      await expect(loadDemoIfEmpty(store.db)).rejects.toMatchObject({ code: 'DEMO_REFUSED' });
+      const users = await store.db
+        .selectFrom('users')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
+      expect(users.n).toBe(0);
+    } finally {
+      await store.drop();
+    }
+  });
+});
+
 describeEachDialect('demo organisation: teams and manager dashboards', (dialect) => {
   let store: Awaited<ReturnType<typeof freshStore>>;
   beforeAll(async () => {

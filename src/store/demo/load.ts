@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { generateDemoOrganisation, DEMO_DAYS, type DemoOrganisation } from '../../domain/demo/model.ts';
 import type { Database } from '../schema.ts';
+import { SpiegelError } from '../../domain/errors.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { demoInstruments, type DemoInstruments } from './instruments.ts';
 import { scoreRows } from '../scoring.ts';
@@ -105,6 +106,7 @@ export async function loadDemo(
     const participants: Record<string, unknown>[] = [];
     const plans: Record<string, unknown>[] = [];
     const sessions: Record<string, unknown>[] = [];
+    const contacts: Record<string, unknown>[] = [];
     const responseRows: Record<string, unknown>[] = [];
     const scoreRowsAll: Record<string, unknown>[] = [];
     org.episodes.forEach((demo, i) => {
@@ -126,9 +128,17 @@ export async function loadDemo(
         },
       );
       const sessionDays = new Map<number, number>();
-      for (const label of demo.participants) {
+      for (const [position, label] of demo.participants.entries()) {
         const participantId = crypto.randomUUID();
-        participants.push({ id: participantId, org_id: orgId, episode_id: episode.id, label });
+        participants.push({ id: participantId, org_id: orgId, episode_id: episode.id, label, position });
+        // The designed family shows contact details (synthetic addresses) and scheduled invitations.
+        if (demo.scenario === 'family')
+          contacts.push({
+            participant_id: participantId,
+            org_id: orgId,
+            episode_id: episode.id,
+            email: `${label}@familie.demo.spiegel.test`,
+          });
         for (const m of demo.measurements[label]) {
           if (!sessionDays.has(m.session)) sessionDays.set(m.session, m.dayOffset);
           const measuredAt = new Date(dayToDate(m.dayOffset).getTime() + 14 * 3_600_000);
@@ -166,11 +176,21 @@ export async function loadDemo(
       }
       for (const [number, day] of sessionDays)
         sessions.push({ org_id: orgId, episode_id: episode.id, number, held_on: isoDate(dayToDate(day)) });
+      if (demo.scenario === 'family')
+        sessions.push({
+          org_id: orgId,
+          episode_id: episode.id,
+          number: Math.max(...sessionDays.keys()) + 1,
+          status: 'planned',
+          held_on: null,
+          planned_at: new Date(Date.now() + 3 * 86_400_000),
+        });
     });
     responses = responseRows.length;
     await insertBatches(trx, 'participants', participants);
     await insertBatches(trx, 'measurement_plans', plans);
     await insertBatches(trx, 'therapy_sessions', sessions);
+    await insertBatches(trx, 'participant_contacts', contacts);
     await insertBatches(trx, 'responses', responseRows);
     await insertBatches(trx, 'scores', scoreRowsAll);
   });
@@ -182,6 +202,18 @@ export async function loadDemoIfEmpty(
   db: Kysely<Database>,
   progress: (line: string) => void = () => undefined,
 ): Promise<string | null> {
+  // Demo staff share a published password: never add them next to real data.
+  const real = await db
+    .selectFrom('organisations')
+    .select('slug')
+    .where('is_demo', '=', false)
+    .limit(1)
+    .executeTakeFirst();
+  if (real)
+    throw new SpiegelError(
+      'DEMO_REFUSED',
+      `The database holds a non-demo organisation (${real.slug}); the demo is loaded only into an empty database.`,
+    );
   const existing = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
   if (existing) return null;
   progress('First start: creating the demo organisation (synthetic data)…');

@@ -230,17 +230,17 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   'GET /app/research/studies/:id': { allow: { researcher: 'own' }, params: { id: 'study' } },
   'POST /app/research/studies/:id/status': {
-    allow: { researcher: 'any' },
+    allow: { researcher: 'own' },
     params: { id: 'study' },
     body: { status: 'closed' },
   },
   'POST /app/research/studies/:id/links': {
-    allow: { researcher: 'any' },
+    allow: { researcher: 'own' },
     params: { id: 'study' },
     body: { channel: 'x' },
   },
   'POST /app/research/studies/:id/tokens': {
-    allow: { researcher: 'any' },
+    allow: { researcher: 'own' },
     params: { id: 'study' },
     body: { channel: 'x', count: '1' },
   },

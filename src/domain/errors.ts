@@ -67,6 +67,36 @@ export const errorRegistry = {
   RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
   INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
   LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+  // importing an organisation's instrument: each refusal has its own code, and nothing is stored
+  INSTRUMENT_JSON_INVALID: { status: 400, message: 'The file is not valid JSON.' },
+  INSTRUMENT_RESOURCE_TYPE: { status: 422, message: 'The file is not a FHIR Questionnaire.' },
+  INSTRUMENT_LINKID_DUPLICATE: { status: 422, message: 'Two items of the questionnaire share a linkId.' },
+  INSTRUMENT_ENABLE_WHEN_CYCLE: {
+    status: 422,
+    message: 'The enableWhen conditions of the questionnaire form a cycle.',
+  },
+  INSTRUMENT_TOO_DEEP: { status: 422, message: 'The questionnaire is nested too deeply.' },
+  INSTRUMENT_FHIR_INVALID: { status: 422, message: 'The questionnaire is not valid FHIR R4.' },
+  INSTRUMENT_ID_TAKEN: {
+    status: 409,
+    message: 'This id belongs to another instrument; give the questionnaire its own id.',
+  },
+  TRANSLATION_MISMATCH: { status: 422, message: 'The translation does not match the instrument item for item.' },
+
+  // organisation structure and dashboards
+  TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
+
+  // daily clinical work (episodes, sessions, invitations)
+  SESSION_EXISTS: { status: 409, message: 'This session number already exists in the episode.' },
+  EPISODE_CLOSED: { status: 409, message: 'The episode is closed; reopen it first.' },
+  NO_CONTACT: { status: 409, message: 'This participant has no contact details for this channel.' },
+
+  // research surveys
+  SURVEY_INVALID: { status: 422, message: 'The survey definition is not valid.' },
+  STUDY_INVALID: { status: 422, message: 'The study details are not valid.' },
+  STUDY_NOT_OPEN: { status: 409, message: 'This study is not open for responses.' },
+  CONSENT_REQUIRED: { status: 422, message: 'Consent is needed before the survey starts.' },
+  WITHDRAWAL_CODE_UNKNOWN: { status: 404, message: 'No answers were found for this withdrawal code.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

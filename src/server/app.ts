@@ -1,3 +1,4 @@
+import { orgInstrumentSource } from './org-instrument-registry.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -32,6 +33,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     trustProxy: (ctx.config.trustProxy ?? false) as boolean,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  ctx.orgInstruments ??= orgInstrumentSource(ctx.store.db, ctx.instruments);
   app.decorate('ctx', ctx);
   registerErrorHandling(app);
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TEST_PG_URL, testDialects } from '../store/testing.ts';
+import { testDialects } from '../store/testing.ts';
 import { testApp } from './testing.ts';
 
 type T = Awaited<ReturnType<typeof testApp>>;

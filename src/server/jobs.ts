@@ -4,6 +4,9 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Database } from '../store/schema.ts';
 import { refitExpectedCourse } from '../store/analytics/expected-course.ts';
 import { runTherapistEffects } from '../store/analytics/therapist-effects.ts';
+import { refreshDashboardCells } from '../store/dashboards/refresh.ts';
+import { outcomeInstruments } from '../store/dashboards/instruments.ts';
+import { shippedInstruments } from './instrument-registry.ts';
 
 /**
  * The one job queue (decision 0012): rows in `jobs`, claimed with FOR UPDATE SKIP LOCKED under a lease
@@ -76,6 +79,8 @@ registerJob('refit_analyses', async ({ db, job }) => {
     PRIMARY_OUTCOME.scaleId,
     PRIMARY_OUTCOME.direction,
   );
+  // The dashboards read the fresh expected course, so they are rebuilt after it.
+  await refreshDashboardCells(db, job.orgId, await outcomeInstruments(db, job.orgId, shippedInstruments().all()));
 });
 
 interface Claimed {
@@ -116,6 +121,39 @@ async function finish(db: Kysely<Database>, job: Claimed, status: 'done' | 'fail
     UPDATE jobs SET status = ${status}, lease_until = NULL, lease_token = NULL, last_error = ${error ?? null},
       run_at = CASE WHEN ${status} = 'queued' THEN now() + ${backoff} * interval '1 millisecond' ELSE run_at END
     WHERE id = ${job.id} AND lease_token = ${job.lease_token}::uuid`.execute(db);
+}
+
+/** A feature's job handler that needs only the job's id, organisation and JSON payload. */
+export type FeatureJobHandler = (job: {
+  id: number;
+  orgId: string | null;
+  payload: Record<string, unknown>;
+}) => Promise<void>;
+
+/** Registers a feature's job kind on the one queue (once, when its routes are registered). */
+export function registerJobType(kind: string, handler: FeatureJobHandler): void {
+  registerJob(kind, ({ job }) =>
+    handler({ id: job.id, orgId: job.orgId, payload: (job.payload ?? {}) as Record<string, unknown> }),
+  );
+}
+
+/** Queues jobs of registered kinds; one statement however many. */
+export async function enqueueJobs(
+  db: Kysely<Database>,
+  jobs: ReadonlyArray<{ kind: string; orgId: string | null; payload?: Record<string, unknown>; runAt?: Date }>,
+): Promise<void> {
+  if (jobs.length === 0) return;
+  await db
+    .insertInto('jobs')
+    .values(
+      jobs.map((j) => ({
+        org_id: j.orgId,
+        kind: j.kind,
+        payload: JSON.stringify(j.payload ?? {}),
+        run_at: j.runAt ?? new Date(),
+      })),
+    )
+    .execute();
 }
 
 /** Claims and runs one due job; returns false when none was due. */

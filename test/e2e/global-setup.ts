@@ -43,7 +43,8 @@ export default async function setup(project: TestProject) {
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 120_000;
+  // A busy shared machine may need longer to load the demo: SPIEGEL_E2E_READY_SECONDS (default 120).
+  const deadline = Date.now() + Number(process.env.SPIEGEL_E2E_READY_SECONDS ?? 120) * 1000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Spiegel exited during start:\n${output}`);
     try {

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { Role } from '../domain/roles.ts';
+import type { Schedule } from '../domain/feedback/schedule.ts';
 
 // Kysely table types mirroring src/store/migrations. Keep the two in step: the catalog test compares
 // the migrated schema on both databases, and the type check catches queries against missing columns.
@@ -8,7 +10,7 @@ type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefine
 type DateColumn = ColumnType<Date, Date | string, Date | string>;
 type Json<T extends object | null = Record<string, unknown>> = JSONColumnType<T, string, string>;
 
-export type Role = 'admin' | 'therapist' | 'supervisor' | 'manager' | 'researcher';
+export type { Role, Schedule };
 
 export interface OrganisationsTable {
   id: Generated<string>;
@@ -155,7 +157,6 @@ export interface OrgInstrumentVersionsTable {
   imported_at: Generated<Date>;
 }
 
-export type Schedule = 'every_session' | 'intake' | 'every_n' | 'end';
 
 export interface MeasurementPlansTable {
   id: Generated<string>;

@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from './html.ts';
 import { t, type Lang } from './i18n.ts';
-import type { Role } from '../store/schema.ts';
+import type { Role } from '../domain/roles.ts';
 
 export interface PageUser {
   displayName: string;

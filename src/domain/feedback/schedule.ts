@@ -1,4 +1,5 @@
-import type { Schedule } from '../../store/schema.ts';
+/** When an instrument is due in an episode (stored as `instrument_schedules.schedule`). */
+export type Schedule = 'every_session' | 'intake' | 'every_n' | 'end';
 
 export interface PlanEntry {
   instrument_id: string;

@@ -1,8 +1,43 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly through tsx, so there is no build step between a
-// checkout and a running Spiegel (see docs/decisions/0002-no-build-step.md).
-import { register } from 'tsx/esm/api';
+// Runs the compiled JavaScript in dist/ (built by `npm ci` through `prepare`, or `npm run build`), so a
+// start pays no TypeScript compile. When a source file is newer than the build, as while developing, it runs
+// the TypeScript sources through tsx instead (decision 0010).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const root = fileURLToPath(new URL('../', import.meta.url));
+
+function builtAt() {
+  try {
+    return statSync(join(root, 'dist', '.built')).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function distIsFresh() {
+  const built = builtAt();
+  if (!built || process.env.SPIEGEL_FROM_SOURCE) return false;
+  const src = join(root, 'src');
+  for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile() && statSync(join(entry.parentPath, entry.name)).mtimeMs > built) return false;
+  }
+  return true;
+}
+
+let main;
+if (distIsFresh()) {
+  ({ main } = await import('../dist/cli/main.js'));
+} else {
+  let register;
+  try {
+    ({ register } = await import('tsx/esm/api'));
+  } catch {
+    process.stderr.write('spiegel: dist/ is missing or older than src/; run `npm run build`\n');
+    process.exit(1);
+  }
+  register();
+  ({ main } = await import('../src/cli/main.ts'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -21,12 +21,13 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(usage() + '\n');
     return name ? 0 : 2;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`spiegel: unknown command '${name}'\n${usage()}\n`);
     return 2;
   }
   try {
+    const command = await entry.load();
     return await command.run(rest);
   } catch (error) {
     if (isSpiegelError(error)) {

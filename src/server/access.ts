@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest, FastifySchema } from 'fastify';
 import { SpiegelError } from '../domain/errors.ts';
 import { audit } from '../store/audit.ts';
+import { wantsHtml } from './pages.ts';
 import type { Role } from '../store/schema.ts';
 
 /**
@@ -34,10 +35,6 @@ export interface DeclaredRoute {
   access: Access | undefined;
   /** The route's JSON schemas (the fuzz test builds well-typed hostile input from them). */
   schema?: FastifySchema;
-}
-
-function wantsHtml(request: FastifyRequest): boolean {
-  return !request.url.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html');
 }
 
 /** Collects declared routes and enforces the role part of each declaration. */

@@ -17,6 +17,21 @@ describeEachDialect('server foundation', (dialect) => {
     expect((await t.app.inject('/readyz')).json()).toEqual({ status: 'ok', database: dialect });
   });
 
+  it('answers a browser with an error page in its language and an API client with JSON', async () => {
+    const page = await t.app.inject({ url: '/app/nope', headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(page.statusCode).toBe(404);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.body).toContain('<html lang="nl"');
+    expect(page.body).toContain('Deze pagina bestaat niet.');
+    const english = await t.app.inject({ url: '/app/nope?lang=en', headers: { accept: 'text/html' } });
+    expect(english.body).toContain('This page does not exist.');
+    const api = await t.app.inject({ url: '/app/nope', headers: { accept: 'application/json' } });
+    expect(api.statusCode).toBe(404);
+    expect(api.json().error.code).toBe('NOT_FOUND');
+    const apiPath = await t.app.inject({ url: '/api/nope', headers: { accept: 'text/html' } });
+    expect(apiPath.json().error.code).toBe('NOT_FOUND');
+  });
+
   it('sends a strict CSP and security headers', async () => {
     const res = await t.app.inject('/login');
     const csp = String(res.headers['content-security-policy']);
@@ -90,7 +105,7 @@ describeEachDialect('server foundation', (dialect) => {
     const agent = new Agent(t.app);
     for (let i = 0; i < 5; i++) expect((await agent.login('lock@acme.test', 'wrong password!')).statusCode).toBe(401);
     const locked = await agent.login('lock@acme.test');
-    expect(locked.statusCode).toBe(423);
+    expect(locked.statusCode).toBe(401); // the same answer as a wrong password: no account enumeration
     expect(locked.body).toContain('geblokkeerd');
   });
 

@@ -1,7 +1,41 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorRegistry, isSpiegelError, SpiegelError, type ErrorCode } from '../domain/errors.ts';
+import { html } from '../web/html.ts';
+import { t, type TextKey } from '../web/i18n.ts';
+import { sendPage, wantsHtml } from './pages.ts';
+import { isConnectionLost } from '../store/connection.ts';
+import { uniqueViolation } from '../store/conflicts.ts';
 
-function send(reply: FastifyReply, error: SpiegelError): FastifyReply {
+const PAGE_TEXTS: Record<number, TextKey> = {
+  400: 'error.400',
+  403: 'error.403',
+  404: 'error.notFound',
+  409: 'error.409',
+  429: 'error.429',
+  500: 'error.500',
+};
+
+/** Browsers get a page in their language through the one page renderer; API clients get the JSON error. */
+function send(request: FastifyRequest, reply: FastifyReply, error: SpiegelError): FastifyReply {
+  if (error.status === 503) reply.header('retry-after', '1');
+  if (wantsHtml(request)) {
+    const status = error.status;
+    const key = PAGE_TEXTS[status] ?? (status >= 500 ? 'error.500' : 'error.400');
+    const lang = request.lang;
+    try {
+      return sendPage(request, reply, {
+        title: t(lang, 'error.title'),
+        path: request.url.split('?')[0],
+        status,
+        body: html`<h1>${t(lang, 'error.title')}</h1>
+          <p>${t(lang, key)}</p>
+          <p class="muted">${t(lang, 'error.code', { code: error.code })}</p>
+          <p><a href="/">${t(lang, 'error.back')}</a></p>`,
+      });
+    } catch (pageError) {
+      request.log.error({ err: pageError }, 'error page failed; answering with JSON');
+    }
+  }
   return reply.code(error.status).type('application/json; charset=utf-8').send(error.toJSON());
 }
 
@@ -18,6 +52,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function toSpiegelError(error: unknown): SpiegelError {
   if (isSpiegelError(error)) return error;
+  // A lost connection or a statement cancelled by the server's timeout is the database's state, not a
+  // bug: the client may retry. The pool has already dropped the broken connection.
+  if (isConnectionLost(error))
+    return new SpiegelError('DATABASE_UNAVAILABLE', 'The database connection was lost; try again.');
+  if ((error as { code?: unknown }).code === '57014')
+    return new SpiegelError('DATABASE_UNAVAILABLE', 'The database did not answer in time; try again.');
+  const conflict = uniqueViolation(error);
+  if (conflict) return conflict;
   const fastifyError = error as FastifyError & {
     validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>;
     validationContext?: string;
@@ -50,9 +92,9 @@ export function registerErrorHandling(app: FastifyInstance): void {
     // Unexpected errors are logged with their stack on the server, never sent to the client.
     if (mapped.code === 'INTERNAL') request.log.error({ err: error }, 'unexpected error');
     else request.log.info({ code: mapped.code }, mapped.message);
-    return send(reply, mapped);
+    return send(request, reply, mapped);
   });
   app.setNotFoundHandler((request, reply) =>
-    send(reply, new SpiegelError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
+    send(request, reply, new SpiegelError('NOT_FOUND', `No route for ${request.method} ${request.url.split('?')[0]}.`)),
   );
 }

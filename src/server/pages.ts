@@ -31,6 +31,19 @@ export function isFormPost(request: FastifyRequest): boolean {
   return (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
 }
 
+/**
+ * True when a browser asked, so errors and missing logins answer with a page: outside /api/, a form post
+ * or a request whose Accept header prefers text/html over JSON.
+ */
+export function wantsHtml(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/')) return false;
+  if (isFormPost(request)) return true;
+  const accept = request.headers.accept ?? '';
+  const htmlAt = accept.indexOf('text/html');
+  const jsonAt = accept.indexOf('application/json');
+  return htmlAt >= 0 && (jsonAt < 0 || htmlAt < jsonAt);
+}
+
 /** The client's IP address for the audit trail. */
 export function clientIp(request: FastifyRequest): string {
   return request.ip;

@@ -16,12 +16,14 @@ const texts = {
   },
   'nav.skip': { nl: 'Naar de inhoud', en: 'Skip to content' },
   'nav.caseload': { nl: 'Caseload', en: 'Caseload' },
+  'nav.clients': { nl: 'Cliënten', en: 'Clients' },
   'nav.selfcheck': { nl: 'Zelfcheck', en: 'Self-check' },
   'nav.effectiveness': { nl: 'Effectiviteit', en: 'Effectiveness' },
   'nav.journal': { nl: 'Dagboek', en: 'Journal' },
   'nav.practice': { nl: 'Oefenen', en: 'Practice' },
   'nav.shared': { nl: 'Gedeeld met mij', en: 'Shared with me' },
   'nav.organisation': { nl: 'Organisatie', en: 'Organisation' },
+  'nav.dashboards': { nl: 'Dashboards', en: 'Dashboards' },
   'nav.admin': { nl: 'Beheer', en: 'Administration' },
   'nav.research': { nl: 'Onderzoek', en: 'Research' },
   'nav.logout': { nl: 'Uitloggen', en: 'Log out' },
@@ -49,6 +51,24 @@ const texts = {
   'role.researcher': { nl: 'onderzoeker', en: 'researcher' },
   'error.title': { nl: 'Er ging iets mis', en: 'Something went wrong' },
   'error.notFound': { nl: 'Deze pagina bestaat niet.', en: 'This page does not exist.' },
+  'error.400': {
+    nl: 'Dit verzoek klopt niet. Ga terug en probeer het opnieuw.',
+    en: 'This request is not valid. Go back and try again.',
+  },
+  'error.403': { nl: 'Je hebt geen toegang tot deze pagina.', en: 'You do not have access to this page.' },
+  'error.409': {
+    nl: 'Dit botst met een eerdere wijziging. Laad de pagina opnieuw en probeer het nog eens.',
+    en: 'This conflicts with an earlier change. Reload the page and try again.',
+  },
+  'error.429': {
+    nl: 'Te veel verzoeken in korte tijd. Wacht even en probeer het dan opnieuw.',
+    en: 'Too many requests in a short time. Wait a moment and try again.',
+  },
+  'error.500': {
+    nl: 'Er ging aan onze kant iets mis. De fout is vastgelegd.',
+    en: 'Something went wrong on our side. The error has been logged.',
+  },
+  'error.code': { nl: 'Foutcode: {code}', en: 'Error code: {code}' },
   'error.back': { nl: 'Terug naar het begin', en: 'Back to the start' },
 } satisfies Dictionary;
 

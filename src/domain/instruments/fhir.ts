@@ -1,7 +1,7 @@
 /**
  * The slice of FHIR R4 that instruments use, typed loosely on purpose: every resource arrives as untrusted
  * JSON and is validated field by field, so these types describe what validation guarantees, nothing more.
- * (@types/fhir@3.0.2 in package.json describes STU3, whose Questionnaire differs from R4; hence our own.)
+ * (The @types/fhir package describes STU3, whose Questionnaire differs from R4; hence our own.)
  */
 
 export interface Coding {

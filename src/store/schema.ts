@@ -157,7 +157,6 @@ export interface OrgInstrumentVersionsTable {
   imported_at: Generated<Date>;
 }
 
-
 export interface MeasurementPlansTable {
   id: Generated<string>;
   org_id: string;

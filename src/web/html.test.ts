@@ -7,10 +7,6 @@ describe('html', () => {
   });
   it('keeps nested safe fragments and skips empty values', () => {
     const items = ['a', 'b'].map((x) => html`<li>${x}</li>`);
-    expect(
-      html`<ul>
-        ${items}${null}${false}${raw('<hr>')}
-      </ul>`.value,
-    ).toBe('<ul><li>a</li><li>b</li><hr></ul>');
+    expect(html`<ul>${items}${null}${false}${raw('<hr>')}</ul>`.value).toBe('<ul><li>a</li><li>b</li><hr></ul>');
   });
 });

@@ -192,8 +192,8 @@ function inLang(lang: Lang, text: string, textLang: string, label: boolean): Saf
   if (primary === lang) return html`${text}`;
   const key = primary === 'en' || primary === 'nl' ? (`original.${primary}` as const) : 'original.other';
   return html`<span lang="${textLang}">${text}</span>${
-      label ? html` <span class="muted" data-testid="original-label">(${fbText(lang, key)})</span>` : null
-    }`;
+    label ? html` <span class="muted" data-testid="original-label">(${fbText(lang, key)})</span>` : null
+  }`;
 }
 
 /** One instrument's latest answers; the languages mark text that differs from the page's (WCAG 3.1.2). */
@@ -324,16 +324,16 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
       ${
         open.length
           ? html`${latestPerRule(open).map(
-                ({ latest, older }) =>
-                  html`${alertCard(lang, latest, episode.participants, true)}${
-                    older.length
-                      ? html`<details class="older-alerts">
+              ({ latest, older }) =>
+                html`${alertCard(lang, latest, episode.participants, true)}${
+                  older.length
+                    ? html`<details class="older-alerts">
                           <summary>${t('episode.olderAlerts', { n: older.length })}</summary>
                           ${older.map((a) => alertCard(lang, a, episode.participants, true))}
                         </details>`
-                      : null
-                  }`,
-              )}
+                    : null
+                }`,
+            )}
               <form method="post" action="/app/alerts/acknowledge" id="ack-form" class="card no-print">
                 <input type="hidden" name="_csrf" value="${input.csrfToken}" />
                 <input type="hidden" name="back" value="${episode.id}" />

@@ -160,8 +160,8 @@ export function manageSections(input: ManageInput): SafeHtml {
       ${
         active
           ? html`${
-                episode.participants.some((p) => p.email)
-                  ? html`<form method="post" action="/app/episodes/${episode.id}/invitations">
+              episode.participants.some((p) => p.email)
+                ? html`<form method="post" action="/app/episodes/${episode.id}/invitations">
                       ${csrf}<input type="hidden" name="participantId" value="all" /><input
                         type="hidden"
                         name="how"
@@ -169,8 +169,8 @@ export function manageSections(input: ManageInput): SafeHtml {
                       />
                       <p><button type="submit" data-testid="send-all">${t('inv.sendAll', { n: next })}</button></p>
                     </form>`
-                  : null
-              }
+                : null
+            }
               <form method="post" action="/app/episodes/${episode.id}/invitations">
                 ${csrf}
                 <fieldset>

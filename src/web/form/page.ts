@@ -26,9 +26,7 @@ function frame(
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>${title}</title>
-        <style>
-          ${raw(FORM_STYLE)}
-        </style>
+        <style>${raw(FORM_STYLE)}</style>
         ${options.script ? html`<script src="/static/form.js" defer></script>` : null}
       </head>
       <body>

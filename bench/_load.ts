@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Shared helpers for the HTTP benchmarks (form-weight, submit-load, submit-malformed, caseload):
  * a throw-away PostgreSQL database, a Spiegel server in a child process, a keep-alive HTTP client
@@ -123,6 +124,8 @@ export async function startServerProcess(
     SPIEGEL_DATA_DIR: dataDir,
     LOG_LEVEL: 'silent',
     SPIEGEL_SHUTDOWN_GRACE_MS: '2000',
+    // Outside demo mode the server refuses to start without a journal key; a throw-away one will do.
+    SPIEGEL_JOURNAL_KEY: randomBytes(32).toString('base64'),
     ...options.env,
   };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;

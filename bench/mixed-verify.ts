@@ -88,7 +88,7 @@ for (const c of cases) {
     worst.eb = Math.max(worst.eb, Math.abs(m.blup - e.blup));
     worst.cond = Math.max(worst.cond, Math.abs(m.cond_sd - e.cond_sd));
   }
-  if (c.icc !== undefined) worst.icc = Math.max(worst.icc, Math.abs(fit.icc - c.icc));
+  if (c.icc !== undefined) worst.icc = Math.max(worst.icc, Math.abs((fit.icc ?? NaN) - c.icc));
   if (c.icc_profile_ci95 && fit.iccProfileCi95)
     worst.ci = Math.max(
       worst.ci,

@@ -23,6 +23,15 @@ describe('loadConfig', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
+  it('reads trustProxy: off by default, true, a hop count or proxy addresses', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ SPIEGEL_TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(loadConfig({ SPIEGEL_TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ SPIEGEL_TRUST_PROXY: '10.0.0.1, 10.0.0.2' }).trustProxy).toBe('10.0.0.1, 10.0.0.2');
+    expect(() => loadConfig({ SPIEGEL_TRUST_PROXY: 'everyone' })).toThrow(/SPIEGEL_TRUST_PROXY/);
+    expect(loadConfig({}).demoMode).toBe(false); // fails closed: demo mode only when asked for
+  });
+
   it('never echoes a database password', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).toThrow(/\*\*\*/);
     expect(() => loadConfig({ DATABASE_URL: 'mysql://u:secret@h/db' })).not.toThrow(/secret/);

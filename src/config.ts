@@ -14,10 +14,12 @@ export interface Config {
   publicUrl: string;
   /** Marks cookies Secure and sends HSTS. Off only for plain-http localhost. */
   secureCookies: boolean;
-  /** Print demo credentials and allow demo loading (never in production). */
+  /** Demo mode: the development journal key is allowed and demo logins are shown. Off unless asked for. */
   demoMode: boolean;
   /** Time (ms) given to in-flight requests on SIGINT/SIGTERM before closing. */
   shutdownGraceMs: number;
+  /** Fastify's trustProxy: false, true, a hop count or a comma-separated list of proxy addresses. */
+  trustProxy: boolean | number | string;
   /** Login attempts per minute per client address (ASVS 2.2.1; account lockout applies as well). */
   loginRatePerMinute: number;
 }
@@ -49,6 +51,14 @@ function boolean(env: Env, name: string, fallback: boolean): boolean {
   throw invalid(name, raw, 'true or false');
 }
 
+function trustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || /^(false|0|no|off)$/i.test(raw)) return false;
+  if (/^(true|yes|on)$/i.test(raw)) return true;
+  if (/^[1-9]\d?$/.test(raw)) return Number(raw);
+  if (/^[0-9a-fA-F.:/, ]+$/.test(raw)) return raw;
+  throw invalid('SPIEGEL_TRUST_PROXY', raw, 'false, true, a hop count or proxy addresses (comma-separated)');
+}
+
 /** Reads and validates the configuration. Throws CONFIG_INVALID with the offending setting named. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
@@ -70,10 +80,29 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     publicUrl,
     secureCookies: boolean(env, 'SPIEGEL_SECURE_COOKIES', publicUrl.startsWith('https://')),
-    demoMode: boolean(env, 'SPIEGEL_DEMO', true),
+    demoMode: boolean(env, 'SPIEGEL_DEMO', false),
     shutdownGraceMs: integer(env, 'SPIEGEL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     loginRatePerMinute: integer(env, 'SPIEGEL_LOGIN_RATE_PER_MINUTE', 10, 1, 100_000),
+    trustProxy: trustProxy(env.SPIEGEL_TRUST_PROXY),
   };
+}
+
+/** Secrets the server refuses to start without outside demo mode. */
+export const REQUIRED_SECRETS = ['SPIEGEL_JOURNAL_KEY'] as const;
+
+/**
+ * Fails closed: outside demo mode every required secret must be set, or the server does not start.
+ * One line names all that are missing, so an operator fixes them in one go.
+ */
+export function assertRequiredSecrets(env: Env, config: Pick<Config, 'demoMode'>): void {
+  if (config.demoMode) return;
+  const missing = REQUIRED_SECRETS.filter((name) => !env[name] || env[name]!.trim() === '');
+  if (missing.length > 0)
+    throw new SpiegelError(
+      'CONFIG_MISSING',
+      `Missing required settings: ${missing.join(', ')} (outside demo mode; see docs/operations.md, "Secrets").`,
+      { settings: missing },
+    );
 }
 
 /** The settings table shown in the README, kept next to the code that reads them. */
@@ -86,9 +115,14 @@ export const configDocs: Array<[name: string, fallback: string, meaning: string]
   ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
   ['SPIEGEL_PUBLIC_URL', 'http://localhost:PORT', 'base URL for client links and QR codes'],
   ['SPIEGEL_SECURE_COOKIES', 'true when the public URL is https', 'Secure cookies and HSTS'],
-  ['SPIEGEL_DEMO', 'true', 'allow loading and announcing the demo organisation'],
+  ['SPIEGEL_DEMO', 'false', 'demo mode (npm start turns it on): development journal key, demo logins shown'],
   ['SPIEGEL_SHUTDOWN_GRACE_MS', '10000', 'time to drain requests on SIGINT/SIGTERM'],
   ['SPIEGEL_LOGIN_RATE_PER_MINUTE', '10', 'login attempts per minute per client address (lockout applies too)'],
+  [
+    'SPIEGEL_TRUST_PROXY',
+    'false',
+    'behind a reverse proxy: true, a hop count or its addresses (client IPs for rate limits)',
+  ],
   ['SPIEGEL_JOURNAL_KEY', '(required outside demo mode)', 'base64 of 32 random bytes: AES-256-GCM key for reflections'],
   ['SPIEGEL_JOURNAL_KEYS_OLD', '(unset)', 'comma-separated old keys that still decrypt during a key rotation'],
 ];

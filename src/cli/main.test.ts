@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
 function run(
@@ -20,6 +20,8 @@ function run(
   });
 }
 
+const KEY = Buffer.alloc(32, 7).toString('base64');
+
 /** Bad configuration: one clear line on stderr, a non-zero exit, never a stack trace. */
 describe('spiegel CLI: bad configuration', () => {
   it.each([
@@ -32,7 +34,7 @@ describe('spiegel CLI: bad configuration', () => {
       'spiegel serve: CONFIG_INVALID: LOG_LEVEL="loud" is not valid: expected fatal, error, warn, info, debug, trace, silent.',
     ],
     [
-      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none' },
+      { DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', SPIEGEL_JOURNAL_KEY: KEY },
       'spiegel serve: DATABASE_UNAVAILABLE: Cannot connect to PostgreSQL at postgres://postgres@127.0.0.1:1/none:',
     ],
   ])('%o', async (env, line) => {
@@ -43,6 +45,16 @@ describe('spiegel CLI: bad configuration', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('fails closed: outside demo mode, no start without the journal key (one line, exit 1, no database opened)', async () => {
+    const dir = `/tmp/spiegel-secret-test-${process.pid}`;
+    const result = await run(['serve'], { SPIEGEL_JOURNAL_KEY: '', SPIEGEL_DEMO: '', SPIEGEL_DATA_DIR: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'spiegel serve: CONFIG_MISSING: Missing required settings: SPIEGEL_JOURNAL_KEY (outside demo mode; see docs/operations.md, "Secrets").',
+    );
+    expect(existsSync(dir)).toBe(false);
+  });
+
   it('refuses a port that is already in use', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
@@ -50,6 +62,7 @@ describe('spiegel CLI: bad configuration', () => {
     try {
       const result = await run(['serve'], {
         PORT: String(port),
+        SPIEGEL_JOURNAL_KEY: KEY,
         SPIEGEL_DATA_DIR: `/tmp/spiegel-port-test-${process.pid}`,
       });
       expect(result.code).toBe(1);

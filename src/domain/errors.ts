@@ -13,10 +13,23 @@ export const errorRegistry = {
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side. The error has been logged.' },
   DATABASE_UNAVAILABLE: { status: 503, message: 'The database is not reachable.' },
+  CONFLICT: {
+    status: 409,
+    message: 'This was changed or created at the same time by another request; reload and try again.',
+  },
+  CLIENT_CODE_IN_USE: { status: 409, message: 'A client with this code already exists.' },
+  SESSION_NUMBER_IN_USE: { status: 409, message: 'A session with this number already exists in this episode.' },
+  DRAFT_EXISTS: { status: 409, message: 'You already have a draft; continue that one.' },
+  SHARE_EXISTS: { status: 409, message: 'This item is already shared with this supervisor.' },
+  CONFIG_MISSING: { status: 500, message: 'Required settings are missing.' },
+  DEMO_REFUSED: { status: 409, message: 'The demo is loaded only into an empty database.' },
 
   // authentication and access
   UNAUTHENTICATED: { status: 401, message: 'Log in first.' },
-  LOGIN_FAILED: { status: 401, message: 'Email address or password is incorrect.' },
+  LOGIN_FAILED: {
+    status: 401,
+    message: 'Email address or password is incorrect. After five failed attempts an account is locked for 15 minutes.',
+  },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; the account is locked for a while.' },
   TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
   TOTP_INVALID: { status: 401, message: 'The authenticator code is incorrect.' },
@@ -54,6 +67,43 @@ export const errorRegistry = {
   RESPONSE_INVALID: { status: 422, message: 'The questionnaire response is not valid.' },
   INSTRUMENT_UNKNOWN: { status: 404, message: 'Unknown instrument.' },
   LICENCE_NOT_ACKNOWLEDGED: { status: 409, message: 'The licence of this instrument must be acknowledged first.' },
+  // importing an organisation's instrument: each refusal has its own code, and nothing is stored
+  INSTRUMENT_JSON_INVALID: { status: 400, message: 'The file is not valid JSON.' },
+  INSTRUMENT_RESOURCE_TYPE: { status: 422, message: 'The file is not a FHIR Questionnaire.' },
+  INSTRUMENT_LINKID_DUPLICATE: { status: 422, message: 'Two items of the questionnaire share a linkId.' },
+  INSTRUMENT_ENABLE_WHEN_CYCLE: {
+    status: 422,
+    message: 'The enableWhen conditions of the questionnaire form a cycle.',
+  },
+  INSTRUMENT_TOO_DEEP: { status: 422, message: 'The questionnaire is nested too deeply.' },
+  INSTRUMENT_FHIR_INVALID: { status: 422, message: 'The questionnaire is not valid FHIR R4.' },
+  INSTRUMENT_ID_TAKEN: {
+    status: 409,
+    message: 'This id belongs to another instrument; give the questionnaire its own id.',
+  },
+  TRANSLATION_MISMATCH: { status: 422, message: 'The translation does not match the instrument item for item.' },
+
+  // organisation structure and dashboards
+  TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
+
+  // daily clinical work (episodes, sessions, invitations)
+  SESSION_EXISTS: { status: 409, message: 'This session number already exists in the episode.' },
+  EPISODE_CLOSED: { status: 409, message: 'The episode is closed; reopen it first.' },
+  NO_CONTACT: { status: 409, message: 'This participant has no contact details for this channel.' },
+
+  // research surveys
+  SURVEY_INVALID: { status: 422, message: 'The survey definition is not valid.' },
+  STUDY_INVALID: { status: 422, message: 'The study details are not valid.' },
+  STUDY_NOT_OPEN: { status: 409, message: 'This study is not open for responses.' },
+  CONSENT_REQUIRED: { status: 422, message: 'Consent is needed before the survey starts.' },
+  WITHDRAWAL_CODE_UNKNOWN: { status: 404, message: 'No answers were found for this withdrawal code.' },
+
+  // qualitative coding (issue 20)
+  QUAL_IMPORT_INVALID: { status: 422, message: 'The file cannot be imported.' },
+  QUAL_TRANSCRIPT_LOCKED: {
+    status: 409,
+    message: 'Coding has started: import a new version of the transcript instead.',
+  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

@@ -106,7 +106,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /api/clients': { allow: THERAPIST },
   'POST /api/episodes': {
     allow: THERAPIST_OWN,
-    body: { clientId: '$client', modality: 'individual', startedOn: '2024-03-01' },
+    body: { clientId: '$client', modality: 'individual', startedOn: '2024-03-01', withoutPlan: true },
   },
   'GET /api/episodes/:episodeId': { allow: THERAPIST_OWN, params: { episodeId: 'episode' } },
   'PATCH /api/episodes/:episodeId': {
@@ -144,6 +144,42 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: THERAPIST_OWN,
     params: { episodeId: 'episode' },
     body: { participantId: '$participant' },
+  },
+  // daily practice (issue 15): clients, episodes, plan, sessions, invitations, messaging settings
+  'GET /app/clients': { allow: THERAPIST },
+  'GET /app/clients/new': { allow: THERAPIST },
+  'POST /app/clients': { allow: THERAPIST, body: { code: '' } },
+  'GET /app/clients/:clientId/edit': { allow: THERAPIST_OWN, params: { clientId: 'client' } },
+  'POST /app/clients/:clientId': { allow: THERAPIST_OWN, params: { clientId: 'client' }, body: { code: '' } },
+  'GET /app/clients/:clientId/episodes/new': { allow: THERAPIST_OWN, params: { clientId: 'client' } },
+  'POST /app/clients/:clientId/episodes': { allow: THERAPIST_OWN, params: { clientId: 'client' }, body: {} },
+  'GET /app/episodes/:episodeId/plan': { allow: THERAPIST_OWN, params: { episodeId: 'episode' } },
+  'POST /app/episodes/:episodeId/plan': { allow: THERAPIST_OWN, params: { episodeId: 'episode' }, body: {} },
+  'GET /app/episodes/:episodeId/participants': { allow: THERAPIST_OWN, params: { episodeId: 'episode' } },
+  'POST /app/episodes/:episodeId/participants': { allow: THERAPIST_OWN, params: { episodeId: 'episode' }, body: {} },
+  'POST /app/episodes/:episodeId/sessions': {
+    allow: THERAPIST_OWN,
+    params: { episodeId: 'episode' },
+    body: { action: 'none' },
+  },
+  'GET /app/episodes/:episodeId/close': { allow: THERAPIST_OWN, params: { episodeId: 'episode' } },
+  'POST /app/episodes/:episodeId/status': {
+    allow: THERAPIST_OWN,
+    params: { episodeId: 'episode' },
+    body: { status: 'active' },
+  },
+  'POST /app/alerts/acknowledge': {
+    allow: THERAPIST_OWN,
+    body: { alertId: '$alert', note: 'Discussed in session (matrix).', back: '$episode' },
+  },
+  'GET /app/invitations/:invitationId': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' } },
+  'GET /app/invitations/:invitationId/revoke': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' } },
+  'POST /app/invitations/:invitationId/revoke': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' } },
+  'POST /app/invitations/:invitationId/reissue': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' } },
+  'GET /app/admin/messaging': { allow: ADMIN },
+  'POST /app/admin/messaging': {
+    allow: ADMIN,
+    body: { hoursBefore: '48', reminderAfterHours: '24', scheduled: 'yes', riskEmail: 'yes' },
   },
   'POST /app/alerts/:alertId/acknowledge': {
     allow: THERAPIST_OWN,
@@ -215,6 +251,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   // instruments, research
   'GET /app/admin/instruments': { allow: ADMIN },
+  'GET /app/admin/instruments/import': { allow: ADMIN },
+  'POST /app/admin/instruments/import': { allow: ADMIN, body: { questionnaire: '{}', step: 'check' } },
   'POST /app/admin/instruments/:instrumentId': {
     allow: ADMIN,
     params: { instrumentId: { value: 'phq9' } },

@@ -1,3 +1,4 @@
+import { orgInstrumentSource } from './org-instrument-registry.ts';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
@@ -28,9 +29,11 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 256 * 1024,
-    trustProxy: false,
+    // Behind a proxy, request.ip (rate limits, staff audit rows) must be the client's, not the proxy's.
+    trustProxy: (ctx.config.trustProxy ?? false) as boolean,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  ctx.orgInstruments ??= orgInstrumentSource(ctx.store.db, ctx.instruments);
   app.decorate('ctx', ctx);
   registerErrorHandling(app);
 

@@ -3,12 +3,16 @@ import type { Store } from '../store/database.ts';
 import type { Role } from '../store/schema.ts';
 import type { Lang } from '../web/i18n.ts';
 import type { InstrumentRegistry } from './instrument-registry.ts';
+import type { OrgInstrumentSource } from './org-instrument-registry.ts';
 
 /** What every route handler can reach: the store and the configuration. */
 export interface AppContext {
   store: Store;
   config: Config;
+  /** The shipped library. */
   instruments: InstrumentRegistry;
+  /** Per organisation: the shipped library with its own imports on top (set by buildApp when absent). */
+  orgInstruments?: OrgInstrumentSource;
 }
 
 /** The logged-in staff member, resolved from the session cookie. */

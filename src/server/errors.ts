@@ -3,6 +3,8 @@ import { errorRegistry, isSpiegelError, SpiegelError, type ErrorCode } from '../
 import { html } from '../web/html.ts';
 import { t, type TextKey } from '../web/i18n.ts';
 import { sendPage, wantsHtml } from './pages.ts';
+import { isConnectionLost } from '../store/connection.ts';
+import { uniqueViolation } from '../store/conflicts.ts';
 
 const PAGE_TEXTS: Record<number, TextKey> = {
   400: 'error.400',
@@ -15,6 +17,7 @@ const PAGE_TEXTS: Record<number, TextKey> = {
 
 /** Browsers get a page in their language through the one page renderer; API clients get the JSON error. */
 function send(request: FastifyRequest, reply: FastifyReply, error: SpiegelError): FastifyReply {
+  if (error.status === 503) reply.header('retry-after', '1');
   if (wantsHtml(request)) {
     const status = error.status;
     const key = PAGE_TEXTS[status] ?? (status >= 500 ? 'error.500' : 'error.400');
@@ -49,6 +52,14 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 export function toSpiegelError(error: unknown): SpiegelError {
   if (isSpiegelError(error)) return error;
+  // A lost connection or a statement cancelled by the server's timeout is the database's state, not a
+  // bug: the client may retry. The pool has already dropped the broken connection.
+  if (isConnectionLost(error))
+    return new SpiegelError('DATABASE_UNAVAILABLE', 'The database connection was lost; try again.');
+  if ((error as { code?: unknown }).code === '57014')
+    return new SpiegelError('DATABASE_UNAVAILABLE', 'The database did not answer in time; try again.');
+  const conflict = uniqueViolation(error);
+  if (conflict) return conflict;
   const fastifyError = error as FastifyError & {
     validation?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }>;
     validationContext?: string;

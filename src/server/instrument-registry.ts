@@ -1,16 +1,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileScorer, type CompiledScorer } from '../domain/instruments/compile.ts';
+import { registryOf, type InstrumentRegistry } from '../domain/instruments/registry.ts';
 import { SpiegelError } from '../domain/errors.ts';
 
-export const SHIPPED_INSTRUMENTS_DIR = fileURLToPath(new URL('../../instruments/', import.meta.url));
+export type { InstrumentRegistry } from '../domain/instruments/registry.ts';
 
-/** The compiled instruments the server knows: the shipped library (organisations enable them per org). */
-export interface InstrumentRegistry {
-  get(id: string): CompiledScorer;
-  has(id: string): boolean;
-  all(): CompiledScorer[];
-}
+export const SHIPPED_INSTRUMENTS_DIR = fileURLToPath(new URL('../../instruments/', import.meta.url));
 
 /** Loads and compiles every Questionnaire in a folder once, at start. A broken file stops the start. */
 export function loadInstrumentRegistry(dir = SHIPPED_INSTRUMENTS_DIR): InstrumentRegistry {
@@ -30,15 +26,7 @@ export function loadInstrumentRegistry(dir = SHIPPED_INSTRUMENTS_DIR): Instrumen
     }
     byId.set(scorer.instrumentId, scorer);
   }
-  return {
-    get(id) {
-      const scorer = byId.get(id);
-      if (!scorer) throw new SpiegelError('INSTRUMENT_UNKNOWN', `Unknown instrument "${id}".`, { instrumentId: id });
-      return scorer;
-    },
-    has: (id) => byId.has(id),
-    all: () => [...byId.values()],
-  };
+  return registryOf(new Map([...byId].map(([id, scorer]) => [id, { scorer, version: null }])), new Map(), byId);
 }
 
 let shared: InstrumentRegistry | null = null;

@@ -8,6 +8,11 @@ import { registerFeedbackRoutes } from './feedback/routes.ts';
 import { registerEffectivenessRoutes } from './effectiveness/routes.ts';
 import { registerInstrumentAdmin } from './instruments/routes.ts';
 import { registerResearchRoutes } from './research/routes.ts';
+import { registerDashboardRoutes } from './dashboards/routes.ts';
+import { registerPractice } from './practice/index.ts';
+import { registerStudyRoutes } from './research/studies.ts';
+import { registerStudyDataRoutes } from './research/study-data.ts';
+import { registerSurveyRoutes } from './research/survey.ts';
 
 // Feature route modules (one folder per area), registered after the shared plugins. Add new areas here.
 export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>> = [
@@ -19,6 +24,11 @@ export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>>
   registerEffectivenessRoutes,
   registerInstrumentAdmin,
   registerResearchRoutes,
+  registerDashboardRoutes,
+  registerPractice,
+  registerStudyRoutes,
+  registerStudyDataRoutes,
+  registerSurveyRoutes,
   async (app) => (await import('./reflection/index.ts')).registerReflection(app),
   // Its own scope: the client form maps bad-token errors to its friendly page.
   async (app) => {

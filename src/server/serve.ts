@@ -1,3 +1,4 @@
+import { requestLogOptions } from './request-log.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import { SpiegelError } from '../domain/errors.ts';
@@ -7,6 +8,7 @@ import { buildApp } from './app.ts';
 import { startAuditSealer } from './audit/sealer.ts';
 import { shippedInstruments } from './instrument-registry.ts';
 import { startJobWorker } from './jobs.ts';
+import { ensurePassQueued } from './practice/messaging.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -15,13 +17,6 @@ export interface RunningServer {
   url: string;
   stop(): Promise<void>;
 }
-
-const LOG_REDACT = [
-  'req.headers.cookie',
-  'req.headers.authorization',
-  'req.headers["x-csrf-token"]',
-  'res.headers["set-cookie"]',
-];
 
 /** Opens the store, migrates, builds the app and listens. Errors we can explain become SpiegelErrors. */
 export async function startServer(
@@ -40,20 +35,7 @@ export async function startServer(
     app = await buildApp(
       { store, config, instruments: shippedInstruments() },
       {
-        logger:
-          config.logLevel === 'silent'
-            ? false
-            : {
-                level: config.logLevel,
-                redact: { paths: LOG_REDACT, censor: '[redacted]' },
-                // Client links carry their token in the path; log the route, never the token.
-                serializers: {
-                  req: (req: { method: string; url: string }) => ({
-                    method: req.method,
-                    url: req.url.replace(/^\/m\/[^/?]+/, '/m/[token]'),
-                  }),
-                },
-              },
+        logger: config.logLevel === 'silent' ? false : requestLogOptions(config.logLevel),
       },
     );
     await app.listen({ host: config.host, port: config.port });
@@ -78,6 +60,8 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
   const running = app;
+  // The invitation scheduling pass re-queues itself; a (re)start makes sure one is waiting.
+  await ensurePassQueued(store.db);
   const stopWorker = startJobWorker(store.db, app.log);
   const stopSealer = startAuditSealer(store.db, app.log);
   let stopping: Promise<void> | null = null;

@@ -127,6 +127,10 @@ async function createRecords(
       .values({ org_id: orgId, episode_id: episode.id, label: 'client' })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await trx
+      .insertInto('participant_contacts')
+      .values({ participant_id: participant.id, org_id: orgId, episode_id: episode.id, email: 'client@example.org' })
+      .execute();
     const plan = await trx
       .insertInto('measurement_plans')
       .values({

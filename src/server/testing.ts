@@ -12,7 +12,7 @@ export const TEST_PASSWORD = 'correct horse battery';
 /** An app on a fresh database of the given dialect, for `inject()` tests. */
 export async function testApp(dialect: DialectName) {
   const store = await freshStore(dialect);
-  const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: 'memory' };
+  const config = { ...loadConfig({ LOG_LEVEL: 'silent', SPIEGEL_DEMO: 'true' }), dataDir: 'memory' };
   const app = await buildApp({ store, config, instruments: shippedInstruments() });
   await app.ready();
   return {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SpiegelError } from '../domain/errors.ts';
 import type { Database } from './schema.ts';
 import { lockDataDir } from './lock.ts';
-import { preparingClient } from './prepared.ts';
+import { healingPool } from './connection.ts';
 
 export type DialectName = 'pglite' | 'postgres';
 
@@ -65,13 +65,8 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new SpiegelError('DATABASE_UNAVAILABLE', `Cannot connect to PostgreSQL at ${redact(url)}: ${reason}`);
   }
-  // Kysely takes connections through this; each is patched once to prepare marked statements.
-  const preparingPool = {
-    connect: async () => preparingClient(await pool.connect()),
-    end: () => pool.end(),
-    options: pool.options,
-  };
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: preparingPool }) });
+  // Kysely takes connections through this: each survives connection loss and prepares marked statements.
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: healingPool(pool) }) });
   return {
     db,
     dialect: 'postgres',

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
-import type { InstrumentRegistry } from '../server/instrument-registry.ts';
+import type { InstrumentRegistry } from '../domain/instruments/registry.ts';
 import { allianceScale, outcomeScale } from '../domain/feedback/instrument-roles.ts';
 import { expectedAt, ruleBasedExpectation, type ExpectedCurve } from '../domain/feedback/expected.ts';
 import { episodeStatus, STATUS_PRIORITY, type EpisodeStatus } from '../domain/feedback/status.ts';
@@ -266,14 +266,32 @@ export async function episodeTimeline(db: Kysely<Database>, actor: Actor, episod
       .execute(),
     db
       .selectFrom('alerts')
-      .select(['id', 'rule', 'severity', 'reason', 'created_at', 'acknowledged_at', 'acknowledgement_note'])
-      .where('org_id', '=', orgId)
+      .leftJoin('users as u', 'u.id', 'alerts.acknowledged_by')
+      .select([
+        'alerts.id',
+        'rule',
+        'severity',
+        'reason',
+        'alerts.created_at',
+        'acknowledged_at',
+        'acknowledgement_note',
+        'u.display_name as acknowledged_by_name',
+      ])
+      .where('alerts.org_id', '=', orgId)
       .where('episode_id', '=', episodeId)
-      .orderBy('created_at', 'desc')
+      .orderBy('alerts.created_at', 'desc')
       .execute(),
     db
       .selectFrom('responses')
-      .select(['id', 'participant_id', 'instrument_id', 'session_number', 'questionnaire_response', 'submitted_at'])
+      .select([
+        'id',
+        'participant_id',
+        'instrument_id',
+        'instrument_version',
+        'session_number',
+        'questionnaire_response',
+        'submitted_at',
+      ])
       .where('org_id', '=', orgId)
       .where('episode_id', '=', episodeId)
       .orderBy('submitted_at', 'desc')
@@ -314,5 +332,49 @@ export async function acknowledgeAlert(
       outcome: 'ok',
       details: { alertId },
     });
+  });
+}
+
+/** Acknowledges several of the caller's alerts with one note, in one transaction. Audited per alert. */
+export async function acknowledgeAlerts(
+  db: Kysely<Database>,
+  actor: Actor,
+  alertIds: readonly string[],
+  note: string,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const own = await trx
+      .selectFrom('alerts as a')
+      .innerJoin('episodes as e', 'e.id', 'a.episode_id')
+      .select(['a.id', 'a.episode_id'])
+      .where('a.id', 'in', [...alertIds])
+      .where('a.org_id', '=', actor.staff.orgId)
+      .where('e.therapist_id', '=', actor.staff.userId)
+      .execute();
+    if (own.length !== new Set(alertIds).size)
+      throw notFound(
+        'Alert',
+        alertIds.find((id) => !own.some((a) => a.id === id))!,
+      );
+    await trx
+      .updateTable('alerts')
+      .set({ acknowledged_at: new Date(), acknowledged_by: actor.staff.userId, acknowledgement_note: note })
+      .where(
+        'id',
+        'in',
+        own.map((a) => a.id),
+      )
+      .where('acknowledged_at', 'is', null)
+      .execute();
+    for (const alert of own)
+      await appendAudit(trx, {
+        ...auditBase(actor),
+        action: 'alert.acknowledge',
+        subjectType: 'episode',
+        subjectId: alert.episode_id,
+        outcome: 'ok',
+        details: { alertId: alert.id, batch: own.length },
+      });
+    return own.length;
   });
 }

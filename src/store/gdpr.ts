@@ -21,6 +21,8 @@ export interface ClientScope {
  * fails the build until it is added here.
  */
 export const CLIENT_DATA_TABLES = [
+  'invitation_sends',
+  'participant_contacts',
   'scores',
   'alerts',
   'responses',
@@ -193,6 +195,8 @@ export async function eraseClient(
   ).map((e) => e.id);
   const counts = Object.fromEntries(CLIENT_DATA_TABLES.map((t) => [t, 0])) as ErasureCounts;
   const byEpisode = [
+    'invitation_sends',
+    'participant_contacts',
     'scores',
     'alerts',
     'responses',

@@ -1,9 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { SpiegelError } from '../domain/errors.ts';
-import { instrumentsDue } from '../domain/feedback/schedule.ts';
-import { appendAudit } from './audit.ts';
-import { auditBase, notFound, ownEpisodeId, type Actor } from './clients.ts';
+import { instrumentsDue, nextSessionNumber } from '../domain/feedback/schedule.ts';
+import { appendAudit, type AuditEntry } from './audit.ts';
+import { auditBase, notFound, type Actor } from './clients.ts';
+import { ownEpisodeId } from './episodes.ts';
 import type { Database } from './schema.ts';
 
 export const DEFAULT_EXPIRY_DAYS = 7;
@@ -33,7 +34,92 @@ export interface IssuedInvitation {
   sessionNumber: number;
 }
 
-/** Creates a single-use invitation for one participant; instruments default to the plan for that session. */
+/** Who issues an invitation, for the audit trail: a therapist, or the scheduler (no actor). */
+export type Issuer = Pick<AuditEntry, 'orgId' | 'actorId' | 'actorRole' | 'ip'>;
+
+/**
+ * Issues a single-use invitation inside `trx`. Instruments default to the plan for the session; the
+ * session defaults to the next one (the first planned session, else the one after the last).
+ */
+export async function issueInvitation(
+  trx: Transaction<Database>,
+  issuer: Issuer,
+  episodeId: string,
+  input: InvitationInput,
+  knownInstrument: (id: string) => boolean,
+): Promise<IssuedInvitation> {
+  const orgId = issuer.orgId!;
+  const episode = await trx
+    .selectFrom('episodes')
+    .select('status')
+    .where('id', '=', episodeId)
+    .where('org_id', '=', orgId)
+    .executeTakeFirst();
+  if (!episode) throw notFound('Episode', episodeId);
+  if (episode.status !== 'active') throw new SpiegelError('EPISODE_CLOSED');
+  const participant = await trx
+    .selectFrom('participants')
+    .select('id')
+    .where('id', '=', input.participantId)
+    .where('episode_id', '=', episodeId)
+    .executeTakeFirst();
+  if (!participant) throw notFound('Participant', input.participantId);
+  const sessions = await trx
+    .selectFrom('therapy_sessions')
+    .select(['id', 'number', 'status'])
+    .where('episode_id', '=', episodeId)
+    .execute();
+  const sessionNumber = input.sessionNumber ?? nextSessionNumber(sessions);
+  let instrumentIds = input.instrumentIds;
+  if (!instrumentIds) {
+    const plans = await trx
+      .selectFrom('measurement_plans')
+      .select(['instrument_id', 'schedule', 'every_n'])
+      .where('episode_id', '=', episodeId)
+      .execute();
+    instrumentIds = instrumentsDue(plans, sessionNumber);
+  }
+  if (instrumentIds.length === 0)
+    throw new SpiegelError(
+      'VALIDATION_FAILED',
+      `body.instrumentIds No instrument is planned for session ${sessionNumber}; name the instruments.`,
+    );
+  const unknown = instrumentIds.find((id) => !knownInstrument(id));
+  if (unknown)
+    throw new SpiegelError(
+      'VALIDATION_FAILED',
+      `body.instrumentIds "${unknown}" is not an instrument of this organisation.`,
+    );
+  const session = sessions.find((s) => s.number === sessionNumber);
+  const token = newToken();
+  const expiresAt = new Date(Date.now() + (input.expiresInDays ?? DEFAULT_EXPIRY_DAYS) * 86_400_000);
+  const row = await trx
+    .insertInto('invitations')
+    .values({
+      org_id: orgId,
+      episode_id: episodeId,
+      participant_id: participant.id,
+      session_id: session?.id ?? null,
+      session_number: sessionNumber,
+      token_hash: tokenHash(token),
+      instrument_ids: instrumentIds,
+      lang: input.lang ?? 'nl',
+      expires_at: expiresAt,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  await appendAudit(trx, {
+    ...issuer,
+    action: 'invitation.create',
+    subjectType: 'episode',
+    subjectId: episodeId,
+    outcome: 'ok',
+    details: { invitationId: row.id, sessionNumber },
+  });
+  return { id: row.id, token, expiresAt, instrumentIds, sessionNumber };
+}
+
+/** Creates a single-use invitation for one of the caller's participants. */
 export async function createInvitation(
   db: Kysely<Database>,
   actor: Actor,
@@ -42,73 +128,7 @@ export async function createInvitation(
   knownInstrument: (id: string) => boolean,
 ): Promise<IssuedInvitation> {
   await ownEpisodeId(db, actor, episodeId);
-  return db.transaction().execute(async (trx) => {
-    const participant = await trx
-      .selectFrom('participants')
-      .select('id')
-      .where('id', '=', input.participantId)
-      .where('episode_id', '=', episodeId)
-      .executeTakeFirst();
-    if (!participant) throw notFound('Participant', input.participantId);
-    const lastSession = await trx
-      .selectFrom('therapy_sessions')
-      .select((eb) => eb.fn.max('number').as('max'))
-      .where('episode_id', '=', episodeId)
-      .executeTakeFirst();
-    const sessionNumber = input.sessionNumber ?? Math.max(1, lastSession?.max ?? 1);
-    let instrumentIds = input.instrumentIds;
-    if (!instrumentIds) {
-      const plans = await trx
-        .selectFrom('measurement_plans')
-        .select(['instrument_id', 'schedule', 'every_n'])
-        .where('episode_id', '=', episodeId)
-        .execute();
-      instrumentIds = instrumentsDue(plans, sessionNumber);
-    }
-    if (instrumentIds.length === 0)
-      throw new SpiegelError(
-        'VALIDATION_FAILED',
-        `body.instrumentIds No instrument is planned for session ${sessionNumber}; name the instruments.`,
-      );
-    const unknown = instrumentIds.find((id) => !knownInstrument(id));
-    if (unknown)
-      throw new SpiegelError(
-        'VALIDATION_FAILED',
-        `body.instrumentIds "${unknown}" is not an instrument of this organisation.`,
-      );
-    const session = await trx
-      .selectFrom('therapy_sessions')
-      .select('id')
-      .where('episode_id', '=', episodeId)
-      .where('number', '=', sessionNumber)
-      .executeTakeFirst();
-    const token = newToken();
-    const expiresAt = new Date(Date.now() + (input.expiresInDays ?? DEFAULT_EXPIRY_DAYS) * 86_400_000);
-    const row = await trx
-      .insertInto('invitations')
-      .values({
-        org_id: actor.staff.orgId,
-        episode_id: episodeId,
-        participant_id: participant.id,
-        session_id: session?.id ?? null,
-        session_number: sessionNumber,
-        token_hash: tokenHash(token),
-        instrument_ids: instrumentIds,
-        lang: input.lang ?? 'nl',
-        expires_at: expiresAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await appendAudit(trx, {
-      ...auditBase(actor),
-      action: 'invitation.create',
-      subjectType: 'episode',
-      subjectId: episodeId,
-      outcome: 'ok',
-      details: { invitationId: row.id, sessionNumber },
-    });
-    return { id: row.id, token, expiresAt, instrumentIds, sessionNumber };
-  });
+  return db.transaction().execute((trx) => issueInvitation(trx, auditBase(actor), episodeId, input, knownInstrument));
 }
 
 async function ownInvitation(db: Kysely<Database>, actor: Actor, invitationId: string) {
@@ -199,4 +219,18 @@ export async function listInvitations(db: Kysely<Database>, actor: Actor, episod
     .where('episode_id', '=', episodeId)
     .orderBy('created_at', 'desc')
     .execute();
+}
+
+/**
+ * An invitation of the caller's, if `token` is its token: the page that shows a new link (copy, print,
+ * QR) gets the token from a short-lived cookie and must not show a link for any other invitation.
+ */
+export async function invitationWithToken(db: Kysely<Database>, actor: Actor, invitationId: string, token: string) {
+  const row = await ownInvitation(db, actor, invitationId);
+  const stored = await db
+    .selectFrom('invitations')
+    .select(['token_hash', 'expires_at'])
+    .where('id', '=', invitationId)
+    .executeTakeFirstOrThrow();
+  return stored.token_hash === tokenHash(token) ? { ...row, expires_at: stored.expires_at } : null;
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { instrumentCatalogEntry, licenceUseError } from '../domain/instruments/catalog.ts';
-import type { InstrumentRegistry } from '../server/instrument-registry.ts';
+import type { InstrumentRegistry } from '../domain/instruments/registry.ts';
 import type { Actor } from './clients.ts';
 import { auditBase } from './clients.ts';
 import { appendAudit } from './audit.ts';

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { InstrumentRegistry } from '../server/instrument-registry.ts';
+import type { InstrumentRegistry } from '../domain/instruments/registry.ts';
 import type { Database } from './schema.ts';
 
 /**

@@ -85,6 +85,8 @@ export interface EpisodesTable {
   started_on: DateColumn;
   ended_on: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Generated<Date>;
+  /** 010: saved without a measurement plan, on purpose. */
+  without_plan: Generated<boolean>;
 }
 
 export interface ParticipantsTable {
@@ -92,6 +94,43 @@ export interface ParticipantsTable {
   org_id: string;
   episode_id: string;
   label: string;
+  created_at: Generated<Date>;
+  /** 010: e.g. "mother"; free text, optional. */
+  role: string | null;
+  /** 010: the order in which the therapist entered the participants. */
+  position: Generated<number>;
+}
+
+/** 010: a participant's contact details, seen only by the treating therapist and used only for messages. */
+export interface ParticipantContactsTable {
+  participant_id: string;
+  org_id: string;
+  episode_id: string;
+  email: string | null;
+  phone: string | null;
+  updated_at: Generated<Date>;
+}
+
+export type SendKind = 'manual' | 'scheduled' | 'reminder';
+export type SendStatus = 'queued' | 'sent' | 'skipped' | 'failed';
+
+/** 010: a message that carries or reminds of an invitation. */
+export interface InvitationSendsTable {
+  id: Generated<string>;
+  org_id: string;
+  episode_id: string;
+  participant_id: string;
+  session_id: string | null;
+  session_number: number;
+  kind: SendKind;
+  channel: 'email' | 'sms';
+  reminds_send_id: string | null;
+  invitation_id: string | null;
+  status: Generated<SendStatus>;
+  due_at: Timestamp;
+  sent_at: NullableTimestamp;
+  error: string | null;
+  created_by: string | null;
   created_at: Generated<Date>;
 }
 
@@ -102,6 +141,20 @@ export interface OrgInstrumentsTable {
   enabled: Generated<boolean>;
   licence_acknowledged_by: string | null;
   licence_acknowledged_at: NullableTimestamp;
+}
+
+export interface OrgInstrumentVersionsTable {
+  org_id: string;
+  instrument_id: string;
+  version: number;
+  kind: 'questionnaire' | 'translation';
+  questionnaire: Json;
+  content_hash: string;
+  translations: Json<Array<{ lang: string; status: string; source: string | null }>>;
+  licence_acknowledged_by: string | null;
+  licence_acknowledged_at: NullableTimestamp;
+  imported_by: string | null;
+  imported_at: Generated<Date>;
 }
 
 export interface MeasurementPlansTable {
@@ -118,7 +171,11 @@ export interface TherapySessionsTable {
   org_id: string;
   episode_id: string;
   number: number;
-  held_on: DateColumn;
+  held_on: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** 010 */
+  status: Generated<'planned' | 'held' | 'cancelled'>;
+  /** 010 */
+  planned_at: NullableTimestamp;
 }
 
 export interface InvitationsTable {
@@ -136,6 +193,7 @@ export interface InvitationsTable {
   created_at: Generated<Date>;
   submission_key: string | null;
   session_number: number | null;
+  opened_at: NullableTimestamp;
 }
 
 export interface ResponsesTable {
@@ -148,6 +206,7 @@ export interface ResponsesTable {
   session_number: number;
   questionnaire_response: Json;
   submitted_at: Generated<Date>;
+  instrument_version: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ScoresTable {
@@ -178,6 +237,8 @@ export interface AlertsTable {
   acknowledged_at: NullableTimestamp;
   acknowledged_by: string | null;
   acknowledgement_note: string | null;
+  /** 010: when the therapist was e-mailed about this risk alert. */
+  notified_at: NullableTimestamp;
 }
 
 export interface AnalysisRunsTable {
@@ -205,6 +266,10 @@ export interface JobsTable {
   attempts: Generated<number>;
   last_error: string | null;
   created_at: Generated<Date>;
+  lease_until: NullableTimestamp;
+  lease_token: string | null;
+  max_attempts: Generated<number>;
+  dedupe_key: string | null;
 }
 
 export interface AuditLogTable {
@@ -308,6 +373,154 @@ export interface SchemaMigrationsTable {
   applied_at: Generated<Date>;
 }
 
+export interface TeamsTable {
+  id: Generated<string>;
+  org_id: string;
+  name: string;
+  created_at: Generated<Date>;
+}
+
+export interface TeamMembersTable {
+  team_id: string;
+  org_id: string;
+  user_id: string;
+}
+
+export interface DashboardCellsTable {
+  org_id: string;
+  family: 'outcome' | 'activity';
+  instrument_id: string;
+  quarter: string;
+  modality: 'individual' | 'couple' | 'family' | 'group';
+  therapist_id: string;
+  episodes: number;
+  metrics: Json;
+}
+
+export interface DashboardRefreshesTable {
+  org_id: string;
+  refreshed_at: Timestamp;
+  seconds: number;
+}
+
+/** 017_research_studies: a researcher's study with its survey (a FHIR Questionnaire). */
+export interface ResearchStudiesTable {
+  id: Generated<string>;
+  org_id: string;
+  owner_id: string;
+  title: string;
+  ethics_reference: string;
+  legal_basis: 'consent' | 'public-interest' | 'legitimate-interest';
+  retention_until: DateColumn;
+  status: Generated<'draft' | 'open' | 'closed'>;
+  survey_text: string;
+  questionnaire: Json;
+  survey_version: Generated<number>;
+  transformations: ColumnType<unknown[], string | undefined, string>;
+  transformations_version: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface ResearchConsentVersionsTable {
+  study_id: string;
+  version: number;
+  information_letter: string;
+  consent_text: string;
+  created_at: Generated<Date>;
+}
+
+export interface ResearchLinksTable {
+  token_hash: string;
+  study_id: string;
+  org_id: string;
+  kind: 'public' | 'token';
+  channel: string;
+  public_token: string | null;
+  used: Generated<boolean>;
+}
+
+/** No IP, no user agent, no time of day: the submit date only. */
+export interface ResearchResponsesTable {
+  id: Generated<string>;
+  org_id: string;
+  study_id: string;
+  survey_version: number;
+  consent_version: number;
+  consent_text_sha256: string;
+  channel: string;
+  submitted_on: DateColumn;
+  duration_ms: number | null;
+  response: Json;
+  withdrawal_hash: string;
+}
+
+export interface ResearchFunnelTable {
+  study_id: string;
+  channel: string;
+  stage: 'opened' | 'consented' | 'declined' | 'completed' | 'withdrawn';
+  count: Generated<number>;
+}
+
+/** 019_qual (issue 20): qualitative interview coding. */
+export interface QualProjectsTable {
+  id: string;
+  org_id: string;
+  name: string;
+  study_id: string | null;
+  blinded: Generated<boolean>;
+  created_at: Generated<Date>;
+}
+export interface QualMembersTable {
+  project_id: string;
+  user_id: string;
+  role: 'investigator' | 'coder' | 'auditor';
+}
+export interface QualCodesTable {
+  id: string;
+  project_id: string;
+  label: string;
+  name: string;
+  parent_id: string | null;
+  definition: Generated<string>;
+  inclusion: Generated<string>;
+  exclusion: Generated<string>;
+  example: Generated<string>;
+  colour: Generated<string>;
+  sort_order: Generated<number>;
+  equivalent_to: string | null;
+}
+export interface QualDocumentsTable {
+  id: string;
+  project_id: string;
+  case_label: string;
+  attributes: Json<Record<string, string>>;
+  version: Generated<number>;
+  text_length: number;
+  key_id: string;
+  ciphertext: string;
+  created_at: Generated<Date>;
+}
+export interface QualSegmentsTable {
+  id: string;
+  project_id: string;
+  document_id: string;
+  code_id: string;
+  layer: string;
+  start_pos: number;
+  end_pos: number;
+  created_at: Generated<Date>;
+}
+export interface QualMemosTable {
+  id: string;
+  project_id: string;
+  target_kind: 'project' | 'code' | 'document' | 'segment';
+  target_id: string;
+  author: string;
+  key_id: string;
+  ciphertext: string;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
@@ -316,7 +529,10 @@ export interface Database {
   clients: ClientsTable;
   episodes: EpisodesTable;
   participants: ParticipantsTable;
+  participant_contacts: ParticipantContactsTable;
+  invitation_sends: InvitationSendsTable;
   org_instruments: OrgInstrumentsTable;
+  org_instrument_versions: OrgInstrumentVersionsTable;
   measurement_plans: MeasurementPlansTable;
   therapy_sessions: TherapySessionsTable;
   invitations: InvitationsTable;
@@ -334,4 +550,19 @@ export interface Database {
   reflection_shares: ReflectionSharesTable;
   reflection_comments: ReflectionCommentsTable;
   schema_migrations: SchemaMigrationsTable;
+  teams: TeamsTable;
+  team_members: TeamMembersTable;
+  dashboard_cells: DashboardCellsTable;
+  dashboard_refreshes: DashboardRefreshesTable;
+  research_studies: ResearchStudiesTable;
+  research_consent_versions: ResearchConsentVersionsTable;
+  research_links: ResearchLinksTable;
+  research_responses: ResearchResponsesTable;
+  research_funnel: ResearchFunnelTable;
+  qual_projects: QualProjectsTable;
+  qual_members: QualMembersTable;
+  qual_codes: QualCodesTable;
+  qual_documents: QualDocumentsTable;
+  qual_segments: QualSegmentsTable;
+  qual_memos: QualMemosTable;
 }

@@ -20,7 +20,12 @@ function orphanSubmission(): SubmitWrite {
     therapist_id: randomUUID(),
     session_number: 2,
     responses: [
-      { id: responseId, instrument_id: 'phq9', questionnaire_response: { resourceType: 'QuestionnaireResponse' } },
+      {
+        id: responseId,
+        instrument_id: 'phq9',
+        instrument_version: null,
+        questionnaire_response: { resourceType: 'QuestionnaireResponse' },
+      },
     ],
     scores: [{ response_id: responseId, scale_id: 'total', instrument_id: 'phq9', value: 12, band: null, risk: false }],
     alerts: [

@@ -41,7 +41,12 @@ export interface SubmitWrite {
   participant_id: string;
   therapist_id: string;
   session_number: number;
-  responses: Array<{ id: string; instrument_id: string; questionnaire_response: Record<string, unknown> }>;
+  responses: Array<{
+    id: string;
+    instrument_id: string;
+    instrument_version: number | null;
+    questionnaire_response: Record<string, unknown>;
+  }>;
   scores: Array<{
     response_id: string;
     scale_id: string;
@@ -173,9 +178,9 @@ export async function writeSubmissions(db: Kysely<Database>, batch: SubmitWrite[
     ), ok AS (
       SELECT x.* FROM input x JOIN claimed c ON c.id = x.invitation_id
     ), new_responses AS (
-      INSERT INTO responses (id, org_id, episode_id, participant_id, invitation_id, instrument_id, session_number, questionnaire_response, submitted_at)
-      SELECT r.id, ok.org_id, ok.episode_id, ok.participant_id, ok.invitation_id, r.instrument_id, ok.session_number, r.questionnaire_response, ok.now
-      FROM ok, jsonb_to_recordset(ok.responses) AS r(id uuid, instrument_id text, questionnaire_response jsonb)
+      INSERT INTO responses (id, org_id, episode_id, participant_id, invitation_id, instrument_id, instrument_version, session_number, questionnaire_response, submitted_at)
+      SELECT r.id, ok.org_id, ok.episode_id, ok.participant_id, ok.invitation_id, r.instrument_id, r.instrument_version, ok.session_number, r.questionnaire_response, ok.now
+      FROM ok, jsonb_to_recordset(ok.responses) AS r(id uuid, instrument_id text, instrument_version int, questionnaire_response jsonb)
     ), new_scores AS (
       INSERT INTO scores (response_id, scale_id, org_id, episode_id, participant_id, therapist_id, instrument_id, session_number, value, band, risk, measured_at)
       SELECT s.response_id, s.scale_id, ok.org_id, ok.episode_id, ok.participant_id, ok.therapist_id, s.instrument_id, ok.session_number, s.value, s.band, s.risk, ok.now

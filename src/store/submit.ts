@@ -73,12 +73,15 @@ function targetOf(row: {
 
 export interface ScoredAnswer {
   scorer: CompiledScorer;
+  /** The organisation's version of the instrument text the client answered; null for the shipped text. */
+  version?: number | null;
   response: Record<string, unknown>;
   result: ScoreResult;
 }
 
 /** The caller's check of the answers against the invitation: scored answers, or the fields to ask again. */
-export type PrepareAnswers = (target: InvitationTarget) => { answers: ScoredAnswer[] } | { missing: Set<string> };
+export type PrepareAnswers = (target: InvitationTarget) => Prepared | Promise<Prepared>;
+type Prepared = { answers: ScoredAnswer[] } | { missing: Set<string> };
 
 export type SubmitOutcome =
   | { state: 'stored'; target: InvitationTarget; risk: boolean; alerts: number }
@@ -110,7 +113,7 @@ export async function submitResponses(
   if (row.used_at) return replay(db, target, row.submission_key, submissionKey);
   if (new Date(row.expires_at) <= now) return { state: 'invalid' };
 
-  const prepared = prepare(target);
+  const prepared = await prepare(target);
   if ('missing' in prepared) return { state: 'incomplete', target, missing: prepared.missing };
   const { answers } = prepared;
   // Ids are made here so responses, scores and alerts can refer to each other within one statement.
@@ -119,6 +122,7 @@ export async function submitResponses(
   const responses = answers.map((answer) => ({
     id: timeOrderedUuid(),
     instrument_id: answer.scorer.instrumentId,
+    instrument_version: answer.version ?? null,
     questionnaire_response: answer.response,
   }));
   const scores = answers.flatMap((answer, i) =>
@@ -155,9 +159,11 @@ export async function submitResponses(
       action: 'response.submit',
       subjectType: 'episode',
       subjectId: target.episodeId,
-      ip: meta.ip,
+      // Admins read the audit trail and see no clinical content: no risk flag, no scores, and a client
+      // leaves no IP address (meta.ip is not stored).
+      ip: null,
       outcome: 'ok',
-      details: { invitationId: target.id, responses: responses.length, risk },
+      details: { invitationId: target.id, responses: responses.length },
     },
     now,
   );

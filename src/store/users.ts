@@ -222,6 +222,26 @@ export async function readCredentials(db: Db, userId: string) {
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * Reserves one password (or TOTP) attempt before it is evaluated, atomically: the row is updated only
+ * while fewer than `maxFailures` attempts are counted and the account is not locked, so 40 concurrent
+ * guesses evaluate at most `maxFailures`. The attempt that reaches the maximum sets the lock. A correct
+ * attempt resets the count afterwards. Returns false when the account is locked (nothing evaluated).
+ */
+export async function reserveAttempt(db: Db, userId: string, maxFailures: number, lockMs: number): Promise<boolean> {
+  const result = await sql<{ id: string }>`
+    UPDATE users SET
+      failed_logins = CASE WHEN locked_until IS NOT NULL AND locked_until <= now() THEN 1 ELSE failed_logins + 1 END,
+      locked_until = CASE
+        WHEN locked_until IS NOT NULL AND locked_until <= now() THEN NULL
+        WHEN failed_logins + 1 >= ${maxFailures} THEN now() + ${lockMs} * interval '1 millisecond'
+        ELSE NULL END
+    WHERE id = ${userId}
+      AND ((locked_until IS NULL AND failed_logins < ${maxFailures}) OR locked_until <= now())
+    RETURNING id`.execute(db);
+  return result.rows.length === 1;
+}
+
 export async function recordFailedAttempt(db: Db, userId: string, maxFailures: number, lockMs: number): Promise<void> {
   await db
     .updateTable('users')

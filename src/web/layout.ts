@@ -25,6 +25,7 @@ function nav(lang: Lang, user: PageUser, csrfToken: string | undefined): SafeHtm
   if (user.roles.includes('therapist')) {
     links.push(
       ['/app/caseload', t(lang, 'nav.caseload')],
+      ['/app/clients', t(lang, 'nav.clients')],
       ['/app/self-check', t(lang, 'nav.selfcheck')],
       ['/app/journal', t(lang, 'nav.journal')],
       ['/app/practice', t(lang, 'nav.practice')],
@@ -33,6 +34,7 @@ function nav(lang: Lang, user: PageUser, csrfToken: string | undefined): SafeHtm
   }
   if (user.roles.includes('supervisor')) links.push(['/app/shared', t(lang, 'nav.shared')]);
   if (user.roles.includes('manager')) links.push(['/app/organisation', t(lang, 'nav.organisation')]);
+  if (user.roles.includes('manager')) links.push(['/app/dashboards', t(lang, 'nav.dashboards')]);
   if (user.roles.includes('researcher')) links.push(['/app/research', t(lang, 'nav.research')]);
   if (user.roles.includes('admin')) links.push(['/app/admin', t(lang, 'nav.admin')]);
   links.push(['/app/account', t(lang, 'nav.account')]);

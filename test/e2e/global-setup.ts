@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 
-// Starts one real Spiegel server (as `npm start` would, on a fresh PGlite directory with the demo
+// Starts one real Spiegel server (as `npm start` would, in demo mode, on a fresh PGlite directory with the demo
 // organisation) for all browser tests, and stops it afterwards.
 
 async function freePort(): Promise<number> {
@@ -35,7 +35,7 @@ export default async function setup(project: TestProject) {
   };
   if (process.env.SPIEGEL_E2E_DATABASE_URL) env.DATABASE_URL = process.env.SPIEGEL_E2E_DATABASE_URL;
   else delete env.DATABASE_URL;
-  child = spawn(process.execPath, ['bin/spiegel.js', 'serve', '--demo-if-empty'], {
+  child = spawn(process.execPath, ['bin/spiegel.js', 'serve', '--demo'], {
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

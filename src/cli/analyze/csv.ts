@@ -11,12 +11,13 @@ import { createGunzip } from 'node:zlib';
 import { SpiegelError } from '../../domain/errors.ts';
 
 export interface CsvHandlers {
-  header(names: string[]): void;
+  /** `delimiter` is ';' for Dutch/European files (then numbers use a decimal comma), else ','. */
+  header(names: string[], delimiter: ',' | ';'): void;
   /** fields are raw (unquoted) strings; line is the 1-based line number in the file. */
   row(fields: string[], line: number): void;
 }
 
-function splitQuoted(line: string, lineNo: number, path: string): string[] {
+function splitQuoted(line: string, lineNo: number, path: string, sep = ','): string[] {
   const out: string[] = [];
   let i = 0;
   for (;;) {
@@ -41,7 +42,7 @@ function splitQuoted(line: string, lineNo: number, path: string): string[] {
       }
       out.push(s);
       if (i >= line.length) return out;
-      if (line[i] !== ',')
+      if (line[i] !== sep)
         throw new SpiegelError(
           'FILE_UNREADABLE',
           `${path}: line ${lineNo}: unexpected character after a quoted field`,
@@ -49,7 +50,7 @@ function splitQuoted(line: string, lineNo: number, path: string): string[] {
         );
       i++;
     } else {
-      const j = line.indexOf(',', i);
+      const j = line.indexOf(sep, i);
       if (j < 0) {
         out.push(line.slice(i));
         return out;
@@ -92,6 +93,7 @@ export async function streamCsv(path: string, handlers: CsvHandlers): Promise<nu
   let lineNo = 0;
   let rows = 0;
   let sawHeader = false;
+  let sep: ',' | ';' = ',';
   const handle = (raw: string): void => {
     lineNo++;
     let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -99,12 +101,18 @@ export async function streamCsv(path: string, handlers: CsvHandlers): Promise<nu
       if (line.charCodeAt(0) === 0xfeff) line = line.slice(1);
       if (line.trim() === '')
         throw new SpiegelError('FILE_UNREADABLE', `${path}: the first line must be a header`, { path });
-      handlers.header(splitQuoted(line, lineNo, path).map((s) => s.trim()));
+      // A header with more ';' than ',' is a semicolon file (Excel's CSV in Dutch and other locales).
+      const outside = line.replace(/"[^"]*"/g, '');
+      sep = (outside.match(/;/g)?.length ?? 0) > (outside.match(/,/g)?.length ?? 0) ? ';' : ',';
+      handlers.header(
+        splitQuoted(line, lineNo, path, sep).map((s) => s.trim()),
+        sep,
+      );
       sawHeader = true;
       return;
     }
     if (line === '') return;
-    handlers.row(line.includes('"') ? splitQuoted(line, lineNo, path) : line.split(','), lineNo);
+    handlers.row(line.includes('"') ? splitQuoted(line, lineNo, path, sep) : line.split(sep), lineNo);
     rows++;
   };
   try {

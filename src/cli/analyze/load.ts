@@ -28,9 +28,12 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
   const intercept = random.kind === 'intercept' ? new InterceptStatsBuilder(spec.columns, spec.response) : null;
   const growth = random.kind === 'growth' ? new GrowthStatsBuilder(spec.columns, spec.response) : null;
   let dropped = 0;
+  const nested = spec.innerWithinOuter;
+  let decimalComma = false;
 
   const rowsRead = await streamCsv(path, {
-    header(names) {
+    header(names, delimiter) {
+      decimalComma = delimiter === ';';
       const find = (v: string): number => {
         const k = names.indexOf(v);
         if (k < 0)
@@ -49,7 +52,7 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
       if (f.length !== width)
         throw new SpiegelError(
           'MODEL_DATA_INVALID',
-          `${path}: line ${line} has ${f.length} fields, the header has ${width}`,
+          `${path}: line ${line} has ${f.length} fields, the header has ${width}${decimalComma ? " (';'-separated file)" : ''}`,
           { line },
         );
       for (let k = 0; k < numIdx.length; k++) {
@@ -58,11 +61,11 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
           dropped++;
           return;
         }
-        const v = Number(s);
+        const v = Number(decimalComma ? s.replace(',', '.') : s);
         if (!Number.isFinite(v) || s.trim() === '') {
           throw new SpiegelError(
             'MODEL_DATA_INVALID',
-            `${path}: line ${line}: column '${numNames[k]}' is not a number: '${s}'`,
+            `${path}: line ${line}, column ${numIdx[k] + 1} ('${numNames[k]}'): not a number: '${s}'`,
             { line, column: numNames[k] },
           );
         }
@@ -78,7 +81,9 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
       if (intercept) intercept.add(f[groupIdx[0]], x, values[0]);
       else if (growth) {
         const therapist = groupIdx.length > 1 ? f[groupIdx[1]] : '';
-        growth.add(therapist, f[groupIdx[0]], slopeAt >= 0 ? values[slopeAt] : 0, x, values[0]);
+        // therapist/patient: the patient is the pair, named as R names interaction levels.
+        const patient = nested ? `${therapist}:${f[groupIdx[0]]}` : f[groupIdx[0]];
+        growth.add(therapist, patient, slopeAt >= 0 ? values[slopeAt] : 0, x, values[0]);
       }
     },
   });

@@ -132,7 +132,7 @@ describe('spiegel analyze therapist-effects', () => {
     await fails(
       ['--input', file, '--formula', FA],
       'MODEL_DATA_INVALID',
-      /line 2: column 'post' is not a number: 'abc'/,
+      /line 2, column [0-9]+ \('post'\): not a number: 'abc'/,
     );
     await fails(['--input', short, '--formula', FA], 'MODEL_DATA_INVALID', /line 2 has 6 fields, the header has 7/);
     await fails(

@@ -13,18 +13,14 @@ export const demoCommand: Command = {
 
 Creates the demo organisation (24 therapists, supervisors, a manager, an admin, a researcher and
 660 episodes of synthetic session measures over two years; see docs/demo.md) and prints the demo
-logins. Refuses when the database already holds an organisation, and when SPIEGEL_DEMO=false.`,
+logins. Running this command is the request for demo data; it refuses when the database holds any
+other organisation (the demo accounts share a published password).`,
   async run(args) {
     if (wantsHelp(args)) {
       process.stdout.write(this.help + '\n');
       return 0;
     }
     const config = loadConfig();
-    if (!config.demoMode)
-      throw new SpiegelError(
-        'CONFIG_INVALID',
-        'SPIEGEL_DEMO=false: the demo organisation is disabled in this installation.',
-      );
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
     try {
       await migrate(store.db);

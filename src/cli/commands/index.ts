@@ -56,4 +56,14 @@ export const commands: CommandEntry[] = [
     summary: 'Reflection data maintenance (rekey: re-encrypt with the current key)',
     load: async () => (await import('./reflection.ts')).reflectionCommand,
   },
+  {
+    name: 'research',
+    summary: 'Research studies: list, export (SPSS .sav or CSV with an R script), check reported results',
+    load: async () => (await import('./research.ts')).researchCommand,
+  },
+  {
+    name: 'qual',
+    summary: 'Qualitative coding projects: list, export (REFI-QDA .qdpx or CSV), agreement (κ, α)',
+    load: async () => (await import('./qual.ts')).qualCommand,
+  },
 ];

@@ -1,14 +1,19 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, wantsHelp, type Command } from '../command.ts';
 import { SpiegelError } from '../../domain/errors.ts';
+import { importRefusal } from '../../domain/instruments/org-import.ts';
+import { loadConfig } from '../../config.ts';
+import { openStore } from '../../store/database.ts';
+import { migrate } from '../../store/migrate.ts';
+import { shippedInstruments } from '../../server/instrument-registry.ts';
+import { checkInstrumentUpload, importInstrument } from '../../server/instruments/import-service.ts';
 import {
   buildInstrumentLibrary,
   compileCalculatedExpressions,
   crossCheckCalculated,
-  importQuestionnaire,
   validateQuestionnaire,
   validateResponse,
   type Instrument,
@@ -76,7 +81,7 @@ The shipped library is instruments/; imported ones live in \${SPIEGEL_DATA_DIR:-
 Subcommands:
   list                         list the instruments with licence and status
   validate FILE                check a Questionnaire (or a QuestionnaireResponse with --instrument ID)
-  import FILE                  validate an external Questionnaire and add it to the organisation's folder
+  import FILE                  check an external Questionnaire and store it for an organisation
   score ID RESPONSE.json       score a QuestionnaireResponse
 
 Run \`spiegel instruments <subcommand> --help\` for details.`,
@@ -99,15 +104,17 @@ Options:
   --json            print {ok, issues} as JSON
 
 Exit codes: 0 valid (warnings allowed), 1 errors found or file unreadable, 2 wrong usage.`,
-  import: `Usage: spiegel instruments import FILE [--force] [--json]
+  import: `Usage: spiegel instruments import FILE [--org SLUG] [--acknowledge-licence] [--json]
 
-Validates an external Questionnaire and copies it to \${SPIEGEL_DATA_DIR:-.spiegel}/instruments/<id>.json.
-A questionnaire without Spiegel scoring rules whose LOINC panel code matches a shipped instrument
-(e.g. 44249-1, PHQ-9) receives that instrument's rules; anything else is imported unscored.
+Checks an external FHIR R4 Questionnaire (or a translation overlay on a shipped instrument) and stores
+it in the database as the organisation's next version; the running server uses it at once. A
+questionnaire without Spiegel scoring rules whose LOINC panel code matches a shipped instrument (e.g.
+44249-1, PHQ-9) receives that instrument's rules; anything else is imported unscored.
 
 Options:
-  --force   overwrite an imported instrument with the same id
-  --json    print the import result as JSON
+  --org SLUG              the organisation (may be left out when the database holds one)
+  --acknowledge-licence   acknowledge a restricted licence (audited); required for such licences
+  --json                  print the import result as JSON
 
 Exit codes: 0 imported, 1 invalid or not imported, 2 wrong usage.`,
   score: `Usage: spiegel instruments score ID RESPONSE.json [--json]
@@ -229,68 +236,83 @@ async function findInstrument(id: string | undefined): Promise<Instrument> {
 }
 
 async function importCommand(args: string[]): Promise<number> {
-  const { flags, positionals } = parseArgs(args, ['json', 'force']);
-  checkFlags(flags, ['json', 'force']);
+  const { flags, positionals } = parseArgs(args, ['json', 'acknowledge-licence']);
+  checkFlags(flags, ['json', 'acknowledge-licence', 'org']);
   const [file, ...extra] = positionals;
-  if (!file) throw new SpiegelError('USAGE', 'missing FILE; use `spiegel instruments import FILE`.');
+  if (!file) throw new SpiegelError('USAGE', 'missing FILE; use `spiegel instruments import FILE [--org SLUG]`.');
   if (extra.length > 0) throw new SpiegelError('USAGE', `unexpected argument '${extra[0]}'.`);
-  const parsed = await readJsonFile(file);
-  const shipped = await loadInstrumentLibrary(SHIPPED_INSTRUMENTS_DIR);
-  const result =
-    'error' in parsed
-      ? { ok: false, questionnaire: null, issues: [parsed.error], recognisedAs: null, scored: false }
-      : importQuestionnaire(
-          parsed.json,
-          [...shipped.instruments.values()].map((i) => i.questionnaire),
-        );
-  const q = result.questionnaire;
-  let target: string | null = null;
-  let refusal: string | null = null;
-  if (result.ok && q) {
-    const id = q.id;
-    if (!id) refusal = 'the questionnaire has no id; give it one (letters, digits, "-" and ".").';
-    else if (shipped.instruments.has(id)) refusal = `id '${id}' is a shipped instrument; give the import another id.`;
-    else {
-      const dir = importedInstrumentsDir();
-      target = join(dir, `${id}.json`);
-      if (existsSync(target) && flags.force !== true) refusal = `${target} exists; use --force to replace it.`;
-      else {
-        await mkdir(dir, { recursive: true });
-        await writeFile(target, JSON.stringify(q, null, 2) + '\n');
+  if (flags.org === true) throw new SpiegelError('USAGE', '--org needs the organisation slug.');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new SpiegelError('FILE_UNREADABLE', `cannot read ${file}: ${(error as Error).message}`);
+  }
+  const config = loadConfig();
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+  try {
+    await migrate(store.db);
+    const orgs = await store.db.selectFrom('organisations').select(['id', 'slug']).execute();
+    const org =
+      typeof flags.org === 'string' ? orgs.find((o) => o.slug === flags.org) : orgs.length === 1 ? orgs[0] : null;
+    if (!org)
+      throw new SpiegelError(
+        'USAGE',
+        typeof flags.org === 'string'
+          ? `no organisation '${flags.org}'; known: ${orgs.map((o) => o.slug).join(', ') || 'none'}.`
+          : `give the organisation with --org SLUG (known: ${orgs.map((o) => o.slug).join(', ') || 'none'}).`,
+      );
+    const report = checkInstrumentUpload(text, shippedInstruments());
+    let stored: { instrumentId: string; version: number; created: boolean } | null = null;
+    let refusal: SpiegelError | null = importRefusal(report, flags['acknowledge-licence'] === true);
+    if (!refusal) {
+      try {
+        stored = (
+          await importInstrument(
+            store.db,
+            shippedInstruments(),
+            { orgId: org.id, userId: null, role: 'cli', ip: null },
+            text,
+            flags['acknowledge-licence'] === true,
+          )
+        ).stored;
+      } catch (error) {
+        if (!(error instanceof SpiegelError)) throw error;
+        refusal = error;
       }
     }
-  }
-  const imported = result.ok && q !== null && refusal === null;
-  if (flags.json === true) {
-    process.stdout.write(
-      JSON.stringify(
-        {
-          imported,
-          id: q?.id ?? null,
-          target,
-          recognisedAs: result.recognisedAs,
-          scored: result.scored,
-          refusal,
-          issues: result.issues,
-        },
-        null,
-        2,
-      ) + '\n',
-    );
-  } else {
-    if (result.issues.length > 0) process.stdout.write(formatIssues(result.issues) + '\n');
-    if (imported) {
-      process.stdout.write(`imported ${q!.id} (${q!.title ?? q!.name ?? 'untitled'}) → ${target}\n`);
+    if (flags.json === true) {
+      const out = {
+        imported: stored !== null,
+        org: org.slug,
+        ...stored,
+        code: refusal?.code ?? null,
+        kind: report.kind,
+        licence: report.licence,
+        translations: report.translations,
+        issues: report.issues,
+      };
+      process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    } else {
+      if (report.issues.length > 0) process.stdout.write(formatIssues(report.issues) + '\n');
       process.stdout.write(
-        result.recognisedAs
-          ? `recognised as '${result.recognisedAs}': Spiegel's scoring rules applied\n`
-          : result.scored
-            ? 'scored with its own Spiegel scoring rules\n'
-            : 'imported UNSCORED: no scoring rules and not a known instrument\n',
+        `licence: ${report.licence.text ?? 'none given'}${report.licence.restrictions.length ? ` (${report.licence.restrictions.join(', ')})` : ''}\n`,
       );
-    } else process.stdout.write(`not imported: ${refusal ?? 'the questionnaire has errors'}\n`);
+      if (stored)
+        process.stdout.write(
+          stored.created
+            ? `imported ${stored.instrumentId} as version ${stored.version} for ${org.slug}\n`
+            : `${stored.instrumentId} is already stored as version ${stored.version} for ${org.slug}; nothing changed\n`,
+        );
+      else
+        process.stdout.write(
+          `not imported (${refusal?.code}): ${refusal?.message}${refusal?.code === 'LICENCE_NOT_ACKNOWLEDGED' ? ' Read the licence above and pass --acknowledge-licence.' : ''}\n`,
+        );
+    }
+    return stored ? 0 : 1;
+  } finally {
+    await store.close();
   }
-  return imported ? 0 : 1;
 }
 
 async function score(args: string[]): Promise<number> {

@@ -1,19 +1,21 @@
 import type { Command } from '../command.ts';
 import { parseArgs, wantsHelp } from '../command.ts';
-import { loadConfig } from '../../config.ts';
+import { assertRequiredSecrets, loadConfig } from '../../config.ts';
 import { startServer } from '../../server/serve.ts';
 import { loadDemoIfEmpty } from '../../store/demo/load.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'Run the Spiegel web server',
-  help: `Usage: spiegel serve [--demo-if-empty]
+  help: `Usage: spiegel serve [--demo]
 
 Serves Spiegel on HOST:PORT (default 127.0.0.1:8080). Applies pending migrations first.
 Uses PostgreSQL when DATABASE_URL is set, otherwise embedded PGlite in SPIEGEL_DATA_DIR.
+Outside demo mode it refuses to start without SPIEGEL_JOURNAL_KEY. Never creates users by itself.
 
-  --demo-if-empty   load the demo organisation when the database holds no organisation yet
-                    (only when SPIEGEL_DEMO is true; npm start passes this)
+  --demo            demo mode (as SPIEGEL_DEMO=true): load the demo organisation into an empty
+                    database and print its logins; refused when the database holds other data.
+                    npm start passes this. --demo-if-empty is the same flag.
 
 Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the database.`,
   async run(args) {
@@ -21,14 +23,16 @@ Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the dat
       process.stdout.write(this.help + '\n');
       return 0;
     }
-    const { flags } = parseArgs(args, ['demo-if-empty']);
-    const config = loadConfig();
+    const { flags } = parseArgs(args, ['demo', 'demo-if-empty']);
+    const askedForDemo = flags.demo === true || flags['demo-if-empty'] === true;
+    const loaded = loadConfig();
+    const config = { ...loaded, demoMode: loaded.demoMode || askedForDemo };
+    assertRequiredSecrets(process.env, config);
     const started = Date.now();
     let demoLogins: string | null = null;
     const server = await startServer(config, {
       afterMigrate: async (store) => {
-        if (flags['demo-if-empty'] && config.demoMode)
-          demoLogins = await loadDemoIfEmpty(store.db, (line) => process.stdout.write(line + '\n'));
+        if (askedForDemo) demoLogins = await loadDemoIfEmpty(store.db, (line) => process.stdout.write(line + '\n'));
       },
     });
     process.stdout.write(

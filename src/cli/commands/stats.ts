@@ -21,7 +21,13 @@ Options:
   --pretty       indent the JSON output
   -h, --help     show this help
 
-Exit codes: 0 success, 1 invalid or degenerate data, 2 wrong usage.`;
+A case that cannot be computed gets { "kind", "error": { "code", "message" } } in its place; the
+other cases are still computed. Within a case, a statistic that is undefined for the data (Welch's
+F with a group of one, Fisher's test on non-integer counts, the t-test of a correlation of exactly 1)
+holds { "error": { "code", "message" } } and the others are still given.
+
+Exit codes: 0 every case computed, 1 some case failed (output still printed) or the file is not
+valid, 2 wrong usage.`;
 
 async function readInput(path: string): Promise<string> {
   try {
@@ -71,8 +77,15 @@ export const statsCommand: Command = {
         `'${input}' is not valid JSON: ${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')}`,
       );
     }
-    const result = computeCases(doc);
-    process.stdout.write(JSON.stringify(result, null, flags.pretty === true ? 2 : undefined) + '\n');
+    const { cases, failed } = computeCases(doc);
+    process.stdout.write(JSON.stringify({ cases }, null, flags.pretty === true ? 2 : undefined) + '\n');
+    if (failed > 0) {
+      const first = cases.find((c) => 'error' in c) as { error: { code: string; message: string } };
+      process.stderr.write(
+        `spiegel stats: ${failed} of ${cases.length} case${cases.length === 1 ? '' : 's'} failed; first: ${first.error.code}: ${first.error.message}\n`,
+      );
+      return 1;
+    }
     return 0;
   },
 };

@@ -17,7 +17,15 @@ export const DEMO_THERAPISTS = 24;
 export const DEMO_EPISODES = 660;
 export const DEMO_DAYS = 730;
 
-export type DemoScenario = 'on_track' | 'not_on_track' | 'deteriorated' | 'recovered' | 'alliance_concern' | 'risk';
+export type DemoScenario =
+  | 'on_track'
+  | 'not_on_track'
+  | 'deteriorated'
+  | 'recovered'
+  | 'alliance_concern'
+  | 'risk'
+  /** A family whose members move differently: the mother improves, the father worsens, the son is flat. */
+  | 'family';
 
 export interface DemoStaff {
   key: string;
@@ -230,6 +238,12 @@ export function generateDemoOrganisation(seed = DEMO_SEED, today = DEMO_DAYS): D
   const therapists = people.filter((p) => p.roles.includes('therapist'));
 
   const episodes: DemoEpisode[] = [];
+  // The designed family episode: each member starts elsewhere and moves their own way.
+  const FAMILY_COURSES = {
+    moeder: { intake: 20, slope: -5 },
+    vader: { intake: 11, slope: 3.5 },
+    zoon: { intake: 15, slope: 0.2 },
+  };
   const scenarios: DemoScenario[] = [
     'on_track',
     'not_on_track',
@@ -239,48 +253,58 @@ export function generateDemoOrganisation(seed = DEMO_SEED, today = DEMO_DAYS): D
     'risk',
     'on_track',
     'not_on_track',
+    'family',
   ];
   for (let e = 0; e < DEMO_EPISODES; e++) {
     // The first therapist (the demo login) gets one designed active episode per caseload status.
     const designed = e < scenarios.length ? scenarios[e] : null;
     const therapist = designed ? therapists[0] : therapists[e % therapists.length];
     const modalityRoll = rng.next();
-    const modality = designed
-      ? 'individual'
-      : modalityRoll < 0.88
-        ? 'individual'
-        : modalityRoll < 0.93
-          ? 'couple'
-          : modalityRoll < 0.97
-            ? 'family'
-            : 'group';
+    const modality =
+      designed === 'family'
+        ? 'family'
+        : designed
+          ? 'individual'
+          : modalityRoll < 0.88
+            ? 'individual'
+            : modalityRoll < 0.93
+              ? 'couple'
+              : modalityRoll < 0.97
+                ? 'family'
+                : 'group';
     const participants =
       modality === 'individual'
         ? ['client']
         : modality === 'couple'
           ? ['partner A', 'partner B']
-          : modality === 'family'
-            ? ['ouder', 'kind 1', 'kind 2']
-            : ['deelnemer 1', 'deelnemer 2', 'deelnemer 3', 'deelnemer 4'];
+          : designed === 'family'
+            ? ['moeder', 'vader', 'zoon']
+            : modality === 'family'
+              ? ['ouder', 'kind 1', 'kind 2']
+              : ['deelnemer 1', 'deelnemer 2', 'deelnemer 3', 'deelnemer 4'];
     const startDay = designed ? today - rng.int(42, 70) : rng.int(0, today - 7);
     const measurements: Record<string, DemoMeasurement[]> = {};
     let dropped = false;
     let lastDay = startDay;
     let plannedSessions = rng.int(6, 22);
     for (const label of participants) {
+      const member = FAMILY_COURSES[label as keyof typeof FAMILY_COURSES];
       const intake =
-        designed === 'recovered'
-          ? 16
-          : designed === 'deteriorated'
-            ? 12
-            : designed === 'not_on_track'
-              ? 19
-              : clamp(rng.normal(15.5, 4.5), 5, 27);
+        designed === 'family' && member
+          ? member.intake
+          : designed === 'recovered'
+            ? 16
+            : designed === 'deteriorated'
+              ? 12
+              : designed === 'not_on_track'
+                ? 19
+                : clamp(rng.normal(15.5, 4.5), 5, 27);
       let slope = -3.0 - 0.15 * (intake - 15.5) + therapist.effect + rng.normal(0, 1.3);
       if (designed === 'deteriorated') slope = 4.5;
       if (designed === 'not_on_track') slope = 0.2;
       if (designed === 'recovered') slope = -7.5;
       if (designed === 'on_track' || designed === 'alliance_concern' || designed === 'risk') slope = -4;
+      if (designed === 'family' && member) slope = member.slope;
       if (designed) plannedSessions = 40;
       const course: Course = {
         intake,

@@ -23,7 +23,8 @@ export interface ExpectedCurve {
     criterion: number;
     converged: boolean;
     iterations: number;
-    icc: number;
+    /** null when the course model has no therapist level. */
+    icc: number | null;
     sigma: number;
     varcomp: MixedFit['varcomp'];
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instrumentsDue, nextMeasuredSession } from './schedule.ts';
+import { instrumentsDue, nextMeasuredSession, nextSessionNumber } from './schedule.ts';
 
 const plans = [
   { instrument_id: 'phq9', schedule: 'every_session' as const, every_n: null },
@@ -19,4 +19,21 @@ describe('instrumentsDue', () => {
     expect(nextMeasuredSession(plans.slice(1, 2), 1)).toBe(5);
     expect(nextMeasuredSession([], 3)).toBeNull();
   });
+});
+
+describe('nextSessionNumber', () => {
+  it('is the session after the last recorded one, not the last one (regression: answers went to session 10)', () => {
+    const held = Array.from({ length: 10 }, (_, i) => ({ number: i + 1, status: 'held' as const }));
+    expect(nextSessionNumber(held)).toBe(11);
+  });
+  it('is the first planned session when one is planned', () => {
+    expect(
+      nextSessionNumber([
+        { number: 1, status: 'held' },
+        { number: 3, status: 'planned' },
+        { number: 2, status: 'planned' },
+      ]),
+    ).toBe(2);
+  });
+  it('is session 1 for a new episode', () => expect(nextSessionNumber([])).toBe(1));
 });

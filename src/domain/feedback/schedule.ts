@@ -34,3 +34,18 @@ export function nextMeasuredSession(plans: readonly PlanEntry[], afterSession: n
   for (let s = afterSession + 1; s <= afterSession + 52; s++) if (instrumentsDue(plans, s).length > 0) return s;
   return null;
 }
+
+export interface SessionEntry {
+  number: number;
+  status: 'planned' | 'held' | 'cancelled';
+}
+
+/**
+ * The session an invitation is for when the therapist names none: the first planned session, or else
+ * the one after the last recorded session (a measurement precedes the session it informs).
+ */
+export function nextSessionNumber(sessions: readonly SessionEntry[]): number {
+  const planned = sessions.filter((s) => s.status === 'planned').map((s) => s.number);
+  if (planned.length > 0) return Math.min(...planned);
+  return Math.max(0, ...sessions.map((s) => s.number)) + 1;
+}

@@ -1,10 +1,12 @@
 // The `spiegel instruments` contract of DESIGN.md ("Interfaces that scripts rely on"), run as a user
 // would: node bin/spiegel.js in a child process, with a temporary SPIEGEL_DATA_DIR.
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../store/database.ts';
+import { migrate } from '../../store/migrate.ts';
 import { baseQuestionnaire } from '../../../test/fixtures/instruments/base-questionnaire.ts';
 import { FIXTURES, LHC_PHQ9, REPO, numbered, respond, shipped } from '../../../test/fixtures/instruments/load.ts';
 
@@ -95,18 +97,27 @@ describe('spiegel instruments', () => {
     expect(invalid.stdout).toContain('ITEM_UNKNOWN');
   });
 
-  it('imports the LHC-Forms PHQ-9 into the data dir and then scores with it, cross-checked', async () => {
-    const r = await spiegel('import', join(FIXTURES, LHC_PHQ9));
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain("recognised as 'phq9'");
-    expect(existsSync(join(dataDir, 'instruments', '44249-1-x.json'))).toBe(true);
-    expect((await spiegel('import', join(FIXTURES, LHC_PHQ9))).code).toBe(1); // exists; needs --force
-    expect((await spiegel('import', join(FIXTURES, LHC_PHQ9), '--force')).code).toBe(0);
-    const response = { resourceType: 'QuestionnaireResponse', status: 'completed', item: ['/44250-9', '/44255-8', '/44259-0', '/44254-1', '/44251-7', '/44258-2', '/44252-5', '/44253-3', '/44260-8'].map((linkId) => ({ linkId, answer: [{ valueCoding: { code: 'LA6570-1' } }] })) };
-    const scored = JSON.parse((await spiegel('score', '44249-1-x', file('lhc.json', response), '--json')).stdout);
-    expect(scored.scales[0].value).toBe(18);
-    expect(scored.crossCheck).toEqual([{ scale: 'total', linkId: '/44261-6', declarative: 18, calculated: 18, agree: true, error: null }]);
-    const list = JSON.parse((await spiegel('list', '--json')).stdout) as { id: string; basedOn: string | null }[];
-    expect(list.find((e) => e.id === '44249-1-x')).toMatchObject({ basedOn: 'phq9' });
-  }, 180_000); // five CLI processes, each a cold start: about 32 s alone, over 60 s on a loaded 2-core box
+  it('stores the test-only questionnaire for an organisation, refusing what is not valid R4 or not acknowledged', async () => {
+    const store = await openStore({ databaseUrl: null, dataDir, poolMax: 1 });
+    await migrate(store.db);
+    await store.db.insertInto('organisations').values({ slug: 'cli-org', name: 'CLI org', settings: '{}' }).execute();
+    await store.close();
+    // The LHC-Forms PHQ-9 is not valid base R4 (variable names with "_", a number as valueString).
+    const lhc = await spiegel('import', join(FIXTURES, LHC_PHQ9), '--org', 'cli-org');
+    expect(lhc.code).toBe(1);
+    expect(lhc.stdout).toContain('INSTRUMENT_FHIR_INVALID');
+    const restricted = join(FIXTURES, 'test-only-mood.json');
+    const refused = await spiegel('import', restricted, '--org', 'cli-org');
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain('LICENCE_NOT_ACKNOWLEDGED');
+    const ok = await spiegel('import', restricted, '--org', 'cli-org', '--acknowledge-licence');
+    expect(ok.stdout).toContain('imported test-only-mood as version 1 for cli-org');
+    expect((await spiegel('import', restricted, '--acknowledge-licence')).stdout).toContain('nothing changed');
+    const again = await openStore({ databaseUrl: null, dataDir, poolMax: 1 });
+    const rows = await again.db.selectFrom('org_instrument_versions').select(['instrument_id', 'version', 'licence_acknowledged_at']).orderBy('instrument_id').execute();
+    await again.close();
+    expect(rows.map((row) => [row.instrument_id, row.version, row.licence_acknowledged_at !== null])).toEqual([
+      ['test-only-mood', 1, true],
+    ]);
+  }, 180_000); // CLI processes, each a cold start: slow on a loaded 2-core box // five CLI processes, each a cold start: about 32 s alone, over 60 s on a loaded 2-core box
 });

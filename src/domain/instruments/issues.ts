@@ -47,6 +47,11 @@ export const ISSUE_CODES = {
   ENABLE_WHEN_ANSWER_NOT_AN_OPTION: 'enableWhen compares with a value that is not one of the target options.',
   ENABLE_BEHAVIOR_MISSING: 'Several enableWhen conditions need enableBehavior (all | any).',
   ENABLE_BEHAVIOR_INVALID: 'enableBehavior must be all or any.',
+  ENABLE_WHEN_CYCLE: 'enableWhen conditions depend on each other in a cycle, so the items can never be shown.',
+  ITEM_TOO_DEEP: 'Items are nested deeper than Spiegel accepts.',
+  JSON_TOO_DEEP: 'The document is nested deeper than Spiegel accepts.',
+  FHIR_BASE_INVALID: 'The resource is not valid FHIR R4 (base specification).',
+  TRANSLATION_MISMATCH: 'A translation overlay does not match the instrument item for item and answer for answer.',
   LOINC_CODE_INVALID: 'A LOINC code is malformed or its check digit is wrong.',
   TRANSLATION_INVALID: 'A translation extension needs lang and content strings.',
   // Spiegel scoring extension

@@ -1,4 +1,4 @@
-import { clinicalCutoff, RC_CRITERION, standardErrorOfDifference } from '../stats/reliableChange.ts';
+import { clinicalCutoff, isFunctional, RC_CRITERION, standardErrorOfDifference } from '../stats/reliableChange.ts';
 import type { Direction, NormGroup, Reliability, ScaleSpec, Sourced } from './scoring-spec.ts';
 
 /**
@@ -68,7 +68,8 @@ function cutoff(scale: ScaleSpec): ReliableChangeParameters['cutoff'] {
 /** Clinical range: at or above the cut-off when higher is worse, below it when higher is better. */
 export function inClinicalRange(value: number, params: ReliableChangeParameters): boolean | null {
   if (!params.cutoff || params.direction === 'none') return null;
-  return params.direction === 'higher-is-worse' ? value >= params.cutoff.value : value < params.cutoff.value;
+  // The one rule of domain/stats: a score exactly at the cut-off has not passed it (still clinical).
+  return !isFunctional(value, params.cutoff.value, params.direction === 'higher-is-worse');
 }
 
 export function deepFreeze<T>(value: T): T {

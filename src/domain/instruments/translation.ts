@@ -89,3 +89,18 @@ export function titleText(q: Questionnaire, requested: string, policy: LanguageP
 export function labelText(label: LocalizedText, requested: string, policy: LanguagePolicy): DisplayText | null {
   return pickFrom(label, requested, policy, { acceptUnverified: true });
 }
+
+/**
+ * Whether clients can be shown the instrument in a language: it must be the original or a verified
+ * translation. When not, returns the language the client gets instead (so the therapist sees it when
+ * planning, not the client when filling in).
+ */
+export function verifiedLanguageGap(q: Questionnaire, spec: ScoringSpec | null, lang: string): { shownIn: string } | null {
+  const policy = languagePolicy(q, spec);
+  const title = titleText(q, lang, policy);
+  const first = (q.item ?? []).find((i) => typeof i.text === 'string');
+  const item = first ? itemText(first, lang, policy) : null;
+  const fell = [title, item].find((d) => d?.fellBack);
+  if (!fell && policy.status(lang) !== 'unverified') return null;
+  return { shownIn: fell?.lang ?? policy.base };
+}

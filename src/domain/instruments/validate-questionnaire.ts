@@ -1,5 +1,6 @@
 import type { Questionnaire } from './fhir.ts';
 import { checkEnableWhen } from './enable-when.ts';
+import { checkEnableWhenCycles, checkNesting } from './safety.ts';
 import { IssueList, type Issue } from './issues.ts';
 import { checkQuestionnaireStructure, type ItemIndex } from './questionnaire-structure.ts';
 import { checkScoringAgainstQuestionnaire } from './scoring-check.ts';
@@ -28,9 +29,11 @@ export interface ValidateOptions {
  */
 export function validateQuestionnaire(input: unknown, options: ValidateOptions = {}): QuestionnaireValidation {
   const list = new IssueList();
+  if (!checkNesting(input, list)) return { ok: false, issues: list.items, questionnaire: null, index: null, scoring: null };
   const index = checkQuestionnaireStructure(input, list);
   if (index === null) return { ok: false, issues: list.items, questionnaire: null, index: null, scoring: null };
   checkEnableWhen(index, list);
+  checkEnableWhenCycles(index, list);
   const raw = input as Record<string, unknown>;
   const parsed = parseScoringExtension(raw, list);
   if (parsed) checkScoringAgainstQuestionnaire(raw, parsed.spec, parsed.where, index, list);

@@ -6,6 +6,7 @@
 import { sumSquares, mean, type GroupSummary } from './descriptive.ts';
 import { pfUpper } from './distributions.ts';
 import { count, degenerate, finite, invalid, nonNegative, sample } from './guards.ts';
+import { part, type Part } from './parts.ts';
 
 export interface AnovaResult {
   F: number;
@@ -25,7 +26,8 @@ export interface ClassicAnovaResult extends AnovaResult {
 export interface OneWayResult {
   groups: { label: string; mean: number; sd: number; n: number }[];
   classic: ClassicAnovaResult;
-  welch: AnovaResult;
+  /** Welch's test, or the reason it is undefined (a group of one, a constant group); classic F stays. */
+  welch: Part<AnovaResult>;
 }
 
 function checkGroups(groups: readonly GroupSummary[], minN: number): GroupSummary[] {
@@ -51,6 +53,8 @@ export function anovaFromSummary(groups: readonly GroupSummary[], ssWithinExact?
   const grand = gs.reduce((s, g) => s + g.n * g.mean, 0) / N;
   const ssBetween = gs.reduce((s, g) => s + g.n * (g.mean - grand) ** 2, 0);
   const ssWithin = ssWithinExact ?? gs.reduce((s, g) => s + (g.n - 1) * g.sd * g.sd, 0);
+  if (!Number.isFinite(ssWithin) || !Number.isFinite(ssBetween))
+    degenerate('The values are too large for double precision, so the F statistic cannot be computed.');
   if (!(ssWithin > 0)) degenerate('Every group has zero variance, so the F statistic is undefined.');
   const df1 = k - 1;
   const df2 = N - k;
@@ -106,5 +110,9 @@ export function oneWayAnova(labels: readonly (string | number)[], y: readonly nu
   });
   const ssWithin = groups.reduce((s, g) => s + g.ss, 0);
   const summaries = groups.map(({ label, mean: m, sd, n }) => ({ label, mean: m, sd, n }));
-  return { groups: summaries, classic: anovaFromSummary(summaries, ssWithin), welch: welchAnovaFromSummary(summaries) };
+  return {
+    groups: summaries,
+    classic: anovaFromSummary(summaries, ssWithin),
+    welch: part(() => welchAnovaFromSummary(summaries)),
+  };
 }

@@ -7,6 +7,7 @@ import { pchisqUpper } from './distributions.ts';
 import { degenerate, invalid, level as checkLevel } from './guards.ts';
 import { binomcoefln } from './stdlib.ts';
 import { zeroin } from './roots.ts';
+import { part, type Part } from './parts.ts';
 
 export interface ChiSquareResult {
   chisq: number;
@@ -30,8 +31,8 @@ export interface ContingencyResult {
   pearson: ChiSquareResult;
   /** Only for 2×2 tables. */
   yates?: ChiSquareResult;
-  /** Only for 2×2 tables. */
-  fisher?: FisherResult;
+  /** Only for 2×2 tables; an error part for a table of non-integer counts (χ² stays). */
+  fisher?: Part<FisherResult>;
 }
 
 /** Validates a table of counts: rectangular, at least 2×2, non-negative, no empty row or column. */
@@ -76,14 +77,19 @@ export function contingencyTest(
   const result: ContingencyResult = { n, expected, pearson: chiSquare(x, expected, 0) };
   if (x.length === 2 && x[0].length === 2) {
     // R: YATES <- min(0.5, abs(x - E)), one value for the whole table.
-    const yates = Math.min(0.5, ...x.flatMap((r, i) => r.map((v, j) => Math.abs(v - expected[i][j]))));
+    let yates = 0.5;
+    x.forEach((r, i) => r.forEach((v, j) => (yates = Math.min(yates, Math.abs(v - expected[i][j])))));
     result.yates = chiSquare(x, expected, yates);
-    result.fisher = fisherExact2x2(x, options?.level);
+    result.fisher = part(() => fisherExact2x2(x, options?.level));
   }
   return result;
 }
 
-/** Fisher's exact test for a 2×2 table [[a, b], [c, d]]. */
+/**
+ * Fisher's exact test for a 2×2 table [[a, b], [c, d]]. Loops over typed arrays only (no spread
+ * arguments, no recursion), so margins in the hundreds of thousands work: the support has at most
+ * min(row, column total) + 1 points and each root-finding step is one pass over it.
+ */
 export function fisherExact2x2(table: readonly (readonly number[])[], level?: number): FisherResult {
   const t = checkTable(table);
   if (t.length !== 2 || t[0].length !== 2) invalid("Fisher's exact test here takes a 2×2 table.");
@@ -95,30 +101,49 @@ export function fisherExact2x2(table: readonly (readonly number[])[], level?: nu
   const x = t[0][0];
   const lo = Math.max(0, k - n);
   const hi = Math.min(k, m);
-  const support: number[] = [];
-  for (let s = lo; s <= hi; s++) support.push(s);
-  const logdc = support.map((s) => binomcoefln(m, s) + binomcoefln(n, k - s));
+  const size = hi - lo + 1;
+  const logdc = new Float64Array(size);
+  for (let i = 0; i < size; i++) logdc[i] = binomcoefln(m, lo + i) + binomcoefln(n, k - lo - i);
+  const work = new Float64Array(size);
   // Noncentral hypergeometric probabilities for odds ratio exp(logPsi), normalized at the maximum.
-  const dens = (logPsi: number): number[] => {
-    const l = logdc.map((v, i) => v + logPsi * support[i]);
-    const mx = Math.max(...l);
-    const e = l.map((v) => Math.exp(v - mx));
-    const tot = e.reduce((s, v) => s + v, 0);
-    return e.map((v) => v / tot);
+  const dens = (logPsi: number): Float64Array => {
+    let mx = -Infinity;
+    for (let i = 0; i < size; i++) {
+      const v = logdc[i] + logPsi * (lo + i);
+      work[i] = v;
+      if (v > mx) mx = v;
+    }
+    let tot = 0;
+    for (let i = 0; i < size; i++) {
+      const e = Math.exp(work[i] - mx);
+      work[i] = e;
+      tot += e;
+    }
+    for (let i = 0; i < size; i++) work[i] /= tot;
+    return work;
   };
   const d1 = dens(0);
   const dObs = d1[x - lo] * (1 + 1e-7);
-  const p = Math.min(
-    1,
-    d1.reduce((s, v) => (v <= dObs ? s + v : s), 0),
-  );
-  const meanAt = (logPsi: number): number => dens(logPsi).reduce((s, v, i) => s + v * support[i], 0);
-  const lowerTail = (logPsi: number): number => dens(logPsi).reduce((s, v, i) => (support[i] <= x ? s + v : s), 0);
-  const upperTail = (logPsi: number): number => dens(logPsi).reduce((s, v, i) => (support[i] >= x ? s + v : s), 0);
+  let p = 0;
+  for (let i = 0; i < size; i++) if (d1[i] <= dObs) p += d1[i];
+  p = Math.min(1, p);
+  const meanAt = (logPsi: number): number => {
+    const d = dens(logPsi);
+    let s = 0;
+    for (let i = 0; i < size; i++) s += d[i] * (lo + i);
+    return s;
+  };
+  const tail = (logPsi: number, upper: boolean): number => {
+    const d = dens(logPsi);
+    let s = 0;
+    if (upper) for (let i = x - lo; i < size; i++) s += d[i];
+    else for (let i = 0; i <= x - lo; i++) s += d[i];
+    return s;
+  };
   const alpha = (1 - lvl) / 2;
   const oddsRatio = x === lo ? 0 : x === hi ? Infinity : Math.exp(solveLog((lp) => meanAt(lp) - x));
-  const ciLow = x === lo ? 0 : Math.exp(solveLog((lp) => upperTail(lp) - alpha));
-  const ciHigh = x === hi ? Infinity : Math.exp(solveLog((lp) => lowerTail(lp) - alpha));
+  const ciLow = x === lo ? 0 : Math.exp(solveLog((lp) => tail(lp, true) - alpha));
+  const ciHigh = x === hi ? Infinity : Math.exp(solveLog((lp) => tail(lp, false) - alpha));
   return { p, oddsRatio, ci: [ciLow, ciHigh], level: lvl };
 }
 

@@ -2,7 +2,7 @@
  * Pearson correlation with its t-test and Fisher-z CI, and Spearman's rank correlation with the
  * asymptotic t p-value, as R's cor.test computes them (Spearman with exact = FALSE).
  */
-import { crossProducts, ranks, sumSquares } from './descriptive.ts';
+import { crossProducts, ranks, rescaled, sumSquares } from './descriptive.ts';
 import { qnorm, tTwoSidedP } from './distributions.ts';
 import { degenerate, level as checkLevel, sample } from './guards.ts';
 
@@ -33,15 +33,37 @@ function pair(x: readonly number[], y: readonly number[]): [number[], number[]] 
   return [xs, ys];
 }
 
-function r(xs: number[], ys: number[], what: string): number {
+/** r of two samples; only a constant variable (or an empty spread) makes it undefined. */
+function rOf(x: number[], y: number[], what: string): number {
+  // Rescale by a power of two (exact): values near 1e200 would otherwise overflow when squared.
+  const xs = rescaled(x);
+  const ys = rescaled(y);
   const sxx = sumSquares(xs);
   const syy = sumSquares(ys);
+  if (!Number.isFinite(sxx) || !Number.isFinite(syy))
+    degenerate(`The values are too large for double precision, so the ${what} correlation cannot be computed.`);
   if (!(sxx > 0) || !(syy > 0)) degenerate(`One variable is constant, so the ${what} correlation is undefined.`);
   const v = crossProducts(xs, ys) / Math.sqrt(sxx * syy);
-  const clipped = Math.max(-1, Math.min(1, v));
+  return Math.max(-1, Math.min(1, v));
+}
+
+function r(xs: number[], ys: number[], what: string): number {
+  const clipped = rOf(xs, ys, what);
   if (Math.abs(clipped) === 1)
     degenerate(`The ${what} correlation is exactly ${clipped}, so its t-test is undefined.`, { r: clipped });
   return clipped;
+}
+
+/** Pearson's r alone: defined also when it is exactly ±1 (where its t-test is not). */
+export function pearsonR(x: readonly number[], y: readonly number[]): number {
+  const [xs, ys] = pair(x, y);
+  return rOf(xs, ys, 'Pearson');
+}
+
+/** Spearman's ρ alone: defined also when it is exactly ±1 (where its t-test is not). */
+export function spearmanRho(x: readonly number[], y: readonly number[]): number {
+  const [xs, ys] = pair(x, y);
+  return rOf(ranks(xs), ranks(ys), 'Spearman');
 }
 
 /** Pearson's r with t-test (df = n − 2) and Fisher-z confidence interval. */

@@ -54,6 +54,22 @@ export function ranks(values: readonly number[]): number[] {
   return out;
 }
 
+/**
+ * Values beyond about 1e154 overflow when squared. Dividing by a power of two is exact, so a
+ * scale-free statistic (r, α, t) computed on `rescaled(values)` equals the one on the raw values.
+ * Returns 1 (no rescaling) for ordinary magnitudes.
+ */
+export function powerOfTwoScale(values: readonly number[]): number {
+  let mx = 0;
+  for (const v of values) mx = Math.max(mx, Math.abs(v));
+  if (!(mx > 0) || !Number.isFinite(mx) || (mx < 2 ** 400 && mx > 2 ** -400)) return 1;
+  return 2 ** Math.floor(Math.log2(mx));
+}
+
+export function rescaled(values: readonly number[], scale = powerOfTwoScale(values)): number[] {
+  return scale === 1 ? [...values] : values.map((v) => v / scale);
+}
+
 /** Summary statistics of one group. */
 export interface GroupSummary {
   mean: number;

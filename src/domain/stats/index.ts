@@ -4,7 +4,18 @@
  */
 export * from './distributions.ts';
 export { pnt, ncpInterval } from './noncentralT.ts';
-export { mean, variance, sd, sum, ranks, summarize, type GroupSummary } from './descriptive.ts';
+export {
+  mean,
+  variance,
+  sd,
+  sum,
+  ranks,
+  summarize,
+  powerOfTwoScale,
+  rescaled,
+  type GroupSummary,
+} from './descriptive.ts';
+export { part, isStatError, type Part, type StatError } from './parts.ts';
 export * from './ttest.ts';
 export * from './effectsize.ts';
 export * from './anova.ts';
@@ -14,4 +25,4 @@ export * from './reliability.ts';
 export * from './reliableChange.ts';
 export * from './norms.ts';
 export * from './apa.ts';
-export { computeCase, computeCases, stripOutputs, CASE_INPUTS, type CaseKind } from './cases.ts';
+export { computeCase, computeCases, stripOutputs, CASE_INPUTS, type CaseKind, type FailedCase } from './cases.ts';

@@ -2,7 +2,8 @@
  * Reliability and agreement: Cronbach's α with item statistics (as psych::alpha reports
  * "alpha if deleted" and the corrected item-total correlation r.drop), and Cohen's κ.
  */
-import { crossProducts, mean, sumSquares } from './descriptive.ts';
+import { crossProducts, mean, powerOfTwoScale, sumSquares } from './descriptive.ts';
+import { part, type Part } from './parts.ts';
 import { degenerate, invalid } from './guards.ts';
 
 export interface CronbachResult {
@@ -13,8 +14,11 @@ export interface CronbachResult {
   n: number;
   itemMeans: number[];
   itemSds: number[];
-  /** α of the scale without item i; null when only one item would remain. */
-  alphaIfDeleted: (number | null)[];
+  /**
+   * α of the scale without item i; null when only one item would remain; an error part when the
+   * remaining items have a constant total (α stays defined).
+   */
+  alphaIfDeleted: (Part<number> | null)[];
   /** Correlation of item i with the sum of the other items; null for a constant item. */
   correctedItemTotalR: (number | null)[];
 }
@@ -40,6 +44,8 @@ function alphaOf(cols: number[][]): number {
   const k = cols.length;
   const totals = cols[0].map((_, i) => cols.reduce((s, c) => s + c[i], 0));
   const totalSs = sumSquares(totals);
+  if (!Number.isFinite(totalSs))
+    degenerate("The item scores are too large for double precision, so Cronbach's alpha cannot be computed.");
   if (!(totalSs > 0)) degenerate("The total score is constant, so Cronbach's alpha is undefined.");
   const itemSs = cols.reduce((s, c) => s + sumSquares(c), 0);
   return (k / (k - 1)) * (1 - itemSs / totalSs);
@@ -47,12 +53,15 @@ function alphaOf(cols: number[][]): number {
 
 /** Cronbach's α = k/(k−1)·(1 − Σ s²_item / s²_total), with alpha-if-deleted and corrected item-total r. */
 export function cronbachAlpha(items: readonly (readonly number[])[]): CronbachResult {
-  const rows = checkItems(items);
+  const raw = checkItems(items);
+  // α and r are scale-free: rescale by one power of two (exact) so values near 1e200 do not overflow.
+  const scale = powerOfTwoScale(raw.flat());
+  const rows = scale === 1 ? raw : raw.map((r) => r.map((v) => v / scale));
   const k = rows[0].length;
   const cols = Array.from({ length: k }, (_, j) => rows.map((r) => r[j]));
   const alpha = alphaOf(cols);
   const totals = rows.map((r) => r.reduce((s, v) => s + v, 0));
-  const alphaIfDeleted = cols.map((_, j) => (k > 2 ? alphaOf(cols.filter((__, i) => i !== j)) : null));
+  const alphaIfDeleted = cols.map((_, j) => (k > 2 ? part(() => alphaOf(cols.filter((__, i) => i !== j))) : null));
   const correctedItemTotalR = cols.map((c) => {
     const rest = totals.map((t, i) => t - c[i]);
     const sc = sumSquares(c);
@@ -63,8 +72,8 @@ export function cronbachAlpha(items: readonly (readonly number[])[]): CronbachRe
     alpha,
     k,
     n: rows.length,
-    itemMeans: cols.map((c) => mean(c)),
-    itemSds: cols.map((c) => Math.sqrt(sumSquares(c) / (c.length - 1))),
+    itemMeans: cols.map((c) => mean(c) * scale),
+    itemSds: cols.map((c) => Math.sqrt(sumSquares(c) / (c.length - 1)) * scale),
     alphaIfDeleted,
     correctedItemTotalR,
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyChange, clinicalCutoff, reliableChange } from './reliableChange.ts';
+import { classifyChange, clinicalCutoff, reliableChange, standardErrorOfDifference } from './reliableChange.ts';
 import { normComparison, percentile, zScore } from './norms.ts';
 
 describe('Jacobson–Truax reliable change', () => {
@@ -80,5 +80,31 @@ describe('norms', () => {
     expect(r.welch.method).toBe('welch');
     expect(r.dFromT).toBeCloseTo((2 * r.welch.t) / Math.sqrt(r.welch.df), 14);
     expect(r.cohenD).toBeGreaterThan(0);
+  });
+});
+
+describe('one cut-off rule for stats and feedback', () => {
+  it('a score exactly at the cut-off has not passed it, in both directions and in both modules', async () => {
+    const { assessChange } = await import('../feedback/reliable-change.ts');
+    for (const higherIsWorse of [true, false]) {
+      const cutoff = 20;
+      const pre = higherIsWorse ? 30 : 10;
+      const post = cutoff;
+      const stats = classifyChange({ pre, post, sd: 4, reliability: 0.8, higherIsWorse, cutoff });
+      const feedback = assessChange(pre, post, {
+        reliability: { value: 0.8, source: 'test' },
+        sd: { value: 4, source: 'test', basis: 'declared' },
+        sDiff: standardErrorOfDifference(4, 0.8),
+        minimumReliableChange: null,
+        publishedReliableChange: null,
+        cutoff: { value: cutoff, method: 'published', source: 'test' },
+        clinicalNorm: null,
+        nonClinicalNorm: null,
+        direction: higherIsWorse ? 'higher-is-worse' : 'higher-is-better',
+      } as never);
+      expect(stats.class).toBe('improved');
+      expect(feedback.class).toBe(stats.class);
+      expect(feedback.postClinical).toBe(!stats.postFunctional);
+    }
   });
 });

@@ -102,6 +102,15 @@ export interface ChangeClassification extends ReliableChangeResult {
 }
 
 /**
+ * The one rule for which side of a cut-off a score is on: functional only past the cut-off, so a
+ * score exactly at the cut-off is still in the clinical (dysfunctional) range, whatever the direction.
+ * Both `classifyChange` and the feedback module (instruments/reliable-change.ts) use it.
+ */
+export function isFunctional(score: number, cutoff: number, higherIsWorse: boolean): boolean {
+  return higherIsWorse ? score < cutoff : score > cutoff;
+}
+
+/**
  * Jacobson–Truax classes. Deteriorated: reliable change toward worse. Recovered: reliable
  * improvement that also crosses the cut-off from the dysfunctional into the functional range.
  * Improved: any other reliable improvement. Unchanged: no reliable change.
@@ -114,7 +123,7 @@ export function classifyChange(
   const better = input.higherIsWorse ? rc.change < 0 : rc.change > 0;
   const cut = input.cutoff === undefined ? undefined : finite(input.cutoff, 'cutoff');
   const functional = (x: number): boolean | null =>
-    cut === undefined ? null : input.higherIsWorse ? x < cut : x > cut;
+    cut === undefined ? null : isFunctional(x, cut, input.higherIsWorse);
   const preFunctional = functional(input.pre);
   const postFunctional = functional(input.post);
   let cls: ChangeClass = 'unchanged';

@@ -63,16 +63,6 @@ describe('stats compute (in-process)', () => {
     [['frobnicate', '--input', 'x.json'], 'USAGE', /unknown subcommand 'frobnicate'/],
     [['compute', '--input', join(dir, 'missing.json')], 'FILE_UNREADABLE', /cannot read .*ENOENT/],
     [['compute', '--input', write('bad.json', '{"cases": [')], 'STATS_INPUT_INVALID', /is not valid JSON/],
-    [
-      ['compute', '--input', write('nan.json', '{"cases":[{"kind":"t_paired_raw","x":[1,2,3],"y":[1,2,"3"]}]}')],
-      'STATS_INPUT_INVALID',
-      /^case 1 \(t_paired_raw\): y\[2\] must be a finite number\.$/,
-    ],
-    [
-      ['compute', '--input', write('flat.json', '{"cases":[{"kind":"t_one_sample_raw","x":[4,4,4],"mu":1}]}')],
-      'STATS_DEGENERATE',
-      /standard deviation 0/,
-    ],
   ])('rejects %j with %s and one line', async (args, code, message) => {
     const error = await statsCommand.run(args).then(
       () => null,
@@ -81,6 +71,32 @@ describe('stats compute (in-process)', () => {
     expect(error?.code).toBe(code);
     expect(error?.message).toMatch(message);
     expect(error?.message).not.toContain('\n');
+  });
+
+  it('keeps every good case of a batch, gives each bad case its error in place, and exits 1', async () => {
+    const file = write(
+      'batch.json',
+      JSON.stringify({
+        cases: [
+          { kind: 't_paired_raw', x: [1, 2, 3], y: [1, 2, '3'] },
+          reference.cases[0],
+          { kind: 't_one_sample_raw', x: [4, 4, 4], mu: 1 },
+        ],
+      }),
+    );
+    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const { code, out } = await runInProcess(['compute', '--input', file]);
+    expect(code).toBe(1);
+    expect(errSpy).toHaveBeenCalledTimes(1);
+    const { cases } = JSON.parse(out) as { cases: Record<string, unknown>[] };
+    expect(cases).toHaveLength(3);
+    expect(cases[0]).toMatchObject({
+      kind: 't_paired_raw',
+      error: { code: 'STATS_INPUT_INVALID', message: 'case 1 (t_paired_raw): y[2] must be a finite number.' },
+    });
+    expect(compareDeep(cases[1], reference.cases[0]).mismatches).toEqual([]);
+    expect(cases[2]).toMatchObject({ kind: 't_one_sample_raw', error: { code: 'STATS_DEGENERATE' } });
+    expect((cases[2].error as { message: string }).message).toMatch(/standard deviation 0/);
   });
 });
 
@@ -106,8 +122,10 @@ describe('stats compute through bin/spiegel.js', () => {
       write('empty.json', '{"cases":[{"kind":"t_one_sample_raw","x":[],"mu":0}]}'),
     ]);
     expect(code, stderr.split('\n').slice(0, 5).join(' | ')).toBe(1);
-    expect(stdout).toBe('');
+    expect(JSON.parse(stdout).cases[0].error.code).toBe('STATS_DEGENERATE');
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/STATS_DEGENERATE: case 1 \(t_one_sample_raw\): x needs at least 2 values; got 0\./);
+    expect(stderr).toMatch(
+      /1 of 1 case failed; first: STATS_DEGENERATE: case 1 \(t_one_sample_raw\): x needs at least 2 values; got 0\./,
+    );
   });
 });

@@ -6,6 +6,9 @@ import { sendPage } from '../pages.ts';
 import { registerAdminSettingsRoutes } from './settings.ts';
 import { adminTexts } from './texts.ts';
 import { registerAdminUserRoutes } from './users.ts';
+import { registerOrgSettingsRoutes } from './org-settings.ts';
+import { registerTeamRoutes } from './teams.ts';
+import { orgText } from './org-texts.ts';
 
 /** The administration area: index, users, security settings and the audit trail. */
 export function registerAdmin(app: FastifyInstance): void {
@@ -17,6 +20,12 @@ export function registerAdmin(app: FastifyInstance): void {
       const links: Array<[string, string]> = [
         ['/app/admin/users', a('admin.users')],
         ['/app/admin/settings', a('admin.settings')],
+        ['/app/admin/organisation', orgText(request.lang, 'link.org')],
+        ['/app/admin/teams', orgText(request.lang, 'link.teams')],
+        [
+          '/app/admin/messaging',
+          request.lang === 'nl' ? 'Uitnodigingen en herinneringen' : 'Invitations and reminders',
+        ],
         ['/app/admin/audit', a('admin.audit')],
         ['/app/admin/erasure', a('admin.erasure')],
         ['/app/admin/instruments', request.lang === 'nl' ? 'Instrumenten en licenties' : 'Instruments and licences'],
@@ -31,5 +40,7 @@ export function registerAdmin(app: FastifyInstance): void {
   );
   registerAdminUserRoutes(app);
   registerAdminSettingsRoutes(app);
+  registerOrgSettingsRoutes(app);
+  registerTeamRoutes(app);
   registerAuditViewer(app);
 }

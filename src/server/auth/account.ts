@@ -5,7 +5,7 @@ import {
   changePassword,
   enableTotp,
   readCredentials,
-  recordFailedAttempt,
+  reserveAttempt,
   setPendingTotpSecret,
 } from '../../store/users.ts';
 import { ALL_ROLES } from '../access.ts';
@@ -138,12 +138,18 @@ export function registerAccountRoutes(app: FastifyInstance): void {
         ip: request.ip,
       };
       const user = await readCredentials(db(), staff.userId);
-      // ASVS 2.1.6: the current password is required; a wrong one counts towards the lockout.
-      if (!(await verifyPassword(user.password_hash, request.body.current))) {
-        await recordFailedAttempt(db(), staff.userId, MAX_FAILED_LOGINS, LOCKOUT_MS);
+      // ASVS 2.1.6: the current password is required, and checking it counts towards the lockout like a
+      // login (reserved atomically first): a locked account cannot guess here either.
+      const reserved = await reserveAttempt(db(), staff.userId, MAX_FAILED_LOGINS, LOCKOUT_MS);
+      if (!reserved || !(await verifyPassword(user.password_hash, request.body.current))) {
         await audit(db(), { ...base, outcome: 'denied', details: { reason: 'password' } });
         return accountPage(null, authTexts(lang, 'account.currentWrong'), 400, request, reply);
       }
+      await db()
+        .updateTable('users')
+        .set({ failed_logins: 0, locked_until: null })
+        .where('id', '=', staff.userId)
+        .execute();
       const problem = passwordPolicyProblem(lang, request.body.password, request.body.repeat);
       if (problem) return accountPage(null, problem, 400, request, reply);
       const hash = await hashPassword(request.body.password);

@@ -144,7 +144,7 @@ describeEachDialect('authentication and sessions (ASVS V2, V3)', (dialect) => {
   it('ASVS 2.2.1: five wrong passwords or TOTP codes lock the account; the login form is rate limited', async () => {
     const agent = new IpAgent(t.app);
     for (let i = 0; i < 5; i++) expect((await agent.login('lock@auth.test', 'wrong password!!')).statusCode).toBe(401);
-    expect((await agent.login('lock@auth.test')).statusCode).toBe(423);
+    expect((await agent.login('lock@auth.test')).statusCode).toBe(401); // locked, but answered like a wrong password
     const flood = new IpAgent(t.app);
     const statuses: number[] = [];
     for (let i = 0; i < 11; i++) statuses.push((await flood.login(`nobody${i}@auth.test`, 'x')).statusCode);

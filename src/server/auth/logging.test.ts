@@ -23,7 +23,7 @@ describeEachDialect('logging (ASVS V7)', (dialect) => {
   beforeAll(async () => {
     store = await freshStore(dialect);
     const stream = new Writable({ write: (chunk, _enc, done) => void (lines.push(String(chunk)), done()) });
-    const config = { ...loadConfig({ LOG_LEVEL: 'debug' }), dataDir: 'memory' };
+    const config = { ...loadConfig({ LOG_LEVEL: 'debug', SPIEGEL_DEMO: 'true' }), dataDir: 'memory' };
     app = await buildApp({ store, config, instruments: shippedInstruments() }, { logger: { level: 'debug', stream } });
     await app.ready();
     mail = captureMail(app);

@@ -8,7 +8,7 @@ import { createSession, destroySession } from './sessions.ts';
 import { verifyPassword } from './passwords.ts';
 import { sessionCookieName, setSessionCookie } from './guard.ts';
 import { checkTotp } from './totp.ts';
-import { recordFailedAttempt } from '../../store/users.ts';
+import { reserveAttempt } from '../../store/users.ts';
 import { authTexts } from './texts.ts';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -85,21 +85,24 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
     action: 'auth.login',
     ip: request.ip,
   };
-  if (user?.locked_until && new Date(user.locked_until) > new Date()) {
+  // The attempt is counted before it is evaluated (atomically), so concurrent guesses cannot slip past
+  // the lockout. A locked account answers exactly like a wrong password: nothing reveals that it exists.
+  const reserved = user ? await reserveAttempt(db, user.id, MAX_FAILED_LOGINS, LOCKOUT_MS) : true;
+  if (!reserved) {
+    await verifyPassword(null, creds.password); // same time as a real check
     await audit(db, { ...base, outcome: 'denied', details: { reason: 'locked' } });
-    throw new SpiegelError('ACCOUNT_LOCKED');
+    throw new SpiegelError('LOGIN_FAILED');
   }
   const ok = (await verifyPassword(user?.active ? user.password_hash : null, creds.password)) && user;
   if (!ok) {
-    if (user) await recordFailedAttempt(db, user.id, MAX_FAILED_LOGINS, LOCKOUT_MS);
     await audit(db, { ...base, outcome: 'denied', details: { reason: 'password' } });
     throw new SpiegelError('LOGIN_FAILED');
   }
   if (user.totp_enabled && user.totp_secret) {
     if (!creds.totp) throw new SpiegelError('TOTP_REQUIRED');
-    // A wrong or replayed code counts towards the lockout like a wrong password (ASVS 2.2.1).
+    // A wrong or replayed code counts towards the lockout like a wrong password (ASVS 2.2.1): the
+    // attempt reserved above stays counted.
     if (!(await checkTotp(db, user.id, user.totp_secret, creds.totp))) {
-      await recordFailedAttempt(db, user.id, MAX_FAILED_LOGINS, LOCKOUT_MS);
       await audit(db, { ...base, outcome: 'denied', details: { reason: 'totp' } });
       throw new SpiegelError('TOTP_INVALID');
     }
@@ -196,7 +199,7 @@ export function registerLoginRoutes(app: FastifyInstance): void {
 function dutchLoginMessage(error: SpiegelError): string {
   switch (error.code) {
     case 'LOGIN_FAILED':
-      return 'E-mailadres of wachtwoord is onjuist.';
+      return 'E-mailadres of wachtwoord is onjuist. Na vijf mislukte pogingen is een account 15 minuten geblokkeerd.';
     case 'ACCOUNT_LOCKED':
       return 'Te veel mislukte pogingen; het account is tijdelijk geblokkeerd.';
     case 'TOTP_REQUIRED':

@@ -1,11 +1,19 @@
 import { html, raw, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
 import { progressChartSvg, allianceChartSvg } from '../../web/charts/progress.ts';
-import { languagePolicy, itemText, pickText } from '../../domain/instruments/translation.ts';
+import {
+  languagePolicy,
+  itemText,
+  pickText,
+  titleText,
+  verifiedLanguageGap,
+} from '../../domain/instruments/translation.ts';
 import type { InstrumentRegistry } from '../instrument-registry.ts';
-import type { AllianceView, OutcomeView } from './episode-view.ts';
+import { outcomeCharts, type AllianceView, type OutcomeView } from './episode-view.ts';
 import { dateText } from './caseload-page.ts';
 import { fbText } from './texts.ts';
+import { manageSections, type ManageInput } from '../practice/episode-sections.ts';
+import { pxText } from '../practice/texts.ts';
 
 type Bilingual = { nl: string; en: string };
 interface AlertRow {
@@ -16,9 +24,12 @@ interface AlertRow {
   created_at: Date;
   acknowledged_at: Date | null;
   acknowledgement_note: string | null;
+  acknowledged_by_name?: string | null;
 }
 interface ResponseRow {
   instrument_id: string;
+  /** The organisation's version the client answered; null for the shipped text. */
+  instrument_version?: number | null;
   participant_id: string;
   session_number: number;
   questionnaire_response: unknown;
@@ -36,14 +47,27 @@ export interface EpisodePageInput {
     status: string;
     started_on: Date;
     participants: Array<{ id: string; label: string }>;
+    plans?: Array<{ instrument_id: string }>;
   };
+  manage?: ManageInput;
+  /** After a bulk acknowledgement without a selection ('none') or a note ('note'). */
+  alertProblem?: string | null;
   status: string;
   outcomes: OutcomeView[];
   alliance: AllianceView[];
   alerts: AlertRow[];
   latestResponses: ResponseRow[];
   registry: InstrumentRegistry;
-  newInvitation?: { url: string; qrSvg: string; expiresAt: string; participant: string } | null;
+}
+
+/** The participant an alert is about, by the participantId in its reason. */
+export function alertParticipant(
+  alert: { reason: unknown },
+  participants: ReadonlyArray<{ id: string; label: string }>,
+) {
+  const id = (alert.reason as { participantId?: string } | null)?.participantId;
+  const index = participants.findIndex((p) => p.id === id);
+  return index < 0 ? null : { label: participants[index].label, index };
 }
 
 function fmt(lang: Lang, value: number): string {
@@ -51,11 +75,28 @@ function fmt(lang: Lang, value: number): string {
   return lang === 'nl' ? text.replace('.', ',') : text;
 }
 
-function alertCard(lang: Lang, alert: AlertRow, csrfToken: string): SafeHtml {
+function alertCard(
+  lang: Lang,
+  alert: AlertRow,
+  participants: ReadonlyArray<{ id: string; label: string }>,
+  selectable: boolean,
+): SafeHtml {
   const reason = alert.reason as Bilingual & { suggestions?: Bilingual[] };
   const t = (key: Parameters<typeof fbText>[1], params?: Record<string, string | number>) => fbText(lang, key, params);
+  const who = participants.length > 1 ? alertParticipant(alert, participants) : null;
+  const title = t(`rule.${alert.rule}` as Parameters<typeof fbText>[1]);
   return html`<article class="card alert alert-${alert.severity}" data-rule="${alert.rule}">
-    <h3>${t(`rule.${alert.rule}` as Parameters<typeof fbText>[1])}</h3>
+    <h3>
+      ${
+        selectable
+          ? html`<input type="checkbox" name="alertId" value="${alert.id}" id="sel-${alert.id}" form="ack-form" />
+              <label for="sel-${alert.id}"
+                >${title}${who ? html` · <span class="who who-${who.index % 6}">${who.label}</span>` : null}</label
+              >`
+          : html`${title}${who ? html` · ${who.label}` : null}`
+      }
+    </h3>
+    ${who ? html`<p class="muted" data-testid="alert-participant">${pxText(lang, 'alerts.participant', { who: who.label })}</p>` : null}
     <p>${reason[lang]}</p>
     ${
       reason.suggestions?.length
@@ -67,15 +108,10 @@ function alertCard(lang: Lang, alert: AlertRow, csrfToken: string): SafeHtml {
     }
     ${
       alert.acknowledged_at
-        ? html`<p class="muted">
-            ${t('episode.acknowledged', { date: dateText(lang, alert.acknowledged_at), note: alert.acknowledgement_note ?? '' })}
+        ? html`<p class="muted" data-testid="handled">
+            ${pxText(lang, 'alerts.handledBy', { who: alert.acknowledged_by_name ?? '–', date: dateText(lang, alert.acknowledged_at), note: alert.acknowledgement_note ?? '' })}
           </p>`
-        : html`<form method="post" action="/app/alerts/${alert.id}/acknowledge" class="no-print">
-            <input type="hidden" name="_csrf" value="${csrfToken}" />
-            <label for="note-${alert.id}">${t('episode.note')}</label>
-            <textarea id="note-${alert.id}" name="note" rows="2" maxlength="2000" required></textarea>
-            <p><button type="submit" class="secondary">${t('episode.acknowledge')}</button></p>
-          </form>`
+        : null
     }
   </article>`;
 }
@@ -83,46 +119,98 @@ function alertCard(lang: Lang, alert: AlertRow, csrfToken: string): SafeHtml {
 function dataTable(lang: Lang, view: OutcomeView): SafeHtml {
   const sessions = [...new Set(view.series.flatMap((s) => s.points.map((p) => p.session)))].sort((a, b) => a - b);
   const t = (key: Parameters<typeof fbText>[1]) => fbText(lang, key);
+  const withExpected = view.series.some((s) => s.expected.length > 0);
   return html`<details>
     <summary>${t('episode.dataTable')}</summary>
     <table>
       <thead>
         <tr>
           <th scope="col">${t('chart.session')}</th>
-          ${view.series.map((s) => html`<th scope="col">${s.label}</th>`)}${
-            view.expected.length
-              ? html`<th scope="col">${t('chart.expected')}</th>
-                  <th scope="col">${t('chart.band')}</th>`
-              : null
-          }
+          ${view.series.map(
+            (s) =>
+              html`<th scope="col">${s.label}</th>
+                ${
+                  withExpected
+                    ? html`<th scope="col">${s.label}: ${t('chart.expected')} (${t('chart.band')})</th>`
+                    : null
+                }`,
+          )}
         </tr>
       </thead>
       <tbody>
-        ${sessions.map((session) => {
-          const e = view.expected.find((x) => x.session === session);
-          return html`<tr>
-            <th scope="row">${session}</th>
-            ${view.series.map((s) => html`<td>${s.points.find((p) => p.session === session)?.value ?? '–'}</td>`)}${
-              view.expected.length
-                ? html`<td>${e ? fmt(lang, e.mean) : '–'}</td>
-                    <td>
-                      ${e ? `${fmt(lang, Math.max(0, e.lower))}–${fmt(lang, Math.min(view.yMax, e.upper))}` : '–'}
-                    </td>`
-                : null
-            }
-          </tr>`;
-        })}
+        ${sessions.map(
+          (session) =>
+            html`<tr>
+              <th scope="row">${session}</th>
+              ${view.series.map((s) => {
+                const e = s.expected.find((x) => x.session === session);
+                return html`<td>${s.points.find((p) => p.session === session)?.value ?? '–'}</td>
+                  ${
+                    withExpected
+                      ? html`<td>
+                          ${
+                            e
+                              ? `${fmt(lang, e.mean)} (${fmt(lang, Math.max(0, e.lower))}–${fmt(lang, Math.min(view.yMax, e.upper))})`
+                              : '–'
+                          }
+                        </td>`
+                      : null
+                  }`;
+              })}
+            </tr>`,
+        )}
       </tbody>
     </table>
   </details>`;
 }
 
-function lastResponses(
+/** Planned instruments a client cannot get in the page's language with a verified text. */
+function planGaps(lang: Lang, plans: Array<{ instrument_id: string }>, registry: InstrumentRegistry): SafeHtml {
+  const gaps = plans.flatMap((p) => {
+    if (!registry.has(p.instrument_id)) return [];
+    const scorer = registry.get(p.instrument_id);
+    const gap = verifiedLanguageGap(scorer.questionnaire, scorer.spec, lang);
+    if (!gap) return [];
+    const title = titleText(scorer.questionnaire, lang, languagePolicy(scorer.questionnaire, scorer.spec));
+    const shown = gap.shownIn.split('-')[0];
+    const language = shown === 'en' || shown === 'nl' ? fbText(lang, `lang.name.${shown}`) : gap.shownIn;
+    return [html`<li>${fbText(lang, 'plan.noVerified', { title: title?.text ?? p.instrument_id, language })}</li>`];
+  });
+  return gaps.length
+    ? html`<ul class="notice" data-testid="translation-gaps">
+        ${gaps}
+      </ul>`
+    : html``;
+}
+
+/**
+ * Instrument text in another language than the page (an item's original English on a Dutch page) is
+ * marked with its language (WCAG 3.1.2) and, where asked, labelled as the original.
+ */
+function inLang(lang: Lang, text: string, textLang: string, label: boolean): SafeHtml {
+  const primary = textLang.split('-')[0];
+  if (primary === lang) return html`${text}`;
+  const key = primary === 'en' || primary === 'nl' ? (`original.${primary}` as const) : 'original.other';
+  return html`<span lang="${textLang}">${text}</span>${
+      label ? html` <span class="muted" data-testid="original-label">(${fbText(lang, key)})</span>` : null
+    }`;
+}
+
+/** One instrument's latest answers; the languages mark text that differs from the page's (WCAG 3.1.2). */
+export interface AnswerBlock {
+  title: string;
+  titleLang: string;
+  rows: Array<[string, string]>;
+  langs: Array<[string, string]>;
+}
+
+/** The latest answers per participant and instrument, item text next to the answer, for page and PDF. */
+export function answerBlocks(
   lang: Lang,
   rows: ResponseRow[],
   registry: InstrumentRegistry,
   participants: Array<{ id: string; label: string }>,
-): SafeHtml {
+): AnswerBlock[] {
   const seen = new Set<string>();
   const latest = rows.filter((r) => {
     const key = `${r.instrument_id}:${r.participant_id}`;
@@ -130,9 +218,10 @@ function lastResponses(
     seen.add(key);
     return true;
   });
-  return html`${latest.map((r) => {
-    const scorer = registry.get(r.instrument_id);
+  return latest.map((r) => {
+    const scorer = registry.atVersion(r.instrument_id, r.instrument_version ?? null);
     const policy = languagePolicy(scorer.questionnaire, scorer.spec);
+    const title = titleText(scorer.questionnaire, lang, policy, { acceptUnverified: true });
     const items = new Map<
       string,
       {
@@ -148,31 +237,53 @@ function lastResponses(
       item?: Array<{ linkId: string; answer?: Array<Record<string, unknown>> }>;
     };
     const label = participants.find((p) => p.id === r.participant_id)?.label ?? '';
-    return html`<h3>
-        ${scorer.questionnaire.title ?? scorer.instrumentId} · ${fbText(lang, 'session.n', { n: r.session_number })} ·
-        ${label}
-      </h3>
-      <table>
-        <tbody>
-          ${(qr.item ?? []).map((answered) => {
-            const item = items.get(answered.linkId);
-            const text = item
-              ? itemText(item as never, lang, policy, { acceptUnverified: true })?.text
-              : answered.linkId;
-            const a = answered.answer?.[0] ?? {};
-            const coding = a.valueCoding as { code?: string; display?: string; _display?: unknown } | undefined;
-            const shown = coding
-              ? (pickText(coding.display, coding._display, lang, policy, { acceptUnverified: true })?.text ??
-                coding.code)
-              : String(a.valueInteger ?? a.valueDecimal ?? a.valueString ?? '');
-            return html`<tr>
-              <th scope="row">${text ?? answered.linkId}</th>
-              <td>${shown}</td>
-            </tr>`;
-          })}
-        </tbody>
-      </table>`;
-  })}`;
+    const answered = qr.item ?? [];
+    const cells = answered.map((one) => {
+      const item = items.get(one.linkId);
+      const text = item ? itemText(item as never, lang, policy, { acceptUnverified: true }) : null;
+      const a = one.answer?.[0] ?? {};
+      const coding = a.valueCoding as { code?: string; display?: string; _display?: unknown } | undefined;
+      const picked = coding
+        ? pickText(coding.display, coding._display, lang, policy, { acceptUnverified: true })
+        : null;
+      const shown = coding
+        ? (picked?.text ?? coding.code ?? '')
+        : String(a.valueInteger ?? a.valueDecimal ?? a.valueString ?? '');
+      return {
+        row: [text?.text ?? one.linkId, shown] as [string, string],
+        langs: [text?.lang ?? lang, picked?.lang ?? lang] as [string, string],
+      };
+    });
+    return {
+      title: `${title?.text ?? scorer.instrumentId} · ${fbText(lang, 'session.n', { n: r.session_number })} · ${label}`,
+      titleLang: title?.lang ?? lang,
+      rows: cells.map((c) => c.row),
+      langs: cells.map((c) => c.langs),
+    };
+  });
+}
+
+function lastResponses(
+  lang: Lang,
+  rows: ResponseRow[],
+  registry: InstrumentRegistry,
+  participants: Array<{ id: string; label: string }>,
+): SafeHtml {
+  return html`${answerBlocks(lang, rows, registry, participants).map(
+    (block) =>
+      html`<h3>${inLang(lang, block.title, block.titleLang, false)}</h3>
+        <table>
+          <tbody>
+            ${block.rows.map(
+              ([q, a], i) =>
+                html`<tr>
+                  <th scope="row">${inLang(lang, q, block.langs[i][0], true)}</th>
+                  <td>${inLang(lang, a, block.langs[i][1], false)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>`,
+  )}`;
 }
 
 /** Open alerts grouped by rule, newest first: the newest is shown, earlier ones fold away. */
@@ -204,25 +315,39 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
     <section aria-labelledby="alerts-h">
       <h2 id="alerts-h">${t('episode.alerts')}</h2>
       ${
+        input.alertProblem
+          ? html`<p class="error" role="alert">
+              ${pxText(lang, input.alertProblem === 'note' ? 'alerts.noteRequired' : 'alerts.noneSelected')}
+            </p>`
+          : null
+      }
+      ${
         open.length
-          ? latestPerRule(open).map(
-              ({ latest, older }) =>
-                html`${alertCard(lang, latest, input.csrfToken)}${
-                  older.length
-                    ? html`<details class="older-alerts">
-                        <summary>${t('episode.olderAlerts', { n: older.length })}</summary>
-                        ${older.map((a) => alertCard(lang, a, input.csrfToken))}
-                      </details>`
-                    : null
-                }`,
-            )
+          ? html`${latestPerRule(open).map(
+                ({ latest, older }) =>
+                  html`${alertCard(lang, latest, episode.participants, true)}${
+                    older.length
+                      ? html`<details class="older-alerts">
+                          <summary>${t('episode.olderAlerts', { n: older.length })}</summary>
+                          ${older.map((a) => alertCard(lang, a, episode.participants, true))}
+                        </details>`
+                      : null
+                  }`,
+              )}
+              <form method="post" action="/app/alerts/acknowledge" id="ack-form" class="card no-print">
+                <input type="hidden" name="_csrf" value="${input.csrfToken}" />
+                <input type="hidden" name="back" value="${episode.id}" />
+                <label for="ack-note">${pxText(lang, 'alerts.noteFor')}</label>
+                <textarea id="ack-note" name="note" rows="2" maxlength="2000"></textarea>
+                <p><button type="submit">${pxText(lang, 'alerts.handleSelected')}</button></p>
+              </form>`
           : html`<p>${t('episode.noAlerts')}</p>`
       }
       ${
         closed.length
-          ? html`<details>
-              <summary>${closed.length} ✓</summary>
-              ${closed.map((a) => alertCard(lang, a, input.csrfToken))}
+          ? html`<details data-testid="alert-history">
+              <summary>${pxText(lang, 'alerts.history', { n: closed.length })}</summary>
+              ${closed.map((a) => alertCard(lang, a, episode.participants, false))}
             </details>`
           : null
       }
@@ -233,7 +358,13 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
       const curve = o.curve;
       return html`<section class="card chart" aria-labelledby="chart-${o.instrumentId}">
         <h2 id="chart-${o.instrumentId}">${title}</h2>
-        ${raw(progressChartSvg({ lang, title, yMin: 0, yMax: o.yMax, series: o.series, cutoff: o.cutoff, reliableBand: o.reliableBand, expected: o.expected, alerts: o.alertMarkers }))}
+        ${outcomeCharts(o, title).map(
+          (c) =>
+            html`<figure data-testid="progress-chart" data-participant="${c.participant?.label ?? ''}">
+              ${o.series.length > 1 ? html`<figcaption class="who-${o.series.indexOf(c.participant!) % 6}">${c.participant?.label}</figcaption>` : null}
+              ${raw(progressChartSvg({ lang, title: c.title, ...c.chart }))}
+            </figure>`,
+        )}
         <p class="muted" data-testid="expected-method">
           ${curve ? t('episode.expectedMethod', { method: lang === 'nl' ? 'gemengd model' : 'mixed model', date: dateText(lang, curve.fittedAt), episodes: curve.dataWindow.episodes, therapists: curve.dataWindow.therapists, from: dateText(lang, curve.dataWindow.from), to: dateText(lang, curve.dataWindow.to) }) : t('episode.ruleBased')}
         </p>
@@ -251,28 +382,5 @@ export function episodeBody(input: EpisodePageInput): SafeHtml {
       <h2 id="last-h">${t('episode.lastResponse')}</h2>
       ${lastResponses(lang, input.latestResponses, input.registry, episode.participants)}
     </section>
-    <section class="card no-print" aria-labelledby="invite-h">
-      <h2 id="invite-h">${t('episode.invite')}</h2>
-      ${
-        input.newInvitation
-          ? html`<div class="notice" data-testid="new-invitation">
-              <p>${t('episode.inviteLink', { days: 7 })} — ${input.newInvitation.participant}:</p>
-              <p><a href="${input.newInvitation.url}">${input.newInvitation.url}</a></p>
-              <div class="qr">
-                ${raw(input.newInvitation.qrSvg.replace(/^<svg /, '<svg role="img" aria-label="QR" '))}
-              </div>
-            </div>`
-          : null
-      }
-      <form method="post" action="/app/episodes/${episode.id}/invitations">
-        <input type="hidden" name="_csrf" value="${input.csrfToken}" />
-        <label for="participantId">${t('episode.participant')}</label>
-        <select id="participantId" name="participantId">
-          ${episode.participants.map((p) => html`<option value="${p.id}">${p.label}</option>`)}
-        </select>
-        <label for="sessionNumber">${t('episode.sessionNumber')}</label>
-        <input id="sessionNumber" name="sessionNumber" type="number" min="1" max="500" />
-        <p><button type="submit">${t('episode.invite')}</button></p>
-      </form>
-    </section>`;
+    ${planGaps(lang, episode.plans ?? [], input.registry)} ${input.manage ? manageSections(input.manage) : null}`;
 }

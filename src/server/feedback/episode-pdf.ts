@@ -1,7 +1,9 @@
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
 import type { Lang } from '../../web/i18n.ts';
 import { progressChartSvg, allianceChartSvg } from '../../web/charts/progress.ts';
-import type { EpisodePageInput } from './episode-page.ts';
+import { alertParticipant, answerBlocks, type EpisodePageInput } from './episode-page.ts';
+import { outcomeCharts } from './episode-view.ts';
+import { pxText } from '../practice/texts.ts';
 import { dateText } from './caseload-page.ts';
 import { fbText } from './texts.ts';
 
@@ -30,34 +32,24 @@ export function episodePdfDefinition(input: EpisodePageInput): TDocumentDefiniti
   for (const o of input.outcomes) {
     const title = t('episode.progress', { name: o.scale.name[lang] ?? o.scale.name.en ?? o.instrumentId });
     content.push({ text: title, style: 'h2' });
-    content.push({
-      svg: progressChartSvg({
-        lang,
-        title,
-        yMin: 0,
-        yMax: o.yMax,
-        series: o.series,
-        cutoff: o.cutoff,
-        reliableBand: o.reliableBand,
-        expected: o.expected,
-        alerts: o.alertMarkers,
-      }),
-      width: 500,
-    });
+    for (const c of outcomeCharts(o, title)) {
+      if (o.series.length > 1)
+        content.push({ text: c.participant?.label ?? '', style: 'h3', color: c.participant?.colour });
+      content.push({ svg: progressChartSvg({ lang, title: c.title, ...c.chart }), width: 500 });
+    }
     const sessions = [...new Set(o.series.flatMap((s) => s.points.map((p) => p.session)))].sort((a, b) => a - b);
     content.push({
       table: {
         headerRows: 1,
         body: [
-          [
-            t('chart.session'),
-            ...o.series.map((s) => s.label),
-            ...(o.expected.length ? [t('chart.expected')] : []),
-          ].map((h) => ({ text: h, bold: true })),
+          [t('chart.session'), ...o.series.map((s) => s.label)].map((h) => ({ text: h, bold: true })),
           ...sessions.map((session) => [
             String(session),
-            ...o.series.map((s) => String(s.points.find((p) => p.session === session)?.value ?? '–')),
-            ...(o.expected.length ? [o.expected.find((x) => x.session === session)?.mean.toFixed(1) ?? '–'] : []),
+            ...o.series.map((s) => {
+              const value = s.points.find((p) => p.session === session)?.value;
+              const expected = s.expected.find((x) => x.session === session)?.mean;
+              return `${value ?? '–'}${value !== undefined && expected !== undefined ? ` (${t('chart.expected').toLowerCase()} ${expected.toFixed(1)})` : ''}`;
+            }),
           ]),
         ],
       },
@@ -87,14 +79,44 @@ export function episodePdfDefinition(input: EpisodePageInput): TDocumentDefiniti
   }
   content.push({ text: t('episode.alerts'), style: 'h2' });
   const open = input.alerts.filter((a) => !a.acknowledged_at);
+  const handled = input.alerts.filter((a) => a.acknowledged_at);
   if (open.length === 0) content.push({ text: t('episode.noAlerts') });
-  for (const alert of open) {
+  const alertBlock = (alert: (typeof input.alerts)[number]) => {
     const reason = alert.reason as Bilingual & { suggestions?: Bilingual[] };
+    const who = e.participants.length > 1 ? alertParticipant(alert, e.participants) : null;
     content.push(
-      { text: t(`rule.${alert.rule}` as Parameters<typeof fbText>[1]), style: 'h3' },
-      { text: reason[lang] },
+      {
+        text: `${t(`rule.${alert.rule}` as Parameters<typeof fbText>[1])}${who ? ` · ${who.label}` : ''}`,
+        style: 'h3',
+      },
+      { text: `${dateText(lang, alert.created_at)}: ${reason[lang]}` },
     );
-    if (reason.suggestions?.length) content.push({ ul: reason.suggestions.map((s) => s[lang]), margin: [0, 2, 0, 4] });
+    if (alert.acknowledged_at)
+      content.push({
+        text: pxText(lang, 'alerts.handledBy', {
+          who: alert.acknowledged_by_name ?? '–',
+          date: dateText(lang, alert.acknowledged_at),
+          note: alert.acknowledgement_note ?? '',
+        }),
+        style: 'muted',
+      });
+    else if (reason.suggestions?.length)
+      content.push({ ul: reason.suggestions.map((s) => s[lang]), margin: [0, 2, 0, 4] });
+  };
+  open.forEach(alertBlock);
+  if (handled.length) {
+    content.push({ text: pxText(lang, 'alerts.history', { n: handled.length }), style: 'h2' });
+    handled.forEach(alertBlock);
+  }
+  content.push({ text: t('episode.lastResponse'), style: 'h2' });
+  for (const block of answerBlocks(lang, input.latestResponses, input.registry, e.participants)) {
+    content.push({ text: block.title, style: 'h3' });
+    content.push({
+      table: { headerRows: 0, widths: ['*', 'auto'], body: block.rows.map(([q, a]) => [q, a]) },
+      layout: 'lightHorizontalLines',
+      fontSize: 8,
+      margin: [0, 2, 0, 6],
+    });
   }
   return { info: { title: t('episode.title', { code: e.client_code }), creator: 'Spiegel' }, content };
 }

@@ -62,23 +62,38 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
     }
   });
 
-  it('acknowledges an alert with a note, once', async () => {
+  it('handles several alerts at once with one note, and shows who handled them in the history', async () => {
     const list = (await anna.request('GET', '/api/caseload')).json().episodes as Array<{
       episodeId: string;
       openAlerts: number;
     }>;
-    const withAlert = list.find((e) => e.openAlerts > 0)!;
-    const page = await anna.request('GET', `/app/episodes/${withAlert.episodeId}`);
-    const alertId = /action="\/app\/alerts\/([0-9a-f-]+)\/acknowledge"/.exec(page.body)![1];
-    const csrf = await anna.csrf(`/app/episodes/${withAlert.episodeId}`);
-    const ack = await anna.request('POST', `/app/alerts/${alertId}/acknowledge`, {
-      form: { note: 'Besproken in sessie.', _csrf: csrf },
+    const withAlerts = list.find((e) => e.openAlerts > 1)!;
+    const page = await anna.request('GET', `/app/episodes/${withAlerts.episodeId}`);
+    const ids = [...page.body.matchAll(/name="alertId" value="([0-9a-f-]+)"/g)].map((m) => m[1]).slice(0, 2);
+    expect(ids).toHaveLength(2);
+    const csrf = await anna.csrf(`/app/episodes/${withAlerts.episodeId}`);
+    const noNote = await anna.request('POST', '/app/alerts/acknowledge', {
+      form: { alertId: ids[0], note: ' ', back: withAlerts.episodeId, _csrf: csrf },
+    });
+    expect(noNote.headers.location).toContain('alerts=note');
+    const body = new URLSearchParams({ note: 'Besproken in sessie.', back: withAlerts.episodeId, _csrf: csrf });
+    for (const id of ids) body.append('alertId', id);
+    const ack = await t.app.inject({
+      method: 'POST',
+      url: '/app/alerts/acknowledge',
+      cookies: anna.cookies,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: body.toString(),
     });
     expect(ack.statusCode).toBe(303);
     const after = (await anna.request('GET', '/api/caseload'))
       .json()
-      .episodes.find((e: { episodeId: string }) => e.episodeId === withAlert.episodeId);
-    expect(after.openAlerts).toBe(withAlert.openAlerts - 1);
+      .episodes.find((e: { episodeId: string }) => e.episodeId === withAlerts.episodeId);
+    expect(after.openAlerts).toBe(withAlerts.openAlerts - 2);
+    const history = await anna.request('GET', `/app/episodes/${withAlerts.episodeId}`);
+    expect(history.body).toMatch(/Afgehandeld door [^<]+ op [^<]+: Besproken in sessie\./);
+    const pdf = await anna.request('GET', `/app/episodes/${withAlerts.episodeId}/report.pdf`);
+    expect(pdf.statusCode).toBe(200);
   });
 
   it('keeps one therapist’s episodes from another', async () => {

@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendPage } from '../pages.ts';
-import { caseload, episodeTimeline, acknowledgeAlert, statusOf } from '../../store/feedback.ts';
-import { getEpisode, type Actor } from '../../store/clients.ts';
+import { caseload, episodeTimeline, acknowledgeAlert, acknowledgeAlerts, statusOf } from '../../store/feedback.ts';
+import type { Actor } from '../../store/clients.ts';
+import { getEpisode } from '../../store/episodes.ts';
 import { latestCurve } from '../../store/submit-alerts.ts';
-import { createInvitation } from '../../store/invitations.ts';
-import { usableInstrumentIds } from '../../store/org-instruments.ts';
+import { listInvitations } from '../../store/invitations.ts';
+import { listSends, messagingSettings } from '../../store/sends.ts';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
 import { STATUS_PRIORITY } from '../../domain/feedback/status.ts';
 import { caseloadBody, type CaseloadQuery } from './caseload-page.ts';
@@ -12,9 +13,9 @@ import { buildEpisodeView } from './episode-view.ts';
 import { episodeBody, type EpisodePageInput } from './episode-page.ts';
 import { episodePdfDefinition } from './episode-pdf.ts';
 import { renderPdf } from '../../web/pdf.ts';
-import { invitationView } from '../measures/api.ts';
 import { fbText } from './texts.ts';
 import { SpiegelError } from '../../domain/errors.ts';
+import { instrumentsFor } from '../org-instrument-registry.ts';
 
 const uuid = { type: 'string', format: 'uuid' } as const;
 const own = (resource: string) => ({ access: { kind: 'own' as const, roles: ['therapist' as const], resource } });
@@ -26,14 +27,15 @@ function actor(request: FastifyRequest): Actor {
 /** Caseload and episode pages, alert acknowledgement. */
 export function registerFeedbackRoutes(app: FastifyInstance): void {
   const { db } = app.ctx.store;
-  const registry = app.ctx.instruments;
+  // Each organisation sees the shipped library with its own imports and translations on top.
+  const registryOf = (request: FastifyRequest) => instrumentsFor(app.ctx, request.staff!.orgId);
 
   async function episodeInput(
     request: FastifyRequest,
     reply: FastifyReply,
     episodeId: string,
-    newInvitation: EpisodePageInput['newInvitation'] = null,
   ): Promise<EpisodePageInput> {
+    const registry = await registryOf(request);
     const episode = await getEpisode(db, actor(request), episodeId);
     const timeline = await episodeTimeline(db, actor(request), episodeId);
     const curves = new Map<string, ExpectedCurve | null>();
@@ -45,9 +47,30 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
       registry,
       curves,
     );
+    const [invitations, sends, org] = await Promise.all([
+      listInvitations(db, actor(request), episodeId),
+      listSends(db, request.staff!.orgId, episodeId),
+      db
+        .selectFrom('organisations')
+        .select('settings')
+        .where('id', '=', request.staff!.orgId)
+        .executeTakeFirstOrThrow(),
+    ]);
+    const query = request.query as Record<string, string | undefined>;
     return {
       lang: request.lang,
       csrfToken: reply.generateCsrf(),
+      manage: {
+        lang: request.lang,
+        csrfToken: reply.generateCsrf(),
+        episode,
+        invitations,
+        sends,
+        messaging: messagingSettings(org.settings),
+        instrumentTitle: (id) => (registry.has(id) ? (registry.get(id).questionnaire.title ?? id) : id),
+        flash: { queued: Number(query.queued) || undefined, error: query.error },
+      },
+      alertProblem: query.alerts ?? null,
       episode,
       status,
       outcomes: view.outcomes,
@@ -55,17 +78,11 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
       alerts: timeline.alerts,
       latestResponses: timeline.latestResponses,
       registry,
-      newInvitation,
     };
   }
 
-  async function renderEpisode(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    episodeId: string,
-    newInvitation: EpisodePageInput['newInvitation'] = null,
-  ) {
-    const input = await episodeInput(request, reply, episodeId, newInvitation);
+  async function renderEpisode(request: FastifyRequest, reply: FastifyReply, episodeId: string) {
+    const input = await episodeInput(request, reply, episodeId);
     return sendPage(request, reply, {
       title: fbText(request.lang, 'episode.title', { code: input.episode.client_code }),
       body: episodeBody(input),
@@ -105,7 +122,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
       },
     },
     async (request, reply) => {
-      const rows = await caseload(db, actor(request), registry);
+      const rows = await caseload(db, actor(request), await registryOf(request));
       return sendPage(request, reply, {
         title: fbText(request.lang, 'caseload.title'),
         body: caseloadBody(request.lang, rows, request.query),
@@ -123,50 +140,57 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
         summary: 'The caller’s active episodes with status, measurements, alerts and invitations',
       },
     },
-    async (request) => ({ episodes: await caseload(db, actor(request), registry) }),
+    async (request) => ({ episodes: await caseload(db, actor(request), await registryOf(request)) }),
   );
 
   app.get<{ Params: { episodeId: string } }>(
     '/app/episodes/:episodeId',
-    { config: own('episode'), schema: { hide: true, params: { type: 'object', properties: { episodeId: uuid } } } },
-    async (request, reply) => renderEpisode(request, reply, request.params.episodeId),
-  );
-
-  app.post<{ Params: { episodeId: string }; Body: { participantId: string; sessionNumber?: string } }>(
-    '/app/episodes/:episodeId/invitations',
     {
       config: own('episode'),
-      preValidation: app.csrfProtection,
       schema: {
         hide: true,
         params: { type: 'object', properties: { episodeId: uuid } },
+        querystring: {
+          type: 'object',
+          properties: {
+            queued: { type: 'string', maxLength: 3 },
+            error: { type: 'string', maxLength: 20 },
+            alerts: { type: 'string', maxLength: 10 },
+            revoked: { type: 'string', maxLength: 1 },
+            lang: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (request, reply) => renderEpisode(request, reply, request.params.episodeId),
+  );
+
+  app.post<{ Body: Record<string, string | string[]> }>(
+    '/app/alerts/acknowledge',
+    {
+      config: { access: { kind: 'own', roles: ['therapist'], resource: 'alert' } },
+      preValidation: app.csrfProtection,
+      schema: {
+        hide: true,
         body: {
           type: 'object',
-          required: ['participantId'],
           properties: {
-            participantId: uuid,
-            sessionNumber: { type: 'string', pattern: '^([1-9][0-9]{0,2})?$' },
+            alertId: { anyOf: [uuid, { type: 'array', maxItems: 200, items: uuid }] },
+            note: { type: 'string', maxLength: 2000 },
+            back: uuid,
             _csrf: { type: 'string' },
           },
         },
       },
     },
     async (request, reply) => {
-      const usable = await usableInstrumentIds(db, registry, request.staff!.orgId);
-      const issued = await createInvitation(
-        db,
-        actor(request),
-        request.params.episodeId,
-        {
-          participantId: request.body.participantId,
-          sessionNumber: request.body.sessionNumber ? Number(request.body.sessionNumber) : undefined,
-        },
-        (id) => usable.has(id),
-      );
-      const view = await invitationView(app, issued);
-      const episode = await getEpisode(db, actor(request), request.params.episodeId);
-      const participant = episode.participants.find((p) => p.id === request.body.participantId)?.label ?? '';
-      return renderEpisode(request, reply.code(201), request.params.episodeId, { ...view, participant });
+      const raw = request.body.alertId ?? [];
+      const ids = Array.isArray(raw) ? raw : [raw];
+      const note = String(request.body.note ?? '').trim();
+      const back = String(request.body.back ?? '');
+      const problem = ids.length === 0 ? 'none' : note ? null : 'note';
+      if (!problem) await acknowledgeAlerts(db, actor(request), ids, note);
+      return reply.redirect(`/app/episodes/${back}${problem ? `?alerts=${problem}` : ''}#alerts-h`, 303);
     },
   );
 

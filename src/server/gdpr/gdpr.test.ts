@@ -132,6 +132,8 @@ describeEachDialect('GDPR export and erasure', (dialect) => {
     expect(ok.json()).toEqual({
       erased: true,
       counts: {
+        invitation_sends: 0,
+        participant_contacts: 1,
         scores: 1,
         alerts: 1,
         responses: 1,

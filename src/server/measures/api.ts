@@ -1,14 +1,8 @@
+import { instrumentsFor } from '../org-instrument-registry.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import {
-  addSession,
-  createClient,
-  createEpisode,
-  getEpisode,
-  listClients,
-  setEpisodeStatus,
-  type Actor,
-} from '../../store/clients.ts';
+import { createClient, listClients, type Actor } from '../../store/clients.ts';
+import { addSession, createEpisode, getEpisode, setEpisodeStatus } from '../../store/episodes.ts';
 import {
   createInvitation,
   listInvitations,
@@ -47,7 +41,11 @@ export async function invitationView(app: FastifyInstance, issued: IssuedInvitat
 export function registerMeasuresApi(app: FastifyInstance): void {
   const { db } = app.ctx.store;
   const known = async (request: FastifyRequest) => {
-    const ids = await usableInstrumentIds(db, app.ctx.instruments, request.staff!.orgId);
+    const ids = await usableInstrumentIds(
+      db,
+      await instrumentsFor(app.ctx, request.staff!.orgId),
+      request.staff!.orgId,
+    );
     return (id: string) => ids.has(id);
   };
   const csrf = app.csrfProtection;
@@ -95,8 +93,28 @@ export function registerMeasuresApi(app: FastifyInstance): void {
           properties: {
             clientId: uuid,
             modality: { type: 'string', enum: ['individual', 'couple', 'family', 'group'] },
-            participants: { type: 'array', maxItems: 20, items: { type: 'string', minLength: 1, maxLength: 40 } },
+            participants: {
+              type: 'array',
+              maxItems: 20,
+              items: {
+                anyOf: [
+                  { type: 'string', minLength: 1, maxLength: 40 },
+                  {
+                    type: 'object',
+                    additionalProperties: false,
+                    required: ['label'],
+                    properties: {
+                      label: { type: 'string', minLength: 1, maxLength: 40 },
+                      role: { type: ['string', 'null'], maxLength: 40 },
+                      email: { type: ['string', 'null'], maxLength: 200 },
+                      phone: { type: ['string', 'null'], maxLength: 20 },
+                    },
+                  },
+                ],
+              },
+            },
             startedOn: date,
+            withoutPlan: { type: 'boolean' },
             plans: {
               type: 'array',
               maxItems: 20,

@@ -6,9 +6,12 @@ import { formSection, questionsOf, responseFromFields, type FormSection } from '
 import { openInvitation, submitResponses, type PrepareAnswers, type ScoredAnswer } from '../../store/submit.ts';
 import { validateResponse } from '../../domain/instruments/validate-response.ts';
 import { SpiegelError } from '../../domain/errors.ts';
+import { markInvitationOpened } from '../../store/dashboards/reach.ts';
 import { DEFAULT_CRISIS_CONTACTS } from '../../web/form/texts.ts';
 import { formCsp } from '../../web/form/style.ts';
 import { precompressed } from '../precompressed.ts';
+import { instrumentsFor } from '../org-instrument-registry.ts';
+import type { InstrumentRegistry } from '../../domain/instruments/registry.ts';
 
 const params = {
   type: 'object',
@@ -35,8 +38,17 @@ function formLang(request: FastifyRequest, fallback: Lang): Lang {
 /** The client's form at /m/<token>: server-rendered, works without JavaScript. */
 export function registerMeasureForm(app: FastifyInstance): void {
   const { db } = app.ctx.store;
-  const sectionsFor = (ids: string[]): FormSection[] =>
-    ids.filter((id) => app.ctx.instruments.has(id)).map((id, i) => formSection(app.ctx.instruments.get(id), i));
+  // The organisation's current text of each instrument (its imports and official translations included).
+  const sectionsFor = async (
+    orgId: string,
+    ids: string[],
+  ): Promise<{ sections: FormSection[]; registry: InstrumentRegistry }> => {
+    const registry = await instrumentsFor(app.ctx, orgId);
+    return {
+      registry,
+      sections: ids.filter((id) => registry.has(id)).map((id, i) => formSection(registry.get(id), i)),
+    };
+  };
 
   // A malformed token gets the same page as an unknown one: nothing reveals whether a link existed.
   app.setErrorHandler(async (error, request, reply) => {
@@ -52,6 +64,7 @@ export function registerMeasureForm(app: FastifyInstance): void {
     async (request, reply) => {
       const invitation = await openInvitation(db, request.params.token);
       if (!invitation) return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
+      await markInvitationOpened(db, invitation.id);
       const lang = formLang(request, invitation.lang);
       return send(
         reply,
@@ -59,7 +72,7 @@ export function registerMeasureForm(app: FastifyInstance): void {
         formPage({
           lang,
           path: `/m/${request.params.token}`,
-          sections: sectionsFor(invitation.instrumentIds),
+          sections: (await sectionsFor(invitation.orgId, invitation.instrumentIds)).sections,
           submissionKey: randomBytes(16).toString('base64url'),
         }),
       );
@@ -86,10 +99,11 @@ export function registerMeasureForm(app: FastifyInstance): void {
       const token = request.params.token;
       const now = new Date();
       // The answers are checked against the invitation the submit reads, so a submit reads it once.
-      const prepare: PrepareAnswers = (target) => {
+      const prepare: PrepareAnswers = async (target) => {
         const answers: ScoredAnswer[] = [];
         const missing = new Set<string>();
-        for (const section of sectionsFor(target.instrumentIds)) {
+        const { sections, registry } = await sectionsFor(target.orgId, target.instrumentIds);
+        for (const section of sections) {
           const { response, problems } = responseFromFields(section, request.body, now);
           for (const p of problems) missing.add(p.field);
           const validation = validateResponse(section.scorer.questionnaire, response);
@@ -103,12 +117,17 @@ export function registerMeasureForm(app: FastifyInstance): void {
               if (request.body[question.field] === undefined || request.body[question.field] === '')
                 missing.add(question.field);
           }
-          answers.push({ scorer: section.scorer, response, result });
+          answers.push({
+            scorer: section.scorer,
+            version: registry.version(section.scorer.instrumentId),
+            response,
+            result,
+          });
         }
         return missing.size > 0 ? { missing } : { answers };
       };
       // Also for a used link: a retry of an accepted submission (same key) must get its thanks page back.
-      const outcome = await submitResponses(db, token, request.body.submission_key, prepare, { ip: request.ip, now });
+      const outcome = await submitResponses(db, token, request.body.submission_key, prepare, { ip: null, now });
       if (outcome.state === 'invalid') return send(reply, 404, invalidLinkPage(formLang(request, 'nl')), true);
       const lang = formLang(request, outcome.target.lang);
       if (outcome.state === 'incomplete') {
@@ -118,7 +137,7 @@ export function registerMeasureForm(app: FastifyInstance): void {
           formPage({
             lang,
             path: `/m/${token}`,
-            sections: sectionsFor(outcome.target.instrumentIds),
+            sections: (await sectionsFor(outcome.target.orgId, outcome.target.instrumentIds)).sections,
             submissionKey: request.body.submission_key,
             errors: outcome.missing,
           }),

@@ -172,6 +172,7 @@ describeEachDialect('client measures', (dialect) => {
         fields([2, 2, 2, 2, 2, 2, 2, 2, 1], [4, 4, 4, 4], 'key-dddddddddddddddd'),
       ).toString(),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      remoteAddress: '203.0.113.77',
     });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('0800-0113');
@@ -182,6 +183,27 @@ describeEachDialect('client measures', (dialect) => {
     expect(alerts.rows).toContainEqual({ rule: 'risk', severity: 'urgent' });
     expect(alerts.rows).toContainEqual({ rule: 'reliable_deterioration', severity: 'warning' });
     expect(alerts.rows).toContainEqual({ rule: 'alliance_low', severity: 'warning' });
+  });
+
+  it('admins see no clinical content: the audit CSV of a risky submit holds no risk flag, score or client IP', async () => {
+    const org = await t.store.db
+      .selectFrom('organisations')
+      .select('id')
+      .where('slug', '=', 'clinic')
+      .executeTakeFirstOrThrow();
+    await createUser(t.app, org.id, 'admin@clinic.test', ['admin']);
+    const admin = new Agent(t.app, '10.8.0.9');
+    await admin.login('admin@clinic.test');
+    const csv = await admin.request('GET', '/app/admin/audit.csv?action=response.');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.body).toContain('response.submit');
+    expect(csv.body).not.toMatch(/risk|score|203\.0\.113\.77/i);
+    const stored = await sql<{
+      n: number;
+    }>`SELECT count(*) AS n FROM audit_log WHERE actor_role = 'client' AND (ip IS NOT NULL OR details::text LIKE '%risk%')`.execute(
+      t.store.db,
+    );
+    expect(stored.rows[0].n).toBe(0);
   });
 
   it('lets exactly one of two racing submissions with different keys store, with one audit row', async () => {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../web/html.ts';
 import { defineTexts } from '../../web/i18n.ts';
+import { researchText } from '../../web/research/texts.ts';
 import { sendPage } from '../pages.ts';
 import { apaT, cohenDWithCi, formatNumber, normComparison } from '../../domain/stats/index.ts';
 import { isSpiegelError } from '../../domain/errors.ts';
@@ -83,6 +84,7 @@ export function registerResearchRoutes(app: FastifyInstance): void {
         html`<label for="${name}">${label}</label
           ><input id="${name}" name="${name}" type="text" inputmode="decimal" value="${q[name]}" />`;
       const body = html`<h1>${text(lang, 'title')}</h1>
+        <p><a href="/app/research/studies">${researchText(lang, 'studies.title')}</a></p>
         <p>${text(lang, 'intro')}</p>
         <form method="get" action="/app/research" class="card filters">
           <fieldset>

@@ -3,7 +3,7 @@ import { html } from '../../web/html.ts';
 import { t, type TextKey } from '../../web/i18n.ts';
 import { page } from '../../web/layout.ts';
 import { ALL_ROLES } from '../access.ts';
-import { reminderHtml } from '../reflection/index.ts';
+import { homeSections } from '../practice/home.ts';
 
 /** The staff shell: the landing page after login, with navigation by role. */
 export function registerStaffShell(app: FastifyInstance): void {
@@ -18,19 +18,9 @@ export function registerStaffShell(app: FastifyInstance): void {
       const staff = request.staff!;
       const lang = request.lang;
       const roles = staff.roles.map((role) => t(lang, `role.${role}` as TextKey)).join(', ');
-      const reminder = staff.roles.includes('therapist')
-        ? await reminderHtml(
-            app.ctx.store.db,
-            { orgId: staff.orgId, userId: staff.userId, roles: staff.roles, ip: request.ip },
-            lang,
-          )
-        : null;
       const body = html`<h1>${t(lang, 'shell.welcome', { name: staff.displayName })}</h1>
-        ${reminder}
-        <div class="card" data-testid="staff-shell">
-          <p>${t(lang, 'shell.roles', { roles })}</p>
-          <p>${t(lang, 'shell.intro')}</p>
-        </div>`;
+        <p class="muted" data-testid="staff-shell">${t(lang, 'shell.roles', { roles })}</p>
+        ${await homeSections(app, request)}`;
       return reply
         .type('text/html; charset=utf-8')
         .header('cache-control', 'no-store')

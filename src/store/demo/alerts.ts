@@ -8,7 +8,7 @@ import {
 import { expectedAt, ruleBasedExpectation, type ExpectedCurve } from '../../domain/feedback/expected.ts';
 import { allianceScale, outcomeScale } from '../../domain/feedback/instrument-roles.ts';
 import { reliableChangeParameters } from '../../domain/instruments/reliable-change.ts';
-import type { InstrumentRegistry } from '../../server/instrument-registry.ts';
+import type { InstrumentRegistry } from '../../domain/instruments/registry.ts';
 import type { Database } from '../schema.ts';
 import { groupBy } from '../feedback.ts';
 

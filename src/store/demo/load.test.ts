@@ -2,6 +2,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDialect, freshStore } from '../testing.ts';
 import { loadDemoIfEmpty } from './load.ts';
+import { listTeams } from '../dashboards/teams.ts';
+import { ALL, managerDashboard } from '../dashboards/query.ts';
+import { dashboardSettings } from '../../domain/dashboards/settings.ts';
 
 describeEachDialect('demo organisation', (dialect) => {
   let store: Awaited<ReturnType<typeof freshStore>>;
@@ -65,3 +68,98 @@ describeEachDialect('demo organisation', (dialect) => {
     ]);
   });
 });
+
+describeEachDialect('demo organisation next to real data', (dialect) => {
+  it('refuses to load into a database that holds a non-demo organisation, and adds no user', async () => {
+    const store = await freshStore(dialect);
+    try {
+      await store.db
+        .insertInto('organisations')
+        .values({ slug: 'praktijk', name: 'Praktijk', settings: '{}' })
+        .execute();
+      await expect(loadDemoIfEmpty(store.db)).rejects.toMatchObject({ code: 'DEMO_REFUSED' });
+      const users = await store.db
+        .selectFrom('users')
+        .select(sql<number>`count(*)`.as('n'))
+        .executeTakeFirstOrThrow();
+      expect(users.n).toBe(0);
+    } finally {
+      await store.drop();
+    }
+  });
+});
+
+describeEachDialect('demo organisation: teams and manager dashboards', (dialect) => {
+  let store: Awaited<ReturnType<typeof freshStore>>;
+  beforeAll(async () => {
+    store = await freshStore(dialect);
+    await loadDemoIfEmpty(store.db);
+  }, 300_000);
+  afterAll(() => store.drop());
+
+  it('has at least three teams, one therapist in two of them, and dashboard cells for both families', async () => {
+    const teams = await listTeams(store.db, await demoOrgId(store.db));
+    expect(teams.length).toBeGreaterThanOrEqual(3);
+    const counts = new Map<string, number>();
+    for (const t of teams) for (const m of t.memberIds) counts.set(m, (counts.get(m) ?? 0) + 1);
+    expect([...counts.values()].some((n) => n > 1)).toBe(true);
+    const families = await sql<{ family: string }>`SELECT DISTINCT family FROM dashboard_cells ORDER BY 1`.execute(
+      store.db,
+    );
+    expect(families.rows.map((r) => r.family)).toEqual(['activity', 'outcome']);
+  });
+
+  it('shows the organisation’s figures, suppresses the small team with its reason, names no therapist, and audits', async () => {
+    const orgId = await demoOrgId(store.db);
+    const manager = await store.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', 'manager@demo.spiegel.test')
+      .executeTakeFirstOrThrow();
+    const actor = { orgId, userId: manager.id, roles: ['manager'], ip: '127.0.0.1' };
+    const settings = dashboardSettings({});
+    const all = await managerDashboard(
+      store.db,
+      actor,
+      { team: null, period: ALL, modality: null, instrumentId: 'phq9' },
+      settings,
+    );
+    expect(all.outcome.main.shown).toBe(true);
+    if (all.outcome.main.shown) {
+      const f = all.outcome.main.value;
+      const classes = Object.values(f.classes).reduce((s, c) => s + c.count, 0);
+      expect(classes).toBe(f.paired);
+      expect(f.effect!.dz).toBeGreaterThan(0); // the demo's clients improve on average
+      expect(f.effect!.ci[0]).toBeLessThan(f.effect!.dz);
+    }
+    expect(all.activity.main.shown).toBe(true);
+    if (all.activity.main.shown) {
+      expect(all.activity.main.value.completedShare).toBeGreaterThan(0.5);
+      expect(all.activity.main.value.completedShare).toBeLessThan(1);
+      expect(all.activity.main.value.measuredShare).toBeLessThan(1);
+      expect(all.activity.main.value.handledShare).toBeGreaterThan(0);
+    }
+    const small = all.teams.find((t) => t.name.includes('Leiden'))!;
+    const leiden = await managerDashboard(
+      store.db,
+      actor,
+      { team: small.id, period: ALL, modality: null, instrumentId: 'phq9' },
+      settings,
+    );
+    expect(leiden.outcome.main).toEqual({ shown: false, reason: 'too_few_therapists' });
+    // No therapist id appears anywhere in what a manager gets.
+    const therapistIds = await store.db.selectFrom('users').select('id').where('org_id', '=', orgId).execute();
+    const text = JSON.stringify([all, leiden]);
+    for (const { id } of therapistIds.filter((u) => u.id !== manager.id)) expect(text).not.toContain(id);
+    const audited = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM audit_log WHERE action = 'dashboard.read' AND actor_id = ${manager.id}`.execute(
+      store.db,
+    );
+    expect(audited.rows[0].n).toBe(2);
+  });
+});
+
+async function demoOrgId(db: Awaited<ReturnType<typeof freshStore>>['db']): Promise<string> {
+  return (await db.selectFrom('organisations').select('id').where('slug', '=', 'demo').executeTakeFirstOrThrow()).id;
+}

@@ -1,14 +1,19 @@
+import { loadDemoStudy } from './research.ts';
 import type { Kysely, Transaction } from 'kysely';
 import { generateDemoOrganisation, DEMO_DAYS, type DemoOrganisation } from '../../domain/demo/model.ts';
 import type { Database } from '../schema.ts';
+import { SpiegelError } from '../../domain/errors.ts';
 import { hashPassword } from '../../server/auth/passwords.ts';
 import { demoInstruments, type DemoInstruments } from './instruments.ts';
 import { scoreRows } from '../scoring.ts';
 import { refitExpectedCourse } from '../analytics/expected-course.ts';
 import { replayDemoAlerts } from './alerts.ts';
 import { runTherapistEffects } from '../analytics/therapist-effects.ts';
+import { loadDemoDashboards } from './dashboards.ts';
 import { shippedInstruments } from '../../server/instrument-registry.ts';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
+import { loadDemoQual } from '../qual/demo.ts';
+import { keyringFromEnv } from '../reflection-crypto.ts';
 
 export const DEMO_PASSWORD = 'spiegel-demo-2026';
 export const DEMO_ORG_SLUG = 'demo';
@@ -104,6 +109,7 @@ export async function loadDemo(
     const participants: Record<string, unknown>[] = [];
     const plans: Record<string, unknown>[] = [];
     const sessions: Record<string, unknown>[] = [];
+    const contacts: Record<string, unknown>[] = [];
     const responseRows: Record<string, unknown>[] = [];
     const scoreRowsAll: Record<string, unknown>[] = [];
     org.episodes.forEach((demo, i) => {
@@ -125,9 +131,17 @@ export async function loadDemo(
         },
       );
       const sessionDays = new Map<number, number>();
-      for (const label of demo.participants) {
+      for (const [position, label] of demo.participants.entries()) {
         const participantId = crypto.randomUUID();
-        participants.push({ id: participantId, org_id: orgId, episode_id: episode.id, label });
+        participants.push({ id: participantId, org_id: orgId, episode_id: episode.id, label, position });
+        // The designed family shows contact details (synthetic addresses) and scheduled invitations.
+        if (demo.scenario === 'family')
+          contacts.push({
+            participant_id: participantId,
+            org_id: orgId,
+            episode_id: episode.id,
+            email: `${label}@familie.demo.spiegel.test`,
+          });
         for (const m of demo.measurements[label]) {
           if (!sessionDays.has(m.session)) sessionDays.set(m.session, m.dayOffset);
           const measuredAt = new Date(dayToDate(m.dayOffset).getTime() + 14 * 3_600_000);
@@ -165,11 +179,21 @@ export async function loadDemo(
       }
       for (const [number, day] of sessionDays)
         sessions.push({ org_id: orgId, episode_id: episode.id, number, held_on: isoDate(dayToDate(day)) });
+      if (demo.scenario === 'family')
+        sessions.push({
+          org_id: orgId,
+          episode_id: episode.id,
+          number: Math.max(...sessionDays.keys()) + 1,
+          status: 'planned',
+          held_on: null,
+          planned_at: new Date(Date.now() + 3 * 86_400_000),
+        });
     });
     responses = responseRows.length;
     await insertBatches(trx, 'participants', participants);
     await insertBatches(trx, 'measurement_plans', plans);
     await insertBatches(trx, 'therapy_sessions', sessions);
+    await insertBatches(trx, 'participant_contacts', contacts);
     await insertBatches(trx, 'responses', responseRows);
     await insertBatches(trx, 'scores', scoreRowsAll);
   });
@@ -181,6 +205,18 @@ export async function loadDemoIfEmpty(
   db: Kysely<Database>,
   progress: (line: string) => void = () => undefined,
 ): Promise<string | null> {
+  // Demo staff share a published password: never add them next to real data.
+  const real = await db
+    .selectFrom('organisations')
+    .select('slug')
+    .where('is_demo', '=', false)
+    .limit(1)
+    .executeTakeFirst();
+  if (real)
+    throw new SpiegelError(
+      'DEMO_REFUSED',
+      `The database holds a non-demo organisation (${real.slug}); the demo is loaded only into an empty database.`,
+    );
   const existing = await db.selectFrom('organisations').select('id').limit(1).executeTakeFirst();
   if (existing) return null;
   progress('First start: creating the demo organisation (synthetic data)…');
@@ -197,8 +233,13 @@ export async function loadDemoIfEmpty(
   if (fit.status === 'done') curves.set('phq9', fit.curve);
   const alerts = await replayDemoAlerts(db, orgId, shippedInstruments(), curves);
   await runTherapistEffects(db, orgId, 'phq9', 'total', 'higher-is-worse');
+  const dashboards = await loadDemoDashboards(db, orgId, shippedInstruments().all());
+  const surveyResponses = await loadDemoStudy(db, orgId);
+  progress(`Demo research study: ${surveyResponses} anonymous survey responses.`);
+  // The interview project of seed 004 (issue 20); demo mode, so the journal keyring is available.
+  await loadDemoQual(db, keyringFromEnv(process.env, true).keyring, orgId);
   progress(
-    `Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+    `Demo organisation ready: ${counts.staff} staff, ${counts.episodes} episodes, ${counts.responses} responses, ${alerts} alerts, ${dashboards.teams} teams, expected course ${fit.status} in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );
   return demoLoginText(org);
 }

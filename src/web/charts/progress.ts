@@ -8,7 +8,7 @@ export interface ProgressChartInput {
   yMin: number;
   yMax: number;
   /** One line per participant. */
-  series: Array<{ label: string; points: Array<{ session: number; value: number }> }>;
+  series: Array<{ label: string; colour?: string; points: Array<{ session: number; value: number }> }>;
   cutoff: number | null;
   /** Scores between these bounds are within reliable change of the intake score. */
   reliableBand: { lower: number; upper: number } | null;
@@ -88,7 +88,8 @@ export function progressChartSvg(input: ProgressChartInput): string {
         type: 'line' as const,
         data: s.points.map((p) => [p.session, p.value]),
         symbolSize: 7,
-        lineStyle: { width: 2.5, color: palette[i % palette.length] },
+        lineStyle: { width: 2.5, color: s.colour ?? palette[i % palette.length] },
+        itemStyle: { color: s.colour ?? palette[i % palette.length] },
         ...(i === 0
           ? {
               markLine:
@@ -138,7 +139,7 @@ export function progressChartSvg(input: ProgressChartInput): string {
 export function allianceChartSvg(
   lang: Lang,
   title: string,
-  items: Array<{ label: string; points: Array<{ session: number; value: number }> }>,
+  items: Array<{ label: string; colour?: string; points: Array<{ session: number; value: number }> }>,
   lowThreshold: number,
   max: number,
 ): string {
@@ -162,7 +163,8 @@ export function allianceChartSvg(
         name: s.label,
         type: 'line',
         data: s.points.map((p) => [p.session, p.value]),
-        lineStyle: { width: i === 0 ? 3 : 1.5 },
+        lineStyle: { width: i === 0 || s.colour ? 3 : 1.5, ...(s.colour ? { color: s.colour } : {}) },
+        ...(s.colour ? { itemStyle: { color: s.colour } } : {}),
         ...(i === 0
           ? {
               markLine: {

@@ -10,6 +10,7 @@ import {
   fullTheta,
   growthCriterion,
   growthThetaLayout,
+  shiftTheta,
   type GrowthProblem,
   type GrowthStructure,
 } from './growth-model.ts';
@@ -18,7 +19,7 @@ import { compressIntercept, interceptCriterion, type InterceptProblem } from './
 import { minimizeBounded, type MinimizeResult } from './optimize.ts';
 import { profileInterval } from './profile.ts';
 import { checkGrowthData, checkInterceptData } from './checks.ts';
-import type { FitMethod, FitOptions, FixedEffect, MixedFit, TherapistEffect, VarComp } from './types.ts';
+import type { FitMethod, FitOptions, FixedEffect, InterceptFit, MixedFit, TherapistEffect, VarComp } from './types.ts';
 
 /** Names used in the output for the grouping factors. */
 export interface GroupNames {
@@ -137,7 +138,7 @@ export function prepareIntercept(stats: InterceptStats): InterceptProblem {
 export function fitInterceptModel(
   stats: InterceptStats | InterceptProblem,
   options: FitOptions & { group?: string } = {},
-): MixedFit {
+): InterceptFit {
   const method = options.method ?? 'REML';
   const prob = 'centred' in stats ? stats : prepareIntercept(stats);
   const crit = interceptCriterion(prob, method);
@@ -147,7 +148,7 @@ export function fitInterceptModel(
     const [lo, hi] = profileInterval((t) => crit.evaluate([t]), opt.x[0], opt.f);
     res.iccProfileCi95 = [(lo * lo) / (1 + lo * lo), Number.isFinite(hi) ? (hi * hi) / (1 + hi * hi) : 1];
   }
-  return summarise(res, opt);
+  return { ...summarise(res, opt), icc: res.icc };
 }
 
 /** All outputs of the random-intercept model at a given θ (no optimisation). */
@@ -208,8 +209,11 @@ export function fitGrowthModel(
     'cellPattern' in stats ? stats : prepareGrowth(stats, options.structure ?? { slope: true, therapist: true });
   const crit = growthCriterion(prob, method);
   const { lower } = growthThetaLayout(prob.structure);
-  const opt = optimise((t) => crit.evaluate(t), lower, options);
-  return summarise(growthAt(prob, method, opt.x, options.names, options.slopeName), opt);
+  // Optimise in the basis of the shifted t (well scaled whatever t's origin), report lme4's θ.
+  const start = options.start && shiftTheta(prob.structure, options.start, prob.tShift);
+  const opt = optimise((t) => crit.evaluateShifted(t), lower, { ...options, start });
+  const theta = shiftTheta(prob.structure, opt.x, -prob.tShift);
+  return summarise(growthAtShifted(prob, method, opt.x, theta, options.names, options.slopeName), opt);
 }
 
 /** All outputs of the growth model at a given θ (no optimisation). */
@@ -220,7 +224,18 @@ export function growthAt(
   names: GroupNames = {},
   slopeName = 't',
 ) {
-  const det = growthCriterion(prob, method).details(theta);
+  return growthAtShifted(prob, method, shiftTheta(prob.structure, theta, prob.tShift), theta, names, slopeName);
+}
+
+function growthAtShifted(
+  prob: GrowthProblem,
+  method: FitMethod,
+  shifted: number[],
+  theta: number[],
+  names: GroupNames = {},
+  slopeName = 't',
+) {
+  const det = growthCriterion(prob, method).detailsShifted(shifted);
   const { q, p, nObs, structure } = prob;
   const sigma2 = sigma2Of(det.r2, nObs, p, method);
   const sigma = Math.sqrt(sigma2);
@@ -274,7 +289,8 @@ export function growthAt(
         [v01, v11],
       ] as [[number, number], [number, number]],
     },
-    icc: vt / (vt + v00 + sigma2),
+    // Without a therapist level there is no therapist share of variance: null, not 0.
+    icc: structure.therapist ? vt / (vt + v00 + sigma2) : null,
     iccProfileCi95: null as [number, number] | null,
     therapistEffects: structure.therapist ? effects : [],
   };

@@ -71,7 +71,7 @@ describe('parseFormula', () => {
     ['y ~ 0 + x + (1|g)', /without an intercept/],
     ['y ~ x - 1 + (1|g)', /'-'/],
     ['y ~ log(x) + (1|g)', /functions such as log\(\)/],
-    ['y ~ x + (1 | a/b)', /nested grouping/],
+    ['y ~ x + (1 | a:b)', /needs the outer level too/],
     ['y ~ x + (1|a) + (1|b) + (1|c)', /at most two/],
     ['y ~ x + (1 + x | a) + (1 + x | b)', /only the inner/],
     ['y ~ x + (1 + x + z | a)', /at most one random slope/],
@@ -100,5 +100,29 @@ describe('designFiller', () => {
     const out = new Float64Array(4);
     designFiller(s)([20, 3, -2], out);
     expect(Array.from(out)).toEqual([1, 3, -2, -6]);
+  });
+});
+
+describe('nested notation and refusals (issue 18)', () => {
+  const refuse = (f: string, msg: RegExp) => expect(() => parseFormula(f)).toThrow(msg);
+  it('reads therapist/patient and therapist:patient as nested levels, in any order', () => {
+    for (const f of [
+      'y ~ x + (1 | therapist/patient)',
+      'y ~ x + (1 | therapist:patient) + (1 | therapist)',
+      'y ~ x + (1 | therapist) + (1 | therapist:patient)',
+    ]) {
+      const s = parseFormula(f);
+      expect(s.random).toEqual({ kind: 'growth', patient: 'patient', therapist: 'therapist', slope: null });
+      expect(s.innerWithinOuter).toBe(true);
+    }
+    const g = parseFormula('y ~ t + (1 | therapist) + (1 + t | therapist:patient)');
+    expect(g.random).toEqual({ kind: 'growth', patient: 'patient', therapist: 'therapist', slope: 't' });
+  });
+  it('refuses therapist-level slopes, crossed designs and a lone a:b, naming them', () => {
+    refuse('y ~ t + (1 + t | therapist/patient)', /random slopes at the therapist level are not supported/);
+    refuse('y ~ t + (1 + t | patient) + (1 + t | therapist)', /random slopes at the therapist level/);
+    refuse('y ~ x + (1 | site:patient) + (1 | therapist)', /crossed designs are not supported/);
+    refuse('y ~ x + (1 | therapist:patient)', /needs the outer level too/);
+    refuse('y ~ x + (1 | a/b/c)', /at most two nested levels/);
   });
 });

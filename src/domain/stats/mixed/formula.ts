@@ -26,6 +26,11 @@ export interface ModelSpec {
   numericVariables: string[];
   /** Grouping columns, inner level first. */
   groupVariables: string[];
+  /**
+   * True for `therapist/patient` and `therapist:patient`: the inner level is the pair (outer, inner),
+   * so patient ids may restart within each therapist (as R's interaction factor reads them).
+   */
+  innerWithinOuter: boolean;
 }
 
 type Tok = { kind: 'id' | 'num' | 'op'; text: string; pos: number };
@@ -55,6 +60,8 @@ function tokenize(src: string): Tok[] {
 interface RandomTerm {
   slope: string | null;
   group: string;
+  /** For `a:b` (and the inner half of `a/b`): the outer grouping column a. */
+  within?: string;
 }
 
 /** A set of fixed terms; each term is a set of variable names ([] = intercept). */
@@ -83,7 +90,7 @@ export function parseFormula(input: string): ModelSpec {
   // R orders the variables of an interaction by their first appearance in the formula.
   const varOrder: string[] = [];
 
-  const parseRandom = (): RandomTerm => {
+  const parseRandom = (): RandomTerm[] => {
     // after '(' of a term that contains '|'
     let slope: string | null = null;
     for (;;) {
@@ -114,13 +121,30 @@ export function parseFormula(input: string): ModelSpec {
     const g = peek();
     if (!g || g.kind !== 'id') return fail('random-effects term: expected a grouping column after |', formula);
     i++;
-    if (isOp(peek(), ':') || isOp(peek(), '/'))
-      fail(
-        "nested grouping written as 'a/b' or 'a:b' is not supported; write separate terms (1 | patient) + (1 | therapist)",
-        formula,
-      );
+    if (isOp(peek(), ':') || isOp(peek(), '/')) {
+      const op = (peek() as Tok).text;
+      i++;
+      const inner = peek();
+      if (!inner || inner.kind !== 'id')
+        return fail(`random-effects term: expected a grouping column after '${g.text}${op}'`, formula);
+      i++;
+      if (isOp(peek(), ':') || isOp(peek(), '/'))
+        fail('random-effects term: at most two nested levels (therapist/patient) are supported', formula);
+      expectOp(')');
+      if (op === ':') return [{ slope, group: inner.text, within: g.text }];
+      // a/b is (… | a) + (… | a:b): a slope would also be a slope at the outer (therapist) level.
+      if (slope !== null)
+        fail(
+          `random slopes at the therapist level are not supported: '(1 + ${slope} | ${g.text}/${inner.text})' gives '${g.text}' a slope too; write (1 + ${slope} | ${g.text}:${inner.text}) + (1 | ${g.text})`,
+          formula,
+        );
+      return [
+        { slope: null, group: g.text },
+        { slope: null, group: inner.text, within: g.text },
+      ];
+    }
     expectOp(')');
-    return { slope, group: g.text };
+    return [{ slope, group: g.text }];
   };
 
   const containsBar = (): boolean => {
@@ -151,7 +175,7 @@ export function parseFormula(input: string): ModelSpec {
       i++;
       if (containsBar()) {
         if (!top) fail('a random-effects term cannot be part of a product', formula);
-        randoms.push(parseRandom());
+        randoms.push(...parseRandom());
         return null;
       }
       const inner = parseSum(false);
@@ -252,6 +276,7 @@ export function parseFormula(input: string): ModelSpec {
     random,
     numericVariables: numeric,
     groupVariables: groups,
+    innerWithinOuter: randoms.some((r) => r.within !== undefined),
   };
 }
 
@@ -261,6 +286,11 @@ function classifyRandom(rs: RandomTerm[], formula: string): RandomSpec {
     return fail('at most two random-effects terms are supported: (1 + t | patient) + (1 | therapist)', formula);
   if (rs.length === 1) {
     const [r] = rs;
+    if (r.within !== undefined)
+      return fail(
+        `'(… | ${r.within}:${r.group})' needs the outer level too: add (1 | ${r.within}), or write (1 | ${r.within}/${r.group})`,
+        formula,
+      );
     return r.slope === null
       ? { kind: 'intercept', group: r.group }
       : { kind: 'growth', patient: r.group, therapist: null, slope: r.slope };
@@ -269,9 +299,24 @@ function classifyRandom(rs: RandomTerm[], formula: string): RandomSpec {
   if (a.group === b.group)
     return fail(`two random-effects terms for the same grouping column '${a.group}' are not supported`, formula);
   if (a.slope !== null && b.slope !== null)
-    return fail('only the inner (patient) level can have a random slope', formula);
-  const inner = b.slope !== null ? b : a;
+    return fail(
+      'random slopes at the therapist level are not supported: only the inner (patient) level can have one',
+      formula,
+    );
+  // The inner level: the one written as outer:inner, else the one with the slope, else the first term.
+  const nested = rs.find((r) => r.within !== undefined);
+  const inner = nested ?? (b.slope !== null ? b : a);
   const outer = inner === a ? b : a;
+  if (nested && nested.within !== outer.group)
+    return fail(
+      `'${nested.within}:${nested.group}' is nested in '${nested.within}', but the other term groups by '${outer.group}'; crossed designs are not supported`,
+      formula,
+    );
+  if (outer.slope !== null)
+    return fail(
+      `random slopes at the therapist level are not supported: '${outer.group}' is the outer level and has a slope on '${outer.slope}'`,
+      formula,
+    );
   return { kind: 'growth', patient: inner.group, therapist: outer.group, slope: inner.slope };
 }
 

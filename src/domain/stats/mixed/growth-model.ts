@@ -49,6 +49,8 @@ export interface GrowthProblem {
   thS: Float64Array;
   wtw: Float64Array;
   shift: Float64Array;
+  /** t was stored as t − tShift; θ in lme4's (raw t) convention is mapped by `shiftTheta`. */
+  tShift: number;
 }
 
 export function compressGrowth(s: GrowthStats, structure: GrowthStructure): GrowthProblem {
@@ -157,7 +159,33 @@ export function compressGrowth(s: GrowthStats, structure: GrowthStructure): Grow
     thS,
     wtw: s.wtw,
     shift: s.shift,
+    tShift: structure.slope ? (s.tShift ?? 0) : 0,
   };
+}
+
+/**
+ * The patient factor Lp = [[a, 0], [b, d]] for covariate t, expressed for t − c: [1, t] = [1, t − c]·B
+ * with B = [[1, c], [0, 1]], so the factor becomes B·Lp = [[a + cb, cd], [b, d]], re-triangularised
+ * (only Lp·Lpᵀ enters the criterion). The determinant a·d is unchanged, which keeps L22 exact:
+ * L11 = hypot(a + cb, cd), L21 = (b(a + cb) + cd²)/L11, L22 = |a·d|/L11. shiftTheta(θ, −c) undoes it.
+ */
+export function shiftTheta(st: GrowthStructure, theta: ArrayLike<number>, c: number): number[] {
+  const out = Array.from(theta);
+  if (!st.slope || c === 0) return out;
+  const [a, b, d] = [theta[0], theta[1], theta[2]];
+  const u = a + c * b;
+  const v = c * d;
+  const l11 = Math.hypot(u, v);
+  if (l11 === 0) {
+    out[0] = 0;
+    out[1] = 0;
+    out[2] = Math.hypot(b, d);
+  } else {
+    out[0] = l11;
+    out[1] = (b * u + d * v) / l11;
+    out[2] = Math.abs(a * d) / l11;
+  }
+  return out;
 }
 
 /** Number of θ parameters and their lower bounds, in lme4's order (patient factor, then therapist). */
@@ -201,8 +229,12 @@ export function growthCriterion(
   prob: GrowthProblem,
   method: FitMethod,
 ): {
+  /** Criterion at θ in lme4's convention (for the raw t). */
   evaluate(theta: ArrayLike<number>): number;
+  /** Criterion at θ for the shifted t (t − prob.tShift): what the optimiser works on. */
+  evaluateShifted(theta: ArrayLike<number>): number;
   details(theta: ArrayLike<number>): GrowthDetails;
+  detailsShifted(theta: ArrayLike<number>): GrowthDetails;
 } {
   const { q, p, nObs, structure } = prob;
   const K = prob.pn.length;
@@ -284,22 +316,27 @@ export function growthCriterion(
     return logdet + ldRX2 + dfr * (1 + Math.log((2 * Math.PI * r2) / dfr));
   }
 
+  const toShifted = (theta: ArrayLike<number>): ArrayLike<number> =>
+    prob.tShift === 0 ? theta : shiftTheta(structure, theta, prob.tShift);
+  function detailsShifted(theta: ArrayLike<number>): GrowthDetails {
+    const keep = { schur: new Float64Array(J), e: new Float64Array(J * q) };
+    const criterion = run(theta, keep);
+    if (!Number.isFinite(criterion)) {
+      throw new SpiegelError(
+        'MODEL_DATA_INVALID',
+        'the fixed-effect design is rank deficient (collinear columns) or the response is constant',
+        {
+          columns: prob.columns,
+        },
+      );
+    }
+    const qFactor = Float64Array.from(Q);
+    return { criterion, qFactor, r2: Q[qq - 1] * Q[qq - 1], schur: keep.schur, e: keep.e };
+  }
   return {
-    evaluate: (theta) => run(theta, null),
-    details(theta) {
-      const keep = { schur: new Float64Array(J), e: new Float64Array(J * q) };
-      const criterion = run(theta, keep);
-      if (!Number.isFinite(criterion)) {
-        throw new SpiegelError(
-          'MODEL_DATA_INVALID',
-          'the fixed-effect design is rank deficient (collinear columns) or the response is constant',
-          {
-            columns: prob.columns,
-          },
-        );
-      }
-      const qFactor = Float64Array.from(Q);
-      return { criterion, qFactor, r2: Q[qq - 1] * Q[qq - 1], schur: keep.schur, e: keep.e };
-    },
+    evaluate: (theta) => run(toShifted(theta), null),
+    evaluateShifted: (theta) => run(theta, null),
+    details: (theta) => detailsShifted(toShifted(theta)),
+    detailsShifted,
   };
 }

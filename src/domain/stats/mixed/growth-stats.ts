@@ -9,7 +9,10 @@
  * Numerics: w is stored shifted (w − shift, with shift = a first row, 0 for the intercept) so the
  * sums do not carry the data's level; `centreGrowthStats` later moves the shift to the grand mean.
  * Shifting non-intercept columns is a unimodular change of the fixed-effect basis, so the criterion
- * is unchanged and β is mapped back exactly. t is never shifted: it is the random-slope covariate.
+ * is unchanged and β is mapped back exactly. t, the random-slope covariate, is shifted too (by
+ * `tShift`): that changes the basis of the patient random effects, [1, t] = [1, t − c]·[[1, c], [0, 1]],
+ * so the criterion at θ equals the shifted problem's criterion at the re-triangularised factor
+ * (growth-model.ts `shiftTheta`). Without it, days since 1970 as t cancel fourteen digits in Σt².
  */
 import { SpiegelError } from '../../errors.ts';
 
@@ -35,6 +38,8 @@ export interface GrowthStats {
   wtw: Float64Array;
   /** Shift subtracted from w (0 for the intercept). */
   shift: Float64Array;
+  /** Shift subtracted from t in st, stt and stw (0 or absent: raw t). */
+  tShift?: number;
 }
 
 /** One session row for `buildGrowthStats`. x is the fixed design row with x[0] = 1. */
@@ -66,6 +71,7 @@ export class GrowthStatsBuilder {
   private stw: Float64Array;
   private readonly wtw: Float64Array;
   private shift: Float64Array | null = null;
+  private tShift = 0;
   private readonly w: Float64Array;
   // Rows usually arrive grouped by patient: remember the last one to skip the map lookups.
   private lastPatientKey: string | null = null;
@@ -109,10 +115,12 @@ export class GrowthStatsBuilder {
     if (this.shift === null) {
       this.shift = Float64Array.from(w);
       this.shift[0] = 0;
+      this.tShift = t;
     }
     const i = this.patientFor(String(therapist), String(patient));
     const sh = this.shift;
     for (let k = 1; k < q; k++) w[k] -= sh[k];
+    t -= this.tShift;
     this.n[i] += 1;
     this.st[i] += t;
     this.stt[i] += t * t;
@@ -150,6 +158,7 @@ export class GrowthStatsBuilder {
       stw: this.stw.slice(0, P * q),
       wtw,
       shift: this.shift ?? new Float64Array(q),
+      tShift: this.tShift,
     };
   }
 
@@ -183,7 +192,7 @@ export class GrowthStatsBuilder {
     if (this.pt[i] !== j) {
       throw new SpiegelError(
         'MODEL_DATA_INVALID',
-        `patient '${patientKey}' appears under therapists '${this.therapistIds[this.pt[i]]}' and '${this.therapistIds[j]}'; patients must be nested in therapists`,
+        `patient '${patientKey}' appears under therapists '${this.therapistIds[this.pt[i]]}' and '${this.therapistIds[j]}': a crossed design, which is not supported (patients must be nested in therapists). If patient ids restart within each therapist, write (1 | therapist/patient) or (… | therapist:patient) + (1 | therapist)`,
         { patient: patientKey },
       );
     }
@@ -242,7 +251,19 @@ export function centreGrowthStats(s: GrowthStats): GrowthStats {
   }
   const shift = Float64Array.from(s.shift);
   for (let k = 1; k < q; k++) shift[k] += a[k];
-  return { ...s, sw, stw, wtw, shift };
+  // Then t to its grand mean d: Σ(t−d) = Σt − n·d, Σ(t−d)² = Σt² − 2dΣt + n·d², Σ(t−d)w = Σtw − d·Σw.
+  let stTot = 0;
+  for (let i = 0; i < P; i++) stTot += s.st[i];
+  const d = stTot / nObs;
+  const st = Float64Array.from(s.st);
+  const stt = Float64Array.from(s.stt);
+  for (let i = 0; i < P; i++) {
+    const ni = s.n[i];
+    stt[i] = s.stt[i] - 2 * d * s.st[i] + ni * d * d;
+    st[i] = s.st[i] - ni * d;
+    for (let k = 0; k < q; k++) stw[i * q + k] -= d * sw[i * q + k];
+  }
+  return { ...s, st, stt, sw, stw, wtw, shift, tShift: (s.tShift ?? 0) + d };
 }
 
 /** Per-patient sums as a SQL `GROUP BY patient` returns them (w = [x, y] minus `shift`). */
@@ -267,6 +288,8 @@ export function growthStatsFromSums(input: {
   patients: Iterable<PatientSums>;
   wtw: ArrayLike<number>;
   shift?: ArrayLike<number>;
+  /** Shift the query subtracted from t in st, stt and stw (default 0). */
+  tShift?: number;
 }): GrowthStats {
   const q = input.columns.length + 1;
   if (input.columns[0] !== '(Intercept)')
@@ -337,5 +360,6 @@ export function growthStatsFromSums(input: {
     stw: out.stw,
     wtw: Float64Array.from(input.wtw),
     shift,
+    tShift: input.tShift ?? 0,
   };
 }

@@ -14,6 +14,7 @@ export type {
   ConvergenceInfo,
   Covariances,
   MixedFit,
+  InterceptFit,
 } from './types.ts';
 export { parseFormula, designFiller, type ModelSpec, type RandomSpec } from './formula.ts';
 export {

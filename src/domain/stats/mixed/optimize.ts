@@ -5,7 +5,8 @@
  * finite-difference gradient and Hessian, holding coordinates at a bound when the gradient pushes
  * outward, so boundary optima (a variance component of zero) are reached exactly.
  * Stopping: Newton step below 1e-10·(1+|θ|), or no descent possible at the criterion's rounding
- * level. Converged when the remaining scaled step |H⁻¹g| < 1e-5 and H is positive definite.
+ * level. Converged when the remaining Newton step |H⁻¹g| < 1e-5·max(1, |θ|) per coordinate and H is
+ * positive definite.
  */
 import { cholesky, forwardSolve, backSolveT, symmetricEigenvalues } from './linalg.ts';
 
@@ -329,17 +330,23 @@ type Diagnosis = Pick<
   'converged' | 'gradient' | 'scaledGradientMax' | 'hessianMinEigenvalue' | 'activeBounds'
 >;
 
-/** Converged: Hessian positive definite on the free coordinates and remaining Newton step < 1e-5. */
+/**
+ * Converged: Hessian positive definite on the free coordinates and a remaining Newton step below
+ * 1e-5 relative to θ's scale (|step_i| < 1e-5·max(1, |θ_i|)): at θ = 23.4 a step of 3e-5 is
+ * 1.3e-6 relative, well inside what the criterion's rounding can resolve.
+ */
 function diagnose(d: Derivatives, x: number[], lower: number[]): Diagnosis {
   const free = activeFree(x, d, lower);
   const activeBounds = x.map((_, i) => i).filter((i) => !free.includes(i));
   let scaledGradientMax = 0;
+  let relativeStepOk = true;
   let hessianMinEigenvalue: number | null = null;
   let pd = true;
   if (free.length > 0) {
     const ns = newtonStep(d, free);
     pd = ns.pd;
     scaledGradientMax = Math.max(...ns.step.map(Math.abs));
+    relativeStepOk = ns.step.every((s, k) => Math.abs(s) < 1e-5 * Math.max(1, Math.abs(x[free[k]])));
     const m = free.length;
     const a = new Float64Array(m * m);
     for (let r = 0; r < m; r++) for (let c = 0; c < m; c++) a[r * m + c] = d.h[free[r]][free[c]];
@@ -348,7 +355,7 @@ function diagnose(d: Derivatives, x: number[], lower: number[]): Diagnosis {
   const gradient = d.g.map((v, i) => (activeBounds.includes(i) ? 0 : v));
   const boundsAreMinima = activeBounds.every((i) => d.g[i] > 0 || d.h[i][i] >= 0);
   return {
-    converged: pd && boundsAreMinima && scaledGradientMax < 1e-5,
+    converged: pd && boundsAreMinima && relativeStepOk,
     gradient,
     scaledGradientMax,
     hessianMinEigenvalue,

@@ -70,7 +70,8 @@ export function expectMatchesReference(
     );
   }
   // The ICC is θ²/(1+θ²): for small θ its relative precision is twice θ's (the criterion is flat in θ there).
-  if (ref.icc !== undefined) expect(Math.abs(fit.icc - ref.icc), 'icc').toBeLessThan(1e-5 * Math.max(ref.icc, 1e-4));
+  if (ref.icc !== undefined)
+    expect(Math.abs((fit.icc ?? NaN) - ref.icc), 'icc').toBeLessThan(1e-5 * Math.max(ref.icc, 1e-4));
   if (ref.icc_profile_ci95) {
     expect(fit.iccProfileCi95).not.toBeNull();
     const ci = fit.iccProfileCi95 as [number, number];

@@ -65,8 +65,8 @@ export interface MixedFit {
   vcov: number[][];
   varcomp: VarComp[];
   covariances: Covariances;
-  /** Therapist share of variance (growth model: of a score at time 0). */
-  icc: number;
+  /** Therapist share of variance (growth model: of a score at time 0); null without a therapist level. */
+  icc: number | null;
   /** Profile-likelihood 95% interval of the ICC (random-intercept model only). */
   iccProfileCi95: [number, number] | null;
   therapistEffects: TherapistEffect[];
@@ -79,6 +79,9 @@ export interface MixedFit {
   converged: boolean;
   convergence: ConvergenceInfo;
 }
+
+/** The random-intercept model always has a therapist level, so its ICC is a number. */
+export type InterceptFit = MixedFit & { icc: number };
 
 export interface FitOptions {
   method?: FitMethod;

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { validateResponse } from '../instruments/validate-response.ts';
+import { BRANCHING_SURVEY } from './fixtures.ts';
+import { parseSurveyText, surveyFromText, surveyToText } from './survey.ts';
+
+describe('survey text format', () => {
+  const meta = { id: 'demo', title: 'Huilen in therapie', version: 1, lang: 'nl' as const };
+
+  it('builds a FHIR Questionnaire with branching, reverse keying and a scale with a minimum-valid-items rule', () => {
+    const survey = surveyFromText(BRANCHING_SURVEY, meta);
+    expect(survey.items.map((i) => i.name)).toEqual([
+      'gender',
+      'age',
+      'cried',
+      'lump',
+      'why',
+      'att1',
+      'att2',
+      'att3',
+      'check',
+    ]);
+    const lump = survey.questionnaire.item!.find((i) => i.linkId === 'lump')!;
+    expect(lump.enableWhen).toEqual([{ question: 'cried', operator: '=', answerBoolean: true }]);
+    expect(survey.items.find((i) => i.name === 'att2')!.reverse).toBe(true);
+    expect(survey.items.find((i) => i.name === 'gender')!.quasiIdentifier).toBe(true);
+    expect(survey.items.find((i) => i.name === 'check')!.instructed).toBe(2);
+    expect(survey.scales).toEqual([
+      {
+        id: 'attitude',
+        label: 'Attitude tegenover huilende therapeuten',
+        method: 'mean',
+        items: ['att1', 'att2', 'att3'],
+        reverse: ['att2'],
+        itemMin: 1,
+        itemMax: 7,
+        minValid: 2,
+      },
+    ]);
+  });
+
+  it('lets the instruments engine enforce the branching', () => {
+    const survey = surveyFromText(BRANCHING_SURVEY, meta);
+    const bad = validateResponse(survey.questionnaire, {
+      resourceType: 'QuestionnaireResponse',
+      status: 'completed',
+      questionnaire: survey.questionnaire.url,
+      item: [
+        {
+          linkId: 'gender',
+          answer: [{ valueCoding: { system: 'https://spiegel.example/fhir/CodeSystem/survey-choice', code: '1' } }],
+        },
+        { linkId: 'cried', answer: [{ valueBoolean: false }] },
+        { linkId: 'lump', answer: [{ valueInteger: 3 }] },
+      ],
+    });
+    expect(bad.issues.map((i) => i.code)).toContain('ANSWER_TO_DISABLED_ITEM');
+  });
+
+  it('round-trips through the editor text', () => {
+    const survey = surveyFromText(BRANCHING_SURVEY, meta);
+    const again = surveyFromText(surveyToText(survey), meta);
+    expect(again.questionnaire).toEqual(survey.questionnaire);
+  });
+
+  it('lists every problem with its line number and builds nothing', () => {
+    const { problems } = parseSurveyText(
+      'likert7 a | A\nslider b | B\nlikert7 a | again\nopen c if zz=1 | C\nscale s | S | a c',
+    );
+    expect(problems.map((p) => p.line)).toEqual([2, 3, 4, 5]);
+    expect(() => surveyFromText('slider b | B', meta)).toThrow(/line 1: unknown item type 'slider'/);
+  });
+});

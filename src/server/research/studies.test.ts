@@ -1,0 +1,186 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDialect } from '../../store/testing.ts';
+import { Agent, createOrg, createUser, testApp } from '../testing.ts';
+import { BRANCHING_SURVEY } from '../../domain/research/fixtures.ts';
+
+const UA = 'Mozilla/5.0 (X11; Linux) SpiegelTestBrowser/99';
+const IP = '203.0.113.77';
+
+describeEachDialect('research studies and anonymous surveys', (dialect) => {
+  let t: Awaited<ReturnType<typeof testApp>>;
+  let researcher: Agent;
+  let studyId = '';
+  let link = '';
+  beforeAll(async () => {
+    t = await testApp(dialect);
+    const org = await createOrg(t.app, 'uni');
+    await createUser(t.app, org, 'r@uni.test', ['researcher']);
+    researcher = new Agent(t.app);
+    await researcher.login('r@uni.test');
+  });
+  afterAll(() => t.close());
+
+  async function form(url: string, fields: Record<string, string>) {
+    const csrf = await researcher.csrf('/app/research/studies');
+    return researcher.request('POST', url, { form: { ...fields, _csrf: csrf } });
+  }
+
+  it('refuses a broken survey with its line numbers and creates nothing', async () => {
+    const res = await form('/app/research/studies', {
+      title: 'Kapot',
+      ethics: 'ETH-1',
+      legal: 'consent',
+      retention: '2030-01-01',
+      letter: 'Brief',
+      consent: 'Ik stem in',
+      survey: 'slider x | X',
+    });
+    expect(res.statusCode).toBe(422);
+    expect(res.body).toContain('line 1: unknown item type');
+    expect(await t.store.db.selectFrom('research_studies').select('id').execute()).toEqual([]);
+  });
+
+  it('creates a study with consent and a branching survey, opens it and makes a public link', async () => {
+    const res = await form('/app/research/studies', {
+      title: 'Huilen in therapie',
+      ethics: 'ETH-2026-19',
+      legal: 'public-interest',
+      retention: '2036-12-31',
+      letter: 'Informatie over het onderzoek.',
+      consent: 'Ik doe vrijwillig mee.',
+      survey: BRANCHING_SURVEY,
+    });
+    expect(res.statusCode).toBe(303);
+    studyId = String(res.headers.location).split('/').pop()!;
+    expect((await form(`/app/research/studies/${studyId}/status`, { status: 'open' })).statusCode).toBe(303);
+    expect((await form(`/app/research/studies/${studyId}/links`, { channel: 'nieuwsbrief' })).statusCode).toBe(303);
+    const page = await researcher.request('GET', `/app/research/studies/${studyId}`);
+    expect(page.body).toContain('data:image/svg+xml;base64,');
+    link = /\/s\/([A-Za-z0-9_-]+)"/.exec(page.body)![1];
+  });
+
+  it('takes an anonymous response: no IP address or user agent stored, submit date only, withdrawal works', async () => {
+    const respondent = new Agent(t.app, IP);
+    const headers = { 'user-agent': UA };
+    const consent = await respondent.request('GET', `/s/${link}`, { headers });
+    expect(consent.body).toContain('Informatie over het onderzoek.');
+    const start = await respondent.request('POST', `/s/${link}/start`, {
+      form: { consent: 'yes', decision: 'start' },
+      headers,
+    });
+    const state = /name="state" value="([^"]+)"/.exec(start.body)![1];
+    const answers = {
+      state,
+      'a.gender': '2',
+      'a.age': '45',
+      'a.cried': '1',
+      'a.lump': '12',
+      'a.why': 'zou niet gevraagd mogen worden',
+      'a.att1': '5',
+      'a.att2': '3',
+      'a.att3': '6',
+      'a.check': '2',
+    };
+    const incomplete = await respondent.request('POST', `/s/${link}`, {
+      form: { ...answers, 'a.gender': '' },
+      headers,
+    });
+    expect(incomplete.statusCode).toBe(422);
+    const done = await respondent.request('POST', `/s/${link}`, { form: answers, headers });
+    expect(done.statusCode).toBe(200);
+    const code = /data-testid="withdrawal-code">([^<]+)</.exec(done.body)![1];
+
+    // Nowhere in the database: every table, every column, as text.
+    const tables = [
+      'research_responses',
+      'research_links',
+      'research_funnel',
+      'research_studies',
+      'audit_log',
+    ] as const;
+    for (const table of tables) {
+      const rows = await t.store.db.selectFrom(table).selectAll().execute();
+      const text = JSON.stringify(rows);
+      expect(text).not.toContain(IP);
+      expect(text).not.toContain('SpiegelTestBrowser');
+    }
+    const [row] = await t.store.db.selectFrom('research_responses').selectAll().execute();
+    const stored = JSON.stringify(row.response);
+    expect(stored).not.toContain('zou niet gevraagd'); // the branch skipped "why": the answer is dropped
+    expect(stored).not.toContain('authored');
+    expect(Object.keys(row).sort()).toEqual([
+      'channel',
+      'consent_text_sha256',
+      'consent_version',
+      'duration_ms',
+      'id',
+      'org_id',
+      'response',
+      'study_id',
+      'submitted_on',
+      'survey_version',
+      'withdrawal_hash',
+    ]);
+
+    const sav = await researcher.request('GET', `/app/research/studies/${studyId}/export.sav`);
+    expect(sav.statusCode).toBe(200);
+    expect(sav.rawPayload.subarray(0, 4).toString()).toBe('$FL2');
+
+    const gone = await respondent.request('POST', '/s/withdraw', { form: { code } });
+    expect(gone.statusCode).toBe(200);
+    expect(await t.store.db.selectFrom('research_responses').select('id').execute()).toEqual([]);
+    expect((await respondent.request('POST', '/s/withdraw', { form: { code } })).statusCode).toBe(404);
+  });
+
+  it('single-use tokens work once', async () => {
+    const res = await form(`/app/research/studies/${studyId}/tokens`, { channel: 'e-mail', count: '2' });
+    const token = /\/s\/([A-Za-z0-9_-]{20,})/.exec(res.body)![1];
+    const r = new Agent(t.app);
+    const start = await r.request('POST', `/s/${token}/start`, { form: { consent: 'yes' } });
+    const state = /name="state" value="([^"]+)"/.exec(start.body)![1];
+    const fields = { state, 'a.gender': '1', 'a.cried': '0' };
+    expect((await r.request('POST', `/s/${token}`, { form: fields })).statusCode).toBe(200);
+    expect((await r.request('POST', `/s/${token}`, { form: fields })).statusCode).toBe(404);
+    const links = await t.store.db.selectFrom('research_links').selectAll().where('kind', '=', 'token').execute();
+    expect(links.filter((l) => l.used)).toHaveLength(1);
+  });
+
+  it('is for the researcher who owns the study', async () => {
+    const org = await t.store.db.selectFrom('organisations').select('id').executeTakeFirstOrThrow();
+    await createUser(t.app, org.id, 'other@uni.test', ['researcher']);
+    const other = new Agent(t.app);
+    await other.login('other@uni.test');
+    expect((await other.request('GET', `/app/research/studies/${studyId}/export.sav`)).statusCode).toBe(404);
+  });
+});
+
+describeEachDialect('the request log of anonymous survey requests', (dialect) => {
+  it('holds no IP address, no user agent and no link token', async () => {
+    const { buildApp } = await import('../app.ts');
+    const { requestLogOptions } = await import('../request-log.ts');
+    const { freshStore } = await import('../../store/testing.ts');
+    const { loadConfig } = await import('../../config.ts');
+    const { shippedInstruments } = await import('../instrument-registry.ts');
+    const lines: string[] = [];
+    const store = await freshStore(dialect);
+    const app = await buildApp(
+      { store, config: { ...loadConfig({ LOG_LEVEL: 'info' }), dataDir: 'memory' }, instruments: shippedInstruments() },
+      { logger: requestLogOptions('info', { write: (line: string) => lines.push(line) }) },
+    );
+    await app.ready();
+    const token = 'AbCdEfGhIjKlMnOpQrStUv';
+    const agent = new Agent(app, IP);
+    await agent.request('GET', `/s/${token}`, { headers: { 'user-agent': UA } });
+    await agent.request('POST', `/s/${token}/start`, { form: { consent: 'yes' }, headers: { 'user-agent': UA } });
+    await agent.request('POST', '/s/withdraw', { form: { code: 'nope' }, headers: { 'user-agent': UA } });
+    await app.close();
+    await store.drop();
+    const log = lines.join('');
+    expect(log).toContain('/s/[token]');
+    expect(log).toContain('/s/withdraw');
+    expect(log).not.toContain(IP);
+    expect(log).not.toContain('SpiegelTestBrowser');
+    expect(log).not.toContain(token);
+    expect(log).not.toContain('127.0.0.1');
+  });
+});

@@ -260,6 +260,40 @@ export const MATRIX: Record<string, MatrixEntry> = {
   },
   'GET /app/research': { allow: { researcher: 'any' } },
   // the client's form: the token is the key
+  // research studies (issue 19): a study id of nobody's study; anonymous survey links
+  'GET /app/research/studies': { allow: { researcher: 'any' } },
+  'POST /app/research/studies': {
+    allow: { researcher: 'any' },
+    body: { title: '', ethics: '', legal: 'consent', retention: 'x', letter: '', consent: '', survey: '' },
+  },
+  'GET /app/research/studies/:id': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'POST /app/research/studies/:id/status': {
+    allow: { researcher: 'own' },
+    params: { id: 'study' },
+    body: { status: 'closed' },
+  },
+  'POST /app/research/studies/:id/links': {
+    allow: { researcher: 'own' },
+    params: { id: 'study' },
+    body: { channel: 'x' },
+  },
+  'POST /app/research/studies/:id/tokens': {
+    allow: { researcher: 'own' },
+    params: { id: 'study' },
+    body: { channel: 'x', count: '1' },
+  },
+  'GET /app/research/studies/:id/export.sav': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'GET /app/research/studies/:id/export.csv': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'GET /app/research/studies/:id/export.R': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'GET /app/research/studies/:id/codebook': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'GET /app/research/studies/:id/analyse': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'GET /app/research/check': { allow: { researcher: 'any' } },
+  'POST /app/research/check': { allow: { researcher: 'any' }, body: { input: '{}' } },
+  'GET /s/withdraw': { allow: 'public' },
+  'POST /s/withdraw': { allow: 'public', body: { code: 'nope' } },
+  'GET /s/:token': { allow: 'public', params: { token: TOKEN } },
+  'POST /s/:token/start': { allow: 'public', params: { token: TOKEN }, body: { consent: 'yes' } },
+  'POST /s/:token': { allow: 'public', params: { token: TOKEN }, body: { state: 'x.y' } },
   'GET /m/:token': { allow: 'public', params: { token: TOKEN } },
   'POST /m/:token': { allow: 'public', params: { token: TOKEN }, body: { submission_key: 'abcdefghijklmnopqrstuv' } },
 };

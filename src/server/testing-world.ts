@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createReflectionRecords } from './reflection/testing.ts';
 import { createShare } from '../store/reflection-shares.ts';
+import { createStudy } from '../store/research.ts';
+import { surveyFromText } from '../domain/research/survey.ts';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../store/schema.ts';
 import { sha256 } from '../store/users.ts';
@@ -37,8 +39,11 @@ export type ResourceKind =
   | 'disposableSelfCheck'
   | 'disposableJournalEntry'
   | 'disposablePracticeGoal'
-  | 'disposableShare';
+  | 'disposableShare'
+  // research (issue 19): a study owned by the researcher caller (own), another researcher of A, one of B
+  | 'study';
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
+  'study',
   'client',
   'episode',
   'participant',
@@ -282,18 +287,41 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
       disposableShare: revocable,
     };
   };
+  const study = async (owner: WorldUser, title: string) =>
+    createStudy(app.ctx.store.db, {
+      orgId: owner.orgId,
+      ownerId: owner.id,
+      title,
+      ethicsReference: 'ETH',
+      legalBasis: 'consent',
+      retentionUntil: '2030-01-01',
+      surveyText: 'yesno q | Vraag?',
+      questionnaire: surveyFromText('yesno q | Vraag?', { id: 'w', title, version: 1, lang: 'nl' }).questionnaire,
+      informationLetter: 'Brief',
+      consentText: 'Toestemming',
+    });
+  const researcherA2 = await user(orgA, 'researcher-a2', ['researcher']);
+  const researcherB = await user(orgB, 'researcher-b', ['researcher']);
+  const studies = {
+    own: await study(callers.researcher, 'own'),
+    other: await study(researcherA2, 'other'),
+    foreign: await study(researcherB, 'foreign'),
+  };
   const records = {
     own: {
+      study: studies.own,
       ...(await createRecords(app, orgA, callers.therapist.id, `a1-${n}`)),
       ...(await reflection(callers.therapist, callers.supervisor)),
       user: callers.therapist.id,
     },
     other: {
+      study: studies.other,
       ...(await createRecords(app, orgA, therapistA2.id, `a2-${n}`)),
       ...(await reflection(therapistA2, supervisorA2)),
       user: therapistA2.id,
     },
     foreign: {
+      study: studies.foreign,
       ...(await createRecords(app, orgB, therapistB.id, `b-${n}`)),
       ...(await reflection(therapistB, supervisorB)),
       user: therapistB.id,

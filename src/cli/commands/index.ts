@@ -58,7 +58,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'research',
-    summary: 'Research studies: list, export (SPSS .sav or CSV with an R script), check reported results',
+    summary: 'Research studies: list, export (.sav, CSV + R), check reported results',
     load: async () => (await import('./research.ts')).researchCommand,
   },
   {

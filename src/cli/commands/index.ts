@@ -63,7 +63,7 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'qual',
-    summary: 'Qualitative coding projects: list, export (REFI-QDA .qdpx or CSV), agreement (κ, α)',
+    summary: 'Qualitative projects: list, export (.qdpx, CSV), agreement',
     load: async () => (await import('./qual.ts')).qualCommand,
   },
 ];

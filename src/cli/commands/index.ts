@@ -58,12 +58,12 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'research',
-    summary: 'Research studies: list, export (SPSS .sav or CSV with an R script), check reported results',
+    summary: 'Research studies: list, export (.sav, CSV + R), check reported results',
     load: async () => (await import('./research.ts')).researchCommand,
   },
   {
     name: 'qual',
-    summary: 'Qualitative coding projects: list, export (REFI-QDA .qdpx or CSV), agreement (κ, α)',
+    summary: 'Qualitative projects: list, export (.qdpx, CSV), agreement',
     load: async () => (await import('./qual.ts')).qualCommand,
   },
 ];

@@ -176,6 +176,22 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /app/invitations/:invitationId/revoke': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' } },
   'POST /app/invitations/:invitationId/revoke': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' } },
   'POST /app/invitations/:invitationId/reissue': { allow: THERAPIST_OWN, params: { invitationId: 'invitation' } },
+  // organisation settings and teams (issue 17); bodies that fail validation change nothing
+  'GET /app/admin/organisation': { allow: ADMIN },
+  'POST /app/admin/organisation/:section': {
+    allow: ADMIN,
+    params: { section: { value: 'dashboards' } },
+    body: { minTherapists: '4', minEpisodes: '10', followUpHours: '72' },
+  },
+  'GET /app/admin/teams': { allow: ADMIN },
+  'POST /app/admin/teams': { allow: ADMIN, body: { name: '' } },
+  'POST /app/admin/teams/:id': { allow: ADMIN, params: { id: { value: 'not-a-team' } }, body: { name: '' } },
+  'POST /app/admin/teams/:id/delete': { allow: ADMIN, params: { id: { value: 'not-a-team' } }, body: {} },
+  // manager dashboards (aggregates only) and the therapist's own outcome view
+  'GET /app/dashboards': { allow: { manager: 'any' } },
+  'GET /app/dashboards.csv': { allow: { manager: 'any' } },
+  'GET /app/dashboards.pdf': { allow: { manager: 'any' } },
+  'GET /app/dashboards/mine': { allow: THERAPIST },
   'GET /app/admin/messaging': { allow: ADMIN },
   'POST /app/admin/messaging': {
     allow: ADMIN,
@@ -459,8 +475,14 @@ describeEachDialect('access matrix', (dialect) => {
   });
 
   it('refuses state-changing requests without a valid CSRF token (ASVS 4.2.2)', async () => {
+    // Client form (/m/) and anonymous survey (/s/) posts carry no session: the link token is the credential,
+    // so there is no ambient authority for a forged request to ride on.
     const unsafe = routes().filter(
-      (r) => !['GET', 'HEAD'].includes(r.method) && MATRIX[routeKey(r)] && !r.url.startsWith('/m/'),
+      (r) =>
+        !['GET', 'HEAD'].includes(r.method) &&
+        MATRIX[routeKey(r)] &&
+        !r.url.startsWith('/m/') &&
+        !r.url.startsWith('/s/'),
     );
     const accepted: string[] = [];
     for (const route of unsafe) {

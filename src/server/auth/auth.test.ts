@@ -303,7 +303,7 @@ describeEachDialect('cookies and headers behind TLS (ASVS 3.4, 14.4)', (dialect)
   beforeAll(async () => {
     store = await freshStore(dialect);
     const config = {
-      ...loadConfig({ LOG_LEVEL: 'silent', SPIEGEL_PUBLIC_URL: 'https://spiegel.example.org' }),
+      ...loadConfig({ LOG_LEVEL: 'silent', SPIEGEL_PUBLIC_URL: 'https://spiegel.example.org', SPIEGEL_DEMO: 'true' }),
       dataDir: 'memory',
     };
     app = await buildApp({ store, config, instruments: shippedInstruments() });

@@ -164,7 +164,11 @@ describeEachDialect('the request log of anonymous survey requests', (dialect) =>
     const lines: string[] = [];
     const store = await freshStore(dialect);
     const app = await buildApp(
-      { store, config: { ...loadConfig({ LOG_LEVEL: 'info' }), dataDir: 'memory' }, instruments: shippedInstruments() },
+      {
+        store,
+        config: { ...loadConfig({ LOG_LEVEL: 'info', SPIEGEL_DEMO: 'true' }), dataDir: 'memory' },
+        instruments: shippedInstruments(),
+      },
       { logger: requestLogOptions('info', { write: (line: string) => lines.push(line) }) },
     );
     await app.ready();

@@ -56,7 +56,7 @@ describeEachDialect('concurrent identical creates', (dialect) => {
     for (const r of clients.filter((r) => r.statusCode === 409)) expect(r.json().error.code).toBe('CLIENT_CODE_IN_USE');
     const clientId = clients.find((r) => r.statusCode === 201)!.json().id;
     const episode = await therapist.request('POST', '/api/episodes', {
-      json: { clientId, modality: 'individual', startedOn: '2026-01-05' },
+      json: { clientId, modality: 'individual', startedOn: '2026-01-05', withoutPlan: true },
       headers: { 'x-csrf-token': csrf },
     });
     expect(episode.statusCode).toBe(201);

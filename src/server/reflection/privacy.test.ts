@@ -137,7 +137,7 @@ describeEachDialect('reflection privacy', (dialect) => {
           (route.method === 'POST' && ['/app/reflection/shares', '/app/practice/logs'].includes(route.url))
         ) {
           expect([403, 404], label).toContain(res.statusCode);
-          expect(res.json().error.code, label).not.toBe('CSRF_INVALID');
+          expect(res.body, label).not.toContain('CSRF_INVALID'); // a page or JSON, either names the code
         }
       }
     });

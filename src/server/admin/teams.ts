@@ -1,3 +1,4 @@
+import { SpiegelError } from '../../domain/errors.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../../store/audit.ts';
 import { createTeam, deleteTeam, listTeams, updateTeam } from '../../store/dashboards/teams.ts';
@@ -101,6 +102,9 @@ export function registerTeamRoutes(app: FastifyInstance): void {
       preValidation: app.csrfProtection,
     },
     async (request, reply) => {
+      // A lone UTF-16 surrogate cannot be stored as text: refuse it as bad input.
+      if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(request.body.name))
+        throw new SpiegelError('VALIDATION_FAILED', 'The name contains an invalid character.');
       const id = await createTeam(db(), request.staff!.orgId, request.body.name);
       await audit(request, 'team.create', id, { to: { name: request.body.name.trim(), memberIds: [] } });
       return done(request, reply, { id });

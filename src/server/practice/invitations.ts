@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import { isSpiegelError } from '../../domain/errors.ts';
+import { isSpiegelError, SpiegelError } from '../../domain/errors.ts';
 import { nextSessionNumber } from '../../domain/feedback/schedule.ts';
 import { getEpisode } from '../../store/episodes.ts';
 import {
@@ -77,6 +77,9 @@ export function registerInvitationPages(app: FastifyInstance): void {
         request.body.participantId === 'all'
           ? episode.participants.filter((p) => (how === 'sms' ? p.phone : p.email)).map((p) => p.id)
           : [request.body.participantId ?? ''];
+      // A missing or malformed participant is the request's fault, not the database's.
+      if (targets.some((id) => !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)))
+        throw new SpiegelError('VALIDATION_FAILED', 'Choose a participant.');
       try {
         if (how === 'link') {
           const issued = await createInvitation(

@@ -37,8 +37,10 @@ export function isFormPost(request: FastifyRequest): boolean {
  */
 export function wantsHtml(request: FastifyRequest): boolean {
   if (request.url.startsWith('/api/')) return false;
-  if (isFormPost(request)) return true;
   const accept = request.headers.accept ?? '';
+  // A browser submitting a form always sends an Accept header; a form post without one is a script.
+  if (isFormPost(request) && (accept === '' || accept === '*/*')) return false;
+  if (isFormPost(request)) return true;
   const htmlAt = accept.indexOf('text/html');
   const jsonAt = accept.indexOf('application/json');
   return htmlAt >= 0 && (jsonAt < 0 || htmlAt < jsonAt);

@@ -153,7 +153,8 @@ async function activityCells(db: Kysely<Database>, orgId: string): Promise<CellR
       SELECT t.episode_id, to_char(t.held_on, ${sql.raw(QUARTER)}) AS quarter, count(*) AS held,
              count(*) FILTER (WHERE EXISTS (
                SELECT 1 FROM responses r WHERE r.episode_id = t.episode_id AND r.session_number = t.number)) AS measured
-      FROM therapy_sessions t WHERE t.org_id = ${orgId} GROUP BY 1, 2
+      -- Only held sessions count as measured or not: planned and cancelled ones have no date held.
+      FROM therapy_sessions t WHERE t.org_id = ${orgId} AND t.status = 'held' GROUP BY 1, 2
     ), al AS (
       SELECT episode_id, to_char(created_at AT TIME ZONE 'Europe/Amsterdam', ${sql.raw(QUARTER)}) AS quarter,
              count(*) AS alerts,

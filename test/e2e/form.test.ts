@@ -119,7 +119,10 @@ describe('client form on a phone (Chromium)', () => {
   async function measuredTotals(episodeId: string): Promise<number[]> {
     const html = await api.page(`/app/episodes/${episodeId}`);
     const section = /aria-labelledby="chart-phq9"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
-    return [...section.matchAll(/<tr><th scope="row">\d+<\/th><td>([^<]*)<\/td>/g)].map((m) => Number(m[1]));
+    // Whitespace between the cells is markup layout, not data.
+    return [...section.matchAll(/<tr>\s*<th scope="row">\d+<\/th>\s*<td>\s*([^<]*?)\s*<\/td>/g)].map((m) =>
+      Number(m[1]),
+    );
   }
 
   async function invitationState(episodeId: string, invitationId: string) {

@@ -22,6 +22,9 @@ export interface Config {
   trustProxy: boolean | number | string;
   /** Login attempts per minute per client address (ASVS 2.2.1; account lockout applies as well). */
   loginRatePerMinute: number;
+  /** SPIEGEL_JOURNAL_KEY and SPIEGEL_JOURNAL_KEYS_OLD, as given; the reflection module parses them. */
+  journalKey?: string;
+  journalKeysOld?: string;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -84,6 +87,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownGraceMs: integer(env, 'SPIEGEL_SHUTDOWN_GRACE_MS', 10_000, 0, 600_000),
     loginRatePerMinute: integer(env, 'SPIEGEL_LOGIN_RATE_PER_MINUTE', 10, 1, 100_000),
     trustProxy: trustProxy(env.SPIEGEL_TRUST_PROXY),
+    journalKey: env.SPIEGEL_JOURNAL_KEY,
+    journalKeysOld: env.SPIEGEL_JOURNAL_KEYS_OLD,
   };
 }
 

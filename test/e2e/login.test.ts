@@ -33,7 +33,9 @@ describe('login (Chromium)', () => {
     await page.getByLabel('Email address').fill('therapeut@demo.spiegel.test');
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
-    await expect(page.getByRole('alert').textContent()).resolves.toBe('Email address or password is incorrect.');
+    await expect(page.getByRole('alert').textContent()).resolves.toBe(
+      'Email address or password is incorrect. After five failed attempts an account is locked for 15 minutes.',
+    );
     await expectNoAxeViolations(page);
     await page.context().close();
   });

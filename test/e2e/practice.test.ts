@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -93,6 +94,8 @@ describe('daily practice from an empty organisation (Chromium, real SMTP)', () =
         LOG_LEVEL: 'silent',
         SPIEGEL_PUBLIC_URL: baseUrl,
         SPIEGEL_LOGIN_RATE_PER_MINUTE: '1000',
+        // Not demo mode: production fails closed without a journal key, so the test supplies one.
+        SPIEGEL_JOURNAL_KEY: randomBytes(32).toString('base64'),
       }),
       databaseUrl: null,
     });

@@ -18,7 +18,12 @@ export { setMeasuredEffectivenessProvider } from './context.ts';
 export async function registerReflection(app: FastifyInstance, options: { keyring?: Keyring } = {}): Promise<void> {
   let keyring = options.keyring;
   if (!keyring) {
-    const fromEnv = keyringFromEnv(process.env, app.ctx.config.demoMode);
+    // From the validated config, not process.env: the settings checked at startup are the ones used.
+    const { journalKey, journalKeysOld, demoMode } = app.ctx.config;
+    const fromEnv = keyringFromEnv(
+      { SPIEGEL_JOURNAL_KEY: journalKey, SPIEGEL_JOURNAL_KEYS_OLD: journalKeysOld },
+      demoMode,
+    );
     if (fromEnv.warning) app.log.warn(fromEnv.warning);
     keyring = fromEnv.keyring;
   }

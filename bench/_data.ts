@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { openStore } from '../src/store/database.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { tokenHash } from '../src/store/invitations.ts';
-import { hashPassword } from '../src/server/auth/passwords.ts';
+import { hashPassword } from '../src/store/passwords.ts';
 import { createDatabase, databaseExists, DEMO_PASSWORD, log, pgUrl, withClient } from './_load.ts';
 
 /** Applies Spiegel's migrations to a database (the server would do the same on start). */

@@ -36,7 +36,7 @@ import { loadConfig } from '../src/config.ts';
 import { openStore } from '../src/store/database.ts';
 import { refitExpectedCourse } from '../src/store/analytics/expected-course.ts';
 import { caseload } from '../src/store/feedback.ts';
-import { shippedInstruments } from '../src/server/instrument-registry.ts';
+import { shippedInstruments } from '../src/store/instrument-registry.ts';
 
 const BENCH = 'caseload';
 const REQUESTS = Math.min(Number(option('requests', '200')), 2_000);

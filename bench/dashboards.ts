@@ -19,7 +19,7 @@ import { refreshDashboardCells } from '../src/store/dashboards/refresh.ts';
 import { outcomeInstruments } from '../src/store/dashboards/instruments.ts';
 import { dashboardSettings } from '../src/domain/dashboards/settings.ts';
 import { parsePeriod } from '../src/domain/dashboards/periods.ts';
-import { shippedInstruments } from '../src/server/instrument-registry.ts';
+import { shippedInstruments } from '../src/store/instrument-registry.ts';
 
 const BENCH = 'dashboards';
 const REQUESTS = Math.min(Number(option('requests', '100')), 2_000);

@@ -6,7 +6,7 @@ import { report } from './_report.ts';
 import { compileScorer } from '../src/domain/instruments/compile.ts';
 import { testQuestionnaire } from '../src/domain/instruments/test-questionnaire.ts';
 import { checkInstrumentUpload } from '../src/server/instruments/import-service.ts';
-import { shippedInstruments } from '../src/server/instrument-registry.ts';
+import { shippedInstruments } from '../src/store/instrument-registry.ts';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--runs');

@@ -59,7 +59,7 @@ import {
 } from './_load.ts';
 import { buildApp } from '../src/server/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { shippedInstruments } from '../src/server/instrument-registry.ts';
+import { shippedInstruments } from '../src/store/instrument-registry.ts';
 import { verifyAuditTrail } from '../src/store/retention.ts';
 import { sealAuditTrail } from '../src/store/audit.ts';
 import type { Database } from '../src/store/schema.ts';

@@ -1,8 +1,8 @@
 import type { Config } from '../config.ts';
 import type { Store } from '../store/database.ts';
-import type { Role } from '../store/schema.ts';
+import type { StaffIdentity } from '../domain/roles.ts';
 import type { Lang } from '../web/i18n.ts';
-import type { InstrumentRegistry } from './instrument-registry.ts';
+import type { InstrumentRegistry } from '../store/instrument-registry.ts';
 import type { OrgInstrumentSource } from './org-instrument-registry.ts';
 
 /** What every route handler can reach: the store and the configuration. */
@@ -13,16 +13,6 @@ export interface AppContext {
   instruments: InstrumentRegistry;
   /** Per organisation: the shipped library with its own imports on top (set by buildApp when absent). */
   orgInstruments?: OrgInstrumentSource;
-}
-
-/** The logged-in staff member, resolved from the session cookie. */
-export interface StaffIdentity {
-  sessionId: string;
-  userId: string;
-  orgId: string;
-  roles: Role[];
-  displayName: string;
-  email: string;
 }
 
 declare module 'fastify' {

@@ -6,7 +6,8 @@ import { refitExpectedCourse } from '../store/analytics/expected-course.ts';
 import { runTherapistEffects } from '../store/analytics/therapist-effects.ts';
 import { refreshDashboardCells } from '../store/dashboards/refresh.ts';
 import { outcomeInstruments } from '../store/dashboards/instruments.ts';
-import { shippedInstruments } from './instrument-registry.ts';
+import { shippedInstruments } from '../store/instrument-registry.ts';
+import { PRIMARY_OUTCOME } from '../domain/feedback/effects.ts';
 
 /**
  * The one job queue (decision 0012): rows in `jobs`, claimed with FOR UPDATE SKIP LOCKED under a lease
@@ -17,7 +18,6 @@ import { shippedInstruments } from './instrument-registry.ts';
  *
  * API: `registerJob(kind, handler)` once at start-up, `enqueueJob(db, kind, options)` from anywhere.
  */
-export const PRIMARY_OUTCOME = { instrumentId: 'phq9', scaleId: 'total', direction: 'higher-is-worse' as const };
 
 export interface JobContext {
   db: Kysely<Database>;

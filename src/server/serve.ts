@@ -6,7 +6,7 @@ import { openStore, type Store } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
 import { buildApp } from './app.ts';
 import { startAuditSealer } from './audit/sealer.ts';
-import { shippedInstruments } from './instrument-registry.ts';
+import { shippedInstruments } from '../store/instrument-registry.ts';
 import { startJobWorker } from './jobs.ts';
 import { ensurePassQueued } from './practice/messaging.ts';
 

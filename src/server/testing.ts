@@ -2,10 +2,10 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../config.ts';
 import type { DialectName } from '../store/database.ts';
 import { freshStore } from '../store/testing.ts';
-import { hashPassword } from './auth/passwords.ts';
+import { hashPassword } from '../store/passwords.ts';
 import { buildApp } from './app.ts';
 import type { Role } from '../store/schema.ts';
-import { shippedInstruments } from './instrument-registry.ts';
+import { shippedInstruments } from '../store/instrument-registry.ts';
 
 export const TEST_PASSWORD = 'correct horse battery';
 

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { SpiegelError } from '../domain/errors.ts';
-import type { StaffIdentity } from '../server/context.ts';
+import type { StaffIdentity } from '../domain/roles.ts';
 import { appendAudit } from './audit.ts';
 import type { Database } from './schema.ts';
 

@@ -1,3 +1,4 @@
+import type { ClientExport } from '../domain/gdpr/fhir.ts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import { appendAudit, type AuditEntry } from './audit.ts';
 import type { Database } from './schema.ts';
@@ -69,34 +70,6 @@ export async function findClientByCode(db: Db, orgId: string, code: string) {
       .executeTakeFirstOrThrow(),
   ]);
   return { ...client, episodes: Number(episodes.n), responses: Number(responses.n) };
-}
-
-export interface ClientExport {
-  client: { id: string; code: string; alias: string | null; created_at: Date };
-  /** Dates as ISO calendar days (text from SQL: no time-zone shifts between drivers). */
-  episodes: Array<{ id: string; modality: string; status: string; started_on: string; ended_on: string | null }>;
-  participants: Array<{ id: string; episode_id: string; label: string }>;
-  responses: Array<{
-    id: string;
-    episode_id: string;
-    participant_id: string;
-    instrument_id: string;
-    session_number: number;
-    submitted_at: Date;
-    questionnaire_response: Record<string, unknown>;
-  }>;
-  scores: Array<{
-    response_id: string;
-    scale_id: string;
-    episode_id: string;
-    participant_id: string;
-    instrument_id: string;
-    session_number: number;
-    value: number | null;
-    band: string | null;
-    risk: boolean;
-    measured_at: Date;
-  }>;
 }
 
 /** Everything stored about one client, or null when the client is not in scope. */

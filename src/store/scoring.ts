@@ -1,4 +1,3 @@
-import { shippedInstruments } from '../server/instrument-registry.ts';
 import type { ScoreResult } from '../domain/instruments/compile.ts';
 
 /** The per-scale rows a scored response adds to the `scores` table (the rest is filled by the caller). */
@@ -17,9 +16,4 @@ export function scoreRowsFromResult(result: ScoreResult): ScoreRow[] {
     band: scale.band?.code ?? null,
     risk,
   }));
-}
-
-/** Scores a QuestionnaireResponse with the shipped instrument and returns its score rows. */
-export function scoreRows(instrumentId: string, response: unknown): ScoreRow[] {
-  return scoreRowsFromResult(shippedInstruments().get(instrumentId).score(response));
 }

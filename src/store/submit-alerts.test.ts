@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { describeEachDialect, freshStore } from './testing.ts';
-import { shippedInstruments } from '../server/instrument-registry.ts';
+import { shippedInstruments } from './instrument-registry.ts';
 import { alertDrafts, type AlertContext, type SeriesPoint } from './submit-alerts.ts';
 import type { ScoredAnswer } from './submit.ts';
 

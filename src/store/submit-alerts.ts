@@ -9,10 +9,19 @@ import {
 } from '../domain/feedback/alerts.ts';
 import { expectedAt, ruleBasedExpectation, type ExpectedCurve } from '../domain/feedback/expected.ts';
 import { allianceScale, outcomeScale } from '../domain/feedback/instrument-roles.ts';
-import type { ScoredAnswer } from './submit.ts';
+import type { CompiledScorer, ScoreResult } from '../domain/instruments/compile.ts';
 import type { Database } from './schema.ts';
 
 /** One stored score of the participant: [instrument id, scale id, session number, value]. */
+/** One scored questionnaire of a submission (submit.ts builds them; the alert rules read them). */
+export interface ScoredAnswer {
+  scorer: CompiledScorer;
+  /** The organisation's version of the instrument text the client answered; null for the shipped text. */
+  version?: number | null;
+  response: Record<string, unknown>;
+  result: ScoreResult;
+}
+
 export type SeriesPoint = [string, string, number, number];
 
 export interface AlertContext {

@@ -1,12 +1,11 @@
 import type { Kysely } from 'kysely';
 import { v7 as timeOrderedUuid } from 'uuid';
 
-import type { CompiledScorer, ScoreResult } from '../domain/instruments/compile.ts';
 import { auditInsertValues } from './audit.ts';
 import { scoreRowsFromResult } from './scoring.ts';
 import type { Database } from './schema.ts';
 import { tokenHash } from './invitations.ts';
-import { alertDrafts } from './submit-alerts.ts';
+import { alertDrafts, type ScoredAnswer } from './submit-alerts.ts';
 import { submitStatements } from './submit-statements.ts';
 
 /** What a link leads to, as the form needs it. */
@@ -71,13 +70,7 @@ function targetOf(row: {
   };
 }
 
-export interface ScoredAnswer {
-  scorer: CompiledScorer;
-  /** The organisation's version of the instrument text the client answered; null for the shipped text. */
-  version?: number | null;
-  response: Record<string, unknown>;
-  result: ScoreResult;
-}
+export type { ScoredAnswer } from './submit-alerts.ts';
 
 /** The caller's check of the answers against the invitation: scored answers, or the fields to ask again. */
 export type PrepareAnswers = (target: InvitationTarget) => Prepared | Promise<Prepared>;

@@ -8,7 +8,7 @@ import { SMTPServer } from 'smtp-server';
 import type { Browser, Page } from 'playwright-core';
 import { loadConfig } from '../../src/config.ts';
 import { startServer, type RunningServer } from '../../src/server/serve.ts';
-import { hashPassword } from '../../src/server/auth/passwords.ts';
+import { hashPassword } from '../../src/store/passwords.ts';
 import { expectNoAxeViolations, launchBrowser } from './browser.ts';
 
 // Issue 15's "done when": a practice started from an EMPTY organisation (not the demo), on its own

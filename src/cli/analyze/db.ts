@@ -1,11 +1,10 @@
 import { loadConfig } from '../../config.ts';
 import { SpiegelError } from '../../domain/errors.ts';
-import { effectHistogram, reportAllowed } from '../../domain/feedback/effects.ts';
+import { effectHistogram, PRIMARY_OUTCOME, reportAllowed } from '../../domain/feedback/effects.ts';
 import { openStore } from '../../store/database.ts';
 import { migrate } from '../../store/migrate.ts';
 import { refitExpectedCourse } from '../../store/analytics/expected-course.ts';
 import { latestEffects, runTherapistEffects } from '../../store/analytics/therapist-effects.ts';
-import { PRIMARY_OUTCOME } from '../../server/jobs.ts';
 
 /**
  * `analyze therapist-effects --db`: the organisation's own data, heavy pass in SQL. It stores the run

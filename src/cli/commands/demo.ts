@@ -5,6 +5,7 @@ import { SpiegelError } from '../../domain/errors.ts';
 import { openStore } from '../../store/database.ts';
 import { migrate } from '../../store/migrate.ts';
 import { loadDemoIfEmpty } from '../../store/demo/load.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -24,7 +25,7 @@ other organisation (the demo accounts share a published password).`,
     const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
     try {
       await migrate(store.db);
-      const logins = await loadDemoIfEmpty(store.db, (line) => process.stdout.write(line + '\n'));
+      const logins = await loadDemoIfEmpty(store.db, shippedInstruments(), (line) => process.stdout.write(line + '\n'));
       if (!logins)
         throw new SpiegelError(
           'USAGE',

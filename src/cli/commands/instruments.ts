@@ -8,7 +8,7 @@ import { importRefusal } from '../../domain/instruments/org-import.ts';
 import { loadConfig } from '../../config.ts';
 import { openStore } from '../../store/database.ts';
 import { migrate } from '../../store/migrate.ts';
-import { shippedInstruments } from '../../server/instrument-registry.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 import { checkInstrumentUpload, importInstrument } from '../../server/instruments/import-service.ts';
 import {
   buildInstrumentLibrary,

@@ -3,6 +3,7 @@ import { parseArgs, wantsHelp } from '../command.ts';
 import { assertRequiredSecrets, loadConfig } from '../../config.ts';
 import { startServer } from '../../server/serve.ts';
 import { loadDemoIfEmpty } from '../../store/demo/load.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -32,7 +33,10 @@ Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the dat
     let demoLogins: string | null = null;
     const server = await startServer(config, {
       afterMigrate: async (store) => {
-        if (askedForDemo) demoLogins = await loadDemoIfEmpty(store.db, (line) => process.stdout.write(line + '\n'));
+        if (askedForDemo)
+          demoLogins = await loadDemoIfEmpty(store.db, shippedInstruments(), (line) =>
+            process.stdout.write(line + '\n'),
+          );
       },
     });
     process.stdout.write(

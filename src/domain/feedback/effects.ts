@@ -7,6 +7,8 @@ import type { MixedFit } from '../stats/mixed/types.ts';
  * mean intake. A therapist's effect is their empirical-Bayes deviation in expected end score; for a
  * higher-is-worse scale a negative effect means lower (better) end scores than an average therapist.
  */
+/** The outcome the effectiveness mirror and the nightly refit use: PHQ-9 total, higher is worse. */
+export const PRIMARY_OUTCOME = { instrumentId: 'phq9', scaleId: 'total', direction: 'higher-is-worse' as const };
 export const MIN_EPISODES_PER_THERAPIST = 10;
 export const MIN_THERAPISTS_FOR_REPORT = 5;
 export const Z95 = 1.959963984540054;

@@ -14,7 +14,7 @@ import { LOCKOUT_MS, MAX_FAILED_LOGINS } from './login.ts';
 import { notify } from './mailer.ts';
 import { sendPage } from '../pages.ts';
 import { passwordPolicyProblem } from './password.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, verifyPassword } from '../../store/passwords.ts';
 import { authTexts, bilingual } from './texts.ts';
 import { checkTotp, groupSecret, newTotpSecret, totpQrSvg, totpUri } from './totp.ts';
 

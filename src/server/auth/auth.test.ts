@@ -4,7 +4,7 @@ import { loadConfig } from '../../config.ts';
 import { describeEachDialect, freshStore } from '../../store/testing.ts';
 import { sha256 } from '../../store/users.ts';
 import { buildApp } from '../app.ts';
-import { shippedInstruments } from '../instrument-registry.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 import { createOrg, createUser, TEST_PASSWORD, testApp } from '../testing.ts';
 import { IpAgent } from './agent-testing.ts';
 import { captureMail, linkTokenIn, waitForLinkToken, type SentMail } from './mail-testing.ts';

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { loadConfig } from '../../config.ts';
 import { describeEachDialect, freshStore } from '../../store/testing.ts';
 import { buildApp } from '../app.ts';
-import { shippedInstruments } from '../instrument-registry.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 import { createOrg, createUser, TEST_PASSWORD } from '../testing.ts';
 import { IpAgent } from './agent-testing.ts';
 import { captureMail, linkTokenIn, waitForLinkToken, type SentMail } from './mail-testing.ts';

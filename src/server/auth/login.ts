@@ -5,7 +5,7 @@ import { html } from '../../web/html.ts';
 import { t, type Lang } from '../../web/i18n.ts';
 import { page } from '../../web/layout.ts';
 import { createSession, destroySession } from './sessions.ts';
-import { verifyPassword } from './passwords.ts';
+import { verifyPassword } from '../../store/passwords.ts';
 import { sessionCookieName, setSessionCookie } from './guard.ts';
 import { checkTotp } from './totp.ts';
 import { reserveAttempt } from '../../store/users.ts';

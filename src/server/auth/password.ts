@@ -10,7 +10,7 @@ import {
   type PasswordLink,
 } from '../../store/users.ts';
 import { deliverLink, notify } from './mailer.ts';
-import { hashPassword } from './passwords.ts';
+import { hashPassword } from '../../store/passwords.ts';
 import { sendPage } from '../pages.ts';
 import { authTexts, bilingual } from './texts.ts';
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
 import { securitySettings } from '../../store/users.ts';
-import type { StaffIdentity } from '../context.ts';
+import type { StaffIdentity } from '../../domain/roles.ts';
 import { totpRequiredFor } from './totp.ts';
 
 /** Session lifetimes (OWASP ASVS 3.3): idle and absolute limits. */

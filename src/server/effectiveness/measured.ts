@@ -3,7 +3,7 @@ import type { MeasuredEffectiveness } from '../../domain/reflection/self-view.ts
 import { MIN_EPISODES_PER_THERAPIST, type EffectsSummary } from '../../domain/feedback/effects.ts';
 import { latestEffects } from '../../store/analytics/therapist-effects.ts';
 import type { Database } from '../../store/schema.ts';
-import { PRIMARY_OUTCOME } from '../jobs.ts';
+import { PRIMARY_OUTCOME } from '../../domain/feedback/effects.ts';
 
 /**
  * The measured side of the self-check's professional self-view: the therapist's percentile among the

@@ -8,7 +8,7 @@ import {
   titleText,
   verifiedLanguageGap,
 } from '../../domain/instruments/translation.ts';
-import type { InstrumentRegistry } from '../instrument-registry.ts';
+import type { InstrumentRegistry } from '../../store/instrument-registry.ts';
 import { outcomeCharts, type AllianceView, type OutcomeView } from './episode-view.ts';
 import { dateText } from './caseload-page.ts';
 import { fbText } from './texts.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
 import { participantColour } from '../../web/charts/colours.ts';
-import { shippedInstruments } from '../instrument-registry.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 import { buildEpisodeView, outcomeCharts } from './episode-view.ts';
 
 const curve = {

@@ -1,4 +1,4 @@
-import type { InstrumentRegistry } from '../instrument-registry.ts';
+import type { InstrumentRegistry } from '../../store/instrument-registry.ts';
 import { allianceScale, outcomeScale } from '../../domain/feedback/instrument-roles.ts';
 import { expectedAt, type ExpectedCurve } from '../../domain/feedback/expected.ts';
 import { reliableChangeParameters } from '../../domain/instruments/reliable-change.ts';

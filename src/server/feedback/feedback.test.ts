@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../store/testing.ts';
 import { loadDemoIfEmpty, DEMO_PASSWORD } from '../../store/demo/load.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 import { Agent, testApp } from '../testing.ts';
 
 describeEachDialect('caseload and episode pages (demo organisation)', (dialect) => {
@@ -8,7 +9,7 @@ describeEachDialect('caseload and episode pages (demo organisation)', (dialect) 
   let anna: Agent;
   beforeAll(async () => {
     t = await testApp(dialect);
-    await loadDemoIfEmpty(t.store.db);
+    await loadDemoIfEmpty(t.store.db, shippedInstruments());
     anna = new Agent(t.app);
     expect((await anna.login('therapeut@demo.spiegel.test', DEMO_PASSWORD)).statusCode).toBe(303);
   }, 300_000);

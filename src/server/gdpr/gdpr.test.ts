@@ -6,7 +6,7 @@ import { applyClientRetention, verifyAuditTrail } from '../../store/retention.ts
 import { describeEachDialect } from '../../store/testing.ts';
 import { buildWorld, nextIp, type World } from '../testing-world.ts';
 import { testApp } from '../testing.ts';
-import { CLIENT_CODE_SYSTEM } from './fhir.ts';
+import { CLIENT_CODE_SYSTEM } from '../../domain/gdpr/fhir.ts';
 
 interface Entry {
   fullUrl: string;

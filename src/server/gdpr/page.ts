@@ -1,4 +1,4 @@
-import type { ClientExport } from '../../store/gdpr.ts';
+import type { ClientExport } from '../../domain/gdpr/fhir.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
 import { gdprTexts } from './texts.ts';

@@ -5,7 +5,7 @@ import { eraseClient, loadClientExport, type ClientScope } from '../../store/gdp
 import type { Role } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
 import { isFormPost, sendPage } from '../pages.ts';
-import { clientBundle } from './fhir.ts';
+import { clientBundle } from '../../domain/gdpr/fhir.ts';
 import { exportPage } from './page.ts';
 import { gdprTexts } from './texts.ts';
 

@@ -15,7 +15,7 @@ import type { CheckPayload } from '../../store/reflection-checks.ts';
 import type { Actor } from '../../store/reflection-common.ts';
 import type { Keyring } from '../../store/reflection-crypto.ts';
 import type { Database } from '../../store/schema.ts';
-import { shippedInstruments } from '../instrument-registry.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 
 /** What every reflection route needs: the keyring, the instruments and the module definitions. */
 export interface ReflectionContext {

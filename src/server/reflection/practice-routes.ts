@@ -14,7 +14,7 @@ import {
 import { listSupervisors, sharesOfItem } from '../../store/reflection-shares.ts';
 import { html } from '../../web/html.ts';
 import type { Access } from '../access.ts';
-import { shippedInstruments } from '../instrument-registry.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 import { actorOf, type ReflectionContext } from './context.ts';
 import { reminderHtml, sendPage } from './page.ts';
 import { goalBody, practiceBody } from './practice-pages.ts';

@@ -4,13 +4,14 @@ import { describeEachDialect, freshStore } from '../testing.ts';
 import { buildInterceptStats, fitInterceptModel } from '../../domain/stats/mixed/index.ts';
 import { fitTherapistEffects } from './therapist-effects.ts';
 import { loadDemo } from '../demo/load.ts';
+import { shippedInstruments } from '../instrument-registry.ts';
 
 describeEachDialect('therapist effects from the database', (dialect) => {
   let store: Awaited<ReturnType<typeof freshStore>>;
   let orgId: string;
   beforeAll(async () => {
     store = await freshStore(dialect);
-    await loadDemo(store.db);
+    await loadDemo(store.db, shippedInstruments());
     orgId = (await store.db.selectFrom('organisations').select('id').executeTakeFirstOrThrow()).id;
   }, 300_000);
   afterAll(() => store.drop());

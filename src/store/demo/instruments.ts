@@ -1,7 +1,7 @@
 import type { AnswerOption, QuestionnaireItem, QuestionnaireResponse } from '../../domain/instruments/fhir.ts';
 import { optionScore } from '../../domain/instruments/extensions.ts';
 import type { CompiledScorer } from '../../domain/instruments/compile.ts';
-import { shippedInstruments } from '../../server/instrument-registry.ts';
+import type { InstrumentRegistry } from '../../domain/instruments/registry.ts';
 
 export interface DemoInstrument {
   id: string;
@@ -51,8 +51,7 @@ function demoInstrument(scorer: CompiledScorer): DemoInstrument {
 }
 
 /** The PHQ-9 (LOINC 44249-1) and the project-authored alliance check from the shipped library. */
-export async function demoInstruments(): Promise<DemoInstruments> {
-  const registry = shippedInstruments();
+export async function demoInstruments(registry: InstrumentRegistry): Promise<DemoInstruments> {
   const all = registry.all();
   const phq9 = all.find((s) => s.questionnaire.code?.some((c) => c.code === '44249-1'));
   const alliance = all.find((s) => /alliance|werkrelatie/i.test(s.instrumentId));

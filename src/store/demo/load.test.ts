@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { describeEachDialect, freshStore } from '../testing.ts';
 import { loadDemoIfEmpty } from './load.ts';
+import { shippedInstruments } from '../instrument-registry.ts';
 import { listTeams } from '../dashboards/teams.ts';
 import { ALL, managerDashboard } from '../dashboards/query.ts';
 import { dashboardSettings } from '../../domain/dashboards/settings.ts';
@@ -11,7 +12,7 @@ describeEachDialect('demo organisation', (dialect) => {
   let logins: string | null;
   beforeAll(async () => {
     store = await freshStore(dialect);
-    logins = await loadDemoIfEmpty(store.db);
+    logins = await loadDemoIfEmpty(store.db, shippedInstruments());
   }, 300_000);
   afterAll(() => store.drop());
 
@@ -45,7 +46,7 @@ describeEachDialect('demo organisation', (dialect) => {
   });
 
   it('loads only into an empty database', async () => {
-    expect(await loadDemoIfEmpty(store.db)).toBeNull();
+    expect(await loadDemoIfEmpty(store.db, shippedInstruments())).toBeNull();
   });
 
   it('fits an expected course from the completed episodes and raises alerts of every rule', async () => {
@@ -77,7 +78,7 @@ describeEachDialect('demo organisation next to real data', (dialect) => {
         .insertInto('organisations')
         .values({ slug: 'praktijk', name: 'Praktijk', settings: '{}' })
         .execute();
-      await expect(loadDemoIfEmpty(store.db)).rejects.toMatchObject({ code: 'DEMO_REFUSED' });
+      await expect(loadDemoIfEmpty(store.db, shippedInstruments())).rejects.toMatchObject({ code: 'DEMO_REFUSED' });
       const users = await store.db
         .selectFrom('users')
         .select(sql<number>`count(*)`.as('n'))
@@ -93,7 +94,7 @@ describeEachDialect('demo organisation: teams and manager dashboards', (dialect)
   let store: Awaited<ReturnType<typeof freshStore>>;
   beforeAll(async () => {
     store = await freshStore(dialect);
-    await loadDemoIfEmpty(store.db);
+    await loadDemoIfEmpty(store.db, shippedInstruments());
   }, 300_000);
   afterAll(() => store.drop());
 

@@ -3,14 +3,14 @@ import type { Kysely, Transaction } from 'kysely';
 import { generateDemoOrganisation, DEMO_DAYS, type DemoOrganisation } from '../../domain/demo/model.ts';
 import type { Database } from '../schema.ts';
 import { SpiegelError } from '../../domain/errors.ts';
-import { hashPassword } from '../../server/auth/passwords.ts';
+import { hashPassword } from '../passwords.ts';
 import { demoInstruments, type DemoInstruments } from './instruments.ts';
-import { scoreRows } from '../scoring.ts';
+import { scoreRowsFromResult } from '../scoring.ts';
 import { refitExpectedCourse } from '../analytics/expected-course.ts';
 import { replayDemoAlerts } from './alerts.ts';
 import { runTherapistEffects } from '../analytics/therapist-effects.ts';
 import { loadDemoDashboards } from './dashboards.ts';
-import { shippedInstruments } from '../../server/instrument-registry.ts';
+import type { InstrumentRegistry } from '../../domain/instruments/registry.ts';
 import type { ExpectedCurve } from '../../domain/feedback/expected.ts';
 import { loadDemoQual } from '../qual/demo.ts';
 import { keyringFromEnv } from '../reflection-crypto.ts';
@@ -46,10 +46,11 @@ function isoDate(date: Date): string {
  */
 export async function loadDemo(
   db: Kysely<Database>,
+  registry: InstrumentRegistry,
   org: DemoOrganisation = generateDemoOrganisation(),
   now = new Date(),
 ): Promise<{ staff: number; episodes: number; responses: number }> {
-  const instruments = await demoInstruments();
+  const instruments = await demoInstruments(registry);
   const passwordHash = await hashPassword(DEMO_PASSWORD);
   const windowStart = new Date(now.getTime() - DEMO_DAYS * DAY_MS);
   const dayToDate = (day: number) => new Date(windowStart.getTime() + day * DAY_MS);
@@ -161,7 +162,7 @@ export async function loadDemo(
               questionnaire_response: JSON.stringify(qr),
               submitted_at: measuredAt,
             });
-            for (const score of scoreRows(instrument.id, qr)) {
+            for (const score of scoreRowsFromResult(registry.get(instrument.id).score(qr))) {
               scoreRowsAll.push({
                 ...score,
                 response_id: responseId,
@@ -203,6 +204,7 @@ export async function loadDemo(
 /** Loads the demo when the database holds no organisation. Returns the login lines to print, or null. */
 export async function loadDemoIfEmpty(
   db: Kysely<Database>,
+  registry: InstrumentRegistry,
   progress: (line: string) => void = () => undefined,
 ): Promise<string | null> {
   // Demo staff share a published password: never add them next to real data.
@@ -222,7 +224,7 @@ export async function loadDemoIfEmpty(
   progress('First start: creating the demo organisation (synthetic data)…');
   const started = Date.now();
   const org = generateDemoOrganisation();
-  const counts = await loadDemo(db, org);
+  const counts = await loadDemo(db, registry, org);
   const { id: orgId } = await db
     .selectFrom('organisations')
     .select('id')
@@ -231,9 +233,9 @@ export async function loadDemoIfEmpty(
   const curves = new Map<string, ExpectedCurve>();
   const fit = await refitExpectedCourse(db, orgId, 'phq9', 'total');
   if (fit.status === 'done') curves.set('phq9', fit.curve);
-  const alerts = await replayDemoAlerts(db, orgId, shippedInstruments(), curves);
+  const alerts = await replayDemoAlerts(db, orgId, registry, curves);
   await runTherapistEffects(db, orgId, 'phq9', 'total', 'higher-is-worse');
-  const dashboards = await loadDemoDashboards(db, orgId, shippedInstruments().all());
+  const dashboards = await loadDemoDashboards(db, orgId, registry.all());
   const surveyResponses = await loadDemoStudy(db, orgId);
   progress(`Demo research study: ${surveyResponses} anonymous survey responses.`);
   // The interview project of seed 004 (issue 20); demo mode, so the journal keyring is available.

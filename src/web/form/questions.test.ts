@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileScorer } from '../../domain/instruments/compile.ts';
-import { shippedInstruments } from '../../server/instrument-registry.ts';
+import { shippedInstruments } from '../../store/instrument-registry.ts';
 import { formSection, questionsOf, responseFromFields } from './questions.ts';
 
 describe('form questions', () => {

@@ -1,5 +1,8 @@
 import argon2 from 'argon2';
 
+// Password storage (OWASP's name for it): only the hash is stored. The policy for new passwords lives in
+// server/auth/password.ts (passwordPolicyProblem), next to its texts.
+
 // OWASP Password Storage Cheat Sheet: argon2id, m = 19 MiB, t = 2, p = 1.
 const OPTIONS = { type: argon2.argon2id, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 
@@ -21,11 +24,4 @@ export async function verifyPassword(hash: string | null, password: string): Pro
   } catch {
     return false;
   }
-}
-
-/** ASVS 2.1: at least 12 characters, at most 128. */
-export function passwordProblem(password: string): string | null {
-  if (password.length < 12) return 'The password must be at least 12 characters long.';
-  if (password.length > 128) return 'The password must be at most 128 characters long.';
-  return null;
 }

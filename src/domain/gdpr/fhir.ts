@@ -1,7 +1,35 @@
 import { createHash } from 'node:crypto';
-import type { Bundle, BundleEntry, Observation } from '../../domain/instruments/fhir.ts';
-import { URL } from '../../domain/instruments/fhir.ts';
-import type { ClientExport } from '../../store/gdpr.ts';
+import type { Bundle, BundleEntry, Observation } from '../instruments/fhir.ts';
+import { URL } from '../instruments/fhir.ts';
+
+/** Everything stored about one client (store/gdpr.ts loads it; the export and the erasure receipt read it). */
+export interface ClientExport {
+  client: { id: string; code: string; alias: string | null; created_at: Date };
+  /** Dates as ISO calendar days (text from SQL: no time-zone shifts between drivers). */
+  episodes: Array<{ id: string; modality: string; status: string; started_on: string; ended_on: string | null }>;
+  participants: Array<{ id: string; episode_id: string; label: string }>;
+  responses: Array<{
+    id: string;
+    episode_id: string;
+    participant_id: string;
+    instrument_id: string;
+    session_number: number;
+    submitted_at: Date;
+    questionnaire_response: Record<string, unknown>;
+  }>;
+  scores: Array<{
+    response_id: string;
+    scale_id: string;
+    episode_id: string;
+    participant_id: string;
+    instrument_id: string;
+    session_number: number;
+    value: number | null;
+    band: string | null;
+    risk: boolean;
+    measured_at: Date;
+  }>;
+}
 
 // The per-client GDPR export as a FHIR R4 Bundle (type collection): one Patient identified only by
 // the pseudonymous client code, an EpisodeOfCare per episode, every QuestionnaireResponse exactly as

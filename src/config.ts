@@ -109,25 +109,3 @@ export function assertRequiredSecrets(env: Env, config: Pick<Config, 'demoMode'>
       { settings: missing },
     );
 }
-
-/** The settings table shown in the README, kept next to the code that reads them. */
-export const configDocs: Array<[name: string, fallback: string, meaning: string]> = [
-  ['PORT', '8080', 'HTTP port'],
-  ['HOST', '127.0.0.1', 'interface to listen on (0.0.0.0 for all)'],
-  ['DATABASE_URL', '(unset: PGlite)', 'PostgreSQL connection string; unset means embedded PGlite'],
-  ['SPIEGEL_DB_POOL_MAX', '10', 'PostgreSQL pool size per app instance'],
-  ['SPIEGEL_DATA_DIR', '.spiegel', 'PGlite data, lock file and imported instruments'],
-  ['LOG_LEVEL', 'info', 'fatal, error, warn, info, debug, trace or silent'],
-  ['SPIEGEL_PUBLIC_URL', 'http://localhost:PORT', 'base URL for client links and QR codes'],
-  ['SPIEGEL_SECURE_COOKIES', 'true when the public URL is https', 'Secure cookies and HSTS'],
-  ['SPIEGEL_DEMO', 'false', 'demo mode (npm start turns it on): development journal key, demo logins shown'],
-  ['SPIEGEL_SHUTDOWN_GRACE_MS', '10000', 'time to drain requests on SIGINT/SIGTERM'],
-  ['SPIEGEL_LOGIN_RATE_PER_MINUTE', '10', 'login attempts per minute per client address (lockout applies too)'],
-  [
-    'SPIEGEL_TRUST_PROXY',
-    'false',
-    'behind a reverse proxy: true, a hop count or its addresses (client IPs for rate limits)',
-  ],
-  ['SPIEGEL_JOURNAL_KEY', '(required outside demo mode)', 'base64 of 32 random bytes: AES-256-GCM key for reflections'],
-  ['SPIEGEL_JOURNAL_KEYS_OLD', '(unset)', 'comma-separated old keys that still decrypt during a key rotation'],
-];

@@ -7,7 +7,6 @@ export const errorRegistry = {
   // generic request handling
   VALIDATION_FAILED: { status: 400, message: 'The request is not valid.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
-  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type.' },
   RATE_LIMITED: { status: 429, message: 'Too many requests; try again later.' },
@@ -36,9 +35,6 @@ export const errorRegistry = {
   FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
   CSRF_INVALID: { status: 403, message: 'The form has expired; reload the page and try again.' },
   TOTP_ENROLMENT_REQUIRED: { status: 403, message: 'Set up two-step verification before continuing.' },
-  LINK_INVALID: { status: 400, message: 'This link is invalid, already used or expired.' },
-  PASSWORD_POLICY: { status: 400, message: 'The password does not meet the requirements.' },
-  PASSWORD_INCORRECT: { status: 400, message: 'The current password is incorrect.' },
   EMAIL_IN_USE: { status: 409, message: 'This email address already has an account.' },
   CONFIRMATION_MISMATCH: { status: 422, message: 'The confirmation does not match.' },
   SELF_LOCKOUT: {
@@ -59,7 +55,6 @@ export const errorRegistry = {
   STATS_DEGENERATE: { status: 422, message: 'The data do not allow this statistic.' },
   MODEL_FORMULA_INVALID: { status: 400, message: 'The model formula is not supported.' },
   MODEL_DATA_INVALID: { status: 400, message: 'The model data are not valid.' },
-  MODEL_NOT_CONVERGED: { status: 422, message: 'The model did not converge.' },
   INSUFFICIENT_DATA: { status: 422, message: 'There are not enough data for this analysis.' },
 
   // instruments
@@ -77,17 +72,12 @@ export const errorRegistry = {
   },
   INSTRUMENT_TOO_DEEP: { status: 422, message: 'The questionnaire is nested too deeply.' },
   INSTRUMENT_FHIR_INVALID: { status: 422, message: 'The questionnaire is not valid FHIR R4.' },
-  INSTRUMENT_ID_TAKEN: {
-    status: 409,
-    message: 'This id belongs to another instrument; give the questionnaire its own id.',
-  },
   TRANSLATION_MISMATCH: { status: 422, message: 'The translation does not match the instrument item for item.' },
 
   // organisation structure and dashboards
   TEAM_NAME_TAKEN: { status: 409, message: 'A team with this name already exists.' },
 
   // daily clinical work (episodes, sessions, invitations)
-  SESSION_EXISTS: { status: 409, message: 'This session number already exists in the episode.' },
   EPISODE_CLOSED: { status: 409, message: 'The episode is closed; reopen it first.' },
   NO_CONTACT: { status: 409, message: 'This participant has no contact details for this channel.' },
 
@@ -100,10 +90,6 @@ export const errorRegistry = {
 
   // qualitative coding (issue 20)
   QUAL_IMPORT_INVALID: { status: 422, message: 'The file cannot be imported.' },
-  QUAL_TRANSCRIPT_LOCKED: {
-    status: 409,
-    message: 'Coding has started: import a new version of the transcript instead.',
-  },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

@@ -45,8 +45,3 @@ export function wantsHtml(request: FastifyRequest): boolean {
   const jsonAt = accept.indexOf('application/json');
   return htmlAt >= 0 && (jsonAt < 0 || htmlAt < jsonAt);
 }
-
-/** The client's IP address for the audit trail. */
-export function clientIp(request: FastifyRequest): string {
-  return request.ip;
-}

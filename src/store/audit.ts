@@ -15,19 +15,11 @@ export interface AuditEntry {
 }
 
 /** The columns of one new audit row, as `insertInto('audit_log').values(...)` takes them. */
-export interface AuditInsertValues {
-  org_id: string | null;
+export type AuditInsertValues = Omit<AuditFields, 'seq' | 'at' | 'details'> & {
   at: Date;
-  actor_id: string | null;
-  actor_role: string | null;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
-  outcome: string;
   /** JSON text. */
   details: string;
-}
+};
 
 /** Serialises sealers and retention: whoever holds it may extend or cut the chain. */
 export const AUDIT_LOCK_KEY = 7_391_013;
@@ -67,19 +59,7 @@ export async function audit(db: Kysely<Database>, entry: AuditEntry): Promise<vo
 }
 
 /** The hashed fields of a row as read back from the database: sealing and verification both use this. */
-export function storedAuditFields(row: {
-  seq: number;
-  org_id: string | null;
-  at: Date | string;
-  actor_id: string | null;
-  actor_role: string | null;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
-  outcome: string;
-  details: unknown;
-}): AuditFields {
+export function storedAuditFields(row: Omit<AuditFields, 'at'> & { at: Date | string }): AuditFields {
   return auditFields({ ...row, seq: Number(row.seq), at: new Date(row.at).toISOString() });
 }
 

@@ -342,7 +342,7 @@ async function assertFree(trx: Transaction<Database>, episodeId: string, number:
     .where('number', '=', number)
     .executeTakeFirst();
   if (clash)
-    throw new SpiegelError('SESSION_EXISTS', `Session ${number} already exists in this episode.`, {
+    throw new SpiegelError('SESSION_NUMBER_IN_USE', `Session ${number} already exists in this episode.`, {
       field: 'body.number',
     });
 }

@@ -87,13 +87,3 @@ export async function deny(
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
-
-/** yyyy-mm-dd of a date column, whichever driver returned it. */
-export function isoDay(value: Date | string): string {
-  if (typeof value === 'string') return value.slice(0, 10);
-  // DATE columns arrive as local-midnight Date objects from node-postgres; read them back in local time.
-  const y = value.getFullYear();
-  const m = String(value.getMonth() + 1).padStart(2, '0');
-  const d = String(value.getDate()).padStart(2, '0');
-  return `${y}-${m}-${d}`;
-}

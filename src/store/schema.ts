@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { Role } from '../domain/roles.ts';
+import type { AuditFields } from '../domain/audit/chain.ts';
 import type { Schedule } from '../domain/feedback/schedule.ts';
 
 // Kysely table types mirroring src/store/migrations. Keep the two in step: the catalog test compares
@@ -272,17 +273,10 @@ export interface JobsTable {
   dedupe_key: string | null;
 }
 
-export interface AuditLogTable {
+/** The hashed fields come from the domain's `AuditFields`; the database adds the chain columns. */
+export interface AuditLogTable extends Omit<AuditFields, 'seq' | 'at' | 'details'> {
   seq: Generated<number>;
-  org_id: string | null;
   at: Timestamp;
-  actor_id: string | null;
-  actor_role: string | null;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
-  outcome: string;
   details: Json;
   /** Position in the hash chain; NULL (with prev_hash and hash) while the row waits to be sealed. */
   chain_pos: number | null;

@@ -242,17 +242,6 @@ export async function reserveAttempt(db: Db, userId: string, maxFailures: number
   return result.rows.length === 1;
 }
 
-export async function recordFailedAttempt(db: Db, userId: string, maxFailures: number, lockMs: number): Promise<void> {
-  await db
-    .updateTable('users')
-    .set((eb) => ({
-      failed_logins: eb('failed_logins', '+', 1),
-      locked_until: sql<Date | null>`CASE WHEN failed_logins + 1 >= ${maxFailures} THEN ${new Date(Date.now() + lockMs)}::timestamptz ELSE NULL END`,
-    }))
-    .where('id', '=', userId)
-    .execute();
-}
-
 /** Stores a pending (not yet confirmed) TOTP secret; a confirmed one is never overwritten here. */
 export async function setPendingTotpSecret(db: Db, userId: string, secret: string): Promise<void> {
   await db

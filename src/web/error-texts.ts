@@ -9,7 +9,6 @@ import type { Lang } from './i18n.ts';
 export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
   VALIDATION_FAILED: { nl: 'De invoer is niet geldig.', en: errorRegistry.VALIDATION_FAILED.message },
   NOT_FOUND: { nl: 'Niet gevonden.', en: errorRegistry.NOT_FOUND.message },
-  METHOD_NOT_ALLOWED: { nl: 'Deze actie is hier niet toegestaan.', en: errorRegistry.METHOD_NOT_ALLOWED.message },
   PAYLOAD_TOO_LARGE: { nl: 'Wat je verstuurt is te groot.', en: errorRegistry.PAYLOAD_TOO_LARGE.message },
   UNSUPPORTED_MEDIA_TYPE: {
     nl: 'Dit soort inhoud wordt niet ondersteund.',
@@ -35,9 +34,6 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     nl: 'Stel eerst tweestapsverificatie in.',
     en: errorRegistry.TOTP_ENROLMENT_REQUIRED.message,
   },
-  LINK_INVALID: { nl: 'Deze link is ongeldig, al gebruikt of verlopen.', en: errorRegistry.LINK_INVALID.message },
-  PASSWORD_POLICY: { nl: 'Het wachtwoord voldoet niet aan de eisen.', en: errorRegistry.PASSWORD_POLICY.message },
-  PASSWORD_INCORRECT: { nl: 'Je huidige wachtwoord klopt niet.', en: errorRegistry.PASSWORD_INCORRECT.message },
   EMAIL_IN_USE: { nl: 'Er bestaat al een account met dit e-mailadres.', en: errorRegistry.EMAIL_IN_USE.message },
   CONFIRMATION_MISMATCH: { nl: 'De bevestiging komt niet overeen.', en: errorRegistry.CONFIRMATION_MISMATCH.message },
   SELF_LOCKOUT: {
@@ -66,7 +62,6 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     nl: 'De gegevens voor het model zijn niet geldig.',
     en: errorRegistry.MODEL_DATA_INVALID.message,
   },
-  MODEL_NOT_CONVERGED: { nl: 'Het model kwam niet tot een oplossing.', en: errorRegistry.MODEL_NOT_CONVERGED.message },
   INSUFFICIENT_DATA: {
     nl: 'Er zijn te weinig gegevens voor deze analyse.',
     en: errorRegistry.INSUFFICIENT_DATA.message,
@@ -102,10 +97,6 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     nl: 'De vragenlijst is geen geldige FHIR R4.',
     en: errorRegistry.INSTRUMENT_FHIR_INVALID.message,
   },
-  INSTRUMENT_ID_TAKEN: {
-    nl: 'Deze id hoort bij een ander instrument; geef de vragenlijst een eigen id.',
-    en: errorRegistry.INSTRUMENT_ID_TAKEN.message,
-  },
   TRANSLATION_MISMATCH: {
     nl: 'De vertaling komt niet vraag voor vraag overeen met het instrument.',
     en: errorRegistry.TRANSLATION_MISMATCH.message,
@@ -124,10 +115,6 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
   CONFIG_MISSING: { nl: 'Er ontbreken verplichte instellingen.', en: errorRegistry.CONFIG_MISSING.message },
   DEMO_REFUSED: { nl: 'De demo wordt alleen in een lege database geladen.', en: errorRegistry.DEMO_REFUSED.message },
   TEAM_NAME_TAKEN: { nl: 'Er bestaat al een team met deze naam.', en: errorRegistry.TEAM_NAME_TAKEN.message },
-  SESSION_EXISTS: {
-    nl: 'Deze behandeling heeft al een sessie met dit nummer.',
-    en: errorRegistry.SESSION_EXISTS.message,
-  },
   EPISODE_CLOSED: { nl: 'De behandeling is afgesloten; heropen haar eerst.', en: errorRegistry.EPISODE_CLOSED.message },
   NO_CONTACT: {
     nl: 'Deze deelnemer heeft geen contactgegevens voor dit kanaal.',
@@ -142,10 +129,6 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     en: errorRegistry.WITHDRAWAL_CODE_UNKNOWN.message,
   },
   QUAL_IMPORT_INVALID: { nl: 'Dit bestand kan niet worden ingelezen.', en: errorRegistry.QUAL_IMPORT_INVALID.message },
-  QUAL_TRANSCRIPT_LOCKED: {
-    nl: 'Dit transcript wordt al gecodeerd en kan niet meer worden gewijzigd; lees een nieuwe versie in.',
-    en: errorRegistry.QUAL_TRANSCRIPT_LOCKED.message,
-  },
 };
 
 /** The message for a registry code in the reader's language. */

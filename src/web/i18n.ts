@@ -1,6 +1,5 @@
 /** UI languages. Dutch is the default; every key has both languages (a test checks). */
 export type Lang = 'nl' | 'en';
-export const LANGS: readonly Lang[] = ['nl', 'en'];
 
 export function parseLang(value: unknown): Lang | null {
   return value === 'nl' || value === 'en' ? value : null;
@@ -91,5 +90,3 @@ export function defineTexts<T extends Dictionary>(
     return text;
   };
 }
-
-export const allTexts: Dictionary = texts;

@@ -1,14 +1,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs, wantsHelp, type Command } from '../command.ts';
 import { SpiegelError } from '../../domain/errors.ts';
 import { importRefusal } from '../../domain/instruments/org-import.ts';
 import { loadConfig } from '../../config.ts';
 import { openStore } from '../../store/database.ts';
 import { migrate } from '../../store/migrate.ts';
-import { shippedInstruments } from '../../store/instrument-registry.ts';
+import { SHIPPED_INSTRUMENTS_DIR, shippedInstruments } from '../../store/instrument-registry.ts';
 import { checkInstrumentUpload, importInstrument } from '../../server/instruments/import-service.ts';
 import {
   buildInstrumentLibrary,
@@ -20,9 +19,6 @@ import {
   type InstrumentLibrary,
   type Issue,
 } from '../../domain/instruments/index.ts';
-
-/** The shipped library (instruments/ at the repository root). */
-export const SHIPPED_INSTRUMENTS_DIR = fileURLToPath(new URL('../../../instruments/', import.meta.url));
 
 /** Where `instruments import` puts an organisation's instruments until the database stores them. */
 export function importedInstrumentsDir(env: NodeJS.ProcessEnv = process.env): string {

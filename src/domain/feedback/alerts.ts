@@ -1,3 +1,4 @@
+import { formatDecimal } from '../format.ts';
 import type { ReliableChangeParameters } from '../instruments/reliable-change.ts';
 import { assessChange } from './reliable-change.ts';
 import { SUGGESTIONS, type Bilingual, type SuggestionKey } from './suggestions.ts';
@@ -69,21 +70,16 @@ function pick(...keys: SuggestionKey[]): Bilingual[] {
   return keys.map((k) => SUGGESTIONS[k]);
 }
 
-function fmt(value: number, lang: 'nl' | 'en'): string {
-  const text = Number.isInteger(value) ? String(value) : value.toFixed(1);
-  return lang === 'nl' ? text.replace('.', ',') : text;
-}
-
 function basisText(
   change: ReturnType<typeof assessChange>,
   params: ReliableChangeParameters,
   lang: 'nl' | 'en',
 ): string {
-  if (change.rci !== null) return `RCI ${fmt(change.rci, lang)}`;
+  if (change.rci !== null) return `RCI ${formatDecimal(change.rci, lang, 1, { wholeAsIs: true })}`;
   const threshold = params.publishedReliableChange?.value ?? 0;
   return lang === 'nl'
-    ? `gepubliceerde drempel voor betrouwbare verandering: ${fmt(threshold, 'nl')} punten`
-    : `published reliable-change threshold: ${fmt(threshold, 'en')} points`;
+    ? `gepubliceerde drempel voor betrouwbare verandering: ${formatDecimal(threshold, 'nl', 1, { wholeAsIs: true })} punten`
+    : `published reliable-change threshold: ${formatDecimal(threshold, 'en', 1, { wholeAsIs: true })} points`;
 }
 
 /** Evaluates every rule for one submitted measurement of one participant. Pure. */
@@ -136,8 +132,8 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
               lower: series.expected.lower,
               upper: series.expected.upper,
             },
-            nl: `${name.nl} ${fmt(latest.value, 'nl')} in sessie ${s} ligt buiten de verwachte band (${fmt(series.expected.lower, 'nl')}–${fmt(series.expected.upper, 'nl')}) voor cliënten met deze beginscore.`,
-            en: `${name.en} ${fmt(latest.value, 'en')} at session ${s} lies outside the expected band (${fmt(series.expected.lower, 'en')}–${fmt(series.expected.upper, 'en')}) for clients with this intake score.`,
+            nl: `${name.nl} ${formatDecimal(latest.value, 'nl', 1, { wholeAsIs: true })} in sessie ${s} ligt buiten de verwachte band (${formatDecimal(series.expected.lower, 'nl', 1, { wholeAsIs: true })}–${formatDecimal(series.expected.upper, 'nl', 1, { wholeAsIs: true })}) voor cliënten met deze beginscore.`,
+            en: `${name.en} ${formatDecimal(latest.value, 'en', 1, { wholeAsIs: true })} at session ${s} lies outside the expected band (${formatDecimal(series.expected.lower, 'en', 1, { wholeAsIs: true })}–${formatDecimal(series.expected.upper, 'en', 1, { wholeAsIs: true })}) for clients with this intake score.`,
           },
           suggestions: pick('metacommunicate', 'revisitGoals', 'supervision', 'adaptApproach'),
         });
@@ -153,8 +149,8 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
           rule: 'reliable_deterioration',
           instrumentId: series.instrumentId,
           values,
-          nl: `${name.nl} is betrouwbaar verslechterd: van ${fmt(intake.value, 'nl')} bij de intake naar ${fmt(latest.value, 'nl')} (${basisText(change, series.params, 'nl')}).`,
-          en: `${name.en} has reliably deteriorated: from ${fmt(intake.value, 'en')} at intake to ${fmt(latest.value, 'en')} (${basisText(change, series.params, 'en')}).`,
+          nl: `${name.nl} is betrouwbaar verslechterd: van ${formatDecimal(intake.value, 'nl', 1, { wholeAsIs: true })} bij de intake naar ${formatDecimal(latest.value, 'nl', 1, { wholeAsIs: true })} (${basisText(change, series.params, 'nl')}).`,
+          en: `${name.en} has reliably deteriorated: from ${formatDecimal(intake.value, 'en', 1, { wholeAsIs: true })} at intake to ${formatDecimal(latest.value, 'en', 1, { wholeAsIs: true })} (${basisText(change, series.params, 'en')}).`,
         },
         suggestions: pick('metacommunicate', 'exploreRupture', 'supervision', 'adaptApproach'),
       });
@@ -173,8 +169,8 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
           rule: 'no_reliable_improvement',
           instrumentId: series.instrumentId,
           values,
-          nl: `Na ${s} sessies is ${name.nl} nog niet betrouwbaar verbeterd (van ${fmt(intake.value, 'nl')} naar ${fmt(latest.value, 'nl')}).`,
-          en: `After ${s} sessions ${name.en} has not yet reliably improved (from ${fmt(intake.value, 'en')} to ${fmt(latest.value, 'en')}).`,
+          nl: `Na ${s} sessies is ${name.nl} nog niet betrouwbaar verbeterd (van ${formatDecimal(intake.value, 'nl', 1, { wholeAsIs: true })} naar ${formatDecimal(latest.value, 'nl', 1, { wholeAsIs: true })}).`,
+          en: `After ${s} sessions ${name.en} has not yet reliably improved (from ${formatDecimal(intake.value, 'en', 1, { wholeAsIs: true })} to ${formatDecimal(latest.value, 'en', 1, { wholeAsIs: true })}).`,
         },
         suggestions: pick('revisitGoals', 'metacommunicate', 'adaptApproach', 'supervision'),
       });
@@ -189,8 +185,8 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
           rule: 'recovered',
           instrumentId: series.instrumentId,
           values,
-          nl: `${name.nl} is hersteld: betrouwbaar verbeterd van ${fmt(intake.value, 'nl')} naar ${fmt(latest.value, 'nl')}, nu onder het klinische afkappunt.`,
-          en: `${name.en} has recovered: reliably improved from ${fmt(intake.value, 'en')} to ${fmt(latest.value, 'en')}, now below the clinical cut-off.`,
+          nl: `${name.nl} is hersteld: betrouwbaar verbeterd van ${formatDecimal(intake.value, 'nl', 1, { wholeAsIs: true })} naar ${formatDecimal(latest.value, 'nl', 1, { wholeAsIs: true })}, nu onder het klinische afkappunt.`,
+          en: `${name.en} has recovered: reliably improved from ${formatDecimal(intake.value, 'en', 1, { wholeAsIs: true })} to ${formatDecimal(latest.value, 'en', 1, { wholeAsIs: true })}, now below the clinical cut-off.`,
         },
         suggestions: pick('considerEnding'),
       });
@@ -210,8 +206,8 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
           rule: 'alliance_low',
           instrumentId: alliance.instrumentId,
           values: { latest: now.value, threshold: alliance.lowThreshold },
-          nl: `De werkrelatie wordt laag beoordeeld in sessie ${s}: gemiddeld ${fmt(now.value, 'nl')} (grens ${fmt(alliance.lowThreshold, 'nl')}).`,
-          en: `The working alliance is rated low at session ${s}: mean ${fmt(now.value, 'en')} (threshold ${fmt(alliance.lowThreshold, 'en')}).`,
+          nl: `De werkrelatie wordt laag beoordeeld in sessie ${s}: gemiddeld ${formatDecimal(now.value, 'nl', 1, { wholeAsIs: true })} (grens ${formatDecimal(alliance.lowThreshold, 'nl', 1, { wholeAsIs: true })}).`,
+          en: `The working alliance is rated low at session ${s}: mean ${formatDecimal(now.value, 'en', 1, { wholeAsIs: true })} (threshold ${formatDecimal(alliance.lowThreshold, 'en', 1, { wholeAsIs: true })}).`,
         },
         suggestions: pick('exploreRupture', 'metacommunicate', 'revisitGoals', 'supervision'),
       });
@@ -229,8 +225,8 @@ export function evaluateAlerts(input: AlertInput): AlertDraft[] {
             rule: 'alliance_drop',
             instrumentId: alliance.instrumentId,
             values: { latest: now.value, earlierMean: mean },
-            nl: `De werkrelatie daalt: ${fmt(now.value, 'nl')} in sessie ${s} tegen gemiddeld ${fmt(mean, 'nl')} eerder.`,
-            en: `The working alliance is dropping: ${fmt(now.value, 'en')} at session ${s} against a mean of ${fmt(mean, 'en')} before.`,
+            nl: `De werkrelatie daalt: ${formatDecimal(now.value, 'nl', 1, { wholeAsIs: true })} in sessie ${s} tegen gemiddeld ${formatDecimal(mean, 'nl', 1, { wholeAsIs: true })} eerder.`,
+            en: `The working alliance is dropping: ${formatDecimal(now.value, 'en', 1, { wholeAsIs: true })} at session ${s} against a mean of ${formatDecimal(mean, 'en', 1, { wholeAsIs: true })} before.`,
           },
           suggestions: pick('exploreRupture', 'metacommunicate', 'supervision'),
         });

@@ -36,6 +36,3 @@ export const SUGGESTIONS = {
 } as const satisfies Record<string, Bilingual>;
 
 export type SuggestionKey = keyof typeof SUGGESTIONS;
-
-export const SUGGESTION_SOURCE =
-  'Seed 001, "De effectieve therapeut": aanbevelingen (werkrelatie, afstemming over doelen en taken, metacommunicatie, feedbackinstrumenten, intervisie en supervisie).';

@@ -38,11 +38,6 @@ export function checkExtensions(value: unknown, path: string, list: IssueList): 
   });
 }
 
-export function findExtensions(extensions: readonly Extension[] | undefined, url: string): Extension[] {
-  if (!Array.isArray(extensions)) return [];
-  return extensions.filter((e) => isObject(e) && e.url === url);
-}
-
 export function findExtension(extensions: readonly Extension[] | undefined, url: string): Extension | undefined {
   if (!Array.isArray(extensions)) return undefined;
   return extensions.find((e) => isObject(e) && e.url === url);

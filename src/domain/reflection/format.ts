@@ -1,17 +1,10 @@
+import { formatDecimal } from '../format.ts';
 import type { AnswerValue, LocalText, SelfCheckItem } from './types.ts';
 
 export type Lang = 'nl' | 'en';
 
-/** Number formatting per UI language (decimal comma in Dutch). */
-export function formatNumber(value: number, lang: Lang, decimals = 2): string {
-  return new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', {
-    minimumFractionDigits: decimals,
-    maximumFractionDigits: decimals,
-  }).format(value);
-}
-
 export function formatSigned(value: number, lang: Lang, decimals = 0): string {
-  const text = formatNumber(Math.abs(value), lang, decimals);
+  const text = formatDecimal(Math.abs(value), lang, decimals);
   return value > 0 ? `+${text}` : value < 0 ? `−${text}` : text;
 }
 
@@ -39,7 +32,7 @@ export function formatAnswer(item: SelfCheckItem, value: AnswerValue | undefined
       return `${value} (${input.min}–${input.max})`;
     case 'number':
       return typeof value === 'number'
-        ? `${formatNumber(value, lang, Number.isInteger(value) ? 0 : 1)} ${input.unit[lang]}`.trim()
+        ? `${formatDecimal(value, lang, Number.isInteger(value) ? 0 : 1)} ${input.unit[lang]}`.trim()
         : String(value);
     case 'choice':
       return input.options.find((o) => o.code === value)?.label[lang] ?? String(value);

@@ -53,16 +53,6 @@ export interface SelfCheckItem {
 export type AnswerValue = number | boolean | string;
 export type Answers = Record<string, AnswerValue>;
 
-export const PROJECT_AUTHORED_LABEL: LocalText = {
-  nl: 'Door Spiegel opgesteld, geen gevalideerd instrument.',
-  en: 'Written by the Spiegel project, not a validated instrument.',
-};
-
-export const SPIEGEL_TRANSLATION_LABEL: LocalText = {
-  nl: 'Engelse vertaling door het Spiegel-project.',
-  en: 'English translation by the Spiegel project.',
-};
-
 export function local(nl: string, en: string): LocalText {
   return { nl, en };
 }

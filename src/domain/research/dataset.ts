@@ -254,19 +254,6 @@ function applyTransformation(
   }
 }
 
-/** Valid numeric values of one variable (user-missing and system-missing left out). */
-export function validValues(dataset: Dataset, name: string): number[] {
-  const col = dataset.variables.findIndex((v) => v.name === name);
-  if (col < 0) return [];
-  const missing = new Set(dataset.variables[col].missing);
-  const out: number[] = [];
-  for (const row of dataset.rows) {
-    const v = row[col];
-    if (typeof v === 'number' && !missing.has(v)) out.push(v);
-  }
-  return out;
-}
-
 /** Pairs of valid values of two variables, row by row (for tests that need both). */
 export function columnOf(dataset: Dataset, name: string): { variable: Variable; values: (number | null)[] } {
   const col = dataset.variables.findIndex((v) => v.name === name);

@@ -5,6 +5,7 @@
  * Statistics bounded by 1 (p, r, η²) drop the leading zero, as APA asks.
  */
 import { finite, invalid } from './guards.ts';
+import { formatDecimal } from '../format.ts';
 
 export type Lang = 'en' | 'nl';
 
@@ -20,11 +21,7 @@ export function formatNumber(
   lang: Lang = 'en',
   options?: { leadingZero?: boolean },
 ): string {
-  const v = finite(x, 'number to format');
-  let s = v.toFixed(decimals);
-  if (/^-0(\.0*)?$/.test(s)) s = s.slice(1);
-  if (options?.leadingZero === false) s = s.replace(/^(-?)0\./, '$1.');
-  return checkLang(lang) === 'nl' ? s.replace('.', ',') : s;
+  return formatDecimal(finite(x, 'number to format'), checkLang(lang), decimals, options);
 }
 
 /** Degrees of freedom: whole numbers as they are, fractional (Welch) df with 2 decimals. */

@@ -16,8 +16,6 @@ import {
 } from './stdlib.ts';
 import { degenerate, invalid } from './guards.ts';
 
-const LN_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
-
 function checkDf(df: number, name = 'df'): void {
   if (!(df > 0 && Number.isFinite(df)))
     invalid(`${name} must be a finite number greater than 0; got ${df}.`, { field: name, value: df });
@@ -43,10 +41,6 @@ export function pnorm(z: number): number {
 export function pnormUpper(z: number): number {
   checkX(z);
   return 0.5 * erfc(z / Math.SQRT2);
-}
-
-export function dnorm(z: number): number {
-  return Math.exp(-0.5 * z * z - LN_SQRT_2PI);
 }
 
 /**

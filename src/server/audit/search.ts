@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
+import type { AuditFields } from '../../domain/audit/chain.ts';
 
 // Reads of the audit trail for the admin viewer and the CSV export: always scoped to the admin's
 // organisation, filtered by actor, action prefix, subject, date range (Europe/Amsterdam days) and outcome.
@@ -46,18 +47,10 @@ export const FILTER_SCHEMA = {
   },
 } as const;
 
-export interface AuditRow {
-  seq: number;
+/** One row of the audit search: the hashed fields (less the organisation) with the actor's e-mail and the hash. */
+export interface AuditRow extends Omit<AuditFields, 'org_id' | 'at'> {
   at: Date;
-  actor_id: string | null;
   actor_email: string | null;
-  actor_role: string | null;
-  action: string;
-  subject_type: string | null;
-  subject_id: string | null;
-  ip: string | null;
-  outcome: string;
-  details: unknown;
   /** Null while the row waits to be sealed into the chain (usually under a second). */
   hash: string | null;
 }

@@ -12,7 +12,8 @@ import { renderPdf } from '../../web/pdf.ts';
 import { csvField } from '../audit/search.ts';
 import { sendPage } from '../pages.ts';
 import { dbText } from './texts.ts';
-import { classesChart, dashboardRows, pct, num, suppressedText, trendChart, type Key } from './view.ts';
+import { formatDecimal } from '../../domain/format.ts';
+import { classesChart, dashboardRows, pct, suppressedText, trendChart, type Key } from './view.ts';
 
 const MODALITIES: Modality[] = ['individual', 'couple', 'family', 'group'];
 const QUERY = {
@@ -326,11 +327,11 @@ export function registerDashboardRoutes(app: FastifyInstance): void {
               ${line(
                 t('outcome.effect'),
                 view.own.effect
-                  ? `${num(lang, view.own.effect.dz, 2)} (${num(lang, view.own.effect.ci[0], 2)} – ${num(lang, view.own.effect.ci[1], 2)})`
+                  ? `${formatDecimal(view.own.effect.dz, lang, 2)} (${formatDecimal(view.own.effect.ci[0], lang, 2)} – ${formatDecimal(view.own.effect.ci[1], lang, 2)})`
                   : '–',
                 orgValue((f) =>
                   f.effect
-                    ? `${num(lang, f.effect.dz, 2)} (${num(lang, f.effect.ci[0], 2)} – ${num(lang, f.effect.ci[1], 2)})`
+                    ? `${formatDecimal(f.effect.dz, lang, 2)} (${formatDecimal(f.effect.ci[0], lang, 2)} – ${formatDecimal(f.effect.ci[1], lang, 2)})`
                     : '–',
                 ),
               )}

@@ -1,3 +1,4 @@
+import { formatDecimal } from '../../domain/format.ts';
 import type { EChartsOption } from 'echarts';
 import type { Lang } from '../../web/i18n.ts';
 import { renderSvg } from '../../web/charts/svg.ts';
@@ -20,11 +21,7 @@ export interface FigureRow {
 
 export type Key = Parameters<typeof dbText>[1];
 
-export function num(lang: Lang, value: number, digits = 1): string {
-  const text = value.toFixed(digits);
-  return lang === 'nl' ? text.replace('.', ',') : text;
-}
-export const pct = (lang: Lang, v: number | null) => (v === null ? '–' : `${num(lang, v * 100, 0)}%`);
+export const pct = (lang: Lang, v: number | null) => (v === null ? '–' : `${formatDecimal(v * 100, lang, 0)}%`);
 
 export function suppressedText(lang: Lang, reason: string, minima: Minima): string {
   return dbText(lang, `suppressed.${reason}` as Key, { therapists: minima.therapists, episodes: minima.episodes });
@@ -81,7 +78,7 @@ export function dashboardRows(
       [
         t('outcome.effect'),
         f.effect
-          ? `${num(lang, f.effect.dz, 2)} (${num(lang, f.effect.ci[0], 2)} – ${num(lang, f.effect.ci[1], 2)})`
+          ? `${formatDecimal(f.effect.dz, lang, 2)} (${formatDecimal(f.effect.ci[0], lang, 2)} – ${formatDecimal(f.effect.ci[1], lang, 2)})`
           : '–',
       ],
       ...f.intakeBands.map((b): [string, string] => [
@@ -123,7 +120,7 @@ export function dashboardRows(
       [t('follow.inTime', { hours: followUpHours }), pct(lang, f.handledInTimeShare)],
       [
         t('follow.meanHours'),
-        f.meanHandlingHours === null ? '–' : t('follow.hours', { n: num(lang, f.meanHandlingHours, 0) }),
+        f.meanHandlingHours === null ? '–' : t('follow.hours', { n: formatDecimal(f.meanHandlingHours, lang, 0) }),
       ],
     ],
     activityNames,

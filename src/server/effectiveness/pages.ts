@@ -1,3 +1,4 @@
+import { formatDecimal } from '../../domain/format.ts';
 import type { EChartsOption } from 'echarts';
 import { html, raw, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
@@ -13,11 +14,6 @@ import {
 import { dateText } from '../feedback/caseload-page.ts';
 import { efText } from './texts.ts';
 
-function num(lang: Lang, value: number, digits = 1): string {
-  const text = value.toFixed(digits);
-  return lang === 'nl' ? text.replace('.', ',') : text;
-}
-
 function histogramSvg(lang: Lang, effects: number[], own: number | null, title: string): string {
   const bins = effectHistogram(effects);
   const ownBin =
@@ -30,7 +26,7 @@ function histogramSvg(lang: Lang, effects: number[], own: number | null, title: 
     grid: { left: 48, right: 16, top: 24, bottom: 56 },
     xAxis: {
       type: 'category',
-      data: bins.map((b) => `${num(lang, b.from)}…${num(lang, b.to)}`),
+      data: bins.map((b) => `${formatDecimal(b.from, lang, 1)}…${formatDecimal(b.to, lang, 1)}`),
       name: efText(lang, 'chart.effect'),
       nameLocation: 'middle',
       nameGap: 36,
@@ -56,10 +52,10 @@ function estimateText(lang: Lang, e: TherapistEstimate, direction: EffectsSummar
   const favourableIsLower = direction === 'higher-is-worse';
   return (
     efText(lang, 'mirror.estimate', {
-      effect: num(lang, Math.abs(e.effect)),
+      effect: formatDecimal(Math.abs(e.effect), lang, 1),
       direction: efText(lang, e.effect < 0 ? 'mirror.lower' : 'mirror.higher'),
-      lower: num(lang, e.lower),
-      upper: num(lang, e.upper),
+      lower: formatDecimal(e.lower, lang, 1),
+      upper: formatDecimal(e.upper, lang, 1),
     }) + (favourableIsLower ? '' : '')
   );
 }
@@ -142,7 +138,7 @@ export function organisationBody(
       <p class="muted">${t('org.noRanking')}</p>
       ${refresh}`;
   }
-  const pct = (v: number) => `${num(lang, v * 100)}%`;
+  const pct = (v: number) => `${formatDecimal(v * 100, lang, 1)}%`;
   return html`<h1>${t('org.title')}</h1>
     <section class="card" data-testid="org-icc">
       <p>

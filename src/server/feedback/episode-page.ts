@@ -1,3 +1,4 @@
+import { formatDecimal } from '../../domain/format.ts';
 import { html, raw, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
 import { progressChartSvg, allianceChartSvg } from '../../web/charts/progress.ts';
@@ -68,11 +69,6 @@ export function alertParticipant(
   const id = (alert.reason as { participantId?: string } | null)?.participantId;
   const index = participants.findIndex((p) => p.id === id);
   return index < 0 ? null : { label: participants[index].label, index };
-}
-
-function fmt(lang: Lang, value: number): string {
-  const text = Number.isInteger(value) ? String(value) : value.toFixed(1);
-  return lang === 'nl' ? text.replace('.', ',') : text;
 }
 
 function alertCard(
@@ -150,7 +146,7 @@ function dataTable(lang: Lang, view: OutcomeView): SafeHtml {
                       ? html`<td>
                           ${
                             e
-                              ? `${fmt(lang, e.mean)} (${fmt(lang, Math.max(0, e.lower))}–${fmt(lang, Math.min(view.yMax, e.upper))})`
+                              ? `${formatDecimal(e.mean, lang, 1, { wholeAsIs: true })} (${formatDecimal(Math.max(0, e.lower), lang, 1, { wholeAsIs: true })}–${formatDecimal(Math.min(view.yMax, e.upper), lang, 1, { wholeAsIs: true })})`
                               : '–'
                           }
                         </td>`

@@ -65,7 +65,7 @@ export function amsterdamTime(local: string): Date | null {
 export function episodeErrors(lang: Lang, error: unknown): string[] {
   if (!isSpiegelError(error)) throw error;
   const t = (k: PxKey) => pxText(lang, k);
-  if (error.code === 'SESSION_EXISTS') return [t('sessions.exists')];
+  if (error.code === 'SESSION_NUMBER_IN_USE') return [t('sessions.exists')];
   if (error.code === 'EPISODE_CLOSED') return [t('inv.closed')];
   if (error.code !== 'VALIDATION_FAILED') throw error;
   if (error.message.startsWith('body.participants.')) return [t('episode.contactInvalid')];

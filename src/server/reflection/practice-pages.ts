@@ -1,5 +1,6 @@
+import { formatDecimal } from '../../domain/format.ts';
 import type { FastifyReply } from 'fastify';
-import { formatDate, formatNumber } from '../../domain/reflection/format.ts';
+import { formatDate } from '../../domain/reflection/format.ts';
 import type { MonthTrend } from '../../domain/reflection/outcome-trend.ts';
 import { PRACTICE_SOURCE, SKILL_LABELS, SKILLS, type WeekTotal } from '../../domain/reflection/practice.ts';
 import type { PracticeGoal, PracticeLog } from '../../store/reflection-practice.ts';
@@ -125,7 +126,7 @@ function outcomeChart(
             (m) =>
               html`<tr>
                 <td>${m.month}</td>
-                <td>${m.meanImprovement === null ? '—' : formatNumber(m.meanImprovement, lang, 2)}</td>
+                <td>${m.meanImprovement === null ? '—' : formatDecimal(m.meanImprovement, lang, 2)}</td>
                 <td>${m.measurements}</td>
               </tr>`,
           )}

@@ -1,4 +1,5 @@
-import { formatAnswer, formatDate, formatNumber, formatSigned } from '../../domain/reflection/format.ts';
+import { formatDecimal } from '../../domain/format.ts';
+import { formatAnswer, formatDate, formatSigned } from '../../domain/reflection/format.ts';
 import type { ReportModel } from '../../domain/reflection/report.ts';
 import {
   BRS_BANDS,
@@ -17,8 +18,33 @@ import { rt } from './texts.ts';
 
 /** The self-check report as HTML (the PDF renders the same model in report-pdf.ts). */
 
-const num = (value: number | null, lang: Lang, decimals = 2) =>
-  value === null ? '—' : formatNumber(value, lang, decimals);
+/** A report number: two decimals by default, a dash when there is none. The PDF uses it too. */
+export const reportNumber = (value: number | null, lang: Lang, decimals = 2) =>
+  value === null ? '—' : formatDecimal(value, lang, decimals);
+const num = reportNumber;
+
+type Key = Parameters<typeof rt>[1];
+const texts = (lang: Lang, keys: Key[]) => keys.map((key) => rt(lang, key));
+
+/** The column headings of the report's tables, one list for the HTML and the PDF. */
+export const reportColumns = {
+  norms: (lang: Lang) => texts(lang, ['report.group', 'report.mean', 'report.z', 'report.percentile']),
+  answers: (lang: Lang, withPrevious: boolean) =>
+    texts(lang, [
+      'report.question',
+      'report.yourAnswer',
+      ...(withPrevious ? ['report.previous' as const] : []),
+      'report.study',
+    ]),
+  themes: (lang: Lang) =>
+    texts(lang, ['report.theme', 'report.then', 'report.now', 'report.sinceStart', 'report.sincePrevious']),
+  maintenance: (lang: Lang, withPrevious: boolean) =>
+    texts(lang, ['report.kind', 'report.now', ...(withPrevious ? ['report.previous' as const] : [])]),
+};
+
+const headRow = (cells: string[]) => html`<tr>
+  ${cells.map((cell) => html`<th scope="col">${cell}</th>`)}
+</tr>`;
 
 function normTable(c: ScaleComparison, lang: Lang, previous: number | null, index: number): SafeHtml {
   return html`<div class="norm" data-testid="norm-${c.scale.id}">
@@ -29,12 +55,7 @@ function normTable(c: ScaleComparison, lang: Lang, previous: number | null, inde
         >${previous !== null ? html` (${rt(lang, 'report.previous').toLowerCase()}: ${num(previous, lang)})` : null}
       </caption>
       <thead>
-        <tr>
-          <th scope="col">${rt(lang, 'report.group')}</th>
-          <th scope="col">${rt(lang, 'report.mean')}</th>
-          <th scope="col">${rt(lang, 'report.z')}</th>
-          <th scope="col">${rt(lang, 'report.percentile')}</th>
-        </tr>
+        ${headRow(reportColumns.norms(lang))}
       </thead>
       <tbody>
         ${c.results.map(
@@ -43,7 +64,7 @@ function normTable(c: ScaleComparison, lang: Lang, previous: number | null, inde
               <th scope="row">${r.group.label[lang]}</th>
               <td>${num(r.group.mean, lang)} (${num(r.group.sd, lang)})</td>
               <td>${formatSigned(r.z, lang, 2)}</td>
-              <td>${formatNumber(r.percentile, lang, 0)}</td>
+              <td>${formatDecimal(r.percentile, lang, 0)}</td>
             </tr>`,
         )}
       </tbody>
@@ -61,12 +82,12 @@ export function studyText(line: ItemLine, lang: Lang): string {
   if (!ref) return rt(lang, line.normed ? 'report.seeNorms' : 'report.noReference');
   const parts: string[] = [];
   if (ref.total)
-    parts.push(rt(lang, 'report.studyPct', { pct: formatNumber(ref.total.pct, lang, 1), counts: ref.counts[lang] }));
+    parts.push(rt(lang, 'report.studyPct', { pct: formatDecimal(ref.total.pct, lang, 1), counts: ref.counts[lang] }));
   if (ref.men && ref.women)
     parts.push(
       rt(lang, 'report.studyByGender', {
-        men: formatNumber(ref.men.pct, lang, 1),
-        women: formatNumber(ref.women.pct, lang, 1),
+        men: formatDecimal(ref.men.pct, lang, 1),
+        women: formatDecimal(ref.women.pct, lang, 1),
       }),
     );
   return `${parts.join('; ')} — ${ref.group[lang]} (${ref.table})`;
@@ -85,12 +106,7 @@ function emotions(model: ReportModel, lang: Lang): SafeHtml {
         ? html`<h3>${rt(lang, 'report.answers')}</h3>
             <table class="answers">
               <thead>
-                <tr>
-                  <th scope="col">${rt(lang, 'report.question')}</th>
-                  <th scope="col">${rt(lang, 'report.yourAnswer')}</th>
-                  ${model.previousCompletedAt ? html`<th scope="col">${rt(lang, 'report.previous')}</th>` : null}
-                  <th scope="col">${rt(lang, 'report.study')}</th>
-                </tr>
+                ${headRow(reportColumns.answers(lang, model.previousCompletedAt !== null))}
               </thead>
               <tbody>
                 ${answered.map(
@@ -120,13 +136,7 @@ function motivation(model: ReportModel, lang: Lang): SafeHtml {
       rows.length
         ? html`<table>
             <thead>
-              <tr>
-                <th scope="col">${rt(lang, 'report.theme')}</th>
-                <th scope="col">${rt(lang, 'report.then')}</th>
-                <th scope="col">${rt(lang, 'report.now')}</th>
-                <th scope="col">${rt(lang, 'report.sinceStart')}</th>
-                <th scope="col">${rt(lang, 'report.sincePrevious')}</th>
-              </tr>
+              ${headRow(reportColumns.themes(lang))}
             </thead>
             <tbody>
               ${rows.map(
@@ -198,11 +208,7 @@ function resilience(model: ReportModel, lang: Lang): SafeHtml {
     <h3>${rt(lang, 'report.maintenance')}</h3>
     <table>
       <thead>
-        <tr>
-          <th scope="col">${lang === 'nl' ? 'Soort' : 'Kind'}</th>
-          <th scope="col">${rt(lang, 'report.now')}</th>
-          ${r.maintenancePrevious ? html`<th scope="col">${rt(lang, 'report.previous')}</th>` : null}
-        </tr>
+        ${headRow(reportColumns.maintenance(lang, r.maintenancePrevious !== null))}
       </thead>
       <tbody>
         ${hoursItems.map((item) => {
@@ -227,9 +233,9 @@ function selfView(model: ReportModel, lang: Lang): SafeHtml {
   if (c.status === 'available') {
     const value =
       c.measured.percentile !== null
-        ? `${formatNumber(c.measured.percentile, lang, 0)}${lang === 'nl' ? 'e percentiel' : 'th percentile'}`
+        ? `${formatDecimal(c.measured.percentile, lang, 0)}${lang === 'nl' ? 'e percentiel' : 'th percentile'}`
         : c.measured.estimate
-          ? `${formatNumber(c.measured.estimate.value, lang, 2)} (${formatNumber(c.measured.estimate.lower, lang, 2)} – ${formatNumber(c.measured.estimate.upper, lang, 2)}) ${c.measured.estimate.unit[lang]}`
+          ? `${formatDecimal(c.measured.estimate.value, lang, 2)} (${formatDecimal(c.measured.estimate.lower, lang, 2)} – ${formatDecimal(c.measured.estimate.upper, lang, 2)}) ${c.measured.estimate.unit[lang]}`
           : '—';
     measured = html`<p data-testid="measured-available">${rt(lang, 'report.measured', { value })}</p>
       <p class="muted">${c.measured.method[lang]}</p>`;

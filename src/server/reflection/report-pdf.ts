@@ -1,17 +1,18 @@
+import { formatDecimal } from '../../domain/format.ts';
 import { renderPdf } from '../../web/pdf.ts';
 import type { Content, TDocumentDefinitions } from 'pdfmake/interfaces.js';
-import { formatAnswer, formatDate, formatNumber, formatSigned } from '../../domain/reflection/format.ts';
+import { formatAnswer, formatDate, formatSigned } from '../../domain/reflection/format.ts';
 import { MOTIVATION_SOURCE } from '../../domain/reflection/motivation.ts';
 import type { ReportModel } from '../../domain/reflection/report.ts';
 import { BRS_BANDS, BRS_LIMITS, BRS_SOURCE, MAINTENANCE_ITEMS } from '../../domain/reflection/resilience.ts';
 import { NISSEN_LIE_NOTE, WALFISH_NOTE } from '../../domain/reflection/self-view.ts';
 import type { Lang } from '../../web/i18n.ts';
-import { studyText } from './report-html.ts';
+import { reportColumns, reportNumber, studyText } from './report-html.ts';
 import { rt } from './texts.ts';
 
 /** The self-check report as a PDF (rendered by src/web/pdf.ts: bundled fonts, no network). */
 
-const num = (v: number | null, lang: Lang, d = 2) => (v === null ? '—' : formatNumber(v, lang, d));
+const num = reportNumber;
 
 function table(header: string[], rows: string[][], widths?: Array<string | number>): Content {
   return {
@@ -66,12 +67,12 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
         margin: [0, 4, 0, 0],
       },
       table(
-        [rt(lang, 'report.group'), rt(lang, 'report.mean'), rt(lang, 'report.z'), rt(lang, 'report.percentile')],
+        reportColumns.norms(lang),
         c.results.map((r) => [
           r.group.label[lang],
           `${num(r.group.mean, lang)} (${num(r.group.sd, lang)})`,
           formatSigned(r.z, lang, 2),
-          formatNumber(r.percentile, lang, 0),
+          formatDecimal(r.percentile, lang, 0),
         ]),
         ['*', 70, 50, 80],
       ),
@@ -86,7 +87,7 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
     content.push(
       { text: rt(lang, 'report.answers'), style: 'h3' },
       table(
-        [rt(lang, 'report.question'), rt(lang, 'report.yourAnswer'), rt(lang, 'report.study')],
+        reportColumns.answers(lang, false),
         lines.map((l) => [l.item.text[lang], formatAnswer(l.item, l.answer, lang), studyText(l, lang)]),
         ['*', 80, '*'],
       ),
@@ -103,13 +104,7 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
     const signed = (v: number | null) => (v === null ? '—' : formatSigned(v, lang, 0));
     content.push(
       table(
-        [
-          rt(lang, 'report.theme'),
-          rt(lang, 'report.then'),
-          rt(lang, 'report.now'),
-          rt(lang, 'report.sinceStart'),
-          rt(lang, 'report.sincePrevious'),
-        ],
+        reportColumns.themes(lang),
         shifts.map((s) => [
           `${s.theme.code}. ${s.theme.name[lang]}`,
           String(s.then ?? '—'),
@@ -143,7 +138,7 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
   const hours = MAINTENANCE_ITEMS.filter((i) => i.id.startsWith('maintenance.'));
   content.push(
     table(
-      [rt(lang, 'report.maintenance'), rt(lang, 'report.now'), rt(lang, 'report.previous')],
+      reportColumns.maintenance(lang, true),
       hours.map((i) => {
         const key = i.id as keyof typeof r.maintenance.hours;
         return [
@@ -176,7 +171,7 @@ function definition(model: ReportModel, lang: Lang, ownerName: string): TDocumen
       text:
         c.status === 'available' && c.measured.percentile !== null
           ? rt(lang, 'report.measured', {
-              value: `${formatNumber(c.measured.percentile, lang, 0)}${lang === 'nl' ? 'e percentiel' : 'th percentile'}`,
+              value: `${formatDecimal(c.measured.percentile, lang, 0)}${lang === 'nl' ? 'e percentiel' : 'th percentile'}`,
             })
           : rt(lang, 'report.measuredNotAvailable'),
     },

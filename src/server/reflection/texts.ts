@@ -138,6 +138,7 @@ export const rt = defineTexts({
   'report.change': { nl: 'Verandering', en: 'Change' },
   'report.then': { nl: 'Toen', en: 'Then' },
   'report.now': { nl: 'Nu', en: 'Now' },
+  'report.kind': { nl: 'Soort', en: 'Kind' },
   'report.theme': { nl: 'Thema', en: 'Theme' },
   'report.sinceStart': { nl: 'Toen → nu', en: 'Then → now' },
   'report.sincePrevious': { nl: 'Sinds vorige check', en: 'Since last check' },

@@ -29,12 +29,6 @@ export async function listTeams(db: Db, orgId: string): Promise<Team[]> {
   }));
 }
 
-/** Team id → member ids: what small-group protection needs. */
-export async function teamMembership(db: Db, orgId: string): Promise<Map<string, Set<string>>> {
-  const teams = await listTeams(db, orgId);
-  return new Map(teams.map((t) => [t.id, new Set(t.memberIds)]));
-}
-
 function cleanName(name: string): string {
   const trimmed = name.trim();
   if (trimmed.length < 1 || trimmed.length > 80)

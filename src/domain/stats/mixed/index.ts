@@ -51,7 +51,7 @@ export {
   type GroupNames,
 } from './fit.ts';
 export { minimizeBounded, type MinimizeOptions, type MinimizeResult } from './optimize.ts';
-export { profileInterval, brentRoot, CHISQ1_95 } from './profile.ts';
+export { profileInterval, CHISQ1_95 } from './profile.ts';
 export {
   fitExpectedCourse,
   predictExpectedCourse,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minimizeBounded } from './optimize.ts';
-import { brentRoot, profileInterval, CHISQ1_95 } from './profile.ts';
+import { profileInterval, CHISQ1_95 } from './profile.ts';
 
 describe('minimizeBounded', () => {
   it('finds an interior minimum of a curved valley (Rosenbrock)', () => {
@@ -45,11 +45,6 @@ describe('minimizeBounded', () => {
 });
 
 describe('profile helpers', () => {
-  it('brentRoot solves to the requested tolerance', () => {
-    expect(brentRoot((x) => x * x - 2, 0, 2)).toBeCloseTo(Math.SQRT2, 12);
-    expect(() => brentRoot((x) => x * x + 1, 0, 2)).toThrow(RangeError);
-  });
-
   it('profileInterval brackets θ̂ at the χ²₁ cut-off and clamps at 0', () => {
     const crit = (t: number) => 10 * (t - 1) ** 2;
     const [lo, hi] = profileInterval(crit, 1, 0);

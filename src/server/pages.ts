@@ -2,11 +2,18 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SafeHtml } from '../web/html.ts';
 import { page } from '../web/layout.ts';
 
-/** The one way to send a server-rendered page: staff pages carry the navigation and are never cached. */
+/** A section's own layout around its pages' bodies (e.g. the reflection area's sub-navigation). */
+export type Layout = (body: SafeHtml) => SafeHtml;
+
+/**
+ * The one way to send a server-rendered page: the shared layout (with the navigation when someone is
+ * logged in), an optional section layout nested inside it, never cached. `path` (default: the request's
+ * URL) drives the language switch and the navigation's current item.
+ */
 export function sendPage(
   request: FastifyRequest,
   reply: FastifyReply,
-  options: { title: string; body: SafeHtml; path: string; status?: number; scripts?: string[] },
+  options: { title: string; body: SafeHtml; path?: string; status?: number; scripts?: string[]; layout?: Layout },
 ): FastifyReply {
   const staff = request.staff;
   return reply
@@ -17,10 +24,10 @@ export function sendPage(
       page({
         lang: request.lang,
         title: options.title,
-        body: options.body,
+        body: options.layout ? options.layout(options.body) : options.body,
         user: staff ? { displayName: staff.displayName, roles: staff.roles } : null,
         csrfToken: reply.generateCsrf(),
-        path: options.path,
+        path: options.path ?? request.url,
         scripts: options.scripts,
       }),
     );

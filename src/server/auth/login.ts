@@ -1,9 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { audit } from '../../store/audit.ts';
 import { html } from '../../web/html.ts';
-import { t, type Lang } from '../../web/i18n.ts';
-import { page } from '../../web/layout.ts';
+import { t } from '../../web/i18n.ts';
+import { sendPage } from '../pages.ts';
 import { createSession, destroySession } from './sessions.ts';
 import { verifyPassword } from '../../store/passwords.ts';
 import { sessionCookieName, setSessionCookie } from './guard.ts';
@@ -20,17 +20,18 @@ interface Credentials {
   totp?: string;
 }
 
-function loginPage(
-  lang: Lang,
-  csrfToken: string,
-  error: string | null,
-  demo: boolean,
-  notice: string | null = null,
-): string {
-  return page({
-    lang,
+function sendLoginPage(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  options: { status?: number; error: string | null; demo: boolean; notice?: string | null },
+): FastifyReply {
+  const lang = request.lang;
+  const { error, demo, notice = null } = options;
+  const csrfToken = reply.generateCsrf();
+  return sendPage(request, reply, {
     title: t(lang, 'login.title'),
     path: '/login',
+    status: options.status,
     body: html`<div class="card">
       <h1>${t(lang, 'login.title')}</h1>
       <p class="muted">${t(lang, 'app.tagline')}</p>
@@ -130,9 +131,7 @@ export function registerLoginRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       if (request.staff) return reply.redirect('/app');
       const notice = request.query.notice === 'password-set' ? authTexts(request.lang, 'password.setDone') : null;
-      return reply
-        .type('text/html; charset=utf-8')
-        .send(loginPage(request.lang, reply.generateCsrf(), null, app.ctx.config.demoMode, notice));
+      return sendLoginPage(request, reply, { error: null, demo: app.ctx.config.demoMode, notice });
     },
   );
 
@@ -167,10 +166,7 @@ export function registerLoginRoutes(app: FastifyInstance): void {
       } catch (error) {
         if (!(error instanceof SpiegelError)) throw error;
         const message = request.lang === 'nl' ? dutchLoginMessage(error) : error.message;
-        return reply
-          .code(error.status)
-          .type('text/html; charset=utf-8')
-          .send(loginPage(request.lang, reply.generateCsrf(), message, app.ctx.config.demoMode));
+        return sendLoginPage(request, reply, { status: error.status, error: message, demo: app.ctx.config.demoMode });
       }
     },
   );

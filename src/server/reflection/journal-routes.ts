@@ -14,7 +14,8 @@ import { html } from '../../web/html.ts';
 import type { Access } from '../access.ts';
 import { actorOf, type ReflectionContext } from './context.ts';
 import { entryActions, entryHtml, formBody, listBody } from './journal-pages.ts';
-import { reminderHtml, sendPage } from './page.ts';
+import { reminderHtml, reflectionLayout } from './page.ts';
+import { sendPage } from '../pages.ts';
 import { anyForm, csrfOnly, idParams, langQuery } from './schemas.ts';
 import { sharingPanel } from './sharing-html.ts';
 import { jt } from './texts-more.ts';
@@ -52,7 +53,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
       const reminder = await reminderHtml(db, actor, request.lang);
       return sendPage(request, reply, {
         title: jt(request.lang, 'journal.title'),
-        section: 'journal',
+        layout: reflectionLayout(request, 'journal'),
         body: html`${reminder}${listBody(request.lang, { entries: all, tags, query, tag })}`,
       });
     },
@@ -84,7 +85,11 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
         content: {},
         error: null,
       });
-      return sendPage(request, reply, { title: jt(request.lang, 'journal.new'), section: 'journal', body });
+      return sendPage(request, reply, {
+        title: jt(request.lang, 'journal.new'),
+        layout: reflectionLayout(request, 'journal'),
+        body,
+      });
     },
   );
 
@@ -126,7 +131,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
         });
         return sendPage(request, reply, {
           title: jt(request.lang, 'journal.new'),
-          section: 'journal',
+          layout: reflectionLayout(request, 'journal'),
           status: 400,
           body,
         });
@@ -149,7 +154,11 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
       const lang = request.lang;
       const body = html`<p><a href="/app/journal">${jt(lang, 'journal.title')}</a></p>
         ${entryHtml(entry, lang)}${entryActions(reply, lang, entry.id)}${sharingPanel(reply, lang, { itemType: 'journal_entry', itemId: entry.id, returnTo: `/app/journal/${entry.id}`, supervisors, ...sharing })}`;
-      return sendPage(request, reply, { title: entry.content.title, section: 'journal', body });
+      return sendPage(request, reply, {
+        title: entry.content.title,
+        layout: reflectionLayout(request, 'journal'),
+        body,
+      });
     },
   );
 
@@ -165,7 +174,11 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
         content: entry.content,
         error: null,
       });
-      return sendPage(request, reply, { title: entry.content.title, section: 'journal', body });
+      return sendPage(request, reply, {
+        title: entry.content.title,
+        layout: reflectionLayout(request, 'journal'),
+        body,
+      });
     },
   );
 
@@ -190,7 +203,12 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
           error: parsed.error.message,
           tagsText: String(request.body.tags ?? ''),
         });
-        return sendPage(request, reply, { title: existing.content.title, section: 'journal', status: 400, body });
+        return sendPage(request, reply, {
+          title: existing.content.title,
+          layout: reflectionLayout(request, 'journal'),
+          status: 400,
+          body,
+        });
       }
       await updateEntry(db, ctx.keyring, actor, existing.id, parsed.content);
       return reply.redirect(`/app/journal/${existing.id}`, 303);

@@ -1,4 +1,4 @@
-import { sendPage as sendStaffPage } from '../pages.ts';
+import type { Layout } from '../pages.ts';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import { formatDate } from '../../domain/reflection/format.ts';
@@ -33,18 +33,9 @@ function subnav(request: FastifyRequest, current: Section): SafeHtml {
   </nav>`;
 }
 
-export function sendPage(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  options: { title: string; body: SafeHtml; section: Section; status?: number; scripts?: string[] },
-): FastifyReply {
-  return sendStaffPage(request, reply, {
-    title: options.title,
-    body: html`${subnav(request, options.section)}${options.body}`,
-    path: request.url,
-    status: options.status,
-    scripts: options.scripts,
-  });
+/** The reflection area's layout for `sendPage`: its sub-navigation above the page body. */
+export function reflectionLayout(request: FastifyRequest, section: Section): Layout {
+  return (body) => html`${subnav(request, section)}${body}`;
 }
 
 export function csrfField(reply: FastifyReply): SafeHtml {

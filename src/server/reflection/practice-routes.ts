@@ -16,7 +16,8 @@ import { html } from '../../web/html.ts';
 import type { Access } from '../access.ts';
 import { shippedInstruments } from '../../store/instrument-registry.ts';
 import { actorOf, type ReflectionContext } from './context.ts';
-import { reminderHtml, sendPage } from './page.ts';
+import { reminderHtml, reflectionLayout } from './page.ts';
+import { sendPage } from '../pages.ts';
 import { goalBody, practiceBody } from './practice-pages.ts';
 import { anyForm, csrfOnly, idParams, langQuery } from './schemas.ts';
 import { sharingPanel } from './sharing-html.ts';
@@ -65,7 +66,7 @@ export function registerPracticeRoutes(app: FastifyInstance, ctx: ReflectionCont
     const weeks = weeklyTotals(logs, day);
     return sendPage(request, reply, {
       title: jt(request.lang, 'practice.title'),
-      section: 'practice',
+      layout: reflectionLayout(request, 'practice'),
       body: practiceBody(reply, request.lang, { goals, logs, weeks, trend, today: day, reminder }),
     });
   });
@@ -93,7 +94,11 @@ export function registerPracticeRoutes(app: FastifyInstance, ctx: ReflectionCont
       ]);
       const lang = request.lang;
       const body = html`${goalBody(reply, lang, goal, logs)}${sharingPanel(reply, lang, { itemType: 'practice_goal', itemId: goal.id, returnTo: `/app/practice/goals/${goal.id}`, supervisors, ...sharing })}`;
-      return sendPage(request, reply, { title: goal.content.title, section: 'practice', body });
+      return sendPage(request, reply, {
+        title: goal.content.title,
+        layout: reflectionLayout(request, 'practice'),
+        body,
+      });
     },
   );
 

@@ -26,7 +26,8 @@ import {
 } from '../../store/reflection-checks.ts';
 import { listSupervisors, sharesOfItem } from '../../store/reflection-shares.ts';
 import { actorOf, scoreAnswers, type ReflectionContext } from './context.ts';
-import { reminderHtml, sendPage } from './page.ts';
+import { reminderHtml, reflectionLayout } from './page.ts';
+import { sendPage } from '../pages.ts';
 import { ownerReport } from './report-data.ts';
 import { reportHtml } from './report-html.ts';
 import { reportPdf } from './report-pdf.ts';
@@ -57,7 +58,7 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
     ]);
     return sendPage(request, reply, {
       title: rt(request.lang, 'check.title'),
-      section: 'selfcheck',
+      layout: reflectionLayout(request, 'selfcheck'),
       body: overviewBody(reply, request.lang, { reminder, interval, checks }),
     });
   });
@@ -114,7 +115,7 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
       if (record.status === 'draft') {
         return sendPage(request, reply, {
           title: rt(lang, 'check.title'),
-          section: 'selfcheck',
+          layout: reflectionLayout(request, 'selfcheck'),
           body: draftBody(reply, lang, {
             id: record.id,
             startedAt: record.startedAt,
@@ -139,7 +140,7 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
       const title = rt(lang, 'report.title', { date: formatDate(record.completedAt ?? record.startedAt, lang) });
       return sendPage(request, reply, {
         title,
-        section: 'selfcheck',
+        layout: reflectionLayout(request, 'selfcheck'),
         body: html`${reportHtml(model, lang, `/app/self-check/${record.id}/pdf`)}${panel}`,
       });
     },
@@ -174,7 +175,7 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
     const lang = request.lang;
     return sendPage(request, reply, {
       title: module.title[lang],
-      section: 'selfcheck',
+      layout: reflectionLayout(request, 'selfcheck'),
       status: errors.length ? 400 : 200,
       body: moduleBody(reply, lang, {
         id,

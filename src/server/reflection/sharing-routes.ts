@@ -15,7 +15,8 @@ import type { Lang } from '../../web/i18n.ts';
 import type { Access } from '../access.ts';
 import { actorOf, genderOf, type ReflectionContext } from './context.ts';
 import { entryHtml } from './journal-pages.ts';
-import { sendPage } from './page.ts';
+import { reflectionLayout } from './page.ts';
+import { sendPage } from '../pages.ts';
 import { goalSummary } from './practice-pages.ts';
 import { sharedReport } from './report-data.ts';
 import { reportHtml } from './report-html.ts';
@@ -142,7 +143,11 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ReflectionConte
                 </tbody>
               </table>`
         }`;
-      return sendPage(request, reply, { title: jt(lang, 'shared.title'), section: 'shared', body });
+      return sendPage(request, reply, {
+        title: jt(lang, 'shared.title'),
+        layout: reflectionLayout(request, 'shared'),
+        body,
+      });
     },
   );
 
@@ -178,7 +183,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ReflectionConte
           ${commentsHtml(shared.comments, lang)}
           ${commentForm(reply, `/app/shared/${shared.id}/comments`, lang, 'supervisor')}
         </section>`;
-      return sendPage(request, reply, { title: heading, section: 'shared', body });
+      return sendPage(request, reply, { title: heading, layout: reflectionLayout(request, 'shared'), body });
     },
   );
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { html } from '../../web/html.ts';
 import { t, type TextKey } from '../../web/i18n.ts';
-import { page } from '../../web/layout.ts';
+import { sendPage } from '../pages.ts';
 import { ALL_ROLES } from '../access.ts';
 import { homeSections } from '../practice/home.ts';
 
@@ -21,19 +21,7 @@ export function registerStaffShell(app: FastifyInstance): void {
       const body = html`<h1>${t(lang, 'shell.welcome', { name: staff.displayName })}</h1>
         <p class="muted" data-testid="staff-shell">${t(lang, 'shell.roles', { roles })}</p>
         ${await homeSections(app, request)}`;
-      return reply
-        .type('text/html; charset=utf-8')
-        .header('cache-control', 'no-store')
-        .send(
-          page({
-            lang,
-            title: 'Spiegel',
-            body,
-            user: { displayName: staff.displayName, roles: staff.roles },
-            csrfToken: reply.generateCsrf(),
-            path: '/app',
-          }),
-        );
+      return sendPage(request, reply, { title: 'Spiegel', body, path: '/app' });
     },
   );
 }

@@ -86,7 +86,18 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
         version: '0.1.0',
         description: 'Session feedback, reflection and therapist-effect analytics.',
       },
-      components: { securitySchemes: { session: { type: 'apiKey', in: 'cookie', name: 'spiegel_session' } } },
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: 'spiegel_session', description: 'Set by POST /login.' },
+          csrf: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'x-csrf-token',
+            description: 'Every POST, PATCH and DELETE; the token is in the page’s meta csrf-token.',
+          },
+        },
+      },
+      security: [{ session: [], csrf: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });

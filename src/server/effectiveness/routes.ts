@@ -1,3 +1,5 @@
+import { Answer, responses } from '../api-schemas.ts';
+import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendPage } from '../pages.ts';
 import { audit } from '../../store/audit.ts';
@@ -59,6 +61,11 @@ export function registerEffectivenessRoutes(app: FastifyInstance): void {
       schema: {
         tags: ['effectiveness'],
         summary: 'The caller’s own case-mix-adjusted estimate, with the unlabelled organisation distribution',
+        response: responses({
+          200: Answer('The own estimate when available (`available: false` before the first fit)', {
+            available: Type.Boolean(),
+          }),
+        }),
       },
     },
     async (request) => {
@@ -110,6 +117,12 @@ export function registerEffectivenessRoutes(app: FastifyInstance): void {
       schema: {
         tags: ['effectiveness'],
         summary: 'Organisation aggregate: ICC with its interval and the distribution of effects, without identities',
+        response: responses({
+          200: Answer(
+            'The organisation aggregate when at least 5 therapists qualify; otherwise `available: false` with a reason',
+            { available: Type.Boolean() },
+          ),
+        }),
       },
     },
     async (request) => {

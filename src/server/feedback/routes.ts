@@ -1,3 +1,4 @@
+import { ListAnswer, NoContent, responses } from '../api-schemas.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendPage } from '../pages.ts';
 import { caseload, episodeTimeline, acknowledgeAlert, acknowledgeAlerts, statusOf } from '../../store/feedback.ts';
@@ -138,6 +139,13 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
       schema: {
         tags: ['feedback'],
         summary: 'The caller’s active episodes with status, measurements, alerts and invitations',
+        response: responses({
+          200: ListAnswer(
+            'The caller’s active episodes',
+            'episodes',
+            'an episode with status, measurements, alerts and invitations',
+          ),
+        }),
       },
     },
     async (request) => ({ episodes: await caseload(db, actor(request), await registryOf(request)) }),
@@ -229,6 +237,7 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
       schema: {
         tags: ['feedback'],
         summary: 'Acknowledge an alert with a note',
+        response: responses({ 204: NoContent }, [409]),
         params: { type: 'object', required: ['alertId'], properties: { alertId: uuid } },
         body: {
           type: 'object',

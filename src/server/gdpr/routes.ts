@@ -1,3 +1,5 @@
+import { Answer, responses } from '../api-schemas.ts';
+import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { appendAudit } from '../../store/audit.ts';
@@ -61,6 +63,11 @@ export function registerGdprRoutes(app: FastifyInstance): void {
       schema: {
         tags: ['gdpr'],
         summary: "A client's data as a FHIR R4 Bundle (treating therapist)",
+        response: responses({
+          200: Answer('A FHIR R4 Bundle (application/fhir+json), offered as a download', {
+            resourceType: Type.Literal('Bundle'),
+          }),
+        }),
         params: CLIENT_PARAMS,
       },
       config: THERAPIST_OWN,
@@ -97,6 +104,10 @@ export function registerGdprRoutes(app: FastifyInstance): void {
       schema: {
         tags: ['gdpr'],
         summary: "Erase all of a client's data (treating therapist or admin); confirm with the client code",
+        response: responses(
+          { 200: Answer('The client is erased; counts of the deleted rows', { erased: Type.Boolean() }) },
+          [409, 422],
+        ),
         params: CLIENT_PARAMS,
         body: {
           type: 'object',

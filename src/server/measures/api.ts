@@ -1,3 +1,5 @@
+import { Answer, ListAnswer, NoContent, Uuid, responses } from '../api-schemas.ts';
+import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { instrumentsFor } from '../org-instrument-registry.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
@@ -12,10 +14,17 @@ import {
 } from '../../store/invitations.ts';
 import { usableInstrumentIds } from '../../store/org-instruments.ts';
 
-const uuid = { type: 'string', format: 'uuid' } as const;
-const date = { type: 'string', format: 'date' } as const;
-const episodeParams = { type: 'object', required: ['episodeId'], properties: { episodeId: uuid } } as const;
-const invitationParams = { type: 'object', required: ['invitationId'], properties: { invitationId: uuid } } as const;
+const uuid = Uuid;
+const date = Type.String({ format: 'date' });
+const episodeParams = Type.Object({ episodeId: uuid });
+const invitationParams = Type.Object({ invitationId: uuid });
+const nullableString = (maxLength: number) => Type.Union([Type.String({ maxLength }), Type.Null()]);
+const invitationAnswer = Answer('The single-use link and its QR code; the token exists only in this answer', {
+  id: Uuid,
+  url: Type.String(),
+  qrSvg: Type.String(),
+  expiresAt: Type.String({ format: 'date-time' }),
+});
 const own = (resource: string) => ({ access: { kind: 'own' as const, roles: ['therapist' as const], resource } });
 const therapistOnly = { access: { kind: 'staff' as const, roles: ['therapist' as const] } };
 
@@ -49,8 +58,9 @@ export function registerMeasuresApi(app: FastifyInstance): void {
     return (id: string) => ids.has(id);
   };
   const csrf = app.csrfProtection;
+  const api = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  app.post<{ Body: { code: string; alias?: string | null } }>(
+  api.post(
     '/api/clients',
     {
       config: therapistOnly,
@@ -58,27 +68,33 @@ export function registerMeasuresApi(app: FastifyInstance): void {
       schema: {
         tags: ['clients'],
         summary: 'Create a client (pseudonymous code; alias seen only by the therapist)',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['code'],
-          properties: {
-            code: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$' },
-            alias: { type: ['string', 'null'], maxLength: 80 },
+        response: responses({ 201: Answer('The new client', { id: Uuid, code: Type.String() }) }, [409]),
+        body: Type.Object(
+          {
+            code: Type.String({ pattern: '^[A-Za-z0-9][A-Za-z0-9._-]{1,31}$' }),
+            alias: Type.Optional(nullableString(80)),
           },
-        },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => reply.code(201).send(await createClient(db, actor(request), request.body)),
   );
 
-  app.get(
+  api.get(
     '/api/clients',
-    { config: therapistOnly, schema: { tags: ['clients'], summary: 'The caller’s own clients' } },
+    {
+      config: therapistOnly,
+      schema: {
+        tags: ['clients'],
+        summary: 'The caller’s own clients',
+        response: responses({ 200: ListAnswer('The caller’s clients', 'clients', 'a client: id, code, alias') }),
+      },
+    },
     async (request) => ({ clients: await listClients(db, actor(request)) }),
   );
 
-  app.post<{ Body: Parameters<typeof createEpisode>[2] }>(
+  api.post(
     '/api/episodes',
     {
       config: own('client'),
@@ -86,70 +102,67 @@ export function registerMeasuresApi(app: FastifyInstance): void {
       schema: {
         tags: ['episodes'],
         summary: 'Open an episode with participants and a measurement plan',
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['clientId', 'modality', 'startedOn'],
-          properties: {
+        response: responses({ 201: Answer('The new episode with its participants and plans', { id: Uuid }) }, [409]),
+        body: Type.Object(
+          {
             clientId: uuid,
-            modality: { type: 'string', enum: ['individual', 'couple', 'family', 'group'] },
-            participants: {
-              type: 'array',
-              maxItems: 20,
-              items: {
-                anyOf: [
-                  { type: 'string', minLength: 1, maxLength: 40 },
-                  {
-                    type: 'object',
-                    additionalProperties: false,
-                    required: ['label'],
-                    properties: {
-                      label: { type: 'string', minLength: 1, maxLength: 40 },
-                      role: { type: ['string', 'null'], maxLength: 40 },
-                      email: { type: ['string', 'null'], maxLength: 200 },
-                      phone: { type: ['string', 'null'], maxLength: 20 },
+            modality: Type.Enum(['individual', 'couple', 'family', 'group']),
+            participants: Type.Optional(
+              Type.Array(
+                Type.Union([
+                  Type.String({ minLength: 1, maxLength: 40 }),
+                  Type.Object(
+                    {
+                      label: Type.String({ minLength: 1, maxLength: 40 }),
+                      role: Type.Optional(nullableString(40)),
+                      email: Type.Optional(nullableString(200)),
+                      phone: Type.Optional(nullableString(20)),
                     },
-                  },
-                ],
-              },
-            },
+                    { additionalProperties: false },
+                  ),
+                ]),
+                { maxItems: 20 },
+              ),
+            ),
             startedOn: date,
-            withoutPlan: { type: 'boolean' },
-            plans: {
-              type: 'array',
-              maxItems: 20,
-              items: {
-                type: 'object',
-                additionalProperties: false,
-                required: ['instrumentId', 'schedule'],
-                properties: {
-                  instrumentId: { type: 'string', maxLength: 80 },
-                  schedule: { type: 'string', enum: ['every_session', 'intake', 'every_n', 'end'] },
-                  everyN: { type: ['integer', 'null'], minimum: 2, maximum: 52 },
-                },
-              },
-            },
+            withoutPlan: Type.Optional(Type.Boolean()),
+            plans: Type.Optional(
+              Type.Array(
+                Type.Object(
+                  {
+                    instrumentId: Type.String({ maxLength: 80 }),
+                    schedule: Type.Enum(['every_session', 'intake', 'every_n', 'end']),
+                    everyN: Type.Optional(Type.Union([Type.Integer({ minimum: 2, maximum: 52 }), Type.Null()])),
+                  },
+                  { additionalProperties: false },
+                ),
+                { maxItems: 20 },
+              ),
+            ),
           },
-        },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) =>
       reply.code(201).send(await createEpisode(db, actor(request), request.body, await known(request))),
   );
 
-  app.get<{ Params: { episodeId: string } }>(
+  api.get(
     '/api/episodes/:episodeId',
     {
       config: own('episode'),
-      schema: { tags: ['episodes'], summary: 'One of the caller’s episodes', params: episodeParams },
+      schema: {
+        tags: ['episodes'],
+        summary: 'One of the caller’s episodes',
+        response: responses({ 200: Answer('The episode with its participants, plans and sessions', { id: Uuid }) }),
+        params: episodeParams,
+      },
     },
     async (request) => getEpisode(db, actor(request), request.params.episodeId),
   );
 
-  app.patch<{
-    Params: { episodeId: string };
-    Body: { status: 'active' | 'completed' | 'dropped'; endedOn?: string | null };
-  }>(
+  api.patch(
     '/api/episodes/:episodeId',
     {
       config: own('episode'),
@@ -157,16 +170,15 @@ export function registerMeasuresApi(app: FastifyInstance): void {
       schema: {
         tags: ['episodes'],
         summary: 'Close or reopen an episode',
+        response: responses({ 204: NoContent }, [409]),
         params: episodeParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['status'],
-          properties: {
-            status: { type: 'string', enum: ['active', 'completed', 'dropped'] },
-            endedOn: { anyOf: [date, { type: 'null' }] },
+        body: Type.Object(
+          {
+            status: Type.Enum(['active', 'completed', 'dropped']),
+            endedOn: Type.Optional(Type.Union([date, Type.Null()])),
           },
-        },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) => {
@@ -175,7 +187,7 @@ export function registerMeasuresApi(app: FastifyInstance): void {
     },
   );
 
-  app.post<{ Params: { episodeId: string }; Body: { heldOn: string; number?: number } }>(
+  api.post(
     '/api/episodes/:episodeId/sessions',
     {
       config: own('episode'),
@@ -183,29 +195,19 @@ export function registerMeasuresApi(app: FastifyInstance): void {
       schema: {
         tags: ['episodes'],
         summary: 'Record a session',
+        response: responses({ 201: Answer('The recorded session', { id: Uuid }) }, [409]),
         params: episodeParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['heldOn'],
-          properties: { heldOn: date, number: { type: 'integer', minimum: 1, maximum: 500 } },
-        },
+        body: Type.Object(
+          { heldOn: date, number: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })) },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) =>
       reply.code(201).send(await addSession(db, actor(request), request.params.episodeId, request.body)),
   );
 
-  app.post<{
-    Params: { episodeId: string };
-    Body: {
-      participantId: string;
-      sessionNumber?: number;
-      instrumentIds?: string[];
-      expiresInDays?: number;
-      lang?: 'nl' | 'en';
-    };
-  }>(
+  api.post(
     '/api/episodes/:episodeId/invitations',
     {
       config: own('episode'),
@@ -213,19 +215,18 @@ export function registerMeasuresApi(app: FastifyInstance): void {
       schema: {
         tags: ['invitations'],
         summary: 'Create a single-use invitation link and QR code for one participant',
+        response: responses({ 201: invitationAnswer }, [409]),
         params: episodeParams,
-        body: {
-          type: 'object',
-          additionalProperties: false,
-          required: ['participantId'],
-          properties: {
+        body: Type.Object(
+          {
             participantId: uuid,
-            sessionNumber: { type: 'integer', minimum: 1, maximum: 500 },
-            instrumentIds: { type: 'array', minItems: 1, maxItems: 10, items: { type: 'string', maxLength: 80 } },
-            expiresInDays: { type: 'integer', minimum: 1, maximum: 60 },
-            lang: { type: 'string', enum: ['nl', 'en'] },
+            sessionNumber: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+            instrumentIds: Type.Optional(Type.Array(Type.String({ maxLength: 80 }), { minItems: 1, maxItems: 10 })),
+            expiresInDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60 })),
+            lang: Type.Optional(Type.Enum(['nl', 'en'])),
           },
-        },
+          { additionalProperties: false },
+        ),
       },
     },
     async (request, reply) =>
@@ -239,25 +240,33 @@ export function registerMeasuresApi(app: FastifyInstance): void {
         ),
   );
 
-  app.get<{ Params: { episodeId: string } }>(
+  api.get(
     '/api/episodes/:episodeId/invitations',
     {
       config: own('episode'),
       schema: {
         tags: ['invitations'],
         summary: 'Invitations of an episode (never their tokens)',
+        response: responses({
+          200: ListAnswer('The episode’s invitations, without tokens', 'invitations', 'an invitation'),
+        }),
         params: episodeParams,
       },
     },
     async (request) => ({ invitations: await listInvitations(db, actor(request), request.params.episodeId) }),
   );
 
-  app.post<{ Params: { invitationId: string } }>(
+  api.post(
     '/api/invitations/:invitationId/revoke',
     {
       config: own('invitation'),
       preValidation: csrf,
-      schema: { tags: ['invitations'], summary: 'Revoke an invitation', params: invitationParams },
+      schema: {
+        tags: ['invitations'],
+        summary: 'Revoke an invitation',
+        response: responses({ 204: NoContent }, [409]),
+        params: invitationParams,
+      },
     },
     async (request, reply) => {
       await revokeInvitation(db, actor(request), request.params.invitationId);
@@ -265,7 +274,7 @@ export function registerMeasuresApi(app: FastifyInstance): void {
     },
   );
 
-  app.post<{ Params: { invitationId: string } }>(
+  api.post(
     '/api/invitations/:invitationId/reissue',
     {
       config: own('invitation'),
@@ -273,6 +282,7 @@ export function registerMeasuresApi(app: FastifyInstance): void {
       schema: {
         tags: ['invitations'],
         summary: 'Revoke an unused invitation and issue a new link',
+        response: responses({ 201: invitationAnswer }, [409]),
         params: invitationParams,
       },
     },

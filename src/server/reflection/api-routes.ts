@@ -1,3 +1,5 @@
+import { Answer, ListAnswer, responses } from '../api-schemas.ts';
+import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { weeklyTotals, windowStart } from '../../domain/reflection/practice.ts';
@@ -24,7 +26,13 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
   app.get(
     '/api/reflection/self-check/status',
     {
-      schema: { tags, summary: 'When the caller’s next self-check is due (own schedule only).' },
+      schema: {
+        tags,
+        summary: 'When the caller’s next self-check is due (own schedule only).',
+        response: responses({
+          200: Answer('The caller’s self-check schedule', { intervalMonths: Type.Number(), status: Type.String() }),
+        }),
+      },
       config: { access: OWN_SELF_CHECK },
     },
     async (request, reply) => {
@@ -36,7 +44,12 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
   app.get<{ Params: { id: string } }>(
     '/api/reflection/self-checks/:id/report',
     {
-      schema: { tags, summary: 'The report model of one of the caller’s completed self-checks.', params: idParams },
+      schema: {
+        tags,
+        summary: 'The report model of one of the caller’s completed self-checks.',
+        response: responses({ 200: Answer('The report model (scores, norms, changes) of the self-check') }),
+        params: idParams,
+      },
       config: { access: OWN_SELF_CHECK },
     },
     async (request, reply) => {
@@ -53,6 +66,13 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
       schema: {
         tags,
         summary: 'The caller’s journal entries, searched in memory.',
+        response: responses({
+          200: ListAnswer(
+            'The caller’s journal entries',
+            'entries',
+            'an entry: id, createdAt, updatedAt and its content',
+          ),
+        }),
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -78,7 +98,11 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
   app.get(
     '/api/reflection/practice/weekly',
     {
-      schema: { tags, summary: 'The caller’s practice minutes per week (26 weeks).' },
+      schema: {
+        tags,
+        summary: 'The caller’s practice minutes per week (26 weeks).',
+        response: responses({ 200: ListAnswer('Practice minutes per week, oldest first', 'weeks', 'one week') }),
+      },
       config: { access: OWN_PRACTICE },
     },
     async (request, reply) => {
@@ -90,7 +114,20 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
 
   app.get(
     '/api/reflection/shared',
-    { schema: { tags, summary: 'Items shared with the calling supervisor.' }, config: { access: SHARED_ITEM } },
+    {
+      schema: {
+        tags,
+        summary: 'Items shared with the calling supervisor.',
+        response: responses({
+          200: ListAnswer(
+            'Items shared with the caller',
+            'items',
+            'a shared item: shareId, owner, itemType, itemId, sharedAt, title',
+          ),
+        }),
+      },
+      config: { access: SHARED_ITEM },
+    },
     async (request, reply) => {
       const items = await sharedWithMe(db, ctx.keyring, actorOf(request));
       return noStore(reply).send({

@@ -6,6 +6,7 @@
  * Run `npm run build` first: bin/spiegel.js falls back to tsx when dist/ is older than src/.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +16,8 @@ import { timeLme4 } from './mixed-lme4.ts';
 const bench = 'startup';
 const bin = 'bin/spiegel.js';
 const env = { ...process.env, LOG_LEVEL: 'silent' };
+// Outside demo mode `serve` needs the journal key (decision: fail closed); a throwaway one will do here.
+const journalKey = randomBytes(32).toString('base64');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function wall(args: string[], extraEnv: Record<string, string> = {}): number {
@@ -43,7 +46,7 @@ function serveUntilReady(dataDir: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [bin, 'serve'], {
-      env: { ...env, PORT: '0', SPIEGEL_DATA_DIR: dataDir },
+      env: { ...env, PORT: '0', SPIEGEL_DATA_DIR: dataDir, SPIEGEL_JOURNAL_KEY: journalKey },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

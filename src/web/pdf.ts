@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import pdfmake from 'pdfmake';
+import type PdfMake from 'pdfmake';
 import type { TDocumentDefinitions } from 'pdfmake/interfaces.js';
 
 /**
@@ -12,14 +12,17 @@ const ROBOTO = require('pdfmake/fonts/Roboto.js') as {
   Roboto: Record<'normal' | 'bold' | 'italics' | 'bolditalics', string>;
 };
 const FONT_FILES = new Set(Object.values(ROBOTO.Roboto));
-let configured = false;
+// Loaded on the first PDF, not at start: a server that renders none never pays for pdfmake (decision 0010).
+let loaded: typeof PdfMake | null = null;
 
-function configure(): void {
-  if (configured) return;
+function configure(): typeof PdfMake {
+  if (loaded) return loaded;
+  const pdfmake = require('pdfmake') as typeof PdfMake;
   pdfmake.setFonts(ROBOTO);
   pdfmake.setUrlAccessPolicy(() => false);
   pdfmake.setLocalAccessPolicy((path: string) => FONT_FILES.has(path));
-  configured = true;
+  loaded = pdfmake;
+  return pdfmake;
 }
 
 export const PDF_STYLES: TDocumentDefinitions['styles'] = {
@@ -30,7 +33,7 @@ export const PDF_STYLES: TDocumentDefinitions['styles'] = {
 };
 
 export async function renderPdf(definition: TDocumentDefinitions): Promise<Buffer> {
-  configure();
+  const pdfmake = configure();
   const doc = pdfmake.createPdf({ defaultStyle: { font: 'Roboto', fontSize: 10 }, styles: PDF_STYLES, ...definition });
   return (await doc.getBuffer()) as Buffer;
 }

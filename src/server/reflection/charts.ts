@@ -1,14 +1,9 @@
-import * as echarts from 'echarts/core';
-import { BarChart, LineChart } from 'echarts/charts';
-import { GridComponent, MarkLineComponent } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { echartsLib } from '../../web/charts/echarts.ts';
 
 /**
  * Server-side charts: ECharts renders to an SVG string (no browser, no script), so the same spec can
  * serve the page and a PDF. Each chart on a page comes with a data table as its text alternative.
  */
-
-echarts.use([BarChart, LineChart, GridComponent, MarkLineComponent, SVGRenderer]);
 
 const WIDTH = 720;
 const HEIGHT = 260;
@@ -16,7 +11,7 @@ const INK = '#1b1f24';
 const ACCENT = '#1d5c8f';
 
 function render(option: Record<string, unknown>): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
+  const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width: WIDTH, height: HEIGHT });
   try {
     chart.setOption({ animation: false, textStyle: { color: INK, fontFamily: 'system-ui, sans-serif' }, ...option });
     return chart.renderToSVGString();

@@ -1,11 +1,12 @@
-import * as echarts from 'echarts';
+import type { EChartsOption } from 'echarts';
+import { echartsLib } from './echarts.ts';
 
 /**
  * Renders an ECharts option to SVG on the server, so the page, print and PDF share one spec. The
  * strict CSP forbids style attributes, so ECharts' inline text styles become presentation attributes.
  */
-export function renderSvg(option: echarts.EChartsOption, width: number, height: number, label: string): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+export function renderSvg(option: EChartsOption, width: number, height: number, label: string): string {
+  const chart = echartsLib().init(null, null, { renderer: 'svg', ssr: true, width, height });
   try {
     chart.setOption({ animation: false, ...option });
     return cspSafe(chart.renderToSVGString(), label);

@@ -1,16 +1,15 @@
-import { readdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { parseArgs, wantsHelp, type Command } from '../command.ts';
 import { SpiegelError } from '../../domain/errors.ts';
 import { importRefusal } from '../../domain/instruments/org-import.ts';
+import { parseInstrumentJson } from '../../domain/instruments/library.ts';
 import { loadConfig } from '../../config.ts';
 import { openStore } from '../../store/database.ts';
 import { migrate } from '../../store/migrate.ts';
-import { SHIPPED_INSTRUMENTS_DIR, shippedInstruments } from '../../store/instrument-registry.ts';
+import { loadInstrumentLibrary, SHIPPED_INSTRUMENTS_DIR, shippedInstruments } from '../../store/instrument-registry.ts';
 import { checkInstrumentUpload, importInstrument } from '../../server/instruments/import-service.ts';
 import {
-  buildInstrumentLibrary,
   compileCalculatedExpressions,
   crossCheckCalculated,
   validateQuestionnaire,
@@ -25,37 +24,6 @@ export function importedInstrumentsDir(env: NodeJS.ProcessEnv = process.env): st
   return resolve(env.SPIEGEL_DATA_DIR || '.spiegel', 'instruments');
 }
 
-/**
- * Reads every *.json in the given directories (the edge of the instruments domain) and builds the
- * validated, compiled library. Files that fail to parse or validate are listed in `rejected`.
- */
-export async function loadInstrumentLibrary(...dirs: string[]): Promise<InstrumentLibrary> {
-  const documents: { origin: string; json: unknown }[] = [];
-  const unreadable: InstrumentLibrary['rejected'] = [];
-  for (const dir of dirs.length > 0 ? dirs : [SHIPPED_INSTRUMENTS_DIR]) {
-    if (!existsSync(dir)) continue;
-    const names = (await readdir(dir)).filter((n) => n.endsWith('.json')).sort();
-    for (const name of names) {
-      const origin = join(dir, name);
-      const parsed = parseJson(await readFile(origin, 'utf8'));
-      if ('error' in parsed) unreadable.push({ origin, issues: [parsed.error] });
-      else documents.push({ origin, json: parsed.json });
-    }
-  }
-  const library = buildInstrumentLibrary(documents);
-  library.rejected.unshift(...unreadable);
-  return library;
-}
-
-function parseJson(text: string): { json: unknown } | { error: Issue } {
-  try {
-    return { json: JSON.parse(text) };
-  } catch (error) {
-    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
-    return { error: { path: '', code: 'JSON_INVALID', reason, severity: 'error' } };
-  }
-}
-
 async function readJsonFile(path: string): Promise<{ json: unknown } | { error: Issue }> {
   let text: string;
   try {
@@ -65,7 +33,7 @@ async function readJsonFile(path: string): Promise<{ json: unknown } | { error: 
       error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'read error';
     throw new SpiegelError('FILE_UNREADABLE', `cannot read '${path}' (${reason}).`, { path });
   }
-  return parseJson(text);
+  return parseInstrumentJson(text);
 }
 
 const HELP: Record<string, string> = {

@@ -21,9 +21,19 @@ export interface InstrumentLibrary {
   rejected: { origin: string; issues: Issue[] }[];
 }
 
+/** Parses one instrument file's text; a syntax error becomes a JSON_INVALID issue. */
+export function parseInstrumentJson(text: string): { json: unknown } | { error: Issue } {
+  try {
+    return { json: JSON.parse(text) };
+  } catch (error) {
+    const reason = (error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ');
+    return { error: { path: '', code: 'JSON_INVALID', reason, severity: 'error' } };
+  }
+}
+
 /**
  * Builds the instrument library from already-parsed JSON documents (the file reading happens at the edge:
- * loadInstrumentLibrary in src/cli/commands/instruments.ts). Each document is validated with licence
+ * loadInstrumentLibrary in src/store/instrument-registry.ts). Each document is validated with licence
  * metadata required, then compiled. Ids must be unique.
  */
 export function buildInstrumentLibrary(documents: readonly { origin: string; json: unknown }[]): InstrumentLibrary {

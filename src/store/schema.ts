@@ -401,6 +401,8 @@ export interface DashboardRefreshesTable {
   org_id: string;
   refreshed_at: Timestamp;
   seconds: number;
+  /** 031: new on every refresh; the key of the dashboards' cache. */
+  generation: Generated<string>;
 }
 
 /** 017_research_studies: a researcher's study with its survey (a FHIR Questionnaire). */

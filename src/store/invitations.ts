@@ -61,10 +61,11 @@ export async function issueInvitation(
   if (!episode) throw notFound('Episode', episodeId);
   if (episode.status !== 'active') throw new SpiegelError('EPISODE_CLOSED');
   const participant = await trx
-    .selectFrom('participants')
-    .select('id')
-    .where('id', '=', input.participantId)
-    .where('episode_id', '=', episodeId)
+    .selectFrom('participants as p')
+    .leftJoin('participant_contacts as pc', 'pc.participant_id', 'p.id')
+    .select(['p.id', 'pc.lang'])
+    .where('p.id', '=', input.participantId)
+    .where('p.episode_id', '=', episodeId)
     .executeTakeFirst();
   if (!participant) throw notFound('Participant', input.participantId);
   const sessions = await trx
@@ -107,7 +108,8 @@ export async function issueInvitation(
       session_number: sessionNumber,
       token_hash: tokenHash(token),
       instrument_ids: instrumentIds,
-      lang: input.lang ?? 'nl',
+      // The form opens in the participant's language unless the caller names one.
+      lang: input.lang ?? participant.lang ?? 'nl',
       expires_at: expiresAt,
     })
     .returning('id')

@@ -109,6 +109,8 @@ export interface ParticipantContactsTable {
   email: string | null;
   phone: string | null;
   updated_at: Generated<Date>;
+  /** 032: the language of the participant's messages and form. */
+  lang: Generated<'nl' | 'en'>;
 }
 
 export type SendKind = 'manual' | 'scheduled' | 'reminder';

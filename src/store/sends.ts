@@ -152,6 +152,8 @@ export interface ClaimedSend {
   kind: SendKind;
   channel: 'email' | 'sms';
   to: string;
+  /** The participant's language (032): the message and the form are in it. */
+  lang: 'nl' | 'en';
   sessionNumber: number;
   plannedAt: Date | null;
   invitation: IssuedInvitation;
@@ -188,6 +190,7 @@ export async function processSend(
           'o.name as org_name',
           'pc.email',
           'pc.phone',
+          'pc.lang',
           's.planned_at',
           's.status as session_status',
         ])
@@ -244,7 +247,12 @@ export async function processSend(
           trx,
           issuer,
           send.episode_id,
-          { participantId: send.participant_id, sessionNumber: send.session_number, instrumentIds },
+          {
+            participantId: send.participant_id,
+            sessionNumber: send.session_number,
+            instrumentIds,
+            lang: send.lang ?? 'nl',
+          },
           knownInstrument,
         );
       } catch (error) {
@@ -259,6 +267,7 @@ export async function processSend(
         kind: send.kind,
         channel: send.channel,
         to,
+        lang: send.lang ?? 'nl',
         sessionNumber: send.session_number,
         plannedAt: send.planned_at,
         invitation,

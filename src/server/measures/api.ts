@@ -108,6 +108,7 @@ export function registerMeasuresApi(app: FastifyInstance): void {
                       role: { type: ['string', 'null'], maxLength: 40 },
                       email: { type: ['string', 'null'], maxLength: 200 },
                       phone: { type: ['string', 'null'], maxLength: 20 },
+                      lang: { type: 'string', enum: ['nl', 'en'] },
                     },
                   },
                 ],

@@ -256,7 +256,14 @@ export function registerEpisodePages(app: FastifyInstance): void {
     const episode = await getEpisode(db, actorOf(request), episodeId);
     const values = body
       ? participantsFrom(body, episode.participants.length)
-      : episode.participants.map((p) => ({ id: p.id, label: p.label, role: p.role, email: p.email, phone: p.phone }));
+      : episode.participants.map((p) => ({
+          id: p.id,
+          label: p.label,
+          role: p.role,
+          email: p.email,
+          phone: p.phone,
+          lang: p.lang ?? 'nl',
+        }));
     const t = (k: PxKey) => pxText(request.lang, k);
     return sendPage(request, reply, {
       title: t('episode.editParticipants'),

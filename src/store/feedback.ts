@@ -47,6 +47,8 @@ export async function caseload(
   db: Kysely<Database>,
   actor: Actor,
   registry: InstrumentRegistry,
+  /** audit: false only for a caller that writes its own audit row for the same read (the home page). */
+  options: { audit?: boolean } = {},
 ): Promise<CaseloadRow[]> {
   const { orgId, userId } = actor.staff;
   // Read-only, so no transaction: the five summary queries run in parallel on the pool's connections
@@ -130,14 +132,15 @@ export async function caseload(
       pendingInvitations: pending.get(e.id) ?? 0,
     };
   });
-  await appendAudit(trx, {
-    ...auditBase(actor),
-    action: 'caseload.read',
-    subjectType: 'therapist',
-    subjectId: userId,
-    outcome: 'ok',
-    details: { episodes: rows.length },
-  });
+  if (options.audit !== false)
+    await appendAudit(trx, {
+      ...auditBase(actor),
+      action: 'caseload.read',
+      subjectType: 'therapist',
+      subjectId: userId,
+      outcome: 'ok',
+      details: { episodes: rows.length },
+    });
   return rows.sort(
     (a, b) =>
       STATUS_PRIORITY.indexOf(a.status) - STATUS_PRIORITY.indexOf(b.status) || a.clientCode.localeCompare(b.clientCode),

@@ -90,7 +90,8 @@ export async function therapistHome(db: Kysely<Database>, who: Who, now = new Da
     subjectType: 'therapist',
     subjectId: who.userId,
     outcome: 'ok',
-    details: { risks: risks.length, due: due.length, pending: pending.length },
+    // The home page also shows the caseload's off-track statuses (read without an audit row of its own).
+    details: { risks: risks.length, due: due.length, pending: pending.length, caseloadStatuses: true },
   });
   return { risks, due, pending, comments };
 }

@@ -65,7 +65,8 @@ export async function homeSections(app: FastifyInstance, request: FastifyRequest
   if (staff.roles.includes('therapist')) {
     const [home, rows, reminder] = await Promise.all([
       therapistHome(db, who),
-      caseload(db, { staff, ip: request.ip }, app.ctx.instruments),
+      // One audit row for the page: therapistHome's home.read covers the caseload statuses shown.
+      caseload(db, { staff, ip: request.ip }, app.ctx.instruments, { audit: false }),
       reminderHtml(db, who, lang),
     ]);
     const risks = home.risks.map((a) => {

@@ -54,30 +54,36 @@ export async function caseload(
   // Read-only, so no transaction: the five summary queries run in parallel on the pool's connections
   // (in one transaction they would queue on a single connection).
   const trx = db;
-  const episodes = await trx
-    .selectFrom('episodes as e')
-    .innerJoin('clients as c', 'c.id', 'e.client_id')
-    .select(['e.id', 'e.modality', 'e.started_on', 'c.code', 'c.alias'])
-    .where('e.org_id', '=', orgId)
-    .where('e.therapist_id', '=', userId)
-    .where('e.status', '=', 'active')
-    .execute();
-  if (episodes.length === 0) return [];
-  const ids = episodes.map((e) => e.id);
+  // The active episodes as a subquery, not a list of ids: every query below goes out at once, and none
+  // carries hundreds of parameters.
+  const ids = trx
+    .selectFrom('episodes')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('therapist_id', '=', userId)
+    .where('status', '=', 'active');
   // The heavy part in SQL: one summary row per participant series instead of every score.
-  const [summaries, latest, alerts, invitations, plans] = await Promise.all([
+  const [episodes, summaries, latest, alerts, invitations, plans] = await Promise.all([
+    trx
+      .selectFrom('episodes as e')
+      .innerJoin('clients as c', 'c.id', 'e.client_id')
+      .select(['e.id', 'e.modality', 'e.started_on', 'c.code', 'c.alias'])
+      .where('e.org_id', '=', orgId)
+      .where('e.therapist_id', '=', userId)
+      .where('e.status', '=', 'active')
+      .execute(),
     sql<SeriesSummary & { episode_id: string }>`
         SELECT episode_id, participant_id, instrument_id, scale_id, count(*)::int AS n,
                (array_agg(value ORDER BY session_number, measured_at))[1] AS first_value,
                (array_agg(value ORDER BY session_number DESC, measured_at DESC))[1] AS last_value,
                max(session_number) AS last_session, sum(value) - (array_agg(value ORDER BY session_number DESC, measured_at DESC))[1] AS earlier_sum
         FROM scores
-        WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${sql.join(ids)}) AND value IS NOT NULL
+        WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${ids}) AND value IS NOT NULL
         GROUP BY episode_id, participant_id, instrument_id, scale_id`.execute(trx),
     sql<{ episode_id: string; session_number: number; measured_ms: number; risk: boolean }>`
         WITH last AS (
           SELECT DISTINCT ON (episode_id) episode_id, participant_id, session_number, measured_at
-          FROM scores WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${sql.join(ids)})
+          FROM scores WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${ids})
           ORDER BY episode_id, measured_at DESC)
         SELECT l.episode_id, l.session_number, (extract(epoch from l.measured_at) * 1000)::float8 AS measured_ms,
                coalesce((SELECT bool_or(s.risk) FROM scores s WHERE s.participant_id = l.participant_id AND s.session_number = l.session_number), false) AS risk
@@ -106,6 +112,7 @@ export async function caseload(
       .where('episode_id', 'in', ids)
       .execute(),
   ]);
+  if (episodes.length === 0) return [];
   const instrumentIds = [...new Set(summaries.rows.map((p) => p.instrument_id))];
   const curves = new Map<string, ExpectedCurve | null>(
     await Promise.all(instrumentIds.map(async (id) => [id, await latestCurve(trx, orgId, id)] as const)),

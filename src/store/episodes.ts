@@ -12,6 +12,8 @@ export interface ParticipantInput {
   role?: string | null;
   email?: string | null;
   phone?: string | null;
+  /** The language of their messages (and form); Dutch unless English is chosen. */
+  lang?: 'nl' | 'en';
 }
 
 export interface PlanInput {
@@ -47,10 +49,11 @@ export function normaliseParticipants(modality: Modality, input: EpisodeInput['p
       role: p.role?.trim() || null,
       email: p.email?.trim() || null,
       phone: p.phone?.trim() || null,
+      lang: p.lang === 'en' ? ('en' as const) : ('nl' as const),
     }))
     .filter((p) => p.label || p.role || p.email || p.phone);
   if (modality === 'individual' && list.length === 0)
-    list.push({ label: 'client', role: null, email: null, phone: null });
+    list.push({ label: 'client', role: null, email: null, phone: null, lang: 'nl' });
   if (list.some((p) => !p.label)) throw invalid('body.participants', 'Every participant needs a name or label.');
   if (modality === 'individual' && list.length !== 1)
     throw invalid('body.participants', 'An individual episode has exactly one participant.');
@@ -91,7 +94,7 @@ async function insertContacts(
   trx: Transaction<Database>,
   orgId: string,
   episodeId: string,
-  rows: Array<{ id: string; email: string | null; phone: string | null }>,
+  rows: Array<{ id: string; email: string | null; phone: string | null; lang?: 'nl' | 'en' }>,
 ): Promise<void> {
   const withContact = rows.filter((r) => r.email || r.phone);
   if (withContact.length === 0) return;
@@ -104,6 +107,7 @@ async function insertContacts(
         episode_id: episodeId,
         email: r.email,
         phone: r.phone,
+        lang: r.lang ?? 'nl',
       })),
     )
     .execute();
@@ -162,6 +166,7 @@ export async function createEpisode(
         id: row.id,
         email: participants[row.position].email!,
         phone: participants[row.position].phone!,
+        lang: participants[row.position].lang,
       })),
     );
     if (plans.length) await insertPlans(trx, orgId, episode.id, plans);
@@ -218,7 +223,7 @@ export async function getEpisode(db: Kysely<Database>, actor: Actor, episodeId: 
       trx
         .selectFrom('participants as p')
         .leftJoin('participant_contacts as pc', 'pc.participant_id', 'p.id')
-        .select(['p.id', 'p.label', 'p.role', 'pc.email', 'pc.phone'])
+        .select(['p.id', 'p.label', 'p.role', 'pc.email', 'pc.phone', 'pc.lang'])
         .where('p.episode_id', '=', episodeId)
         .orderBy('p.position')
         .orderBy('p.created_at')
@@ -319,7 +324,9 @@ export async function updateParticipants(
       if (!ids.has(id)) throw notFound('Participant', id);
       await trx.updateTable('participants').set({ label: p.label, role: p.role }).where('id', '=', id).execute();
       await trx.deleteFrom('participant_contacts').where('participant_id', '=', id).execute();
-      await insertContacts(trx, actor.staff.orgId, episodeId, [{ id, email: p.email ?? null, phone: p.phone ?? null }]);
+      await insertContacts(trx, actor.staff.orgId, episodeId, [
+        { id, email: p.email ?? null, phone: p.phone ?? null, lang: p.lang },
+      ]);
     }
     await auditEpisode(trx, actor, episodeId, 'episode.participants', { updated: checked.length });
   });

@@ -47,86 +47,99 @@ export async function caseload(
   db: Kysely<Database>,
   actor: Actor,
   registry: InstrumentRegistry,
+  /** audit: false only for a caller that writes its own audit row for the same read (the home page). */
+  options: { audit?: boolean } = {},
 ): Promise<CaseloadRow[]> {
   const { orgId, userId } = actor.staff;
-  return db.transaction().execute(async (trx) => {
-    const episodes = await trx
+  // Read-only, so no transaction: the five summary queries run in parallel on the pool's connections
+  // (in one transaction they would queue on a single connection).
+  const trx = db;
+  // The active episodes as a subquery, not a list of ids: every query below goes out at once, and none
+  // carries hundreds of parameters.
+  const ids = trx
+    .selectFrom('episodes')
+    .select('id')
+    .where('org_id', '=', orgId)
+    .where('therapist_id', '=', userId)
+    .where('status', '=', 'active');
+  // The heavy part in SQL: one summary row per participant series instead of every score.
+  const [episodes, summaries, latest, alerts, invitations, plans] = await Promise.all([
+    trx
       .selectFrom('episodes as e')
       .innerJoin('clients as c', 'c.id', 'e.client_id')
       .select(['e.id', 'e.modality', 'e.started_on', 'c.code', 'c.alias'])
       .where('e.org_id', '=', orgId)
       .where('e.therapist_id', '=', userId)
       .where('e.status', '=', 'active')
-      .execute();
-    if (episodes.length === 0) return [];
-    const ids = episodes.map((e) => e.id);
-    // The heavy part in SQL: one summary row per participant series instead of every score.
-    const [summaries, latest, alerts, invitations, plans] = await Promise.all([
-      sql<SeriesSummary & { episode_id: string }>`
+      .execute(),
+    sql<SeriesSummary & { episode_id: string }>`
         SELECT episode_id, participant_id, instrument_id, scale_id, count(*)::int AS n,
                (array_agg(value ORDER BY session_number, measured_at))[1] AS first_value,
                (array_agg(value ORDER BY session_number DESC, measured_at DESC))[1] AS last_value,
                max(session_number) AS last_session, sum(value) - (array_agg(value ORDER BY session_number DESC, measured_at DESC))[1] AS earlier_sum
         FROM scores
-        WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${sql.join(ids)}) AND value IS NOT NULL
+        WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${ids}) AND value IS NOT NULL
         GROUP BY episode_id, participant_id, instrument_id, scale_id`.execute(trx),
-      sql<{ episode_id: string; session_number: number; measured_ms: number; risk: boolean }>`
+    sql<{ episode_id: string; session_number: number; measured_ms: number; risk: boolean }>`
         WITH last AS (
           SELECT DISTINCT ON (episode_id) episode_id, participant_id, session_number, measured_at
-          FROM scores WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${sql.join(ids)})
+          FROM scores WHERE org_id = ${orgId} AND therapist_id = ${userId} AND episode_id IN (${ids})
           ORDER BY episode_id, measured_at DESC)
         SELECT l.episode_id, l.session_number, (extract(epoch from l.measured_at) * 1000)::float8 AS measured_ms,
                coalesce((SELECT bool_or(s.risk) FROM scores s WHERE s.participant_id = l.participant_id AND s.session_number = l.session_number), false) AS risk
         FROM last l`.execute(trx),
-      trx
-        .selectFrom('alerts')
-        .select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('org_id', '=', orgId)
-        .where('episode_id', 'in', ids)
-        .where('acknowledged_at', 'is', null)
-        .groupBy('episode_id')
-        .execute(),
-      trx
-        .selectFrom('invitations')
-        .select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')])
-        .where('org_id', '=', orgId)
-        .where('episode_id', 'in', ids)
-        .where('used_at', 'is', null)
-        .where('revoked_at', 'is', null)
-        .where('expires_at', '>', sql<Date>`now()`)
-        .groupBy('episode_id')
-        .execute(),
-      trx
-        .selectFrom('measurement_plans')
-        .select(['episode_id', 'instrument_id', 'schedule', 'every_n'])
-        .where('episode_id', 'in', ids)
-        .execute(),
-    ]);
-    const curves = new Map<string, ExpectedCurve | null>();
-    for (const id of new Set(summaries.rows.map((p) => p.instrument_id)))
-      curves.set(id, await latestCurve(trx, orgId, id));
-    const alertCount = new Map(alerts.map((a) => [a.episode_id, a.n]));
-    const pending = new Map(invitations.map((i) => [i.episode_id, i.n]));
-    const seriesByEpisode = groupBy(summaries.rows, (p) => p.episode_id);
-    const latestByEpisode = new Map(latest.rows.map((l) => [l.episode_id, l]));
-    const plansByEpisode = groupBy(plans, (p) => p.episode_id);
-    const rows = episodes.map((e): CaseloadRow => {
-      const last = latestByEpisode.get(e.id);
-      const series = seriesByEpisode.get(e.id) ?? [];
-      return {
-        episodeId: e.id,
-        clientCode: e.code,
-        alias: e.alias,
-        modality: e.modality,
-        startedOn: e.started_on,
-        status: series.length === 0 ? 'no_data' : statusFromSummaries(series, last?.risk ?? false, registry, curves),
-        lastSession: last?.session_number ?? null,
-        lastMeasuredAt: last ? new Date(last.measured_ms) : null,
-        nextSession: nextMeasuredSession(plansByEpisode.get(e.id) ?? [], last?.session_number ?? 0),
-        openAlerts: alertCount.get(e.id) ?? 0,
-        pendingInvitations: pending.get(e.id) ?? 0,
-      };
-    });
+    trx
+      .selectFrom('alerts')
+      .select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('org_id', '=', orgId)
+      .where('episode_id', 'in', ids)
+      .where('acknowledged_at', 'is', null)
+      .groupBy('episode_id')
+      .execute(),
+    trx
+      .selectFrom('invitations')
+      .select(['episode_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('org_id', '=', orgId)
+      .where('episode_id', 'in', ids)
+      .where('used_at', 'is', null)
+      .where('revoked_at', 'is', null)
+      .where('expires_at', '>', sql<Date>`now()`)
+      .groupBy('episode_id')
+      .execute(),
+    trx
+      .selectFrom('measurement_plans')
+      .select(['episode_id', 'instrument_id', 'schedule', 'every_n'])
+      .where('episode_id', 'in', ids)
+      .execute(),
+  ]);
+  if (episodes.length === 0) return [];
+  const instrumentIds = [...new Set(summaries.rows.map((p) => p.instrument_id))];
+  const curves = new Map<string, ExpectedCurve | null>(
+    await Promise.all(instrumentIds.map(async (id) => [id, await latestCurve(trx, orgId, id)] as const)),
+  );
+  const alertCount = new Map(alerts.map((a) => [a.episode_id, a.n]));
+  const pending = new Map(invitations.map((i) => [i.episode_id, i.n]));
+  const seriesByEpisode = groupBy(summaries.rows, (p) => p.episode_id);
+  const latestByEpisode = new Map(latest.rows.map((l) => [l.episode_id, l]));
+  const plansByEpisode = groupBy(plans, (p) => p.episode_id);
+  const rows = episodes.map((e): CaseloadRow => {
+    const last = latestByEpisode.get(e.id);
+    const series = seriesByEpisode.get(e.id) ?? [];
+    return {
+      episodeId: e.id,
+      clientCode: e.code,
+      alias: e.alias,
+      modality: e.modality,
+      startedOn: e.started_on,
+      status: series.length === 0 ? 'no_data' : statusFromSummaries(series, last?.risk ?? false, registry, curves),
+      lastSession: last?.session_number ?? null,
+      lastMeasuredAt: last ? new Date(last.measured_ms) : null,
+      nextSession: nextMeasuredSession(plansByEpisode.get(e.id) ?? [], last?.session_number ?? 0),
+      openAlerts: alertCount.get(e.id) ?? 0,
+      pendingInvitations: pending.get(e.id) ?? 0,
+    };
+  });
+  if (options.audit !== false)
     await appendAudit(trx, {
       ...auditBase(actor),
       action: 'caseload.read',
@@ -135,12 +148,10 @@ export async function caseload(
       outcome: 'ok',
       details: { episodes: rows.length },
     });
-    return rows.sort(
-      (a, b) =>
-        STATUS_PRIORITY.indexOf(a.status) - STATUS_PRIORITY.indexOf(b.status) ||
-        a.clientCode.localeCompare(b.clientCode),
-    );
-  });
+  return rows.sort(
+    (a, b) =>
+      STATUS_PRIORITY.indexOf(a.status) - STATUS_PRIORITY.indexOf(b.status) || a.clientCode.localeCompare(b.clientCode),
+  );
 }
 
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

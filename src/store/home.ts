@@ -23,6 +23,14 @@ export async function therapistHome(db: Kysely<Database>, who: Who, now = new Da
       .innerJoin('episodes as e', 'e.id', 'a.episode_id')
       .innerJoin('clients as c', 'c.id', 'e.client_id')
       .select(['a.id', 'a.episode_id', 'a.reason', 'a.created_at', 'c.code', 'c.alias'])
+      // The participant the alert names, in the same round trip (by the episode's participants).
+      .select(
+        sql<
+          string | null
+        >`(SELECT p.label FROM participants p WHERE p.episode_id = a.episode_id AND p.id::text = a.reason->>'participantId')`.as(
+          'participant_label',
+        ),
+      )
       .where('a.org_id', '=', who.orgId)
       .where('e.therapist_id', '=', who.userId)
       .where('e.status', '=', 'active')
@@ -82,7 +90,8 @@ export async function therapistHome(db: Kysely<Database>, who: Who, now = new Da
     subjectType: 'therapist',
     subjectId: who.userId,
     outcome: 'ok',
-    details: { risks: risks.length, due: due.length, pending: pending.length },
+    // The home page also shows the caseload's off-track statuses (read without an audit row of its own).
+    details: { risks: risks.length, due: due.length, pending: pending.length, caseloadStatuses: true },
   });
   return { risks, due, pending, comments };
 }

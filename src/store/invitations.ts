@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely, Transaction } from 'kysely';
+import { measurementDefaults } from '../domain/settings/organisation.ts';
 import { SpiegelError } from '../domain/errors.ts';
 import { instrumentsDue, nextSessionNumber } from '../domain/feedback/schedule.ts';
 import { appendAudit, type AuditEntry } from './audit.ts';
@@ -49,19 +50,22 @@ export async function issueInvitation(
   knownInstrument: (id: string) => boolean,
 ): Promise<IssuedInvitation> {
   const orgId = issuer.orgId!;
+  // The organisation's measurement defaults (link validity) come along in the same round trip.
   const episode = await trx
-    .selectFrom('episodes')
-    .select('status')
-    .where('id', '=', episodeId)
-    .where('org_id', '=', orgId)
+    .selectFrom('episodes as e')
+    .innerJoin('organisations as o', 'o.id', 'e.org_id')
+    .select(['e.status', 'o.settings'])
+    .where('e.id', '=', episodeId)
+    .where('e.org_id', '=', orgId)
     .executeTakeFirst();
   if (!episode) throw notFound('Episode', episodeId);
   if (episode.status !== 'active') throw new SpiegelError('EPISODE_CLOSED');
   const participant = await trx
-    .selectFrom('participants')
-    .select('id')
-    .where('id', '=', input.participantId)
-    .where('episode_id', '=', episodeId)
+    .selectFrom('participants as p')
+    .leftJoin('participant_contacts as pc', 'pc.participant_id', 'p.id')
+    .select(['p.id', 'pc.lang'])
+    .where('p.id', '=', input.participantId)
+    .where('p.episode_id', '=', episodeId)
     .executeTakeFirst();
   if (!participant) throw notFound('Participant', input.participantId);
   const sessions = await trx
@@ -92,7 +96,8 @@ export async function issueInvitation(
     );
   const session = sessions.find((s) => s.number === sessionNumber);
   const token = newToken();
-  const expiresAt = new Date(Date.now() + (input.expiresInDays ?? DEFAULT_EXPIRY_DAYS) * 86_400_000);
+  const validDays = input.expiresInDays ?? measurementDefaults(episode.settings ?? {}).linkValidDays;
+  const expiresAt = new Date(Date.now() + validDays * 86_400_000);
   const row = await trx
     .insertInto('invitations')
     .values({
@@ -103,7 +108,8 @@ export async function issueInvitation(
       session_number: sessionNumber,
       token_hash: tokenHash(token),
       instrument_ids: instrumentIds,
-      lang: input.lang ?? 'nl',
+      // The form opens in the participant's language unless the caller names one.
+      lang: input.lang ?? participant.lang ?? 'nl',
       expires_at: expiresAt,
     })
     .returning('id')

@@ -110,6 +110,8 @@ export interface ParticipantContactsTable {
   email: string | null;
   phone: string | null;
   updated_at: Generated<Date>;
+  /** 032: the language of the participant's messages and form. */
+  lang: Generated<'nl' | 'en'>;
 }
 
 export type SendKind = 'manual' | 'scheduled' | 'reminder';
@@ -395,6 +397,8 @@ export interface DashboardRefreshesTable {
   org_id: string;
   refreshed_at: Timestamp;
   seconds: number;
+  /** 031: new on every refresh; the key of the dashboards' cache. */
+  generation: Generated<string>;
 }
 
 /** 017_research_studies: a researcher's study with its survey (a FHIR Questionnaire). */

@@ -36,12 +36,23 @@ export const MESSAGING_KEY = 'invitationMessages';
 
 export function messagingSettings(settings: Record<string, unknown> | null | undefined): MessagingSettings {
   const own = (settings?.[MESSAGING_KEY] ?? {}) as Partial<MessagingSettings>;
-  return { ...DEFAULT_MESSAGING, ...own };
+  // As the scheduling pass: without its own reminder hours, the measurement defaults' days count.
+  const days = (settings?.measurementDefaults as { reminderAfterDays?: unknown } | undefined)?.reminderAfterDays;
+  const fallback =
+    typeof days === 'number' && Number.isInteger(days) ? days * 24 : DEFAULT_MESSAGING.reminderAfterHours;
+  return { ...DEFAULT_MESSAGING, reminderAfterHours: fallback, ...own };
 }
 
 // The same defaults, for the scheduling pass's SQL.
 const setting = (key: keyof MessagingSettings) =>
   sql`coalesce(o.settings #>> ${sql.lit(`{${MESSAGING_KEY},${key}}`)}, ${sql.lit(String(DEFAULT_MESSAGING[key]))})`;
+
+// The reminder delay: the messaging page's hours when set, else the measurement defaults' days (admin
+// settings, `measurementDefaults.reminderAfterDays`, 0 = no reminder), else 24 hours.
+const reminderHours = sql`coalesce(
+  (o.settings #>> ${sql.lit(`{${MESSAGING_KEY},reminderAfterHours}`)})::int,
+  (o.settings #>> '{measurementDefaults,reminderAfterDays}')::int * 24,
+  ${sql.lit(DEFAULT_MESSAGING.reminderAfterHours)})`;
 
 /** Queues a message now for one participant of the caller's episode. Returns the send's id. */
 export async function queueManualSend(
@@ -120,8 +131,8 @@ export async function schedulingPass(db: Kysely<Database>, now = new Date()) {
     JOIN organisations o ON o.id = x.org_id
     WHERE x.status = 'sent' AND x.kind <> 'reminder'
       AND x.sent_at > ${now}::timestamptz - interval '14 days'
-      AND ${setting('reminderAfterHours')}::int > 0
-      AND x.sent_at <= ${now}::timestamptz - make_interval(hours => ${setting('reminderAfterHours')}::int)
+      AND ${reminderHours} > 0
+      AND x.sent_at <= ${now}::timestamptz - make_interval(hours => ${reminderHours})
       AND i.used_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > ${now}
     ON CONFLICT (reminds_send_id) WHERE kind = 'reminder' DO NOTHING
     RETURNING id, org_id`.execute(db);
@@ -141,6 +152,8 @@ export interface ClaimedSend {
   kind: SendKind;
   channel: 'email' | 'sms';
   to: string;
+  /** The participant's language (032): the message and the form are in it. */
+  lang: 'nl' | 'en';
   sessionNumber: number;
   plannedAt: Date | null;
   invitation: IssuedInvitation;
@@ -177,6 +190,7 @@ export async function processSend(
           'o.name as org_name',
           'pc.email',
           'pc.phone',
+          'pc.lang',
           's.planned_at',
           's.status as session_status',
         ])
@@ -233,7 +247,12 @@ export async function processSend(
           trx,
           issuer,
           send.episode_id,
-          { participantId: send.participant_id, sessionNumber: send.session_number, instrumentIds },
+          {
+            participantId: send.participant_id,
+            sessionNumber: send.session_number,
+            instrumentIds,
+            lang: send.lang ?? 'nl',
+          },
           knownInstrument,
         );
       } catch (error) {
@@ -248,6 +267,7 @@ export async function processSend(
         kind: send.kind,
         channel: send.channel,
         to,
+        lang: send.lang ?? 'nl',
         sessionNumber: send.session_number,
         plannedAt: send.planned_at,
         invitation,

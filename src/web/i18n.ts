@@ -23,6 +23,7 @@ const texts = {
   'nav.shared': { nl: 'Gedeeld met mij', en: 'Shared with me' },
   'nav.organisation': { nl: 'Organisatie', en: 'Organisation' },
   'nav.dashboards': { nl: 'Dashboards', en: 'Dashboards' },
+  'nav.mine': { nl: 'Mijn uitkomsten', en: 'My outcomes' },
   'nav.admin': { nl: 'Beheer', en: 'Administration' },
   'nav.research': { nl: 'Onderzoek', en: 'Research' },
   'nav.logout': { nl: 'Uitloggen', en: 'Log out' },

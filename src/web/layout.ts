@@ -30,6 +30,7 @@ function nav(lang: Lang, user: PageUser, csrfToken: string | undefined): SafeHtm
       ['/app/journal', t(lang, 'nav.journal')],
       ['/app/practice', t(lang, 'nav.practice')],
       ['/app/effectiveness', t(lang, 'nav.effectiveness')],
+      ['/app/dashboards/mine', t(lang, 'nav.mine')],
     );
   }
   if (user.roles.includes('supervisor')) links.push(['/app/shared', t(lang, 'nav.shared')]);

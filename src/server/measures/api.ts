@@ -117,6 +117,7 @@ export function registerMeasuresApi(app: FastifyInstance): void {
                       role: Type.Optional(nullableString(40)),
                       email: Type.Optional(nullableString(200)),
                       phone: Type.Optional(nullableString(20)),
+                      lang: Type.Optional(Type.Enum(['nl', 'en'])),
                     },
                     { additionalProperties: false },
                   ),

@@ -27,6 +27,7 @@ export function participantsFrom(body: FormFields, rows = PARTICIPANT_ROWS): Arr
     role: (body[`p${i}_role`] ?? '').trim() || null,
     email: (body[`p${i}_email`] ?? '').trim() || null,
     phone: (body[`p${i}_phone`] ?? '').trim() || null,
+    lang: body[`p${i}_lang`] === 'en' ? ('en' as const) : ('nl' as const),
   }));
 }
 
@@ -69,6 +70,11 @@ export function participantRows(lang: Lang, values: Array<ParticipantInput & { i
         autocomplete="off"
         value="${v.phone ?? ''}"
       />
+      <label for="p${i}_lang">${t('participant.lang')}</label>
+      <select id="p${i}_lang" name="p${i}_lang">
+        <option value="nl" ${v.lang !== 'en' ? html`selected` : null}>Nederlands</option>
+        <option value="en" ${v.lang === 'en' ? html`selected` : null}>English</option>
+      </select>
     </fieldset>`;
   })}`;
 }

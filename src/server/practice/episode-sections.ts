@@ -75,7 +75,7 @@ export function manageSections(input: ManageInput): SafeHtml {
         ${episode.participants.map(
           (p) =>
             html`<li>
-              ${p.label}${p.role ? html` · ${p.role}` : null}${p.email ? html` · <span class="muted">${p.email}</span>` : null}${p.phone ? html` · <span class="muted">${p.phone}</span>` : null}
+              ${p.label}${p.role ? html` · ${p.role}` : null}${p.email ? html` · <span class="muted">${p.email}</span>` : null}${p.phone ? html` · <span class="muted">${p.phone}</span>` : null}${p.lang === 'en' ? html` · <span class="muted" lang="en">English</span>` : null}
             </li>`,
         )}
       </ol>

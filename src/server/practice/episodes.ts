@@ -12,6 +12,8 @@ import {
   updateSession,
 } from '../../store/episodes.ts';
 import { usableInstrumentIds } from '../../store/org-instruments.ts';
+import { readOrgSettings } from '../../store/users.ts';
+import { measurementDefaults } from '../../domain/settings/organisation.ts';
 import type { Modality } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
@@ -109,10 +111,12 @@ export function registerEpisodePages(app: FastifyInstance): void {
   ) {
     const client = await ownClient(request, clientId);
     if (!client) return reply.callNotFound();
-    const choices = await instruments(request);
+    const [choices, settings] = await Promise.all([instruments(request), readOrgSettings(db, request.staff!.orgId)]);
+    // The organisation's measurement defaults (admin settings) fill in the new plan.
+    const m = measurementDefaults(settings);
     const defaults = choices
       .filter((c) => c.id === 'phq9' || c.id === 'spiegel-alliance')
-      .map((c) => ({ instrumentId: c.id, schedule: 'every_session' as const }));
+      .map((c) => ({ instrumentId: c.id, schedule: m.schedule, everyN: m.schedule === 'every_n' ? m.everyN : null }));
     const values = body
       ? {
           modality: (body.modality ?? 'individual') as Modality,
@@ -252,7 +256,14 @@ export function registerEpisodePages(app: FastifyInstance): void {
     const episode = await getEpisode(db, actorOf(request), episodeId);
     const values = body
       ? participantsFrom(body, episode.participants.length)
-      : episode.participants.map((p) => ({ id: p.id, label: p.label, role: p.role, email: p.email, phone: p.phone }));
+      : episode.participants.map((p) => ({
+          id: p.id,
+          label: p.label,
+          role: p.role,
+          email: p.email,
+          phone: p.phone,
+          lang: p.lang ?? 'nl',
+        }));
     const t = (k: PxKey) => pxText(request.lang, k);
     return sendPage(request, reply, {
       title: t('episode.editParticipants'),

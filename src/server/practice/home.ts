@@ -65,27 +65,16 @@ export async function homeSections(app: FastifyInstance, request: FastifyRequest
   if (staff.roles.includes('therapist')) {
     const [home, rows, reminder] = await Promise.all([
       therapistHome(db, who),
-      caseload(db, { staff, ip: request.ip }, app.ctx.instruments),
+      // One audit row for the page: therapistHome's home.read covers the caseload statuses shown.
+      caseload(db, { staff, ip: request.ip }, app.ctx.instruments, { audit: false }),
       reminderHtml(db, who, lang),
     ]);
-    const labelOf = async (episodeId: string, participantId: string | undefined) => {
-      if (!participantId) return null;
-      const p = await db
-        .selectFrom('participants')
-        .select('label')
-        .where('id', '=', participantId)
-        .where('episode_id', '=', episodeId)
-        .executeTakeFirst();
-      return p?.label ?? null;
-    };
-    const risks = await Promise.all(
-      home.risks.map(async (a) => {
-        const label = await labelOf(a.episode_id, (a.reason as { participantId?: string }).participantId);
-        return html`<a href="/app/episodes/${a.episode_id}#alerts-h">${client(a.code, a.alias)}</a
-          >${label ? html` · <strong data-testid="risk-participant">${label}</strong>` : null} ·
-          ${dateText(lang, a.created_at)}`;
-      }),
-    );
+    const risks = home.risks.map((a) => {
+      const label = a.participant_label;
+      return html`<a href="/app/episodes/${a.episode_id}#alerts-h">${client(a.code, a.alias)}</a
+        >${label ? html` · <strong data-testid="risk-participant">${label}</strong>` : null} ·
+        ${dateText(lang, a.created_at)}`;
+    });
     const offTrack = rows.filter(
       (r) => r.status === 'deteriorated' || r.status === 'not_on_track' || r.status === 'alliance_concern',
     );

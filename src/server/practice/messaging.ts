@@ -30,7 +30,7 @@ const DATE_TIME_EN = new Intl.DateTimeFormat('en-GB', {
  * a short questionnaire, the link and its expiry, and the organisation's name.
  */
 export function composeInvitation(send: ClaimedSend, publicUrl: string): Mail & { sms: string } {
-  const lang = 'nl';
+  const lang = send.lang;
   const fmt = lang === 'nl' ? DATE_TIME : DATE_TIME_EN;
   const url = `${publicUrl}/m/${send.invitation.token}`;
   const until = fmt.format(send.invitation.expiresAt);

@@ -42,6 +42,7 @@ export const pxText = defineTexts({
   'participant.role': { nl: 'Rol (bijv. moeder)', en: 'Role (e.g. mother)' },
   'participant.email': { nl: 'E-mailadres', en: 'Email address' },
   'participant.phone': { nl: 'Mobiel nummer', en: 'Mobile number' },
+  'participant.lang': { nl: 'Taal van berichten en vragenlijst', en: 'Language of messages and questionnaire' },
   'plan.title': { nl: 'Meetplan', en: 'Measurement plan' },
   'plan.hint': {
     nl: 'Kies per vragenlijst wanneer hij wordt afgenomen. Uitnodigingen bevatten de vragenlijsten die volgens dit plan bij die sessie horen.',

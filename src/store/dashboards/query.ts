@@ -18,16 +18,17 @@ import {
   quartersOf,
   type Period,
 } from '../../domain/dashboards/periods.ts';
-import { Protector, type Atom, type GroupFilter, type Verdict } from '../../domain/dashboards/protection.ts';
+import { filterKey, Protector, type GroupFilter, type Verdict } from '../../domain/dashboards/protection.ts';
 import type { DashboardSettings } from '../../domain/dashboards/settings.ts';
 import { appendAudit } from '../audit.ts';
 import type { Database, Modality } from '../schema.ts';
-import { listTeams } from './teams.ts';
+import { cellSet, dashboardVersion, memo, type DashboardVersion, type LoadedCell } from './cache.ts';
 
 /**
  * The manager dashboards, read from the dashboard cells. Every figure passes small-group protection
  * here, in the store, so no caller can get a figure the protection refused; no therapist id leaves
- * this module, and every call is audited.
+ * this module, and every call is audited. What is derived from the cells (verdicts, figures) is
+ * cached per data version in ./cache.ts; the audit row is written on every call.
  */
 
 export interface DashboardFilter {
@@ -54,34 +55,6 @@ export interface ManagerDashboard {
     main: Guarded<ActivityFigures>;
     trend: Array<{ quarter: string; figures: Guarded<ActivityFigures> }>;
   };
-}
-
-interface LoadedCell extends Atom {
-  metrics: Record<string, unknown>;
-}
-
-async function loadCells(
-  db: Kysely<Database>,
-  orgId: string,
-  family: 'outcome' | 'activity',
-  instrumentId: string,
-  therapistId?: string,
-): Promise<LoadedCell[]> {
-  let query = db
-    .selectFrom('dashboard_cells')
-    .select(['therapist_id', 'quarter', 'modality', 'episodes', 'metrics'])
-    .where('org_id', '=', orgId)
-    .where('family', '=', family)
-    .where('instrument_id', '=', instrumentId);
-  if (therapistId) query = query.where('therapist_id', '=', therapistId);
-  const rows = await query.execute();
-  return rows.map((r) => ({
-    therapist: r.therapist_id,
-    quarter: r.quarter,
-    modality: r.modality,
-    episodes: r.episodes,
-    metrics: r.metrics as Record<string, unknown>,
-  }));
 }
 
 function sumCells<T extends object>(
@@ -120,19 +93,60 @@ export async function managerDashboard(
   settings: DashboardSettings,
   options: { bandOrder?: string[]; action?: string } = {},
 ): Promise<ManagerDashboard> {
-  const [teamList, outcomeCells, activityCells, refresh] = await Promise.all([
-    listTeams(db, actor.orgId),
-    loadCells(db, actor.orgId, 'outcome', filter.instrumentId),
-    loadCells(db, actor.orgId, 'activity', ''),
-    db.selectFrom('dashboard_refreshes').select('refreshed_at').where('org_id', '=', actor.orgId).executeTakeFirst(),
+  const version = await dashboardVersion(db, actor.orgId);
+  const group: GroupFilter = { team: filter.team, period: filter.period, modality: filter.modality };
+  const key = [
+    version.key,
+    'manager',
+    filter.instrumentId,
+    filterKey(group),
+    settings.minima.therapists,
+    settings.minima.episodes,
+    settings.followUpHours,
+    (options.bandOrder ?? []).join(','),
+  ].join('|');
+  const result = await memo(key, () => computeDashboard(db, actor.orgId, version, filter, settings, options.bandOrder));
+  await appendAudit(db, {
+    orgId: actor.orgId,
+    actorId: actor.userId,
+    actorRole: actor.roles.join(','),
+    action: options.action ?? 'dashboard.read',
+    subjectType: 'dashboard',
+    subjectId: filter.instrumentId,
+    ip: actor.ip,
+    outcome: 'ok',
+    details: {
+      team: filter.team,
+      period: periodKey(filter.period),
+      modality: filter.modality,
+      instrument: filter.instrumentId,
+      suppressed: countSuppressed(result),
+    },
+  });
+  return result;
+}
+
+async function computeDashboard(
+  db: Kysely<Database>,
+  orgId: string,
+  version: DashboardVersion,
+  filter: DashboardFilter,
+  settings: DashboardSettings,
+  bandOrder: string[] | undefined,
+): Promise<ManagerDashboard> {
+  const [outcome, activity] = await Promise.all([
+    cellSet(db, orgId, version, 'outcome', filter.instrumentId, settings.minima),
+    cellSet(db, orgId, version, 'activity', '', settings.minima),
   ]);
-  const teams = new Map(teamList.map((t) => [t.id, new Set(t.memberIds)]));
-  const outcomeGuard = new Protector(outcomeCells, teams, settings.minima);
-  const activityGuard = new Protector(activityCells, teams, settings.minima);
+  const { teams, teamList } = version;
+  const outcomeCells = outcome.cells;
+  const activityCells = activity.cells;
+  const outcomeGuard = outcome.guard;
+  const activityGuard = activity.guard;
   const group: GroupFilter = { team: filter.team, period: filter.period, modality: filter.modality };
   const outcomeOf = (f: GroupFilter) =>
     guarded(outcomeGuard, f, () =>
-      outcomeFigures(sumCells<OutcomeSums>(outcomeCells, teams, f, emptyOutcome), options.bandOrder),
+      outcomeFigures(sumCells<OutcomeSums>(outcomeCells, teams, f, emptyOutcome), bandOrder),
     );
   const activityOf = (f: GroupFilter) =>
     guarded(activityGuard, f, () =>
@@ -145,8 +159,8 @@ export async function managerDashboard(
   const allQuarters = [...outcomeCells, ...activityCells].map((c) => c.quarter);
   const modalities = [...new Set(outcomeCells.map((c) => c.modality))].sort();
   const mainOutcome = outcomeOf(group);
-  const result: ManagerDashboard = {
-    refreshedAt: refresh ? new Date(refresh.refreshed_at).toISOString() : null,
+  return {
+    refreshedAt: version.refreshedAt,
     filter,
     teams: teamList.map((t) => ({ id: t.id, name: t.name })),
     periods: periodsFor(allQuarters).map(periodKey),
@@ -184,24 +198,6 @@ export async function managerDashboard(
       })),
     },
   };
-  await appendAudit(db, {
-    orgId: actor.orgId,
-    actorId: actor.userId,
-    actorRole: actor.roles.join(','),
-    action: options.action ?? 'dashboard.read',
-    subjectType: 'dashboard',
-    subjectId: filter.instrumentId,
-    ip: actor.ip,
-    outcome: 'ok',
-    details: {
-      team: filter.team,
-      period: periodKey(filter.period),
-      modality: filter.modality,
-      instrument: filter.instrumentId,
-      suppressed: countSuppressed(result),
-    },
-  });
-  return result;
 }
 
 function countSuppressed(d: ManagerDashboard): number {
@@ -227,13 +223,11 @@ export async function ownOutcomes(
   settings: DashboardSettings,
   bandOrder?: string[],
 ): Promise<{ own: OutcomeFigures; organisation: Guarded<OutcomeFigures>; periods: string[] }> {
-  const [cells, teamList] = await Promise.all([
-    loadCells(db, actor.orgId, 'outcome', instrumentId),
-    listTeams(db, actor.orgId),
-  ]);
-  const teams = new Map(teamList.map((t) => [t.id, new Set(t.memberIds)]));
-  const guard = new Protector(cells, teams, settings.minima);
+  const version = await dashboardVersion(db, actor.orgId);
+  const { cells, guard } = await cellSet(db, actor.orgId, version, 'outcome', instrumentId, settings.minima);
+  const { teams } = version;
   const f: GroupFilter = { team: null, period, modality: null };
+  // The therapist's own cells: a few dozen of the organisation's, summed per request.
   const own = outcomeFigures(
     sumCells<OutcomeSums>(
       cells.filter((c) => c.therapist === actor.userId),
@@ -243,6 +237,19 @@ export async function ownOutcomes(
     ),
     bandOrder,
   );
+  const key = [
+    version.key,
+    'own-organisation',
+    instrumentId,
+    periodKey(period),
+    settings.minima.therapists,
+    settings.minima.episodes,
+    (bandOrder ?? []).join(','),
+  ].join('|');
+  const organisation = await memo(key, async () => ({
+    figures: guarded(guard, f, () => outcomeFigures(sumCells<OutcomeSums>(cells, teams, f, emptyOutcome), bandOrder)),
+    periods: periodsFor(cells.map((c) => c.quarter)).map(periodKey),
+  }));
   await appendAudit(db, {
     orgId: actor.orgId,
     actorId: actor.userId,
@@ -254,13 +261,7 @@ export async function ownOutcomes(
     outcome: 'ok',
     details: { period: periodKey(period) },
   });
-  return {
-    own,
-    organisation: guarded(guard, f, () =>
-      outcomeFigures(sumCells<OutcomeSums>(cells, teams, f, emptyOutcome), bandOrder),
-    ),
-    periods: periodsFor(cells.map((c) => c.quarter)).map(periodKey),
-  };
+  return { own, organisation: organisation.figures, periods: organisation.periods };
 }
 
 export { ALL };

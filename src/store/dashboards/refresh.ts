@@ -49,6 +49,7 @@ export async function refreshDashboardCells(
         .insertInto('dashboard_cells')
         .values(rows.slice(i, i + 500))
         .execute();
+    // A new row, so a new generation (031): every instance's cache of the old cells goes stale.
     await trx.deleteFrom('dashboard_refreshes').where('org_id', '=', orgId).execute();
     await trx.insertInto('dashboard_refreshes').values({ org_id: orgId, refreshed_at: new Date(), seconds }).execute();
   });

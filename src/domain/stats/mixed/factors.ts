@@ -68,7 +68,9 @@ export function withFactors(
     if (lv.length < 2)
       throw new SpiegelError(
         'MODEL_DATA_INVALID',
-        `factor '${v}' has ${lv.length === 0 ? 'no levels' : `only one level ('${lv[0]}')`} in the rows used; a factor needs two or more`,
+        lv.length === 0
+          ? `factor '${v}' has no levels in the rows used`
+          : `factor '${v}' has only one level ('${lv[0]}') in the rows used; a factor needs two or more`,
         { column: v, levels: lv },
       );
     const ref = reference[v];

@@ -10,7 +10,7 @@ import { loadModelData } from '../../../cli/analyze/load.ts';
 import { therapistEffects } from '../../../cli/analyze/therapist-effects.ts';
 import { parseFormula } from './formula.ts';
 import { sortLevels, withFactors } from './factors.ts';
-import { fitInterceptModel, prepareIntercept } from './fit.ts';
+import { fitInterceptModel, interceptAt, prepareIntercept } from './fit.ts';
 import { interceptCriterion } from './intercept-model.ts';
 import type { InterceptStats } from './intercept-stats.ts';
 import { SpiegelError } from '../../errors.ts';
@@ -72,6 +72,17 @@ describe('factor model (treatment contrasts, reference level, backticked name)',
     });
     expect(rel(fit.varcomp[0].vcov, ref.varcomp[0].vcov)).toBeLessThan(1e-5);
     expect(rel(fit.varcomp[1].vcov, ref.varcomp[1].vcov)).toBeLessThan(1e-8);
+  });
+
+  it('at lme4’s θ̂ (no optimiser in the comparison): σ, fixed effects, SEs and variances to 1e-9', async () => {
+    const at = interceptAt(prepareIntercept((await load()).stats as InterceptStats), 'REML', arr(ref.theta));
+    expect(rel(at.criterion, ref.reml_criterion)).toBeLessThan(1e-9);
+    expect(rel(at.sigma, ref.sigma)).toBeLessThan(1e-9);
+    at.fixed.forEach((f, k) => {
+      expect(rel(f.estimate, ref.fixed[k].estimate)).toBeLessThan(1e-9);
+      expect(rel(f.se, ref.fixed[k].se)).toBeLessThan(1e-9);
+    });
+    at.varcomp.forEach((v, k) => expect(rel(v.vcov, ref.varcomp[k].vcov)).toBeLessThan(1e-9));
   });
 
   it('ML fit matches lme4', async () => {

@@ -143,7 +143,8 @@ export function formatText(out: Record<string, unknown>): string {
     '',
     'Fixed effects:',
     ...(out.fixed as { term: string; estimate: number; se: number }[]).map(
-      (f) => `  ${f.term.padEnd(24)} ${num(f.estimate).padStart(12)}  SE ${num(f.se)}`,
+      (f, _k, all) =>
+        `  ${f.term.padEnd(Math.max(24, ...all.map((g) => g.term.length)))} ${num(f.estimate).padStart(12)}  SE ${num(f.se)}`,
     ),
   );
   lines.push('', 'Variance components:');

@@ -67,6 +67,8 @@ async function collectLevels(path: string, spec: ModelSpec, declared: string[]):
   let candIdx: number[] = [];
   const seen = candidates.map(() => new Set<string>());
   const text = candidates.map((v) => declared.includes(v));
+  const numeric = candidates.map(() => false);
+  const firstText: ({ line: number; value: string } | null)[] = candidates.map(() => null);
   let decimalComma = false;
   await streamCsv(path, {
     header(names, delimiter) {
@@ -74,12 +76,16 @@ async function collectLevels(path: string, spec: ModelSpec, declared: string[]):
       usedIdx = used.map((v) => names.indexOf(v)).filter((k) => k >= 0);
       candIdx = candidates.map((v) => names.indexOf(v));
     },
-    row(f) {
+    row(f, line) {
       for (const k of usedIdx) if (k >= f.length || isMissing(f[k])) return;
       for (let c = 0; c < candIdx.length; c++) {
         const s = f[candIdx[c]];
         if (s === undefined) continue;
-        if (!text[c] && !Number.isFinite(Number(decimalComma ? s.replace(',', '.') : s))) text[c] = true;
+        if (s.trim() !== '' && Number.isFinite(Number(decimalComma ? s.replace(',', '.') : s))) numeric[c] = true;
+        else if (firstText[c] === null) {
+          firstText[c] = { line, value: s };
+          text[c] = true;
+        }
         if (seen[c].size <= MAX_LEVELS) seen[c].add(s);
       }
     },
@@ -87,6 +93,14 @@ async function collectLevels(path: string, spec: ModelSpec, declared: string[]):
   const out: Record<string, string[]> = {};
   candidates.forEach((v, c) => {
     if (!text[c]) return;
+    const t = firstText[c];
+    // A column of numbers with a stray text value is more likely a typo than a factor: say so.
+    if (!declared.includes(v) && numeric[c] && t)
+      throw new SpiegelError(
+        'MODEL_DATA_INVALID',
+        `column '${v}' mixes numbers and text (line ${t.line}: '${t.value}'); fix the value, or declare the column a factor with --factor '${v}'`,
+        { column: v, line: t.line },
+      );
     if (seen[c].size > MAX_LEVELS)
       throw new SpiegelError('MODEL_DATA_INVALID', `factor '${v}' has more than ${MAX_LEVELS} levels`, { column: v });
     out[v] = [...seen[c]];

@@ -118,6 +118,24 @@ describe('factor model (treatment contrasts, reference level, backticked name)',
     expect(() => withFactors(spec, { treatment: ['a'] })).toThrow(SpiegelError);
   });
 
+  it('refuses a numeric column with a stray text value unless it is declared a factor', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const file = join(mkdtempSync(join(tmpdir(), 'spiegel-factor-')), 'd.csv');
+    const rows = [
+      'y,age,g',
+      ...Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 5 === 0 ? 'n/a' : 30 + (i % 9)},${i % 4}`),
+    ];
+    writeFileSync(file, rows.join('\n') + '\n');
+    const spec = parseFormula('y ~ age + (1 | g)');
+    await expect(loadModelData(file, spec)).rejects.toThrow(
+      "column 'age' mixes numbers and text (line 2: 'n/a'); fix the value, or declare the column a factor with --factor 'age'",
+    );
+    const data = await loadModelData(file, spec, { factors: ['age'] });
+    expect(data.spec.columns[1]).toBe('age31'); // levels 30…38 and n/a; 30 is the reference
+  });
+
   it('codes a factor without its main effect by indicators, as model.matrix does', () => {
     const spec = withFactors(parseFormula('y ~ x + x:f + (1 | g)'), { f: ['b', 'a', 'c'] });
     expect(spec.columns).toEqual(['(Intercept)', 'x', 'x:fb', 'x:fc']);

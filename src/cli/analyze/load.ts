@@ -6,15 +6,111 @@ import { SpiegelError } from '../../domain/errors.ts';
 import { designFiller, type ModelSpec } from '../../domain/stats/mixed/formula.ts';
 import { GrowthStatsBuilder, type GrowthStats } from '../../domain/stats/mixed/growth-stats.ts';
 import { InterceptStatsBuilder, type InterceptStats } from '../../domain/stats/mixed/intercept-stats.ts';
+import { fixedVariables, levelCoder, withFactors } from '../../domain/stats/mixed/factors.ts';
 import { streamCsv } from './csv.ts';
 
-export type LoadedData =
+export type LoadedData = (
   | { kind: 'intercept'; stats: InterceptStats; rowsRead: number; rowsDropped: number }
-  | { kind: 'growth'; stats: GrowthStats; rowsRead: number; rowsDropped: number };
+  | { kind: 'growth'; stats: GrowthStats; rowsRead: number; rowsDropped: number }
+) & {
+  /** The spec the data were read with: factor variables expanded into their design columns. */
+  spec: ModelSpec;
+};
+
+export interface FactorRequest {
+  /** Columns to read as factors even when their values are numbers. */
+  factors?: string[];
+  /** Chosen reference levels (as R's relevel); such a column is a factor too. */
+  reference?: Record<string, string>;
+}
+
+/** Thrown by the numeric pass when a fixed-part column holds text: the file is read again as factors. */
+class TextInColumn extends SpiegelError {
+  constructor(column: string) {
+    super('MODEL_DATA_INVALID', `column '${column}' holds text`, { column });
+  }
+}
+
+const MAX_LEVELS = 10_000;
+
+/**
+ * A fixed-part column with any non-numeric value is a factor, as a string column is in R. Numeric
+ * files are read once; a file with text columns (or declared factors) gets one extra pass that
+ * collects the levels of the rows that enter the fit.
+ */
+export async function loadModelData(path: string, spec: ModelSpec, req: FactorRequest = {}): Promise<LoadedData> {
+  const declared = [...new Set([...(req.factors ?? []), ...Object.keys(req.reference ?? {})])];
+  if (declared.length === 0) {
+    try {
+      return await loadWith(path, spec, true);
+    } catch (error) {
+      if (!(error instanceof TextInColumn)) throw error;
+    }
+  }
+  const levels = await collectLevels(path, spec, declared);
+  return loadWith(path, withFactors(spec, levels, req.reference ?? {}), false);
+}
+
+async function collectLevels(path: string, spec: ModelSpec, declared: string[]): Promise<Record<string, string[]>> {
+  const candidates = fixedVariables(spec);
+  for (const v of declared)
+    if (!candidates.includes(v))
+      throw new SpiegelError(
+        'MODEL_FORMULA_INVALID',
+        v === spec.response || spec.numericVariables.includes(v)
+          ? `'${v}' cannot be a factor: it is the response or the random slope`
+          : `'${v}' is not a fixed-effect variable of the formula, so it cannot be a factor`,
+        { column: v },
+      );
+  const used = [...spec.numericVariables, ...spec.groupVariables];
+  let usedIdx: number[] = [];
+  let candIdx: number[] = [];
+  const seen = candidates.map(() => new Set<string>());
+  const text = candidates.map((v) => declared.includes(v));
+  const numeric = candidates.map(() => false);
+  const firstText: ({ line: number; value: string } | null)[] = candidates.map(() => null);
+  let decimalComma = false;
+  await streamCsv(path, {
+    header(names, delimiter) {
+      decimalComma = delimiter === ';';
+      usedIdx = used.map((v) => names.indexOf(v)).filter((k) => k >= 0);
+      candIdx = candidates.map((v) => names.indexOf(v));
+    },
+    row(f, line) {
+      for (const k of usedIdx) if (k >= f.length || isMissing(f[k])) return;
+      for (let c = 0; c < candIdx.length; c++) {
+        const s = f[candIdx[c]];
+        if (s === undefined) continue;
+        if (s.trim() !== '' && Number.isFinite(Number(decimalComma ? s.replace(',', '.') : s))) numeric[c] = true;
+        else if (firstText[c] === null) {
+          firstText[c] = { line, value: s };
+          text[c] = true;
+        }
+        if (seen[c].size <= MAX_LEVELS) seen[c].add(s);
+      }
+    },
+  });
+  const out: Record<string, string[]> = {};
+  candidates.forEach((v, c) => {
+    if (!text[c]) return;
+    const t = firstText[c];
+    // A column of numbers with a stray text value is more likely a typo than a factor: say so.
+    if (!declared.includes(v) && numeric[c] && t)
+      throw new SpiegelError(
+        'MODEL_DATA_INVALID',
+        `column '${v}' mixes numbers and text (line ${t.line}: '${t.value}'); fix the value, or declare the column a factor with --factor '${v}'`,
+        { column: v, line: t.line },
+      );
+    if (seen[c].size > MAX_LEVELS)
+      throw new SpiegelError('MODEL_DATA_INVALID', `factor '${v}' has more than ${MAX_LEVELS} levels`, { column: v });
+    out[v] = [...seen[c]];
+  });
+  return out;
+}
 
 const isMissing = (s: string): boolean => s === '' || s === 'NA' || s === 'NaN' || s === 'null';
 
-export async function loadModelData(path: string, spec: ModelSpec): Promise<LoadedData> {
+async function loadWith(path: string, spec: ModelSpec, probe: boolean): Promise<LoadedData> {
   const numNames = spec.numericVariables;
   const groupNames = spec.groupVariables;
   let numIdx: number[] = [];
@@ -30,6 +126,10 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
   let dropped = 0;
   const nested = spec.innerWithinOuter;
   let decimalComma = false;
+  const slopeName = random.kind === 'growth' ? random.slope : null;
+  // Per variable: a level coder for a factor, null for a number.
+  const coders = numNames.map((v) => (spec.factors[v] ? levelCoder(spec.factors[v]) : null));
+  const mayBeFactor = numNames.map((v, k) => k > 0 && v !== slopeName);
 
   const rowsRead = await streamCsv(path, {
     header(names, delimiter) {
@@ -61,8 +161,14 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
           dropped++;
           return;
         }
+        const coder = coders[k];
+        if (coder) {
+          values[k] = coder(s);
+          continue;
+        }
         const v = Number(decimalComma ? s.replace(',', '.') : s);
         if (!Number.isFinite(v) || s.trim() === '') {
+          if (probe && mayBeFactor[k]) throw new TextInColumn(numNames[k]);
           throw new SpiegelError(
             'MODEL_DATA_INVALID',
             `${path}: line ${line}, column ${numIdx[k] + 1} ('${numNames[k]}'): not a number: '${s}'`,
@@ -87,6 +193,6 @@ export async function loadModelData(path: string, spec: ModelSpec): Promise<Load
       }
     },
   });
-  if (intercept) return { kind: 'intercept', stats: intercept.finish(), rowsRead, rowsDropped: dropped };
-  return { kind: 'growth', stats: (growth as GrowthStatsBuilder).finish(), rowsRead, rowsDropped: dropped };
+  if (intercept) return { kind: 'intercept', stats: intercept.finish(), rowsRead, rowsDropped: dropped, spec };
+  return { kind: 'growth', stats: (growth as GrowthStatsBuilder).finish(), rowsRead, rowsDropped: dropped, spec };
 }

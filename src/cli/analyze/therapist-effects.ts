@@ -15,6 +15,8 @@ import {
 import { growthCriterion, type GrowthStructure } from '../../domain/stats/mixed/growth-model.ts';
 import { interceptCriterion } from '../../domain/stats/mixed/intercept-model.ts';
 import type { FitMethod, MixedFit } from '../../domain/stats/mixed/types.ts';
+import { centreGrowthStats, type GrowthStats } from '../../domain/stats/mixed/growth-stats.ts';
+import { growthIccProfile, growthPatientEffects } from '../../domain/stats/mixed/growth-extras.ts';
 import { loadModelData } from './load.ts';
 
 export interface TherapistEffectsRequest {
@@ -22,6 +24,14 @@ export interface TherapistEffectsRequest {
   formula: string;
   method: FitMethod;
   criterionAt: number[] | null;
+  /** Columns read as factors even when numeric (text columns always are). */
+  factors?: string[];
+  /** Reference levels of factors, as R's relevel (default: the first level in sorted order). */
+  reference?: Record<string, string>;
+  /** Growth models: add patient-level EB with conditional SDs. */
+  patientEb?: boolean;
+  /** Growth models with a therapist level: profile-likelihood interval of the ICC. */
+  iccProfile?: boolean;
 }
 
 /** Integer-looking ids print as numbers, as in reference.json. */
@@ -66,8 +76,11 @@ export function fitToJson(spec: ModelSpec, fit: MixedFit, extra: Record<string, 
 
 export async function therapistEffects(req: TherapistEffectsRequest): Promise<Record<string, unknown>> {
   const started = performance.now();
-  const spec = parseFormula(req.formula);
-  const data = await loadModelData(req.input, spec);
+  const data = await loadModelData(req.input, parseFormula(req.formula), {
+    factors: req.factors,
+    reference: req.reference,
+  });
+  const spec = data.spec;
   const rows = { rows_read: data.rowsRead, rows_dropped: data.rowsDropped };
   const group = spec.groupVariables;
   const names = { patient: group[0], therapist: group[1] };
@@ -99,11 +112,21 @@ export async function therapistEffects(req: TherapistEffectsRequest): Promise<Re
     };
   }
 
-  const fit =
-    data.kind === 'intercept'
-      ? fitInterceptModel(data.stats, { method: req.method, group: group[0] })
-      : fitGrowthModel(data.stats, { method: req.method, structure: growthStructure(spec), names, slopeName });
-  return { ...fitToJson(spec, fit, rows), seconds: seconds() };
+  if (data.kind === 'intercept') {
+    const fit = fitInterceptModel(data.stats, { method: req.method, group: group[0] });
+    return { ...fitToJson(spec, fit, rows), seconds: seconds() };
+  }
+  const prob = prepareGrowth(data.stats, growthStructure(spec));
+  const fit = fitGrowthModel(prob, { method: req.method, names, slopeName });
+  if (req.iccProfile) fit.iccProfileCi95 = growthIccProfile(prob, req.method, fit);
+  const out = fitToJson(spec, fit, rows);
+  if (req.patientEb)
+    out.patient_eb = growthPatientEffects(centreGrowthStats(data.stats as GrowthStats), prob, fit).map((e) => ({
+      ...e,
+      patient: idOut(e.patient),
+      therapist: e.therapist === null ? null : idOut(e.therapist),
+    }));
+  return { ...out, seconds: seconds() };
 }
 
 /** Human-readable summary for the terminal (without --json). */
@@ -120,7 +143,8 @@ export function formatText(out: Record<string, unknown>): string {
     '',
     'Fixed effects:',
     ...(out.fixed as { term: string; estimate: number; se: number }[]).map(
-      (f) => `  ${f.term.padEnd(24)} ${num(f.estimate).padStart(12)}  SE ${num(f.se)}`,
+      (f, _k, all) =>
+        `  ${f.term.padEnd(Math.max(24, ...all.map((g) => g.term.length)))} ${num(f.estimate).padStart(12)}  SE ${num(f.se)}`,
     ),
   );
   lines.push('', 'Variance components:');
@@ -140,6 +164,18 @@ export function formatText(out: Record<string, unknown>): string {
   lines.push(`converged: ${out.converged}  iterations: ${out.iterations}  seconds: ${num(out.seconds, 3)}`);
   lines.push(`${(out.therapist_eb as unknown[]).length} therapist effects: use --json to see them.`);
   return lines.join('\n');
+}
+
+/** `--reference treatment=wait,sex=m` → { treatment: 'wait', sex: 'm' }. */
+export function parseReference(s: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of s.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0 || eq === part.length - 1)
+      throw new SpiegelError('USAGE', `--reference expects column=level pairs separated by commas, got '${s}'`);
+    out[part.slice(0, eq).trim()] = part.slice(eq + 1).trim();
+  }
+  return out;
 }
 
 export function parseTheta(s: string): number[] {

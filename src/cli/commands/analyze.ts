@@ -1,14 +1,17 @@
 import type { Command } from '../command.ts';
 import { parseArgs, wantsHelp } from '../command.ts';
 import { SpiegelError } from '../../domain/errors.ts';
-import { formatText, parseTheta, therapistEffects } from '../analyze/therapist-effects.ts';
+import { formatText, parseReference, parseTheta, therapistEffects } from '../analyze/therapist-effects.ts';
 import { therapistEffectsFromDb } from '../analyze/db.ts';
 
 const help = `Usage: spiegel analyze therapist-effects --input FILE.csv[.gz] --formula "<formula>" [options]
 
 Fits a linear mixed model by REML (default) or ML from per-group sufficient statistics,
-checked against lme4. Supported formulas (numeric columns; fixed part with + * : and parentheses):
+checked against lme4. Supported formulas (fixed part with + * : and parentheses; text columns are
+factors with treatment contrasts, as in R; \`quoted name\` for a column name with spaces):
   post ~ intake_c + age_c + female + (1 | therapist)
+  post ~ \`intake score\` * treatment + (1 | therapist)       (treatment: a text column)
+  score ~ session + (1 | therapist/patient)
   score ~ session * intake_c + (1 + session | patient) + (1 | therapist)
   score ~ session + (1 | patient) + (1 | therapist)
   score ~ session * intake_c + (1 + session | patient)
@@ -24,15 +27,35 @@ Options:
   --input FILE          CSV with a header row (.csv or .csv.gz)
   --formula F           lme4-style model formula (quote it)
   --reml | --ml         estimation method (default --reml)
+  --factor A,B          read these columns as factors even when their values are numbers
+  --reference A=L,...   reference level L of factor A (as R's relevel; default: first in sorted order)
+  --patient-eb          growth models: add patient-level EB (conditional modes) with conditional SDs
+  --icc-profile         growth models with a therapist level: profile-likelihood 95% interval of the ICC
   --criterion-at T,...  evaluate the criterion at θ (lme4's convention) without optimising
   --json                print JSON with the fields of reference/mixed/reference.json
   --help                show this help
 
 Output (JSON): formula, method, n_obs, n_groups, reml_criterion (or deviance with --ml), theta, sigma,
 fixed[{term, estimate, se}], varcomp, icc, icc_profile_ci95, therapist_eb[{therapist, blup, cond_sd, n}],
+patient_eb[{patient, intercept, slope, cond_sd_intercept, cond_sd_slope, cond_cov}] (with --patient-eb),
 logLik, AIC, BIC, iterations, converged, convergence, seconds.`;
 
-const known = new Set(['input', 'formula', 'reml', 'ml', 'criterion-at', 'json', 'help', 'db', 'org', 'instrument']);
+const known = new Set([
+  'input',
+  'formula',
+  'reml',
+  'ml',
+  'criterion-at',
+  'json',
+  'help',
+  'db',
+  'org',
+  'instrument',
+  'factor',
+  'reference',
+  'patient-eb',
+  'icc-profile',
+]);
 
 export const analyzeCommand: Command = {
   name: 'analyze',
@@ -43,7 +66,7 @@ export const analyzeCommand: Command = {
       process.stdout.write(help + '\n');
       return args.length === 0 ? 2 : 0;
     }
-    const { flags, positionals } = parseArgs(args, ['reml', 'ml', 'json', 'db']);
+    const { flags, positionals } = parseArgs(args, ['reml', 'ml', 'json', 'db', 'patient-eb', 'icc-profile']);
     const [sub, ...extra] = positionals;
     if (sub !== 'therapist-effects')
       throw new SpiegelError('USAGE', `unknown analysis '${sub ?? ''}'; available: therapist-effects (see --help)`);
@@ -76,7 +99,13 @@ export const analyzeCommand: Command = {
     if (flags.reml && flags.ml) throw new SpiegelError('USAGE', 'choose one of --reml and --ml');
     const at = flags['criterion-at'];
     if (at === true) throw new SpiegelError('USAGE', '--criterion-at needs comma-separated θ values');
+    for (const name of ['factor', 'reference'])
+      if (flags[name] === true) throw new SpiegelError('USAGE', `--${name} needs a value (see --help)`);
     const out = await therapistEffects({
+      factors: typeof flags.factor === 'string' ? flags.factor.split(',').map((v) => v.trim()) : undefined,
+      reference: typeof flags.reference === 'string' ? parseReference(flags.reference) : undefined,
+      patientEb: flags['patient-eb'] === true,
+      iccProfile: flags['icc-profile'] === true,
       input,
       formula,
       method: flags.ml ? 'ML' : 'REML',

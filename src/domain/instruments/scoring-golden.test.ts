@@ -85,6 +85,17 @@ describe('GAD-7 (Spitzer 2006)', () => {
   }
 });
 
+describe('GAD-7 norm groups (Löwe et al. 2008, German general population)', () => {
+  it('gives z against the women and men norms, each with its citation; no SD for reliable change is declared', () => {
+    const s = scale(scoreOf('gad7', numbered('gad7', [2, 2, 2, 2, 1, 1, 0])));
+    const z = Object.fromEntries(s.norms.map((n) => [n.group, n.z]));
+    expect(z['population-de-women']).toBeCloseTo((10 - 3.2) / 3.5, 12);
+    expect(z['population-de-men']).toBeCloseTo((10 - 2.7) / 3.2, 12);
+    expect(s.norms.every((n) => n.n === null)).toBe(true);
+    expect(s.reliableChange.sd?.basis ?? null).not.toBe('declared');
+  });
+});
+
 describe('PHQ-4 with GAD-2 and PHQ-2 subscales (Kroenke 2009)', () => {
   it('flags both subscales at 3', () => {
     const result = scoreOf('phq4', numbered('phq4', [1, 2, 3, 0]));

@@ -68,7 +68,7 @@ function sigma2Of(r2: number, nObs: number, p: number, method: FitMethod): numbe
 }
 
 /** Ids sorted as R sorts factor levels of integer codes: numerically when all are numbers. */
-function sortedOrder(ids: string[]): number[] {
+export function sortedOrder(ids: string[]): number[] {
   const idx = ids.map((_, i) => i);
   const numeric = ids.every((s) => s.trim() !== '' && Number.isFinite(Number(s)));
   return numeric

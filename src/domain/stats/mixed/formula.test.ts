@@ -125,4 +125,12 @@ describe('nested notation and refusals (issue 18)', () => {
     refuse('y ~ x + (1 | therapist:patient)', /needs the outer level too/);
     refuse('y ~ x + (1 | a/b/c)', /at most two nested levels/);
   });
+  it('reads backticked column names (spaces, quotes) and names their columns as R does', () => {
+    const s = parseFormula('y ~ `intake  score` * female + (1 + `weeks in care` | `patient id`) + (1|therapist)');
+    expect(s.numericVariables).toEqual(['y', 'intake  score', 'female', 'weeks in care']);
+    expect(s.columns).toEqual(['(Intercept)', '`intake  score`', 'female', '`intake  score`:female']);
+    expect(s.random).toEqual({ kind: 'growth', patient: 'patient id', therapist: 'therapist', slope: 'weeks in care' });
+    expect(parseFormula('y ~ `x` + `if` + (1 | g)').columns).toEqual(['(Intercept)', 'x', '`if`']);
+    refuse('y ~ `intake score + (1 | g)', /unclosed backtick at position 5/);
+  });
 });

@@ -31,7 +31,36 @@ export interface ModelSpec {
    * so patient ids may restart within each therapist (as R's interaction factor reads them).
    */
   innerWithinOuter: boolean;
+  /**
+   * Per fixed column, per variable of `terms[c]`: the level code of a factor variable (the column is
+   * 1 where the factor has that level), or null for a numeric variable. See factors.ts.
+   */
+  columnCodes: (number | null)[][];
+  /** Factor variables and their levels, the reference level first (empty until `withFactors`). */
+  factors: Record<string, string[]>;
 }
+
+/** A variable as R names it in coefficient names: non-syntactic names in backticks. */
+export function rName(v: string): string {
+  return /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(v) && !R_RESERVED.has(v) ? v : `\`${v}\``;
+}
+const R_RESERVED = new Set([
+  'if',
+  'else',
+  'repeat',
+  'while',
+  'function',
+  'for',
+  'next',
+  'break',
+  'TRUE',
+  'FALSE',
+  'NULL',
+  'Inf',
+  'NaN',
+  'NA',
+  'in',
+]);
 
 type Tok = { kind: 'id' | 'num' | 'op'; text: string; pos: number };
 
@@ -41,17 +70,27 @@ const fail = (message: string, formula: string): never => {
 
 function tokenize(src: string): Tok[] {
   const out: Tok[] = [];
-  const re = /\s*(?:([A-Za-z.][A-Za-z0-9._]*)|([0-9]+(?:\.[0-9]+)?)|(\|\||[~+*:|()\-/^]))/y;
+  // A backticked name (`intake score`) is one column name, as in R.
+  const re = /\s*(?:([A-Za-z.][A-Za-z0-9._]*)|`([^`]+)`|([0-9]+(?:\.[0-9]+)?)|(\|\||[~+*:|()\-/^]))/y;
   let pos = 0;
   while (pos < src.length) {
     if (/^\s*$/.test(src.slice(pos))) break;
     re.lastIndex = pos;
     const m = re.exec(src);
-    if (!m) fail(`unexpected character '${src.slice(pos).trim()[0]}' at position ${pos + 1}`, src);
+    if (!m) {
+      const ch = src.slice(pos).trim()[0];
+      fail(
+        ch === '`'
+          ? `unclosed backtick at position ${src.indexOf('`', pos) + 1}`
+          : `unexpected character '${ch}' at position ${pos + 1}`,
+        src,
+      );
+    }
     const mm = m as RegExpExecArray;
     if (mm[1] !== undefined) out.push({ kind: 'id', text: mm[1], pos });
-    else if (mm[2] !== undefined) out.push({ kind: 'num', text: mm[2], pos });
-    else out.push({ kind: 'op', text: mm[3], pos });
+    else if (mm[2] !== undefined) out.push({ kind: 'id', text: mm[2], pos });
+    else if (mm[3] !== undefined) out.push({ kind: 'num', text: mm[3], pos });
+    else out.push({ kind: 'op', text: mm[4], pos });
     pos = re.lastIndex;
   }
   return out;
@@ -68,7 +107,12 @@ interface RandomTerm {
 type TermSet = string[][];
 
 export function parseFormula(input: string): ModelSpec {
-  const formula = input.trim().replace(/\s+/g, ' ');
+  // Whitespace is normalised outside backticks only: `intake  score` names its column exactly.
+  const formula = input
+    .trim()
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith('`') ? part : part.replace(/\s+/g, ' ')))
+    .join('');
   if (formula === '') fail('the formula is empty', input);
   const toks = tokenize(formula);
   let i = 0;
@@ -271,8 +315,10 @@ export function parseFormula(input: string): ModelSpec {
   return {
     formula,
     response: resp.text,
-    columns: ['(Intercept)', ...terms.map((t) => t.join(':'))],
+    columns: ['(Intercept)', ...terms.map((t) => t.map(rName).join(':'))],
     terms: [[], ...terms],
+    columnCodes: [[], ...terms.map((t) => t.map(() => null))],
+    factors: {},
     random,
     numericVariables: numeric,
     groupVariables: groups,
@@ -320,14 +366,31 @@ function classifyRandom(rs: RandomTerm[], formula: string): RandomSpec {
   return { kind: 'growth', patient: inner.group, therapist: outer.group, slope: inner.slope };
 }
 
-/** Fills the fixed design row from the numeric variables (in `spec.numericVariables` order). */
+/**
+ * Fills the fixed design row from the variables (in `spec.numericVariables` order). A factor
+ * variable's value is its level code (index into `spec.factors[v]`).
+ */
 export function designFiller(spec: ModelSpec): (values: ArrayLike<number>, out: Float64Array) => void {
   const idx = spec.terms.map((t) => t.map((v) => spec.numericVariables.indexOf(v)));
+  const codes = spec.columnCodes;
+  if (codes.every((c) => c.every((x) => x === null)))
+    return (values, out) => {
+      for (let c = 0; c < idx.length; c++) {
+        const vars = idx[c];
+        let prod = 1;
+        for (let k = 0; k < vars.length; k++) prod *= values[vars[k]];
+        out[c] = prod;
+      }
+    };
   return (values, out) => {
     for (let c = 0; c < idx.length; c++) {
       const vars = idx[c];
+      const code = codes[c];
       let prod = 1;
-      for (let k = 0; k < vars.length; k++) prod *= values[vars[k]];
+      for (let k = 0; k < vars.length; k++) {
+        const level = code[k];
+        prod *= level === null ? values[vars[k]] : values[vars[k]] === level ? 1 : 0;
+      }
       out[c] = prod;
     }
   };

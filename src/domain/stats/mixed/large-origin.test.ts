@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadModelData } from '../../../cli/analyze/load.ts';
 import { parseFormula } from './formula.ts';
-import { fitGrowthModel, prepareGrowth } from './fit.ts';
+import { fitGrowthModel, growthAt, prepareGrowth } from './fit.ts';
 import { growthCriterion } from './growth-model.ts';
 import type { GrowthStats } from './growth-stats.ts';
 
@@ -97,5 +97,31 @@ describe("a Dutch CSV (';', decimal commas, UTF-8 BOM)", () => {
     const c = ref.criterion_at[1];
     const value = growthCriterion(prob, 'REML').evaluate(c.theta);
     expect(Math.abs(value - c.reml_criterion) / c.reml_criterion).toBeLessThan(1e-8);
+  });
+});
+
+describe('all outputs at lme4’s θ̂ (no optimiser in the comparison), 1e-9 relative', () => {
+  it('raw days: criterion, σ, fixed effects and SEs', async () => {
+    const at = growthAt(await problem(), 'REML', ref.theta, {}, 'day');
+    expect(Math.abs(at.criterion - ref.reml_criterion) / ref.reml_criterion).toBeLessThan(1e-9);
+    expect(Math.abs(at.sigma - ref.sigma) / ref.sigma).toBeLessThan(1e-9);
+    ref.fixed.forEach((f, k) => {
+      expect(Math.abs(at.fixed[k].estimate - f.estimate) / Math.abs(f.estimate)).toBeLessThan(1e-9);
+      expect(Math.abs(at.fixed[k].se - f.se) / f.se).toBeLessThan(1e-9);
+    });
+  });
+  it('nested notation: criterion, σ and fixed effects', async () => {
+    const spec = parseFormula(ref.nested.formula);
+    const data = await loadModelData(dir + 'sessions.csv', spec);
+    const prob = prepareGrowth(data.stats as GrowthStats, { slope: false, therapist: true });
+    const at = growthAt(prob, 'REML', ref.nested.theta);
+    expect(Math.abs(at.criterion - ref.nested.reml_criterion) / ref.nested.reml_criterion).toBeLessThan(1e-9);
+    expect(Math.abs(at.sigma - ref.nested.sigma) / ref.nested.sigma).toBeLessThan(1e-9);
+    ref.nested.fixed.forEach((b, k) => expect(Math.abs(at.fixed[k].estimate - b) / Math.abs(b)).toBeLessThan(1e-9));
+  });
+  it.each(ref.criterion_at.map((c, i) => [i + 1, c] as const))('Dutch CSV: criterion at θ no. %i', async (_i, c) => {
+    const data = await loadModelData(dir + 'sessions_nl.csv', parseFormula(ref.formula));
+    const value = growthCriterion(prepareGrowth(data.stats as GrowthStats, structure), 'REML').evaluate(c.theta);
+    expect(Math.abs(value - c.reml_criterion) / c.reml_criterion).toBeLessThan(1e-9);
   });
 });

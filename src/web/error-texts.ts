@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../domain/errors.ts';
-import { errorRegistry } from '../domain/errors.ts';
+import { html, type SafeHtml } from './html.ts';
+import { errorRegistry, type SpiegelError } from '../domain/errors.ts';
 import type { Lang } from './i18n.ts';
 
 /**
@@ -134,4 +135,16 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
 /** The message for a registry code in the reader's language. */
 export function errorText(lang: Lang, code: ErrorCode): string {
   return ERROR_TEXTS[code][lang];
+}
+
+/**
+ * An error shown inside a page (a refused analysis, a bad upload). The reader gets the registry text in
+ * their language; the specific English detail follows, marked as English, because it names the field
+ * or value that was wrong.
+ */
+export function errorNotice(lang: Lang, error: SpiegelError): SafeHtml {
+  if (lang === 'en') return html`<p class="error" role="alert">${error.message}</p>`;
+  return html`<p class="error" role="alert">
+    ${errorText(lang, error.code)} <span class="muted" lang="en">${error.message}</span>
+  </p>`;
 }

@@ -31,3 +31,11 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 export function raw(markup: string): SafeHtml {
   return new SafeHtml(markup);
 }
+
+/**
+ * Text in another language than the page (an instrument's original wording, a study's own Dutch
+ * title on an English page) carries its language, so screen readers switch (WCAG 3.1.2).
+ */
+export function inLanguage(text: string, textLang: string, pageLang: string): SafeHtml {
+  return textLang.split('-')[0] === pageLang ? html`${text}` : html`<span lang="${textLang}">${text}</span>`;
+}

@@ -73,21 +73,83 @@ const texts = {
 } satisfies Dictionary;
 
 export type TextKey = keyof typeof texts;
+export type TextParams = Record<string, string | number>;
 
-export function t(lang: Lang, key: TextKey, params: Record<string, string | number> = {}): string {
-  let text: string = texts[key][lang];
-  for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value));
-  return text;
+/** Every catalogue in the process, so tests can check one language never shows the other's texts. */
+export const catalogues: Dictionary[] = [texts];
+/** Keys looked up but not found; the language-leak test fails when this is not empty. */
+export const missingTextKeys = new Set<string>();
+
+const LOCALES: Record<Lang, string> = { nl: 'nl-NL', en: 'en-GB' };
+/** Dates and times are shown in the organisation's time zone; Spiegel serves Dutch practices. */
+export const TIME_ZONE = 'Europe/Amsterdam';
+const pluralRules = { nl: new Intl.PluralRules('nl-NL'), en: new Intl.PluralRules('en-GB') };
+
+/** The BCP 47 locale of a UI language (nl-NL, en-GB). */
+export function localeOf(lang: Lang): string {
+  return LOCALES[lang];
 }
 
-/** Extends the dictionary from feature modules, keeping one lookup function. */
-export function defineTexts<T extends Dictionary>(
-  extra: T,
-): (lang: Lang, key: keyof T, params?: Record<string, string | number>) => string {
+/** A number with a decimal comma in Dutch and a point in English, `digits` decimals at most. */
+export function formatNumber(lang: Lang, value: number, digits = 2): string {
+  return new Intl.NumberFormat(LOCALES[lang], { maximumFractionDigits: digits, useGrouping: false }).format(value);
+}
+
+/** A calendar date (5 december 2026 / 5 December 2026) in Europe/Amsterdam. */
+export function formatDate(lang: Lang, date: Date | string): string {
+  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeZone: TIME_ZONE }).format(new Date(date));
+}
+
+/** A date with the time of day, in Europe/Amsterdam. */
+export function formatDateTime(lang: Lang, date: Date | string): string {
+  return new Intl.DateTimeFormat(LOCALES[lang], { dateStyle: 'long', timeStyle: 'short', timeZone: TIME_ZONE }).format(
+    new Date(date),
+  );
+}
+
+/**
+ * Fills a message: `{name}` takes a parameter, and `{count, plural, one {# sessie} other {# sessies}}`
+ * chooses by the language's plural rules (Intl.PluralRules), with `#` standing for the number.
+ * Fractional numbers get the language's decimal separator.
+ */
+export function formatMessage(lang: Lang, template: string, params: TextParams = {}): string {
+  const withPlurals = template.replace(
+    /\{(\w+), plural, ((?:[=\w]+ \{[^{}]*\} ?)+)\}/g,
+    (_whole, name: string, cases: string) => {
+      const count = Number(params[name]);
+      const options = new Map<string, string>();
+      for (const match of cases.matchAll(/([=\w]+) \{([^{}]*)\}/g)) options.set(match[1], match[2]);
+      const chosen =
+        options.get(`=${count}`) ?? options.get(pluralRules[lang].select(count)) ?? options.get('other') ?? '';
+      return chosen.replaceAll('#', formatValue(lang, count));
+    },
+  );
+  return withPlurals.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? formatValue(lang, params[name]) : whole,
+  );
+}
+
+function formatValue(lang: Lang, value: string | number): string {
+  return typeof value === 'number' && !Number.isInteger(value) ? formatNumber(lang, value, 3) : String(value);
+}
+
+export function t(lang: Lang, key: TextKey, params: TextParams = {}): string {
+  return formatMessage(lang, texts[key][lang], params);
+}
+
+/**
+ * A feature module's catalogue, with the same lookup as `t`. One mechanism for every page, PDF, mail
+ * and message; keys are typed, and a key missing at run time (e.g. a rule name from newer data) is
+ * recorded for the tests and shown as the key rather than failing the page.
+ */
+export function defineTexts<T extends Dictionary>(extra: T): (lang: Lang, key: keyof T, params?: TextParams) => string {
+  catalogues.push(extra);
   return (lang, key, params = {}) => {
-    // An unknown key (e.g. a rule name from newer data) shows the key rather than failing the page.
-    let text = extra[key]?.[lang] ?? String(key);
-    for (const [name, value] of Object.entries(params)) text = text.replaceAll(`{${name}}`, String(value));
-    return text;
+    const entry = extra[key];
+    if (!entry) {
+      missingTextKeys.add(String(key));
+      return String(key);
+    }
+    return formatMessage(lang, entry[lang], params);
   };
 }

@@ -21,7 +21,7 @@ const help = `Usage:
 
 Qualitative interview projects (docs/qual.md). export writes a REFI-QDA 1.5 .qdpx (codebook,
 transcripts, every coder's and the consensus layer's segments, memos) or the code x document
-table in seed 004's layout as CSV (default layer: consensus). agreement prints percentage
+table in the layout of Van Oosterzee's tables as CSV (default layer: consensus). agreement prints percentage
 agreement, Cohen's kappa (two coders) and Krippendorff's alpha per code and pooled, with the
 unit and the coders named. Default unit: characters, without text no coder coded.`;
 

@@ -14,7 +14,7 @@ export { reliableChangeParameters, inClinicalRange, Z_RELIABLE, type ReliableCha
 export { compileCalculatedExpressions, crossCheckCalculated, type CalculatedValue, type CompiledCalculations, type CrossCheck } from './calculated.ts';
 export { importQuestionnaire, type ImportResult } from './import.ts';
 export { exportBundle, importBundle, type ExportOptions, type ImportedBundle, type ImportedScore } from './bundle.ts';
-export { languagePolicy, pickText, pickFrom, itemText, titleText, labelText, type DisplayText, type LanguagePolicy, type PickOptions } from './translation.ts';
+export { languagePolicy, pickText, pickFrom, itemText, titleText, displayTitle, labelText, type DisplayText, type LanguagePolicy, type PickOptions } from './translation.ts';
 export { instrumentCatalogEntry, licenceUseError, NOT_VALIDATED_NOTICE, type CatalogEntry, type Restriction } from './catalog.ts';
 export { buildInstrumentLibrary, type Instrument, type InstrumentLibrary } from './library.ts';
 export { disabledItems } from './enable-when.ts';

@@ -85,6 +85,15 @@ export function titleText(q: Questionnaire, requested: string, policy: LanguageP
   return pickText(q.title ?? q.name, q._title, requested, policy, options);
 }
 
+/**
+ * An instrument's title for staff pages in a UI language: the verified or unverified translation
+ * when there is one, else the original, with the language it is in (to mark it when it differs).
+ */
+export function displayTitle(q: Questionnaire, spec: ScoringSpec | null, lang: string): { text: string; lang: string } {
+  const picked = titleText(q, lang, languagePolicy(q, spec), { acceptUnverified: true });
+  return { text: picked?.text ?? q.id ?? '', lang: picked?.lang ?? lang };
+}
+
 /** Text of the scoring labels (bands, flags) for a language, falling back to the base language. */
 export function labelText(label: LocalizedText, requested: string, policy: LanguagePolicy): DisplayText | null {
   return pickFrom(label, requested, policy, { acceptUnverified: true });

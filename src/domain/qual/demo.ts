@@ -219,7 +219,7 @@ export function demoProject(): QualProject {
         id: 'memo-project',
         target: { kind: 'project', id: 'demo-seed-004' },
         authorId: CONSENSUS,
-        text: 'Synthetisch demoproject naar het model van seed 004.',
+        text: 'Synthetisch demoproject naar het model van het onderzoek van Van Oosterzee.',
       },
       {
         id: 'memo-2E',

@@ -159,8 +159,8 @@ export const APPRECIATION_FRAME: FrameGoal[] = [
 ];
 
 export const APPRECIATION_SOURCE: LocalText = local(
-  'Frans van Paassen, “Over het ontvangen van waardering”, klinisch interventiekader: waardering in groepstherapie; Spiegel-seed 002.',
-  'Frans van Paassen, “Over het ontvangen van waardering” (on receiving appreciation), clinical intervention frame: appreciation in group therapy; Spiegel seed 002.',
+  'Frans van Paassen, “Over het ontvangen van waardering”, klinisch interventiekader: waardering in groepstherapie.',
+  'Frans van Paassen, “Over het ontvangen van waardering” (on receiving appreciation), clinical intervention frame: appreciation in group therapy.',
 );
 
 export const INDIVIDUAL_ADAPTATION_NOTE: LocalText = local(

@@ -93,8 +93,8 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
         id,
         title: local('Tranen in de sessie', 'Tears in the session'),
         intro: local(
-          'Tranen van jezelf of van de cliënt. Uit het onderzoek van seed 000: huilen in therapie is ook voor therapeuten niet uitzonderlijk; het vraagt wel om regie ten gunste van het therapeutisch proces.',
-          'Your own tears or the client’s. From the study of seed 000: crying in therapy is not exceptional for therapists either; it does ask you to stay in charge, in favour of the therapeutic process.',
+          'Tranen van jezelf of van de cliënt. Uit het onderzoek van ’t Lam & Vingerhoets: huilen in therapie is ook voor therapeuten niet uitzonderlijk; het vraagt wel om regie ten gunste van het therapeutisch proces.',
+          'Your own tears or the client’s. From the study by ’t Lam & Vingerhoets: crying in therapy is not exceptional for therapists either; it does ask you to stay in charge, in favour of the therapeutic process.',
         ),
         fields: [
           field(
@@ -120,15 +120,18 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
           ),
           SUPERVISION,
         ],
-        source: local('Vragen door Spiegel opgesteld, naar seed 000.', 'Questions written by Spiegel, after seed 000.'),
+        source: local(
+          'Vragen door Spiegel opgesteld, naar het onderzoek van ’t Lam & Vingerhoets.',
+          'Questions written by Spiegel, after the study by ’t Lam & Vingerhoets.',
+        ),
       };
     case 'appreciation':
       return {
         id,
         title: local('Waardering ontvangen', 'Receiving appreciation'),
         intro: local(
-          'Het interventiekader van seed 002: per doel een concrete interventie, een klinische valkuil en een aanbeveling. Waardering niet wegmaken, maar erkennen en verkennen.',
-          'The intervention frame of seed 002: for each goal a concrete intervention, a clinical pitfall and a recommendation. Do not make appreciation disappear; acknowledge and explore it.',
+          'Het interventiekader van Frans van Paassen: per doel een concrete interventie, een klinische valkuil en een aanbeveling. Waardering niet wegmaken, maar erkennen en verkennen.',
+          'Frans van Paassen’s intervention frame: for each goal a concrete intervention, a clinical pitfall and a recommendation. Do not make appreciation disappear; acknowledge and explore it.',
         ),
         fields: appreciationFields(mode),
         source: APPRECIATION_SOURCE,
@@ -138,8 +141,8 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
         id,
         title: local('Breuk in de werkrelatie', 'Alliance rupture'),
         intro: local(
-          'Effectieve therapeuten kunnen allianties vormen én herstellen, juist bij interpersoonlijk moeilijke cliënten (seed 001). Metacommunicatie helpt: de relatie zelf bespreekbaar maken.',
-          'Effective therapists can form and repair alliances, especially with interpersonally challenging clients (seed 001). Metacommunication helps: making the relationship itself something to talk about.',
+          'Effectieve therapeuten kunnen allianties vormen én herstellen, juist bij interpersoonlijk moeilijke cliënten (Van Paassen). Metacommunicatie helpt: de relatie zelf bespreekbaar maken.',
+          'Effective therapists can form and repair alliances, especially with interpersonally challenging clients (Van Paassen). Metacommunication helps: making the relationship itself something to talk about.',
         ),
         fields: [
           SITUATION,
@@ -157,7 +160,10 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
           field('next', 'Wat is mijn volgende stap?', 'What is my next step?'),
           SUPERVISION,
         ],
-        source: local('Vragen door Spiegel opgesteld, naar seed 001.', 'Questions written by Spiegel, after seed 001.'),
+        source: local(
+          'Vragen door Spiegel opgesteld, naar Frans van Paassen over de effectieve therapeut.',
+          'Questions written by Spiegel, after Frans van Paassen on the effective therapist.',
+        ),
       };
     case 'countertransference':
       return {
@@ -194,8 +200,8 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
         id,
         title: local('Aanwezigheid (presence)', 'Presence'),
         intro: local(
-          'Presence: openstaan voor de ander terwijl je contact houdt met jezelf; een evenwicht dat telkens weer ontsnapt (seed 003).',
-          'Presence: being open to the other while keeping in touch with yourself; a balance that keeps slipping away (seed 003).',
+          'Presence: openstaan voor de ander terwijl je contact houdt met jezelf; een evenwicht dat telkens weer ontsnapt.',
+          'Presence: being open to the other while keeping in touch with yourself; a balance that keeps slipping away.',
         ),
         fields: [
           SITUATION,
@@ -208,7 +214,10 @@ export function journalTemplate(id: TemplateId, mode: FrameMode = 'individual'):
           field('regained', 'Wat hielp me het evenwicht terug te vinden?', 'What helped me find the balance again?'),
           field('powerless', 'Welke machteloosheid moest ik verdragen?', 'What powerlessness did I have to bear?'),
         ],
-        source: local('Vragen door Spiegel opgesteld, naar seed 003.', 'Questions written by Spiegel, after seed 003.'),
+        source: local(
+          'Vragen door Spiegel opgesteld, naar een casus uit de experiëntiële gezinstherapie.',
+          'Questions written by Spiegel, after a case from experiential family therapy.',
+        ),
       };
     case 'free':
       return {

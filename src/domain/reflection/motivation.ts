@@ -152,6 +152,6 @@ export function notableShifts(shifts: ThemeShift[], threshold = 2): ThemeShift[]
 }
 
 export const MOTIVATION_SOURCE: LocalText = local(
-  'A.F. van Oosterzee, “Wat brengt jou hier?”, kwalitatief onderzoek onder vijftien klinisch psychologen en psychotherapeuten; Spiegel-seed 004.',
-  'A.F. van Oosterzee, “What brings YOU here?”, a qualitative study of fifteen clinical psychologists and psychotherapists; Spiegel seed 004.',
+  'A.F. van Oosterzee, “Wat brengt jou hier?”, kwalitatief onderzoek onder vijftien klinisch psychologen en psychotherapeuten.',
+  'A.F. van Oosterzee, “What brings YOU here?”, a qualitative study of fifteen clinical psychologists and psychotherapists.',
 );

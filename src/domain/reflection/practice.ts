@@ -34,8 +34,8 @@ export const SKILL_LABELS: Record<Skill, LocalText> = {
 };
 
 export const PRACTICE_SOURCE: LocalText = local(
-  'Chow e.a. (2015) en Hill e.a. (2020), besproken in Spiegel-seed 001 (de effectieve therapeut): oefenen, oefenen, oefenen.',
-  'Chow et al. (2015) and Hill et al. (2020), as discussed in Spiegel seed 001 (the effective therapist): practise, practise, practise.',
+  'Chow e.a. (2015) en Hill e.a. (2020), besproken door Frans van Paassen in zijn artikel over de effectieve therapeut: oefenen, oefenen, oefenen.',
+  'Chow et al. (2015) and Hill et al. (2020), as discussed by Frans van Paassen in his article on the effective therapist: practise, practise, practise.',
 );
 
 /** Plaintext of a goal (encrypted at rest); the skill itself stays in the clear for the chart. */

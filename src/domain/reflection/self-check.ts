@@ -92,8 +92,8 @@ export function selfCheckModules(instruments: InstrumentItems): ModuleDefinition
       id: 'resilience',
       title: local('Veerkracht en onderhoud', 'Resilience and maintenance'),
       intro: local(
-        'De drie R’s van seed 004: de vonk, veerkracht en regelmatig onderhoud. Eerst de Brief Resilience Scale, dan werkbelasting, levensfase en wat je sinds de vorige check aan onderhoud deed.',
-        'The three R’s of seed 004: the spark, resilience and regular maintenance. First the Brief Resilience Scale, then workload, phase of life and the maintenance you did since the previous check.',
+        'De drie R’s van Van Oosterzee: de vonk, veerkracht en regelmatig onderhoud. Eerst de Brief Resilience Scale, dan werkbelasting, levensfase en wat je sinds de vorige check aan onderhoud deed.',
+        'Van Oosterzee’s three R’s: the spark, resilience and regular maintenance. First the Brief Resilience Scale, then workload, phase of life and the maintenance you did since the previous check.',
       ),
       sections: [
         ...(instruments.brs
@@ -127,7 +127,12 @@ export function selfCheckModules(instruments: InstrumentItems): ModuleDefinition
         'How effective do you think you are, and how do you relate to your own doubt?',
       ),
       sections: [{ id: 'selfview', title: local('Zelfbeeld', 'Self-view'), items: SELF_VIEW_ITEMS }],
-      sources: [local('Spiegel-seed 001 (de effectieve therapeut).', 'Spiegel seed 001 (the effective therapist).')],
+      sources: [
+        local(
+          'Frans van Paassen, artikel over de effectieve therapeut.',
+          'Frans van Paassen, article on the effective therapist.',
+        ),
+      ],
       copyright: [],
     },
     {

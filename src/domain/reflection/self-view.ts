@@ -55,8 +55,8 @@ export const WALFISH_NOTE: LocalText = local(
 );
 
 export const NISSEN_LIE_NOTE: LocalText = local(
-  'Bij ervaren therapeuten gaat professionele zelftwijfel samen met betere uitkomsten, mits ze gepaard gaat met een positief zelfbeeld (Nissen-Lie e.a., 2017; seed 001). Bij therapeuten in opleiding is dat niet zo (Odyniec e.a., 2019).',
-  'In experienced therapists, professional self-doubt goes with better outcomes, provided it comes with a positive view of oneself (Nissen-Lie et al., 2017; seed 001). In trainees it does not (Odyniec et al., 2019).',
+  'Bij ervaren therapeuten gaat professionele zelftwijfel samen met betere uitkomsten, mits ze gepaard gaat met een positief zelfbeeld (Nissen-Lie e.a., 2017). Bij therapeuten in opleiding is dat niet zo (Odyniec e.a., 2019).',
+  'In experienced therapists, professional self-doubt goes with better outcomes, provided it comes with a positive view of oneself (Nissen-Lie et al., 2017). In trainees it does not (Odyniec et al., 2019).',
 );
 
 /** What the effectiveness mirror can offer, when it exists (built by the therapist-effects analytics). */

@@ -336,6 +336,6 @@ function conditionHint(everCried: boolean): LocalText {
 }
 
 export const SEED_000_SOURCE: LocalText = local(
-  "C. 't Lam & A.J.J.M. Vingerhoets, 'Als de hulpverlener het zelf niet droog houdt' (tranen van de therapeut), 819 Nederlandse therapeuten; Spiegel-seed 000.",
-  "C. 't Lam & A.J.J.M. Vingerhoets, 'Als de hulpverlener het zelf niet droog houdt' (tears of the therapist), 819 Dutch therapists; Spiegel seed 000.",
+  "C. 't Lam & A.J.J.M. Vingerhoets, 'Als de hulpverlener het zelf niet droog houdt' (tranen van de therapeut), 819 Nederlandse therapeuten.",
+  "C. 't Lam & A.J.J.M. Vingerhoets, 'Als de hulpverlener het zelf niet droog houdt' (tears of the therapist), 819 Dutch therapists.",
 );

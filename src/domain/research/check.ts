@@ -7,13 +7,15 @@
  */
 import { cohenD, dFromT, studentFromSummary, tTwoSidedP, welchFromSummary, type GroupSummary } from '../stats/index.ts';
 import { SpiegelError } from '../errors.ts';
+import type { Lang } from '../stats/apa.ts';
 
 export interface CheckResult {
   id: string;
   kind: string;
   consistent: boolean | null;
   recomputed: Record<string, number | [number, number] | string>;
-  message: string;
+  /** What the check found, in both UI languages (numbers with the language's decimal separator). */
+  message: Record<Lang, string>;
 }
 
 type Input = Record<string, unknown>;
@@ -52,7 +54,13 @@ function corners(a: GroupSummary, b: GroupSummary, decimals: number): [GroupSumm
 
 const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)];
 const inside = (x: number, [lo, hi]: [number, number], slack: number) => x >= lo - slack && x <= hi + slack;
-const show = (r: [number, number], d = 2) => `${r[0].toFixed(d)}–${r[1].toFixed(d)}`;
+/** A number as reported or recomputed, with a decimal comma in Dutch. */
+const num2 = (lang: Lang, x: number, d?: number): string => {
+  const s = d === undefined ? String(x) : x.toFixed(d);
+  return lang === 'nl' ? s.replace('.', ',') : s;
+};
+const show = (lang: Lang, r: [number, number], d = 2) => `${num2(lang, r[0], d)}–${num2(lang, r[1], d)}`;
+const both = (f: (lang: Lang) => string): Record<Lang, string> => ({ nl: f('nl'), en: f('en') });
 
 function checkT(input: Input, id: string, method: 'welch' | 'student'): CheckResult {
   const [a, b] = groupsOf(input, id);
@@ -72,10 +80,18 @@ function checkT(input: Input, id: string, method: 'welch' | 'student'): CheckRes
     kind: `${method}-summary`,
     consistent: tOk && dfOk,
     recomputed: { t: point.t, df: point.df, p: point.p, tRange, dfRange },
-    message:
-      tOk && dfOk
-        ? `${label} t(${point.df.toFixed(2)}) = ${point.t.toFixed(2)} fits the reported t = ${t}${df !== null ? `, df = ${df}` : ''}.`
-        : `${label} t from the reported means, SDs and Ns is ${point.t.toFixed(2)} (df ${point.df.toFixed(2)}; rounding allows |t| ${show(tRange)}${method === 'welch' ? `, df ${show(dfRange)}` : ''}), not the reported t = ${t}${df !== null ? `, df = ${df}` : ''}.`,
+    message: both((l) => {
+      const reported = `t = ${num2(l, t)}${df !== null ? `, df = ${num2(l, df)}` : ''}`;
+      const allowed = `|t| ${show(l, tRange)}${method === 'welch' ? `, df ${show(l, dfRange)}` : ''}`;
+      const computed = `t(${num2(l, point.df, 2)}) = ${num2(l, point.t, 2)}`;
+      if (tOk && dfOk)
+        return l === 'nl'
+          ? `${label} ${computed} past bij de gerapporteerde ${reported}.`
+          : `${label} ${computed} fits the reported ${reported}.`;
+      return l === 'nl'
+        ? `${label} t uit de gerapporteerde gemiddelden, SD’s en N’s is ${num2(l, point.t, 2)} (df ${num2(l, point.df, 2)}; afronding laat ${allowed} toe), niet de gerapporteerde ${reported}.`
+        : `${label} t from the reported means, SDs and Ns is ${num2(l, point.t, 2)} (df ${num2(l, point.df, 2)}; rounding allows ${allowed}), not the reported ${reported}.`;
+    }),
   };
 }
 
@@ -93,9 +109,17 @@ function checkP(input: Input, id: string): CheckResult {
     kind: 't-p',
     consistent: ok,
     recomputed: { p: pt, pRange },
-    message: ok
-      ? `p = ${pt.toPrecision(3)} from t(${df}) = ${t} fits the reported p ${op} ${p}.`
-      : `t(${df}) = ${t} gives two-sided p = ${pt.toPrecision(3)}, not p ${op} ${p}.`,
+    message: both((l) => {
+      const computed = num2(l, Number(pt.toPrecision(3)));
+      const tText = `t(${num2(l, df)}) = ${num2(l, t)}`;
+      if (ok)
+        return l === 'nl'
+          ? `p = ${computed} uit ${tText} past bij de gerapporteerde p ${op} ${num2(l, p)}.`
+          : `p = ${computed} from ${tText} fits the reported p ${op} ${num2(l, p)}.`;
+      return l === 'nl'
+        ? `${tText} geeft tweezijdig p = ${computed}, niet p ${op} ${num2(l, p)}.`
+        : `${tText} gives two-sided p = ${computed}, not p ${op} ${num2(l, p)}.`;
+    }),
   };
 }
 
@@ -118,11 +142,20 @@ function checkD(input: Input, id: string): CheckResult {
     kind: 'd-summary',
     consistent: okPooled || okFromT,
     recomputed: { dPooled: Math.abs(cohenD(a, b)), dPooledRange: pooled, dFromTRange: fromT },
-    message: okPooled
-      ? `d = ${d} is the pooled-SD d, (M1 − M2)/s_pooled.`
-      : okFromT
-        ? `d = ${d} is d = 2t/√df (an approximation), not the pooled-SD d (${show(pooled)}).`
-        : `d = ${d} fits neither the pooled-SD d (${show(pooled)}) nor d = 2t/√df (${show(fromT)}).`,
+    message: both((l) => {
+      const dText = `d = ${num2(l, d)}`;
+      if (okPooled)
+        return l === 'nl'
+          ? `${dText} is de d met gepoolde SD, (M1 − M2)/SD gepoold.`
+          : `${dText} is the pooled-SD d, (M1 − M2)/SD pooled.`;
+      if (okFromT)
+        return l === 'nl'
+          ? `${dText} is d = 2t/√df (een benadering), niet de d met gepoolde SD (${show(l, pooled)}).`
+          : `${dText} is d = 2t/√df (an approximation), not the pooled-SD d (${show(l, pooled)}).`;
+      return l === 'nl'
+        ? `${dText} past niet bij de d met gepoolde SD (${show(l, pooled)}) en niet bij d = 2t/√df (${show(l, fromT)}).`
+        : `${dText} fits neither the pooled-SD d (${show(l, pooled)}) nor d = 2t/√df (${show(l, fromT)}).`;
+    }),
   };
 }
 
@@ -138,7 +171,10 @@ function checkGrim(input: Input, id: string): CheckResult {
       kind: 'grim',
       consistent: null,
       recomputed: {},
-      message: `GRIM cannot test a mean of ${total} answers at ${decimals} decimals.`,
+      message: {
+        nl: `GRIM kan een gemiddelde van ${total} antwoorden met ${decimals} decimalen niet toetsen.`,
+        en: `GRIM cannot test a mean of ${total} answers at ${decimals} decimals.`,
+      },
     };
   const centre = Math.round(mean * total);
   const hits = [centre - 1, centre, centre + 1].filter((s) => round(s / total, decimals) === round(mean, decimals));
@@ -147,9 +183,17 @@ function checkGrim(input: Input, id: string): CheckResult {
     kind: 'grim',
     consistent: hits.length > 0,
     recomputed: { nearest: round(centre / total, decimals) },
-    message: hits.length
-      ? `M = ${mean} is possible with ${n} respondents × ${items} item(s) (sum ${hits[0]}).`
-      : `M = ${mean} is impossible with ${n} respondents × ${items} whole-number item(s): the nearest possible mean is ${round(centre / total, decimals)}.`,
+    message: both((l) => {
+      const m = `M = ${num2(l, mean)}`;
+      const nearest = num2(l, round(centre / total, decimals));
+      if (hits.length)
+        return l === 'nl'
+          ? `${m} is mogelijk met ${n} respondenten × ${items} item(s) (som ${hits[0]}).`
+          : `${m} is possible with ${n} respondents × ${items} item(s) (sum ${hits[0]}).`;
+      return l === 'nl'
+        ? `${m} is onmogelijk met ${n} respondenten × ${items} item(s) met hele getallen: het dichtstbijzijnde mogelijke gemiddelde is ${nearest}.`
+        : `${m} is impossible with ${n} respondents × ${items} whole-number item(s): the nearest possible mean is ${nearest}.`;
+    }),
   };
 }
 
@@ -166,9 +210,14 @@ function checkPercent(input: Input, id: string): CheckResult {
     kind: 'percent',
     consistent: hits.length > 0,
     recomputed: { nearest: round((100 * (k ?? centre)) / n, decimals) },
-    message: hits.length
-      ? `${pct}% is ${hits[0]} of ${n}.`
-      : `${pct}% is not a whole number of ${n} people${k !== null ? ` (${k} of ${n} is ${round((100 * k) / n, decimals)}%)` : ''}: the denominator must differ.`,
+    message: both((l) => {
+      const share = `${num2(l, pct)}%`;
+      if (hits.length) return l === 'nl' ? `${share} is ${hits[0]} van ${n}.` : `${share} is ${hits[0]} of ${n}.`;
+      const actual = k !== null ? num2(l, round((100 * k) / n, decimals)) : '';
+      return l === 'nl'
+        ? `${share} is geen heel aantal van ${n} mensen${k !== null ? ` (${k} van ${n} is ${actual}%)` : ''}: de noemer moet anders zijn.`
+        : `${share} is not a whole number of ${n} people${k !== null ? ` (${k} of ${n} is ${actual}%)` : ''}: the denominator must differ.`;
+    }),
   };
 }
 

@@ -106,8 +106,8 @@ describe('demo study (seed 000)', () => {
     expect(bad).toContain('affective-empathy-vs-norm');
     expect(bad).toContain('cbt-vs-client-centred');
     expect(bad).toContain('psychotherapists-vs-psychologists');
-    expect(results.find((r) => r.id === 'affective-empathy-vs-norm')!.message).toContain('8.02');
+    expect(results.find((r) => r.id === 'affective-empathy-vs-norm')!.message.en).toContain('8.02');
     expect(results.find((r) => r.id === 'crying-proneness-vs-norm')!.consistent).toBe(true);
-    expect(results.find((r) => r.id === 'crying-proneness-d')!.message).toContain('2t/√df');
+    expect(results.find((r) => r.id === 'crying-proneness-d')!.message.en).toContain('2t/√df');
   });
 });

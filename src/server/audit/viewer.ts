@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { audit } from '../../store/audit.ts';
 import type { Role } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
+import { localeOf, type Lang } from '../../web/i18n.ts';
 import { adminTexts } from '../admin/texts.ts';
 import { sendPage } from '../pages.ts';
 import {
@@ -21,8 +22,8 @@ const ADMIN = { access: { kind: 'staff' as const, roles: ['admin' as Role] } };
 export const PAGE_SIZE = 100;
 export const CSV_MAX_ROWS = 50_000;
 
-function when(date: Date, lang: 'nl' | 'en'): string {
-  return new Intl.DateTimeFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', {
+function when(date: Date, lang: Lang): string {
+  return new Intl.DateTimeFormat(localeOf(lang), {
     dateStyle: 'short',
     timeStyle: 'medium',
     timeZone: AUDIT_TIME_ZONE,
@@ -123,8 +124,10 @@ export function registerAuditViewer(app: FastifyInstance): void {
                             ${r.actor_email ?? r.actor_id ?? '—'}${r.actor_role ? html` <span class="muted">(${r.actor_role})</span>` : null}
                           </td>
                           <td><code>${r.action}</code></td>
-                          <td>${r.subject_type ? html`${r.subject_type} <code>${r.subject_id ?? ''}</code>` : '—'}</td>
-                          <td>${r.outcome}</td>
+                          <td>
+                            ${r.subject_type ? html`<code>${r.subject_type}</code> <code>${r.subject_id ?? ''}</code>` : '—'}
+                          </td>
+                          <td>${outcomeText(lang, r.outcome)}</td>
                           <td>${r.ip ?? ''}</td>
                           <td><code class="details">${JSON.stringify(r.details)}</code></td>
                         </tr>`,
@@ -161,4 +164,11 @@ export function registerAuditViewer(app: FastifyInstance): void {
         .send('\uFEFF' + toCsv(rows));
     },
   );
+}
+
+/** Outcomes are stored as codes (ok, allowed, denied); the reader sees them in their language. */
+function outcomeText(lang: Lang, outcome: string): string {
+  return outcome === 'ok' || outcome === 'allowed' || outcome === 'denied'
+    ? adminTexts(lang, `audit.outcome.${outcome}`)
+    : outcome;
 }

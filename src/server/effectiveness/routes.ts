@@ -1,5 +1,7 @@
 import { Answer, responses } from '../api-schemas.ts';
 import { Type } from '@fastify/type-provider-typebox';
+import { displayTitle } from '../../domain/instruments/index.ts';
+import type { Lang } from '../../web/i18n.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { sendPage } from '../pages.ts';
 import { audit } from '../../store/audit.ts';
@@ -35,10 +37,12 @@ export function registerEffectivenessRoutes(app: FastifyInstance): void {
   const { db } = app.ctx.store;
   // The self-check's professional self-view sets the measured percentile beside the self-rating.
   setMeasuredEffectivenessProvider((database, actor) => measuredEffectivenessFor(database, actor));
-  const title = () =>
-    app.ctx.instruments.has(PRIMARY_OUTCOME.instrumentId)
-      ? (app.ctx.instruments.get(PRIMARY_OUTCOME.instrumentId).questionnaire.title ?? PRIMARY_OUTCOME.instrumentId)
-      : PRIMARY_OUTCOME.instrumentId;
+  const title = (lang: Lang) => {
+    const { instruments } = app.ctx;
+    if (!instruments.has(PRIMARY_OUTCOME.instrumentId)) return PRIMARY_OUTCOME.instrumentId;
+    const scorer = instruments.get(PRIMARY_OUTCOME.instrumentId);
+    return displayTitle(scorer.questionnaire, scorer.spec, lang).text;
+  };
 
   app.get(
     '/app/effectiveness',
@@ -48,7 +52,7 @@ export function registerEffectivenessRoutes(app: FastifyInstance): void {
       await auditRead(app, request, 'effectiveness.mirror.read');
       return sendPage(request, reply, {
         title: efText(request.lang, 'mirror.title'),
-        body: mirrorBody(request.lang, summary, request.staff!.userId, title()),
+        body: mirrorBody(request.lang, summary, request.staff!.userId, title(request.lang)),
         path: '/app/effectiveness',
       });
     },

@@ -48,8 +48,8 @@ export const efText = defineTexts({
     en: 'The number is an estimate from a multilevel model that adjusts for your clients’ intake scores. Estimates based on few episodes are pulled towards the average (shrinkage), so chance is not read as talent or failure. The 95% interval shows the uncertainty: if it contains zero, the number says nothing about a difference. In research, therapist differences explain 3–8% of outcome variance; most differences between clients lie elsewhere.',
   },
   'mirror.doubt': {
-    nl: '“Houd van jezelf als persoon, twijfel aan jezelf als therapeut” (seed 001): gebruik dit als spiegel, niet als cijfer.',
-    en: '“Love yourself as a person, doubt yourself as a therapist” (seed 001): use this as a mirror, not as a grade.',
+    nl: '“Houd van jezelf als persoon, twijfel aan jezelf als therapeut” (Van Paassen): gebruik dit als spiegel, niet als cijfer.',
+    en: '“Love yourself as a person, doubt yourself as a therapist” (Van Paassen): use this as a mirror, not as a grade.',
   },
   'org.title': { nl: 'Organisatie: therapeuteffecten', en: 'Organisation: therapist effects' },
   'org.icc': {

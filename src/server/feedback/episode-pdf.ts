@@ -21,10 +21,7 @@ export function episodePdfDefinition(input: EpisodePageInput): TDocumentDefiniti
       style: 'muted',
     },
     {
-      text:
-        lang === 'nl'
-          ? `Gemaakt op ${dateText(lang, new Date())}. Vertrouwelijk: bevat gepseudonimiseerde cliëntgegevens.`
-          : `Made on ${dateText(lang, new Date())}. Confidential: contains pseudonymised client data.`,
+      text: t('pdf.madeOn', { date: dateText(lang, new Date()) }),
       style: 'muted',
       margin: [0, 2, 0, 8],
     },
@@ -110,9 +107,22 @@ export function episodePdfDefinition(input: EpisodePageInput): TDocumentDefiniti
   }
   content.push({ text: t('episode.lastResponse'), style: 'h2' });
   for (const block of answerBlocks(lang, input.latestResponses, input.registry, e.participants)) {
+    // Wording in another language is the instrument's original: marked (`lang`, as on the page) and labelled.
+    const cell = (text: string, textLang: string) =>
+      textLang.split('-')[0] === lang ? text : ({ text, lang: textLang } as unknown as Content);
+    const original = [block.titleLang, ...block.langs.flat()].find((l) => l.split('-')[0] !== lang);
     content.push({ text: block.title, style: 'h3' });
+    if (original) {
+      const primary = original.split('-')[0];
+      const key = primary === 'en' || primary === 'nl' ? (`original.${primary}` as const) : 'original.other';
+      content.push({ text: fbText(lang, key), style: 'muted' });
+    }
     content.push({
-      table: { headerRows: 0, widths: ['*', 'auto'], body: block.rows.map(([q, a]) => [q, a]) },
+      table: {
+        headerRows: 0,
+        widths: ['*', 'auto'],
+        body: block.rows.map(([q, a], i) => [cell(q, block.langs[i][0]), cell(a, block.langs[i][1])]),
+      },
       layout: 'lightHorizontalLines',
       fontSize: 8,
       margin: [0, 2, 0, 6],

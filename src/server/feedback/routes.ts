@@ -1,4 +1,5 @@
 import { ListAnswer, NoContent, responses } from '../api-schemas.ts';
+import { displayTitle } from '../../domain/instruments/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { sendPage } from '../pages.ts';
 import { caseload, episodeTimeline, acknowledgeAlert, acknowledgeAlerts, statusOf } from '../../store/feedback.ts';
@@ -68,7 +69,10 @@ export function registerFeedbackRoutes(app: FastifyInstance): void {
         invitations,
         sends,
         messaging: messagingSettings(org.settings),
-        instrumentTitle: (id) => (registry.has(id) ? (registry.get(id).questionnaire.title ?? id) : id),
+        instrumentTitle: (id) =>
+          registry.has(id)
+            ? displayTitle(registry.get(id).questionnaire, registry.get(id).spec, request.lang)
+            : { text: id, lang: request.lang },
         flash: { queued: Number(query.queued) || undefined, error: query.error },
       },
       alertProblem: query.alerts ?? null,

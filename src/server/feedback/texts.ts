@@ -22,6 +22,10 @@ export const fbText = defineTexts({
   'col.alerts': { nl: 'Open signalen', en: 'Open alerts' },
   'col.invitations': { nl: 'Openstaande uitnodigingen', en: 'Pending invitations' },
   'session.n': { nl: 'sessie {n}', en: 'session {n}' },
+  'pdf.madeOn': {
+    nl: 'Gemaakt op {date}. Vertrouwelijk: bevat gepseudonimiseerde cliëntgegevens.',
+    en: 'Made on {date}. Confidential: contains pseudonymised client data.',
+  },
   'original.en': { nl: 'oorspronkelijke Engelse tekst', en: 'original English text' },
   'original.nl': { nl: 'oorspronkelijke Nederlandse tekst', en: 'original Dutch text' },
   'original.other': { nl: 'oorspronkelijke tekst', en: 'original text' },

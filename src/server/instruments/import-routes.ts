@@ -93,7 +93,7 @@ function storeForm(lang: Lang, csrf: string, content: string, report: ImportRepo
     ${report.licence.acknowledgementRequired
       ? html`<label class="check"
           ><input type="checkbox" name="acknowledge" value="true" required />
-          ${text(lang, 'acknowledge', { licence: report.licence.text ?? '' })}</label
+          ${text(lang, 'acknowledge')} <span lang="en">${report.licence.text ?? ''}</span></label
         >`
       : null}
     <button type="submit">${text(lang, 'store')}</button>

@@ -92,7 +92,7 @@ export function registerInstrumentAdmin(app: FastifyInstance): void {
                     ${!enabled && entry.licence?.requiresAcknowledgement
                       ? html`<label class="check"
                           ><input type="checkbox" name="acknowledge" value="true" required />
-                          ${text(lang, 'acknowledge', { licence: entry.licence.licence })}</label
+                          ${text(lang, 'acknowledge')} <span lang="en">${entry.licence.licence}</span></label
                         >`
                       : null}
                     <button type="submit" class="secondary">${enabled ? text(lang, 'disable') : text(lang, 'enable')}</button>

@@ -16,8 +16,8 @@ export const instrumentText = defineTexts({
   enable: { nl: 'Aanzetten', en: 'Enable' },
   disable: { nl: 'Uitzetten', en: 'Disable' },
   acknowledge: {
-    nl: 'Ik bevestig dat onze organisatie deze licentievoorwaarden naleeft: {licence}.',
-    en: 'I confirm that our organisation complies with these licence terms: {licence}.',
+    nl: 'Ik bevestig dat onze organisatie deze licentievoorwaarden naleeft (in de taal van de licentiegever):',
+    en: 'I confirm that our organisation complies with these licence terms (in the licensor’s language):',
   },
   notValidated: {
     nl: 'Door Spiegel opgesteld: geen gevalideerd instrument.',

@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../web/html.ts';
+import { html, inLanguage, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
 import type { Modality, Schedule } from '../../store/schema.ts';
 import type { ParticipantInput, PlanInput } from '../../store/episodes.ts';
@@ -17,6 +17,8 @@ export type FormFields = Record<string, string | undefined>;
 export interface InstrumentChoice {
   id: string;
   title: string;
+  /** The language of `title` (the original when there is no translation in the page's language). */
+  titleLang: string;
 }
 
 /** Participant rows from form fields p0_label, p0_role, p0_email, p0_phone, … */
@@ -97,7 +99,7 @@ export function planFields(
         ${instruments.map((inst) => {
           const plan = plans.find((p) => p.instrumentId === inst.id);
           return html`<tr>
-            <th scope="row"><label for="plan_${inst.id}">${inst.title}</label></th>
+            <th scope="row"><label for="plan_${inst.id}">${inLanguage(inst.title, inst.titleLang, lang)}</label></th>
             <td>
               <select id="plan_${inst.id}" name="plan_${inst.id}">
                 <option value="">${t('plan.none')}</option>

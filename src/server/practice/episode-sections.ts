@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from '../../web/html.ts';
+import { html, inLanguage, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
 import { nextSessionNumber } from '../../domain/feedback/schedule.ts';
 import type { EpisodeDetail } from '../../store/episodes.ts';
@@ -28,7 +28,7 @@ export interface ManageInput {
     sent_at: Date | null;
   }>;
   messaging: MessagingSettings;
-  instrumentTitle: (id: string) => string;
+  instrumentTitle: (id: string) => { text: string; lang: string };
   /** From the query after a redirect: queued=n, error=contact|closed|instrument|session. */
   flash: { queued?: number; error?: string };
 }
@@ -69,6 +69,10 @@ export function manageSections(input: ManageInput): SafeHtml {
           ? t('inv.state.expired')
           : t('inv.state.open', { date: dateText(lang, i.expires_at) });
   const csrf = html`<input type="hidden" name="_csrf" value="${input.csrfToken}" />`;
+  const titleHtml = (id: string) => {
+    const title = input.instrumentTitle(id);
+    return inLanguage(title.text, title.lang, lang);
+  };
   return html`<section class="card" aria-labelledby="participants-h">
       <h2 id="participants-h">${t('episode.participants')}</h2>
       <ol data-testid="participants">
@@ -89,7 +93,7 @@ export function manageSections(input: ManageInput): SafeHtml {
               ${episode.plans.map(
                 (p) =>
                   html`<li>
-                    ${input.instrumentTitle(p.instrument_id)}:
+                    ${titleHtml(p.instrument_id)}:
                     ${t(`plan.${p.schedule}`)}${p.every_n ? ` (N = ${p.every_n})` : ''}
                   </li>`,
               )}

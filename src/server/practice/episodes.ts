@@ -1,3 +1,4 @@
+import { displayTitle } from '../../domain/instruments/index.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isSpiegelError } from '../../domain/errors.ts';
 import {
@@ -86,7 +87,11 @@ export function registerEpisodePages(app: FastifyInstance): void {
     const ids = await usableInstrumentIds(db, registry, request.staff!.orgId);
     return [...ids]
       .filter((id) => registry.has(id))
-      .map((id) => ({ id, title: registry.get(id).questionnaire.title ?? id }))
+      .map((id) => {
+        const scorer = registry.get(id);
+        const title = displayTitle(scorer.questionnaire, scorer.spec, request.lang);
+        return { id, title: title.text, titleLang: title.lang };
+      })
       .sort((a, b) => a.title.localeCompare(b.title));
   }
   const known = async (request: FastifyRequest) => {

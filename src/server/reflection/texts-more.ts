@@ -38,8 +38,8 @@ export const jt = defineTexts({
 
   'practice.title': { nl: 'Doelbewust oefenen', en: 'Deliberate practice' },
   'practice.intro': {
-    nl: 'Chow e.a. (2015) vonden dat de tijd die therapeuten aan het verbeteren van hun vaardigheden besteedden, de uitkomsten van hun cliënten voorspelde (seed 001). Kies een vaardigheid, oefen, vraag feedback, en houd het bij.',
-    en: 'Chow et al. (2015) found that the time therapists spent on improving their skills predicted their clients’ outcomes (seed 001). Choose a skill, practise, ask for feedback, and keep track.',
+    nl: 'Chow e.a. (2015) vonden dat de tijd die therapeuten aan het verbeteren van hun vaardigheden besteedden, de uitkomsten van hun cliënten voorspelde. Kies een vaardigheid, oefen, vraag feedback, en houd het bij.',
+    en: 'Chow et al. (2015) found that the time therapists spent on improving their skills predicted their clients’ outcomes. Choose a skill, practise, ask for feedback, and keep track.',
   },
   'practice.goals': { nl: 'Oefendoelen', en: 'Practice goals' },
   'practice.noGoals': { nl: 'Nog geen oefendoelen.', en: 'No practice goals yet.' },

@@ -16,8 +16,8 @@ export const rt = defineTexts({
     en: 'Written by the Spiegel project, not a validated instrument.',
   },
   studyItems: {
-    nl: 'Vragen uit het onderzoek van seed 000 (Nederlands origineel, Engelse vertaling door Spiegel); geen gevalideerd instrument.',
-    en: 'Questions from the study of seed 000 (Dutch original, English translated by Spiegel); not a validated instrument.',
+    nl: 'Vragen uit het onderzoek van ’t Lam & Vingerhoets onder 819 Nederlandse therapeuten (Nederlands origineel, Engelse vertaling door Spiegel); geen gevalideerd instrument.',
+    en: 'Questions from the study by ’t Lam & Vingerhoets among 819 Dutch therapists (Dutch original, English translated by Spiegel); not a validated instrument.',
   },
   englishOnly: {
     nl: 'Deze vragenlijst is alleen in het Engels beschikbaar: er is geen Nederlandse versie waarvan de tekst vrij mag worden gebruikt.',
@@ -41,8 +41,8 @@ export const rt = defineTexts({
 
   'check.title': { nl: 'Zelfcheck (periodieke APK)', en: 'Self-check (periodic check-up)' },
   'check.intro': {
-    nl: 'Een periodieke, persoonlijke keuring naar het idee van de APK uit seed 004: emoties in de therapie, motivatie, veerkracht en onderhoud, en je professionele zelfbeeld. Je rapport toont wat er sinds de vorige keer veranderde en drie voornemens.',
-    en: 'A periodic, personal check-up after the idea of the Dutch car inspection (“APK”) in seed 004: emotions in therapy, motivation, resilience and maintenance, and your professional self-view. Your report shows what changed since last time and three intentions.',
+    nl: 'Een periodieke, persoonlijke keuring naar het idee van de APK van Van Oosterzee: emoties in de therapie, motivatie, veerkracht en onderhoud, en je professionele zelfbeeld. Je rapport toont wat er sinds de vorige keer veranderde en drie voornemens.',
+    en: 'A periodic, personal check-up after the idea of the Dutch car inspection (“APK”) proposed by Van Oosterzee: emotions in therapy, motivation, resilience and maintenance, and your professional self-view. Your report shows what changed since last time and three intentions.',
   },
   'check.reminder.never': {
     nl: 'Je hebt nog geen zelfcheck gedaan. Begin wanneer het jou uitkomt.',

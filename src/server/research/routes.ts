@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { errorNotice } from '../../web/error-texts.ts';
 import { html } from '../../web/html.ts';
 import { defineTexts } from '../../web/i18n.ts';
 import { researchText } from '../../web/research/texts.ts';
@@ -9,8 +10,8 @@ import { isSpiegelError } from '../../domain/errors.ts';
 const text = defineTexts({
   title: { nl: 'Onderzoek: groep tegenover een norm', en: 'Research: a group against a norm' },
   intro: {
-    nl: 'Vergelijk een groep met een gepubliceerde norm op basis van samenvattende statistieken (Welch-t-toets, d uit t = 2t/√df zoals veel artikelen rapporteren, en Cohens d met exact 95%-interval). Voorbeeld: therapeuten tegenover de Nederlandse bevolking op huilgeneigdheid (seed 000).',
-    en: 'Compare a group with a published norm from summary statistics (Welch t-test, d from t = 2t/√df as many papers report, and Cohen’s d with an exact 95% interval). Example: therapists against the Dutch population on crying proneness (seed 000).',
+    nl: 'Vergelijk een groep met een gepubliceerde norm op basis van samenvattende statistieken (Welch-t-toets, d uit t = 2t/√df zoals veel artikelen rapporteren, en Cohens d met exact 95%-interval). Voorbeeld: therapeuten tegenover de Nederlandse bevolking op huilgeneigdheid (’t Lam & Vingerhoets).',
+    en: 'Compare a group with a published norm from summary statistics (Welch t-test, d from t = 2t/√df as many papers report, and Cohen’s d with an exact 95% interval). Example: therapists against the Dutch population on crying proneness (’t Lam & Vingerhoets).',
   },
   group: { nl: 'Groep', en: 'Group' },
   norm: { nl: 'Norm', en: 'Norm' },
@@ -29,8 +30,8 @@ const text = defineTexts({
     en: 'The group mean lies at z = {z} (percentile {p}) of the norm.',
   },
   method: {
-    nl: 'Methoden en bronnen: zie docs/stats.md; alle waarden zijn gecontroleerd tegen R.',
-    en: 'Methods and sources: see docs/stats.md; all values are checked against R.',
+    nl: 'Alle waarden zijn gecontroleerd tegen R; de methoden en bronnen staan in de handleiding voor statistiek.',
+    en: 'All values are checked against R; the methods and sources are in the statistics guide.',
   },
 });
 
@@ -78,7 +79,7 @@ export function registerResearchRoutes(app: FastifyInstance): void {
         </section>`;
       } catch (error) {
         if (!isSpiegelError(error)) throw error;
-        result = html`<p class="error" role="alert">${error.message}</p>`;
+        result = errorNotice(lang, error);
       }
       const input = (name: keyof Query, label: string) =>
         html`<label for="${name}">${label}</label

@@ -4,7 +4,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
-import { html, type SafeHtml } from '../../web/html.ts';
+import { html, inLanguage, type SafeHtml } from '../../web/html.ts';
 import { researchText as t } from '../../web/research/texts.ts';
 import { sendPage } from '../pages.ts';
 import { SpiegelError, isSpiegelError } from '../../domain/errors.ts';
@@ -30,6 +30,14 @@ const idParams = {
   required: ['id'],
   properties: { id: { type: 'string', maxLength: 40 } },
 } as const;
+
+/** A study's title is the researcher's own text, in the survey's language; marked when the page differs. */
+export function studyTitle(
+  study: Pick<Study, 'title'> & { questionnaire?: Study['questionnaire'] },
+  lang: string,
+): SafeHtml {
+  return inLanguage(study.title, study.questionnaire?.language ?? 'nl', lang);
+}
 
 export async function ownStudy(request: FastifyRequest, id: string): Promise<Study> {
   const staff = request.staff!;
@@ -100,7 +108,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
               ${studies.map(
                 (s) =>
                   html`<li>
-                    <a href="/app/research/studies/${s.id}">${s.title}</a> (${t(lang, `status.${s.status}`)};
+                    <a href="/app/research/studies/${s.id}">${studyTitle(s, lang)}</a> (${t(lang, `status.${s.status}`)};
                     ${s.responses} ${t(lang, 'studies.responses')})
                   </li>`,
               )}
@@ -205,7 +213,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
           svg: await QRCode.toString(`${baseUrl(request)}/s/${l.token}`, { type: 'svg', margin: 1 }),
         })),
       );
-      const body = html`<h1>${study.title}</h1>
+      const body = html`<h1>${studyTitle(study, lang)}</h1>
         <section class="card" aria-labelledby="det-h">
           <h2 id="det-h">${t(lang, 'study.details')}</h2>
           <dl>
@@ -350,7 +358,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
         <p>${t(lang, 'links.tokensOnce')}</p>
         <textarea rows="12" cols="70" readonly aria-label="${t(lang, 'links.newTokens')}">
 ${tokens.map((tok) => `${baseUrl(request)}/s/${tok}`).join('\n')}</textarea>
-        <p><a href="/app/research/studies/${study.id}">${study.title}</a></p>`;
+        <p><a href="/app/research/studies/${study.id}">${studyTitle(study, lang)}</a></p>`;
       return sendPage(request, reply, { title: t(lang, 'links.newTokens'), body, path: '/app/research/studies' });
     },
   );

@@ -3,13 +3,14 @@
  * dataset, and the consistency checker ("Controleer"). Every read of response data is audited.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { html, type SafeHtml } from '../../web/html.ts';
+import { html, inLanguage, type SafeHtml } from '../../web/html.ts';
+import { errorNotice } from '../../web/error-texts.ts';
 import { researchText as t } from '../../web/research/texts.ts';
 import { sendPage } from '../pages.ts';
 import { audit } from '../../store/audit.ts';
 import { studyResponses, type Study } from '../../store/research.ts';
 import { readSurvey } from '../../domain/research/survey.ts';
-import { buildDataset, type Dataset } from '../../domain/research/dataset.ts';
+import { buildDataset, NO_ANSWER, NOT_ASKED, type Dataset } from '../../domain/research/dataset.ts';
 import { qualityFlags } from '../../domain/research/quality.ts';
 import { writeSav } from '../../domain/research/sav.ts';
 import { writeCsv, writeRScript } from '../../domain/research/export-csv.ts';
@@ -26,7 +27,7 @@ import {
 } from '../../domain/research/analyses.ts';
 import { formatNumber } from '../../domain/stats/index.ts';
 import { isSpiegelError, SpiegelError } from '../../domain/errors.ts';
-import { ownStudy, researcherAccess } from './studies.ts';
+import { ownStudy, researcherAccess, studyTitle } from './studies.ts';
 
 export async function studyDataset(request: FastifyRequest, study: Study, action: string): Promise<Dataset> {
   const responses = await studyResponses(request.server.ctx.store.db, study.id);
@@ -187,17 +188,22 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
     async (request, reply) => {
       const lang = request.lang;
       const study = await ownStudy(request, request.params.id);
-      const data = buildDataset(readSurvey(study.questionnaire), [], study.transformations);
-      const body = html`<h1>${t(lang, 'export.codebook')}: ${study.title}</h1>
+      const survey = readSurvey(study.questionnaire);
+      const data = buildDataset(survey, [], study.transformations);
+      // Labels and value labels are the study's own text, in the survey's language.
+      const own = (text: string) => inLanguage(text, study.questionnaire.language ?? 'nl', lang);
+      const missingText = (value: number) =>
+        value === NOT_ASKED ? t(lang, 'codebook.notAsked') : value === NO_ANSWER ? t(lang, 'codebook.noAnswer') : '';
+      const body = html`<h1>${t(lang, 'export.codebook')}: ${studyTitle(study, lang)}</h1>
         <table data-testid="codebook">
           <thead>
             <tr>
-              <th scope="col">Variabele / variable</th>
-              <th scope="col">Label</th>
-              <th scope="col">Type</th>
-              <th scope="col">Waarden / values</th>
-              <th scope="col">Ontbrekend / missing</th>
-              <th scope="col">Afleiding / derivation</th>
+              <th scope="col">${t(lang, 'codebook.variable')}</th>
+              <th scope="col">${t(lang, 'codebook.label')}</th>
+              <th scope="col">${t(lang, 'codebook.type')}</th>
+              <th scope="col">${t(lang, 'codebook.values')}</th>
+              <th scope="col">${t(lang, 'codebook.missing')}</th>
+              <th scope="col">${t(lang, 'codebook.derivation')}</th>
             </tr>
           </thead>
           <tbody>
@@ -205,15 +211,15 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
               (v) =>
                 html`<tr>
                   <th scope="row"><code>${v.name}</code></th>
-                  <td>${v.label}</td>
-                  <td>${v.type}, ${v.measure}</td>
+                  <td>${own(v.label)}</td>
+                  <td>${t(lang, `codebook.type.${v.type}`)}, ${t(lang, `codebook.measure.${v.measure}`)}</td>
                   <td>
-                    ${v.valueLabels.filter((l) => !v.missing.includes(l.value)).map((l) => html`${l.value} = ${l.label}<br />`)}
+                    ${v.valueLabels
+                      .filter((l) => !v.missing.includes(l.value))
+                      .map((l) => html`${l.value} = ${own(l.label)}<br />`)}
                   </td>
-                  <td>
-                    ${v.missing.map((m) => html`${m} = ${v.valueLabels.find((l) => l.value === m)?.label ?? ''}<br />`)}
-                  </td>
-                  <td>${v.derivation ?? ''}</td>
+                  <td>${v.missing.map((m) => html`${m} = ${missingText(m)}<br />`)}</td>
+                  <td>${v.derivation ? html`<code>${v.derivation}</code>` : ''}</td>
                 </tr>`,
             )}
           </tbody>
@@ -298,11 +304,11 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
         }
       } catch (error) {
         if (!isSpiegelError(error)) throw error;
-        result = html`<p class="error" role="alert">${error.message}</p>`;
+        result = errorNotice(lang, error);
       }
-      const body = html`<h1>${t(lang, 'analysis.result')}: ${study.title}</h1>
+      const body = html`<h1>${t(lang, 'analysis.result')}: ${studyTitle(study, lang)}</h1>
         <section class="card" data-testid="analysis-result">${result}</section>
-        <p><a href="/app/research/studies/${study.id}">${study.title}</a></p>`;
+        <p><a href="/app/research/studies/${study.id}">${studyTitle(study, lang)}</a></p>`;
       return sendPage(request, reply, { title: t(lang, 'analysis.result'), body, path: '/app/research/studies' });
     },
   );
@@ -326,19 +332,16 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
               html`<tr data-consistent="${String(r.consistent)}">
                 <th scope="row">${r.id}</th>
                 <td>${r.consistent === null ? '–' : r.consistent ? t(lang, 'check.ok') : t(lang, 'check.bad')}</td>
-                <td>${r.message}</td>
+                <td>${r.message[lang]}</td>
               </tr>`,
           )}
         </tbody>
       </table>`;
     } catch (error) {
-      const message = isSpiegelError(error)
-        ? error.message
-        : error instanceof SyntaxError
-          ? `JSON: ${error.message}`
-          : null;
-      if (message === null) throw error;
-      result = html`<p class="error" role="alert">${message}</p>`;
+      if (isSpiegelError(error)) result = errorNotice(lang, error);
+      else if (error instanceof SyntaxError)
+        result = errorNotice(lang, new SpiegelError('STATS_INPUT_INVALID', `JSON: ${error.message}`));
+      else throw error;
     }
     const body = html`<h1>${t(lang, 'check.title')}</h1>
       <p>${t(lang, 'check.intro')}</p>

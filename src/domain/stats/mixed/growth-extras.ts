@@ -15,7 +15,8 @@
 import type { GrowthStats } from './growth-stats.ts';
 import { fullTheta, growthCriterion, growthThetaLayout, shiftTheta, type GrowthProblem } from './growth-model.ts';
 import { minimizeBounded } from './optimize.ts';
-import { brentRoot, CHISQ1_95 } from './profile.ts';
+import { CHISQ1_95 } from './profile.ts';
+import { zeroin } from '../roots.ts';
 import { sortedOrder } from './fit.ts';
 import type { FitMethod, MixedFit } from './types.ts';
 
@@ -136,12 +137,12 @@ export function growthIccProfile(prob: GrowthProblem, method: FitMethod, fit: Mi
     let a = rhoHat / 2;
     while (profile(a) < 0 && a > 1e-12) a /= 2;
     warm = hat;
-    lo = brentRoot(profile, a, rhoHat, 1e-14);
+    lo = zeroin(profile, a, rhoHat, 1e-14).root;
   }
   warm = hat;
   let top = rhoHat + (1 - rhoHat) / 2;
   for (let k = 0; k < 50 && profile(top) < 0; k++) top = 1 - (1 - top) / 2;
   warm = hat;
-  const hi = brentRoot(profile, rhoHat, top, 1e-14);
+  const hi = zeroin(profile, rhoHat, top, 1e-14).root;
   return [lo, hi];
 }

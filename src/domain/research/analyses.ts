@@ -148,9 +148,16 @@ export function twoGroupT(
   b: number,
   method: 'welch' | 'student',
 ): TestReport {
-  const data = pairs(dataset, y, group);
-  const ga = data.filter((p) => p.g === a).map((p) => p.y);
-  const gb = data.filter((p) => p.g === b).map((p) => p.y);
+  const ys = columnOf(dataset, y).values;
+  const gs = columnOf(dataset, group).values;
+  const ga: number[] = [];
+  const gb: number[] = [];
+  for (let i = 0; i < ys.length; i++) {
+    const v = ys[i];
+    if (v === null) continue;
+    if (gs[i] === a) ga.push(v);
+    else if (gs[i] === b) gb.push(v);
+  }
   const sa: GroupSummary = summarize(ga);
   const sb: GroupSummary = summarize(gb);
   const r = method === 'welch' ? welchFromSummary(sa, sb) : studentFromSummary(sa, sb);

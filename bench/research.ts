@@ -20,6 +20,7 @@ import {
   normTest,
   oneSampleTest,
   pairedTest,
+  postHocTest,
   twoGroupT,
 } from '../src/domain/research/analyses.ts';
 import { columnOf } from '../src/domain/research/dataset.ts';
@@ -104,14 +105,18 @@ function allAnalyses(): number {
 }
 
 /** R running the same analyses on the same data, median of five runs; null (and why) without R. */
-function rAnchor(data: Dataset): { ms: number | null; note: string } {
+function rAnchor(data: Dataset, mode: 'analyses' | 'posthoc'): { ms: number | null; note: string } {
   const dir = mkdtempSync(join(tmpdir(), 'spiegel-bench-'));
   try {
     writeFileSync(join(dir, 'small.csv'), writeCsv(data));
-    const out = execFileSync('Rscript', [join(import.meta.dirname, 'research-analyses.R'), join(dir, 'small.csv')], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = execFileSync(
+      'Rscript',
+      [join(import.meta.dirname, 'research-analyses.R'), join(dir, 'small.csv'), mode],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return { ms: Number(out.trim()), note: '' };
   } catch (error) {
     return { ms: null, note: `R not available: ${(error as Error).message.split('\n')[0]}` };
@@ -124,7 +129,7 @@ function rAnchor(data: Dataset): { ms: number | null; note: string } {
 // server sees it (a single warm run swings with the load of a shared machine).
 const cold = allAnalyses();
 const warm = Array.from({ length: 5 }, () => allAnalyses()).sort((a, b) => a - b);
-const rAnalyses = rAnchor(small);
+const rAnalyses = rAnchor(small, 'analyses');
 report({
   bench: 'research',
   metric: 'analyses_819x100_ms',
@@ -141,6 +146,28 @@ report({
   warm_max_ms: Math.round(warm[4]),
   load_1min: Number(loadavg()[0].toFixed(2)),
   ...(rAnalyses.note ? { note: rAnalyses.note } : {}),
+});
+
+// Post-hoc tests (Tukey HSD and Games-Howell) on one dependent variable across the 7 disciplines
+// (21 pairs each): the studentized range is an integral per pair, so this is timed apart from the rest.
+function postHoc(): number {
+  const t0 = performance.now();
+  postHocTest(small, items[0], 'discipline', 'tukey');
+  postHocTest(small, items[0], 'discipline', 'games-howell');
+  return performance.now() - t0;
+}
+postHoc();
+const postHocWarm = Array.from({ length: 5 }, () => postHoc()).sort((a, b) => a - b);
+const rPostHoc = rAnchor(small, 'posthoc');
+report({
+  bench: 'research',
+  metric: 'posthoc_819_7groups_ms',
+  value: Math.round(postHocWarm[2]),
+  unit: 'ms',
+  anchor: 'R stats::TukeyHSD + Games-Howell by formula (ptukey/qtukey), same item, same run',
+  anchor_value: rPostHoc.ms === null ? null : Math.round(rPostHoc.ms),
+  pairs: 42,
+  ...(rPostHoc.note ? { note: rPostHoc.note } : {}),
 });
 
 const big = dataset(10_000, 100);

@@ -144,5 +144,24 @@ describe('research surveys (Chromium)', () => {
       expect(m![2].replace(',', '.')).toBe(t);
     }
     writeFileSync(join(dir, 'apa.txt'), apa);
+
+    // Post-hoc in the browser: Tukey HSD on the two genders (one pair), its difference and p as R's TukeyHSD.
+    await page.goto(`${studyUrl}/analyse?test=tukey&y=att1&group=gender`);
+    await expectNoAxeViolations(page);
+    const row = page.getByTestId('posthoc').locator('tbody tr');
+    await expect(await row.count()).toBe(1);
+    const cells = (await row.locator('td').allTextContents()).map((c) => c.trim());
+    if (hasRscript()) {
+      const r = execFileSync(
+        'Rscript',
+        [
+          '-e',
+          `d <- read.csv("${join(dir, 'values.csv')}"); h <- TukeyHSD(aov(att1 ~ factor(gender), data = d))[[1]]; cat(sprintf("%.2f %.4f", h[1, "diff"], h[1, "p adj"]))`,
+        ],
+        { encoding: 'utf8' },
+      ).split(' ');
+      expect(cells[0].replace(',', '.')).toBe(r[0]);
+      expect(cells[2].replace(',', '.')).toBe(r[1]);
+    }
   });
 });

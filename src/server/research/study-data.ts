@@ -16,6 +16,7 @@ import { writeCsv, writeRScript } from '../../domain/research/export-csv.ts';
 import { checkResults, SEED000_REPORTED } from '../../domain/research/check.ts';
 import {
   anovaTest,
+  postHocTest,
   chiSquareTest,
   correlationTest,
   frequencies,
@@ -111,7 +112,7 @@ export async function studyDataSections(request: FastifyRequest, study: Study): 
       <form method="get" action="${base}/analyse">
         <label for="an-test">${t(lang, 'analysis.test')}</label>
         <select id="an-test" name="test">
-          ${(['welch', 'student', 'anova', 'chisq', 'pearson', 'freq', 'table', 'norm'] as const).map((k) => html`<option value="${k}">${t(lang, `analysis.${k}`)}</option>`)}
+          ${(['welch', 'student', 'anova', 'tukey', 'games-howell', 'chisq', 'pearson', 'freq', 'table', 'norm'] as const).map((k) => html`<option value="${k}">${t(lang, `analysis.${k}`)}</option>`)}
         </select>
         ${select('y', t(lang, 'analysis.y'), numeric)} ${select('group', t(lang, 'analysis.group'), groupable)}
         <label for="an-nm">${t(lang, 'analysis.normMean')}</label><input id="an-nm" name="nm" inputmode="decimal" />
@@ -134,6 +135,32 @@ function reportHtml(lang: 'nl' | 'en', r: TestReport): SafeHtml {
     <ul data-testid="effects">
       ${r.effects.map((e) => html`<li>${e.name} = ${formatNumber(e.value, 2, lang)}; ${e.formula}</li>`)}
     </ul>`;
+}
+
+function postHocHtml(lang: 'nl' | 'en', r: ReturnType<typeof postHocTest>): SafeHtml {
+  const f = (x: number) => formatNumber(x, 2, lang);
+  return html`<p data-testid="apa"><strong>${r.method}:</strong> ${r.apa[lang]}</p>
+    <table data-testid="posthoc">
+      <thead>
+        <tr>
+          <th scope="col">${t(lang, 'analysis.pair')}</th>
+          <th scope="col">${t(lang, 'analysis.diff')}</th>
+          <th scope="col">${t(lang, 'analysis.ci')}</th>
+          <th scope="col">${t(lang, 'analysis.padj')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${r.comparisons.map(
+          (c) =>
+            html`<tr>
+              <th scope="row">${c.b} − ${c.a}</th>
+              <td>${f(c.diff)}</td>
+              <td>[${f(c.lwr)}; ${f(c.upr)}]</td>
+              <td>${formatNumber(c.p, 4, lang)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
 }
 
 const num = (v: string | undefined) => Number(String(v ?? '').replace(',', '.'));
@@ -250,6 +277,8 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
           const [a, b] = levels();
           result = reportHtml(lang, twoGroupT(data, y, group, a, b, q.test));
         } else if (q.test === 'anova') result = reportHtml(lang, anovaTest(data, y, group));
+        else if (q.test === 'tukey' || q.test === 'games-howell')
+          result = postHocHtml(lang, postHocTest(data, y, group, q.test));
         else if (q.test === 'chisq') result = reportHtml(lang, chiSquareTest(data, y, group));
         else if (q.test === 'pearson') result = reportHtml(lang, correlationTest(data, y, group));
         else if (q.test === 'norm')

@@ -418,6 +418,8 @@ export interface ResearchStudiesTable {
   survey_version: Generated<number>;
   transformations: ColumnType<unknown[], string | undefined, string>;
   transformations_version: Generated<number>;
+  /** 050_research_eligibility: yes/no criteria of the screen before consent. */
+  eligibility: ColumnType<unknown[], string | undefined, string>;
   created_at: Generated<Date>;
 }
 
@@ -457,7 +459,7 @@ export interface ResearchResponsesTable {
 export interface ResearchFunnelTable {
   study_id: string;
   channel: string;
-  stage: 'opened' | 'consented' | 'declined' | 'completed' | 'withdrawn';
+  stage: 'opened' | 'eligible' | 'screened-out' | 'consented' | 'declined' | 'completed' | 'withdrawn';
   count: Generated<number>;
 }
 

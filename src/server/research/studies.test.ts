@@ -152,6 +152,54 @@ describeEachDialect('research studies and anonymous surveys', (dialect) => {
     await other.login('other@uni.test');
     expect((await other.request('GET', `/app/research/studies/${studyId}/export.sav`)).statusCode).toBe(404);
   });
+
+  it('screens for eligibility before consent, counts who was screened out and stores no screen answers', async () => {
+    const study = {
+      title: 'Alleen therapeuten',
+      ethics: 'ETH-2026-20',
+      legal: 'consent',
+      retention: '2036-12-31',
+      letter: 'Brief voor therapeuten.',
+      consent: 'Ik doe mee.',
+      survey: BRANCHING_SURVEY,
+    };
+    const bad = await form('/app/research/studies', { ...study, eligibility: 'Werk je als therapeut?' });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.body).toContain('line 1');
+    const res = await form('/app/research/studies', {
+      ...study,
+      eligibility: 'Werk je als therapeut? = ja\nBen je in opleiding? = nee',
+    });
+    const id = String(res.headers.location).split('/').pop()!;
+    await form(`/app/research/studies/${id}/status`, { status: 'open' });
+    await form(`/app/research/studies/${id}/links`, { channel: 'lijst' });
+    const token = /\/s\/([A-Za-z0-9_-]+)"/.exec(
+      (await researcher.request('GET', `/app/research/studies/${id}`)).body,
+    )![1];
+
+    const r = new Agent(t.app);
+    const first = await r.request('GET', `/s/${token}`);
+    expect(first.body).toContain('Werk je als therapeut?');
+    expect(first.body).not.toContain('Brief voor therapeuten.');
+    const out = await r.request('POST', `/s/${token}/screen`, { form: { 'e.0': 'yes', 'e.1': 'yes' } });
+    expect(out.body).toContain('andere groep');
+    expect((await r.request('POST', `/s/${token}/screen`, { form: { 'e.0': 'yes' } })).statusCode).toBe(422);
+    // Around the screen: /start without a pass shows the screen again.
+    const around = await r.request('POST', `/s/${token}/start`, { form: { consent: 'yes', decision: 'start' } });
+    expect(around.body).toContain('Werk je als therapeut?');
+    expect(around.body).not.toContain('name="state"');
+    const ok = await r.request('POST', `/s/${token}/screen`, { form: { 'e.0': 'yes', 'e.1': 'no' } });
+    expect(ok.body).toContain('Brief voor therapeuten.');
+    const pass = /name="pass" value="([^"]+)"/.exec(ok.body)![1];
+    const start = await r.request('POST', `/s/${token}/start`, { form: { consent: 'yes', decision: 'start', pass } });
+    expect(start.body).toContain('name="state"');
+
+    const counts = await t.store.db.selectFrom('research_funnel').selectAll().where('study_id', '=', id).execute();
+    const count = (stage: string) => counts.find((c) => c.stage === stage)?.count ?? 0;
+    expect([count('opened'), count('screened-out'), count('eligible'), count('consented')]).toEqual([1, 1, 1, 1]);
+    const page = await researcher.request('GET', `/app/research/studies/${id}`);
+    expect(page.body).toContain('buiten doelgroep');
+  });
 });
 
 describeEachDialect('the request log of anonymous survey requests', (dialect) => {

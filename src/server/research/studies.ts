@@ -2,6 +2,7 @@
  * A researcher's studies: the list, creating one (details, consent, survey in the text format),
  * opening and closing it, and distribution (public links with a QR code, single-use tokens).
  */
+import { parseEligibility } from '../../domain/research/eligibility.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { html, type SafeHtml } from '../../web/html.ts';
@@ -42,7 +43,9 @@ export function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.headers.host ?? 'localhost'}`;
 }
 
-type NewStudyBody = Record<'title' | 'ethics' | 'legal' | 'retention' | 'letter' | 'consent' | 'survey', string>;
+type NewStudyBody = Record<'title' | 'ethics' | 'legal' | 'retention' | 'letter' | 'consent' | 'survey', string> & {
+  eligibility?: string;
+};
 
 function newStudyForm(lang: 'nl' | 'en', values: Partial<NewStudyBody>, csrf: string): SafeHtml {
   const input = (name: keyof NewStudyBody, label: string, type = 'text') =>
@@ -69,6 +72,11 @@ ${values[name] ?? ''}</textarea>`;
       </select>
       ${input('retention', t(lang, 'field.retention'), 'date')} ${area('letter', t(lang, 'field.letter'), 4)}
       ${area('consent', t(lang, 'field.consent'), 2)}
+      <label for="s-eligibility">${t(lang, 'field.eligibility')}</label>
+      <p class="muted" id="s-eligibility-help">${t(lang, 'field.eligibilityHelp')}</p>
+      <textarea id="s-eligibility" name="eligibility" rows="3" aria-describedby="s-eligibility-help">
+${values.eligibility ?? ''}</textarea
+      >
       ${area('survey', t(lang, 'field.survey'), 10, t(lang, 'field.surveyHelp'))}
       <p><button type="submit">${t(lang, 'new.create')}</button></p>
     </form>
@@ -138,6 +146,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
             letter: { type: 'string', maxLength: 20000 },
             consent: { type: 'string', maxLength: 4000 },
             survey: { type: 'string', maxLength: 60000 },
+            eligibility: { type: 'string', maxLength: 8000 },
           },
         },
       },
@@ -157,6 +166,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(b.retention) || Number.isNaN(Date.parse(b.retention)))
           throw new SpiegelError('STUDY_INVALID', 'The retention date must be a date (YYYY-MM-DD).');
         const survey = surveyFromText(b.survey, { id: 'draft', title, version: 1, lang });
+        const eligibility = parseEligibility(b.eligibility ?? '');
         const id = await createStudy(db, {
           orgId: request.staff!.orgId,
           ownerId: request.staff!.userId,
@@ -168,6 +178,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
           questionnaire: survey.questionnaire,
           informationLetter: b.letter.trim(),
           consentText: b.consent.trim(),
+          eligibility,
         });
         return reply.redirect(`/app/research/studies/${id}`, 303);
       } catch (error) {
@@ -187,7 +198,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
       const csrf = reply.generateCsrf();
       const links = await publicLinks(db, study.id);
       const counts = await funnel(db, study.id);
-      const stages = ['opened', 'consented', 'declined', 'completed', 'withdrawn'] as const;
+      const stages = ['opened', 'eligible', 'screened-out', 'consented', 'declined', 'completed', 'withdrawn'] as const;
       const channels = [...new Set(counts.map((c) => c.channel))];
       const action = (path: string, label: string, extra: SafeHtml | null = null, id?: string) =>
         html`<form method="post" action="/app/research/studies/${study.id}/${path}" class="inline">

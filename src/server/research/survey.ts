@@ -10,6 +10,7 @@ import { parseLang, type Lang } from '../../web/i18n.ts';
 import { researchText as t } from '../../web/research/texts.ts';
 import {
   consentPage,
+  eligibilityPage,
   surveyMessagePage,
   surveyPage,
   surveyThanksPage,
@@ -18,6 +19,7 @@ import {
 import { countFunnel, openLink, submitAnonymous, withdraw, type OpenLink } from '../../store/research.ts';
 import { CHOICE_SYSTEM, LIKERT_SYSTEM, readSurvey, type Survey } from '../../domain/research/survey.ts';
 import { disabledFor } from '../../domain/research/branching.ts';
+import { screen } from '../../domain/research/eligibility.ts';
 import { validateResponse } from '../../domain/instruments/validate-response.ts';
 import type { QuestionnaireResponse, ResponseItem } from '../../domain/instruments/fhir.ts';
 import { isSpiegelError } from '../../domain/errors.ts';
@@ -38,6 +40,18 @@ function sign(payload: string): string {
 export function encodeState(consentVersion: number, startedMs: number): string {
   const payload = Buffer.from(JSON.stringify({ v: consentVersion, t: startedMs })).toString('base64url');
   return `${payload}.${sign(payload)}`;
+}
+
+/** A pass through the eligibility screen for one study (no respondent data in it). */
+function screenPass(studyId: string): string {
+  return sign(`screened:${studyId}`);
+}
+
+function validPass(studyId: string, pass: unknown): boolean {
+  if (typeof pass !== 'string') return false;
+  const expected = Buffer.from(screenPass(studyId));
+  const given = Buffer.from(pass);
+  return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
 function decodeState(state: unknown): { v: number; t: number } | null {
@@ -157,21 +171,59 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       if (!link) return invalid(request, reply);
       await countFunnel(db, link.study.id, link.channel, 'opened');
       const { study } = link;
+      const lang = langOf(request, link);
+      const path = `/s/${request.params.token}`;
+      if (study.eligibility.length > 0)
+        return send(reply, 200, eligibilityPage(lang, path, study.title, study.eligibility));
+      return send(
+        reply,
+        200,
+        consentPage(lang, path, study.title, study.consent.informationLetter, study.consent.consentText),
+      );
+    },
+  );
+
+  // The eligibility screen: counted as eligible or screened out, the answers themselves kept nowhere. The
+  // consent form then carries a signed pass, so /start cannot be reached around the screen.
+  app.post<{ Params: { token: string }; Body: Record<string, string> }>(
+    '/s/:token/screen',
+    {
+      config: publicAccess,
+      schema: {
+        hide: true,
+        params,
+        body: { type: 'object', additionalProperties: { type: 'string', maxLength: 10 }, maxProperties: 40 },
+      },
+    },
+    async (request, reply) => {
+      const link = await openLink(db, request.params.token);
+      if (!link) return invalid(request, reply);
+      const { study } = link;
+      const lang = langOf(request, link);
+      const path = `/s/${request.params.token}`;
+      const eligible = screen(study.eligibility, request.body ?? {});
+      if (eligible === null) return send(reply, 422, eligibilityPage(lang, path, study.title, study.eligibility, true));
+      if (!eligible) {
+        await countFunnel(db, study.id, link.channel, 'screened-out');
+        return send(reply, 200, surveyMessagePage(lang, study.title, t(lang, 'survey.screenedOut')));
+      }
+      await countFunnel(db, study.id, link.channel, 'eligible');
       return send(
         reply,
         200,
         consentPage(
-          langOf(request, link),
-          `/s/${request.params.token}`,
+          lang,
+          path,
           study.title,
           study.consent.informationLetter,
           study.consent.consentText,
+          screenPass(study.id),
         ),
       );
     },
   );
 
-  app.post<{ Params: { token: string }; Body: { consent?: string; decision?: string } }>(
+  app.post<{ Params: { token: string }; Body: { consent?: string; decision?: string; pass?: string } }>(
     '/s/:token/start',
     {
       config: publicAccess,
@@ -180,7 +232,11 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
         params,
         body: {
           type: 'object',
-          properties: { consent: { type: 'string', maxLength: 10 }, decision: { type: 'string', maxLength: 10 } },
+          properties: {
+            consent: { type: 'string', maxLength: 10 },
+            decision: { type: 'string', maxLength: 10 },
+            pass: { type: 'string', maxLength: 100 },
+          },
         },
       },
     },
@@ -189,6 +245,8 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       if (!link) return invalid(request, reply);
       const lang = langOf(request, link);
       const path = `/s/${request.params.token}`;
+      if (link.study.eligibility.length > 0 && !validPass(link.study.id, request.body.pass))
+        return send(reply, 200, eligibilityPage(lang, path, link.study.title, link.study.eligibility));
       if (request.body.decision === 'decline' || request.body.consent !== 'yes') {
         await countFunnel(db, link.study.id, link.channel, 'declined');
         return send(reply, 200, surveyMessagePage(lang, link.study.title, t(lang, 'survey.declined')));

@@ -26,11 +26,55 @@ function frame(lang: Lang, title: string, body: SafeHtml, script = false): strin
     </html>`.value;
 }
 
-export function consentPage(lang: Lang, path: string, title: string, letter: string, consent: string): string {
+/** The eligibility screen before the letter: yes/no per criterion; answers are only counted, never kept. */
+export function eligibilityPage(
+  lang: Lang,
+  path: string,
+  title: string,
+  criteria: readonly { text: string }[],
+  missing = false,
+): string {
+  const body = html`<h1>${title}</h1>
+    <h2>${t(lang, 'survey.screenTitle')}</h2>
+    <p>${t(lang, 'survey.screenIntro')}</p>
+    ${missing ? html`<p class="error" role="alert">${t(lang, 'survey.screenMissing')}</p>` : null}
+    <form method="post" action="${path}/screen">
+      ${criteria.map(
+        (c, i) =>
+          html`<fieldset class="question" data-criterion="${String(i)}">
+            <legend>${c.text}</legend>
+            <div class="choice">
+              <input type="radio" id="e-${String(i)}-yes" name="e.${String(i)}" value="yes" required /><label
+                for="e-${String(i)}-yes"
+                >${t(lang, 'survey.yes')}</label
+              >
+            </div>
+            <div class="choice">
+              <input type="radio" id="e-${String(i)}-no" name="e.${String(i)}" value="no" /><label
+                for="e-${String(i)}-no"
+                >${t(lang, 'survey.no')}</label
+              >
+            </div>
+          </fieldset>`,
+      )}
+      <p><button type="submit" id="screen-next">${t(lang, 'survey.next')}</button></p>
+    </form>`;
+  return frame(lang, title, body);
+}
+
+export function consentPage(
+  lang: Lang,
+  path: string,
+  title: string,
+  letter: string,
+  consent: string,
+  pass?: string,
+): string {
   const body = html`<h1>${title}</h1>
     <section class="letter">${letter.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}</section>
     <p class="notice">${t(lang, 'survey.anonymous')}</p>
     <form method="post" action="${path}/start">
+      ${pass ? html`<input type="hidden" name="pass" value="${pass}" />` : null}
       <fieldset class="question">
         <legend>${consent}</legend>
         <div class="choice">

@@ -29,6 +29,24 @@ export const researchText = defineTexts({
   'field.letter': { nl: 'Informatiebrief', en: 'Information letter' },
   'field.consent': { nl: 'Toestemmingstekst', en: 'Consent text' },
   'field.survey': { nl: 'Vragenlijst', en: 'Survey' },
+  'field.eligibility': { nl: 'Geschiktheidsvragen (optioneel)', en: 'Eligibility questions (optional)' },
+  'field.eligibilityHelp': {
+    nl: 'Eén vraag per regel, met het antwoord dat meedoen mogelijk maakt: "Werk je als therapeut? = ja". Ze komen vóór de informatiebrief; de antwoorden worden niet bewaard, alleen geteld.',
+    en: 'One question per line, with the answer that makes someone eligible: "Do you work as a therapist? = yes". They come before the information letter; the answers are not stored, only counted.',
+  },
+  'survey.screenTitle': { nl: 'Eerst een paar vragen', en: 'A few questions first' },
+  'survey.screenIntro': {
+    nl: 'Deze vragen bepalen of dit onderzoek voor jou bedoeld is. Je antwoorden worden niet bewaard.',
+    en: 'These questions decide whether this study is meant for you. Your answers are not stored.',
+  },
+  'survey.yes': { nl: 'Ja', en: 'Yes' },
+  'survey.no': { nl: 'Nee', en: 'No' },
+  'survey.next': { nl: 'Verder', en: 'Continue' },
+  'survey.screenedOut': {
+    nl: 'Dank je wel. Dit onderzoek is bedoeld voor een andere groep, dus je hoeft niet verder te gaan. Er is niets van je bewaard.',
+    en: 'Thank you. This study is meant for a different group, so you need not continue. Nothing about you has been stored.',
+  },
+  'survey.screenMissing': { nl: 'Beantwoord alle vragen.', en: 'Please answer every question.' },
   'field.surveyHelp': {
     nl: 'Eén vraag per regel: type naam [opties] | vraagtekst. Types: likert7 (of likert4…likert10), yesno, numeric, choice, open. Opties: reverse, qi (quasi-identificerend), required, min=, max=, instructed=, if naam=waarde. Keuzes: choice geslacht qi | Geslacht | 1=Man; 2=Vrouw. Schalen: scale naam mean minvalid=2 | label | item1 item2 item3.',
     en: 'One question per line: type name [options] | question text. Types: likert7 (or likert4…likert10), yesno, numeric, choice, open. Options: reverse, qi (quasi-identifier), required, min=, max=, instructed=, if name=value. Choices: choice gender qi | Gender | 1=Man; 2=Woman. Scales: scale name mean minvalid=2 | label | item1 item2 item3.',
@@ -60,6 +78,8 @@ export const researchText = defineTexts({
   'links.notOpen': { nl: 'Open de studie om links te maken.', en: 'Open the study to create links.' },
   'funnel.title': { nl: 'Respons per kanaal', en: 'Response funnel per channel' },
   'funnel.opened': { nl: 'geopend', en: 'opened' },
+  'funnel.eligible': { nl: 'geschikt', en: 'eligible' },
+  'funnel.screened-out': { nl: 'buiten doelgroep', en: 'screened out' },
   'funnel.consented': { nl: 'toestemming', en: 'consented' },
   'funnel.declined': { nl: 'geweigerd', en: 'declined' },
   'funnel.completed': { nl: 'ingestuurd', en: 'completed' },

@@ -11,6 +11,7 @@ import { registerResearchRoutes } from './research/routes.ts';
 import { registerDashboardRoutes } from './dashboards/routes.ts';
 import { registerPractice } from './practice/index.ts';
 import { registerStudyRoutes } from './research/studies.ts';
+import { registerRedcapRoutes } from './research/redcap.ts';
 import { registerStudyDataRoutes } from './research/study-data.ts';
 import { registerSurveyRoutes } from './research/survey.ts';
 
@@ -26,7 +27,7 @@ export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>>
   registerResearchRoutes,
   registerDashboardRoutes,
   registerPractice,
-  registerStudyRoutes,
+  (app) => registerRedcapRoutes(app, registerStudyRoutes(app)),
   registerStudyDataRoutes,
   registerSurveyRoutes,
   async (app) => (await import('./reflection/index.ts')).registerReflection(app),

@@ -153,6 +153,19 @@ describeEachDialect('research studies and anonymous surveys', (dialect) => {
     expect((await other.request('GET', `/app/research/studies/${studyId}/export.sav`)).statusCode).toBe(404);
   });
 
+  it('exports the survey as a REDCap data dictionary and imports one into the new-study form', async () => {
+    const csv = await researcher.request('GET', `/app/research/studies/${studyId}/redcap.csv`);
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toContain('text/csv');
+    expect(csv.body).toContain('Variable / Field Name');
+    const filled = await form('/app/research/studies/redcap', { dictionary: csv.body });
+    expect(filled.statusCode).toBe(200);
+    expect(filled.body).toContain('choice gender qi required | Wat is je geslacht? | 1=Man; 2=Vrouw');
+    const refused = await form('/app/research/studies/redcap', { dictionary: 'a,b\n1,2' });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.body).toContain('not a REDCap data dictionary');
+  });
+
   it('screens for eligibility before consent, counts who was screened out and stores no screen answers', async () => {
     const study = {
       title: 'Alleen therapeuten',

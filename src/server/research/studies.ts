@@ -80,10 +80,21 @@ ${values.eligibility ?? ''}</textarea
       ${area('survey', t(lang, 'field.survey'), 10, t(lang, 'field.surveyHelp'))}
       <p><button type="submit">${t(lang, 'new.create')}</button></p>
     </form>
+    <details>
+      <summary>${t(lang, 'redcap.import')}</summary>
+      <form method="post" action="/app/research/studies/redcap">
+        <input type="hidden" name="_csrf" value="${csrf}" />
+        <label for="s-dictionary">${t(lang, 'redcap.dictionary')}</label>
+        <p class="muted" id="s-dictionary-help">${t(lang, 'redcap.help')}</p>
+        <textarea id="s-dictionary" name="dictionary" rows="6" required aria-describedby="s-dictionary-help"></textarea>
+        <p><button type="submit" id="redcap-import">${t(lang, 'redcap.run')}</button></p>
+      </form>
+    </details>
   </section>`;
 }
 
-export function registerStudyRoutes(app: FastifyInstance): void {
+/** Registers the study pages; returns the list page so the REDCap import can render the form filled in. */
+export function registerStudyRoutes(app: FastifyInstance) {
   const { db } = app.ctx.store;
 
   const listPage = async (
@@ -365,4 +376,5 @@ ${tokens.map((tok) => `${baseUrl(request)}/s/${tok}`).join('\n')}</textarea>
       return sendPage(request, reply, { title: t(lang, 'links.newTokens'), body, path: '/app/research/studies' });
     },
   );
+  return listPage;
 }

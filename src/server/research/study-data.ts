@@ -105,6 +105,7 @@ export async function studyDataSections(request: FastifyRequest, study: Study): 
           <a href="${base}/export.R">${t(lang, 'export.r')}</a>
         </li>
         <li><a href="${base}/codebook">${t(lang, 'export.codebook')}</a></li>
+        <li><a href="${base}/redcap.csv" data-testid="export-redcap">${t(lang, 'redcap.export')}</a></li>
       </ul>
     </section>
     <section class="card" aria-labelledby="a-h">

@@ -303,6 +303,11 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /app/research/studies/:id/export.R': { allow: { researcher: 'own' }, params: { id: 'study' } },
   'GET /app/research/studies/:id/codebook': { allow: { researcher: 'own' }, params: { id: 'study' } },
   'GET /app/research/studies/:id/analyse': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'GET /app/research/studies/:id/codebook.pdf': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'GET /app/research/studies/:id/table.:ext': {
+    allow: { researcher: 'own' },
+    params: { id: 'study', ext: { value: 'xlsx' } },
+  },
   'GET /app/research/studies/:id/redcap.csv': { allow: { researcher: 'own' }, params: { id: 'study' } },
   'POST /app/research/studies/redcap': { allow: { researcher: 'any' }, body: { dictionary: 'a,b' } },
   'GET /app/research/check': { allow: { researcher: 'any' } },

@@ -13,6 +13,7 @@ import { registerPractice } from './practice/index.ts';
 import { registerStudyRoutes } from './research/studies.ts';
 import { registerRedcapRoutes } from './research/redcap.ts';
 import { registerStudyDataRoutes } from './research/study-data.ts';
+import { registerStudyFileRoutes } from './research/study-files.ts';
 import { registerSurveyRoutes } from './research/survey.ts';
 
 // Feature route modules (one folder per area), registered after the shared plugins. Add new areas here.
@@ -29,6 +30,7 @@ export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>>
   registerPractice,
   (app) => registerRedcapRoutes(app, registerStudyRoutes(app)),
   registerStudyDataRoutes,
+  registerStudyFileRoutes,
   registerSurveyRoutes,
   async (app) => (await import('./reflection/index.ts')).registerReflection(app),
   // Its own scope: the client form maps bad-token errors to its friendly page.

@@ -2,6 +2,8 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDialect } from '../../store/testing.ts';
 import { Agent, createOrg, createUser, testApp } from '../testing.ts';
 import { BRANCHING_SURVEY } from '../../domain/research/fixtures.ts';
+import { strFromU8, unzipSync } from 'fflate';
+import mammoth from 'mammoth';
 
 const UA = 'Mozilla/5.0 (X11; Linux) SpiegelTestBrowser/99';
 const IP = '203.0.113.77';
@@ -143,6 +145,27 @@ describeEachDialect('research studies and anonymous surveys', (dialect) => {
     expect((await r.request('POST', `/s/${token}`, { form: fields })).statusCode).toBe(404);
     const links = await t.store.db.selectFrom('research_links').selectAll().where('kind', '=', 'token').execute();
     expect(links.filter((l) => l.used)).toHaveLength(1);
+  });
+
+  it('gives the codebook as PDF and an analysis as .xlsx and .docx tables', async () => {
+    const pdf = await researcher.request('GET', `/app/research/studies/${studyId}/codebook.pdf`);
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    const xlsx = await researcher.request('GET', `/app/research/studies/${studyId}/table.xlsx?test=freq&y=gender`);
+    expect(xlsx.statusCode).toBe(200);
+    const sheet = strFromU8(unzipSync(new Uint8Array(xlsx.rawPayload))['xl/worksheets/sheet1.xml']);
+    expect(sheet).toContain('<t xml:space="preserve">Man</t>');
+    expect(sheet).toMatch(/<c r="C4"><v>1<\/v><\/c><c r="D4"><v>100<\/v><\/c>/); // n and % stay numbers
+    const docx = await researcher.request('GET', `/app/research/studies/${studyId}/table.docx?test=freq&y=gender`);
+    const { value } = await mammoth.extractRawText({ buffer: docx.rawPayload });
+    expect(value).toContain('Man');
+    expect(value).toContain('100,00');
+    const bad = await researcher.request(
+      'GET',
+      `/app/research/studies/${studyId}/table.xlsx?test=welch&y=gender&group=nope`,
+    );
+    expect(bad.statusCode).toBeGreaterThanOrEqual(400);
+    expect(bad.statusCode).toBeLessThan(500);
   });
 
   it('is for the researcher who owns the study', async () => {

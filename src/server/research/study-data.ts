@@ -104,7 +104,9 @@ export async function studyDataSections(request: FastifyRequest, study: Study): 
           <a href="${base}/export.csv">${t(lang, 'export.csv')}</a> +
           <a href="${base}/export.R">${t(lang, 'export.r')}</a>
         </li>
-        <li><a href="${base}/codebook">${t(lang, 'export.codebook')}</a></li>
+        <li>
+          <a href="${base}/codebook">${t(lang, 'export.codebook')}</a> (<a href="${base}/codebook.pdf">PDF</a>)
+        </li>
         <li><a href="${base}/redcap.csv" data-testid="export-redcap">${t(lang, 'redcap.export')}</a></li>
       </ul>
     </section>
@@ -265,6 +267,7 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
       const study = await ownStudy(request, request.params.id);
       const data = await studyDataset(request, study, 'research.analyse');
       const q = request.query;
+      const query = new URLSearchParams(q).toString();
       let result: SafeHtml;
       try {
         const y = q.y ?? '';
@@ -332,6 +335,10 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
       }
       const body = html`<h1>${t(lang, 'analysis.result')}: ${study.title}</h1>
         <section class="card" data-testid="analysis-result">${result}</section>
+        <p>
+          <a href="/app/research/studies/${study.id}/table.xlsx?${query}" data-testid="table-xlsx">${t(lang, 'analysis.xlsx')}</a>
+          · <a href="/app/research/studies/${study.id}/table.docx?${query}" data-testid="table-docx">${t(lang, 'analysis.docx')}</a>
+        </p>
         <p><a href="/app/research/studies/${study.id}">${study.title}</a></p>`;
       return sendPage(request, reply, { title: t(lang, 'analysis.result'), body, path: '/app/research/studies' });
     },

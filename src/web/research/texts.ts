@@ -127,6 +127,8 @@ export const researchText = defineTexts({
     nl: 'Post-hoc: Games-Howell (ongelijke varianties)',
     en: 'Post hoc: Games-Howell (unequal variances)',
   },
+  'analysis.xlsx': { nl: 'Tabel als Excel (.xlsx)', en: 'Table as Excel (.xlsx)' },
+  'analysis.docx': { nl: 'Tabel als Word (.docx)', en: 'Table as Word (.docx)' },
   'analysis.pair': { nl: 'Paar', en: 'Pair' },
   'analysis.diff': { nl: 'Verschil', en: 'Difference' },
   'analysis.ci': { nl: '95%-BI', en: '95% CI' },

@@ -308,6 +308,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: { researcher: 'own' },
     params: { id: 'study', ext: { value: 'xlsx' } },
   },
+  'POST /app/research/studies/:id/invite': { allow: { researcher: 'own' }, params: { id: 'study' } },
   'GET /app/research/studies/:id/redcap.csv': { allow: { researcher: 'own' }, params: { id: 'study' } },
   'POST /app/research/studies/redcap': { allow: { researcher: 'any' }, body: { dictionary: 'a,b' } },
   'GET /app/research/check': { allow: { researcher: 'any' } },

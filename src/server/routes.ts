@@ -14,6 +14,7 @@ import { registerStudyRoutes } from './research/studies.ts';
 import { registerRedcapRoutes } from './research/redcap.ts';
 import { registerStudyDataRoutes } from './research/study-data.ts';
 import { registerStudyFileRoutes } from './research/study-files.ts';
+import { registerInviteRoutes } from './research/invite.ts';
 import { registerSurveyRoutes } from './research/survey.ts';
 
 // Feature route modules (one folder per area), registered after the shared plugins. Add new areas here.
@@ -31,6 +32,7 @@ export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>>
   (app) => registerRedcapRoutes(app, registerStudyRoutes(app)),
   registerStudyDataRoutes,
   registerStudyFileRoutes,
+  registerInviteRoutes,
   registerSurveyRoutes,
   async (app) => (await import('./reflection/index.ts')).registerReflection(app),
   // Its own scope: the client form maps bad-token errors to its friendly page.

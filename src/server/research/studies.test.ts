@@ -4,6 +4,7 @@ import { Agent, createOrg, createUser, testApp } from '../testing.ts';
 import { BRANCHING_SURVEY } from '../../domain/research/fixtures.ts';
 import { strFromU8, unzipSync } from 'fflate';
 import mammoth from 'mammoth';
+import { Mailer, type Mail } from '../auth/mailer.ts';
 
 const UA = 'Mozilla/5.0 (X11; Linux) SpiegelTestBrowser/99';
 const IP = '203.0.113.77';
@@ -166,6 +167,39 @@ describeEachDialect('research studies and anonymous surveys', (dialect) => {
     );
     expect(bad.statusCode).toBeGreaterThanOrEqual(400);
     expect(bad.statusCode).toBeLessThan(500);
+  });
+
+  it('invites the organisation’s therapists by mail with single-use links that name nobody', async () => {
+    const org = await t.store.db.selectFrom('organisations').select('id').executeTakeFirstOrThrow();
+    await createUser(t.app, org.id, 'th1@uni.test', ['therapist']);
+    await createUser(t.app, org.id, 'th2@uni.test', ['therapist']);
+    const original = t.app.mailer;
+    const sent: Mail[] = [];
+    t.app.mailer = Object.assign(new Mailer(null, 'x@y'), {
+      send: async (m: Mail) => void sent.push(m),
+    });
+    Object.defineProperty(t.app.mailer, 'configured', { value: true });
+    try {
+      const res = await form(`/app/research/studies/${studyId}/invite`, {});
+      expect(res.statusCode).toBe(200);
+      expect(res.body).toContain('2 van 2 uitnodigingen verstuurd');
+    } finally {
+      t.app.mailer = original;
+    }
+    expect(sent.map((m) => m.to).sort()).toEqual(['th1@uni.test', 'th2@uni.test']);
+    const token = /\/s\/([A-Za-z0-9_-]{20,})/.exec(sent[0].text)![1];
+    expect((await new Agent(t.app).request('GET', `/s/${token}`)).statusCode).toBe(200);
+    for (const table of ['research_links', 'research_funnel', 'research_responses', 'audit_log'] as const)
+      expect(JSON.stringify(await t.store.db.selectFrom(table).selectAll().execute())).not.toContain('th1@uni.test');
+    // Without a mail server nothing is made.
+    t.app.mailer = new Mailer(null, 'x@y');
+    try {
+      const before = (await t.store.db.selectFrom('research_links').select('token_hash').execute()).length;
+      expect((await form(`/app/research/studies/${studyId}/invite`, {})).statusCode).toBe(422);
+      expect((await t.store.db.selectFrom('research_links').select('token_hash').execute()).length).toBe(before);
+    } finally {
+      t.app.mailer = original;
+    }
   });
 
   it('is for the researcher who owns the study', async () => {

@@ -264,7 +264,8 @@ export function registerStudyRoutes(app: FastifyInstance) {
           ${
             study.status === 'open'
               ? html`${action('links', t(lang, 'links.newPublic'), html`<label for="ch-pub">${t(lang, 'links.channel')}</label><input id="ch-pub" name="channel" required maxlength="60" value="openbaar" />`, 'new-link')}
-                ${action('tokens', t(lang, 'links.newTokens'), html`<label for="ch-tok">${t(lang, 'links.channel')}</label><input id="ch-tok" name="channel" required maxlength="60" value="e-mail" /><label for="tok-n">${t(lang, 'links.count')}</label><input id="tok-n" name="count" type="number" min="1" max="1000" value="10" />`)}`
+                ${action('tokens', t(lang, 'links.newTokens'), html`<label for="ch-tok">${t(lang, 'links.channel')}</label><input id="ch-tok" name="channel" required maxlength="60" value="e-mail" /><label for="tok-n">${t(lang, 'links.count')}</label><input id="tok-n" name="count" type="number" min="1" max="1000" value="10" />`)}
+                ${action('invite', t(lang, 'invite.button'), null, 'invite-org')}`
               : html`<p class="muted">${t(lang, 'links.notOpen')}</p>`
           }
           ${

@@ -78,6 +78,21 @@ export const researchText = defineTexts({
   'links.notOpen': { nl: 'Open de studie om links te maken.', en: 'Open the study to create links.' },
   'funnel.title': { nl: 'Respons per kanaal', en: 'Response funnel per channel' },
   'funnel.opened': { nl: 'geopend', en: 'opened' },
+  'invite.title': { nl: 'Collega’s uitnodigen', en: 'Invite colleagues' },
+  'invite.button': {
+    nl: 'Alle therapeuten van de organisatie uitnodigen (anoniem, per e-mail)',
+    en: 'Invite every therapist of the organisation (anonymous, by email)',
+  },
+  'invite.subject': { nl: 'Uitnodiging voor onderzoek', en: 'Invitation to a study' },
+  'invite.body': {
+    nl: 'Je bent uitgenodigd voor een anoniem onderzoek. De link hieronder werkt één keer; de onderzoeker kan niet zien wie meedoet.',
+    en: 'You are invited to an anonymous study. The link below works once; the researcher cannot see who takes part.',
+  },
+  'invite.done': { nl: '{sent} van {total} uitnodigingen verstuurd.', en: '{sent} of {total} invitations sent.' },
+  'invite.private': {
+    nl: 'Elke uitnodiging is een eenmalige anonieme link; Spiegel bewaart niet wie welke link kreeg.',
+    en: 'Each invitation is a single-use anonymous link; Spiegel does not keep who received which link.',
+  },
   'redcap.import': { nl: 'Vragenlijst uit REDCap importeren', en: 'Import a survey from REDCap' },
   'redcap.dictionary': { nl: 'REDCap-datadictionary (CSV)', en: 'REDCap data dictionary (CSV)' },
   'redcap.help': {

@@ -7,7 +7,7 @@ const meta = { id: 's', title: 'S', version: 1, lang: 'nl' as const };
 
 describe('REDCap data dictionary', () => {
   it('exports the 18 standard columns and comes back as the same survey', () => {
-    const survey = surveyFromText(BRANCHING_SURVEY, meta);
+    const survey = surveyFromText(BRANCHING_SURVEY.replace('likert7 att3 |', 'likert7 att3 shuffle=att |'), meta);
     const csv = surveyToRedcap(survey, 'Tranen in therapie');
     const lines = csv.trim().split('\r\n');
     expect(lines[0].split(',').length).toBeGreaterThanOrEqual(REDCAP_HEADER.length);

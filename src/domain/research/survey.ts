@@ -46,6 +46,8 @@ export interface SurveyItem {
   instructed: number | null;
   required: boolean;
   condition: SurveyCondition | null;
+  /** Items sharing a shuffle group are shown in a random order per respondent (item randomisation). */
+  shuffle: string | null;
 }
 
 export interface SurveyScale {
@@ -134,6 +136,7 @@ export function readSurvey(questionnaire: Questionnaire): Survey {
         instructed: sub(ext, 'instructed')?.valueInteger ?? null,
         required: item.required === true,
         condition: conditionOf(item),
+        shuffle: sub(ext, 'shuffle')?.valueString ?? null,
       });
     }
   };
@@ -228,6 +231,7 @@ export function parseSurveyText(
       instructed: null,
       required: false,
       condition: null,
+      shuffle: null,
     };
     if (kind === 'likert') {
       const points = Number(kindMatch[2] ?? 7);
@@ -268,6 +272,7 @@ export function parseSurveyText(
       else if (/^min=-?\d+$/.test(flag)) item.min = Number(flag.slice(4));
       else if (/^max=-?\d+$/.test(flag)) item.max = Number(flag.slice(4));
       else if (/^instructed=-?\d+$/.test(flag)) item.instructed = Number(flag.slice(11));
+      else if (/^shuffle=[A-Za-z][A-Za-z0-9_]{0,31}$/.test(flag)) item.shuffle = flag.slice(8);
       else if (flag === 'if' && head[k + 1]) {
         const m = /^([A-Za-z][A-Za-z0-9_]*)(!=|=)(.+)$/.exec(head[++k]);
         const target = m ? drafts.find((d) => d.item.name === m[1])?.item : undefined;
@@ -348,6 +353,7 @@ function itemToFhir(item: SurveyItem, items: SurveyItem[]): QuestionnaireItem {
   if (item.reverse) research.push({ url: 'reverse', valueBoolean: true });
   if (item.quasiIdentifier) research.push({ url: 'quasiIdentifier', valueBoolean: true });
   if (item.instructed !== null) research.push({ url: 'instructed', valueInteger: item.instructed });
+  if (item.shuffle !== null) research.push({ url: 'shuffle', valueString: item.shuffle });
   if (research.length) extension.push({ url: RESEARCH_ITEM_URL, extension: research });
   if (item.kind === 'yesno') out.type = 'boolean';
   else if (item.kind === 'numeric') {
@@ -438,6 +444,33 @@ export function buildQuestionnaire(
   return questionnaire;
 }
 
+/**
+ * The order to show the items in for one respondent: items of a shuffle group trade places among the
+ * group's own positions, by a permutation seeded from `seed` (the respondent's signed state, so a page
+ * shown again after an error keeps its order). Everything else stays where the researcher put it.
+ */
+export function presentationOrder(items: readonly SurveyItem[], seed: string): SurveyItem[] {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  const next = () => {
+    h ^= h << 13;
+    h ^= h >>> 17;
+    h ^= h << 5;
+    return (h >>> 0) / 4294967296;
+  };
+  const out = [...items];
+  for (const group of new Set(items.map((i) => i.shuffle).filter((g) => g !== null))) {
+    const positions = items.flatMap((item, k) => (item.shuffle === group ? [k] : []));
+    const members = positions.map((k) => items[k]);
+    for (let k = members.length - 1; k > 0; k--) {
+      const j = Math.floor(next() * (k + 1));
+      [members[k], members[j]] = [members[j], members[k]];
+    }
+    positions.forEach((p, k) => (out[p] = members[k]));
+  }
+  return out;
+}
+
 /** Parses the text format and builds the questionnaire, or throws SURVEY_INVALID listing every problem. */
 export function surveyFromText(
   text: string,
@@ -462,6 +495,7 @@ export function surveyToText(survey: Survey): string {
     if (item.kind === 'numeric' && item.min !== null) flags.push(`min=${item.min}`);
     if (item.kind === 'numeric' && item.max !== null) flags.push(`max=${item.max}`);
     if (item.instructed !== null) flags.push(`instructed=${item.instructed}`);
+    if (item.shuffle !== null) flags.push(`shuffle=${item.shuffle}`);
     if (item.condition) {
       const target = survey.items.find((t) => t.name === item.condition!.question);
       const v = target?.kind === 'yesno' ? (item.condition.value === 1 ? 'ja' : 'nee') : String(item.condition.value);

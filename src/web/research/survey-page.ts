@@ -5,7 +5,7 @@
  */
 import { html, type SafeHtml } from '../html.ts';
 import type { Lang } from '../i18n.ts';
-import type { Survey, SurveyItem } from '../../domain/research/survey.ts';
+import { presentationOrder, type Survey, type SurveyItem } from '../../domain/research/survey.ts';
 import { researchText as t } from './texts.ts';
 
 function frame(lang: Lang, title: string, body: SafeHtml, script = false): string {
@@ -156,7 +156,9 @@ export function surveyPage(input: {
     ${input.errors?.size ? html`<p class="error" role="alert">${t(lang, 'survey.errors')}</p>` : null}
     <form method="post" action="${input.path}" id="survey-form" novalidate>
       <input type="hidden" name="state" value="${input.state}" />
-      ${survey.items.map((item, i) => itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null))}
+      ${presentationOrder(survey.items, input.state).map((item, i) =>
+        itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null),
+      )}
       <p><button type="submit" id="submit">${t(lang, 'survey.submit')}</button></p>
     </form>`;
   return frame(lang, input.title, body, true);

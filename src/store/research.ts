@@ -289,6 +289,17 @@ export async function openLink(db: Db, token: string): Promise<OpenLink | null> 
   return { study, kind: link.kind, channel: link.channel };
 }
 
+/** The 0-based allocation number of the next respondent for an assignment item (atomic). */
+export async function nextAllocation(db: Db, studyId: string, item: string): Promise<number> {
+  const row = await db
+    .insertInto('research_allocations')
+    .values({ study_id: studyId, item, next: 1 })
+    .onConflict((oc) => oc.columns(['study_id', 'item']).doUpdateSet({ next: sql`research_allocations.next + 1` }))
+    .returning('next')
+    .executeTakeFirstOrThrow();
+  return row.next - 1;
+}
+
 export async function countFunnel(db: Db, studyId: string, channel: string, stage: FunnelStage): Promise<void> {
   await db
     .insertInto('research_funnel')

@@ -456,6 +456,13 @@ export interface ResearchResponsesTable {
   withdrawal_hash: string;
 }
 
+/** 051_research_allocation: how many respondents each assignment item has allocated. */
+export interface ResearchAllocationsTable {
+  study_id: string;
+  item: string;
+  next: Generated<number>;
+}
+
 export interface ResearchFunnelTable {
   study_id: string;
   channel: string;
@@ -561,6 +568,7 @@ export interface Database {
   research_links: ResearchLinksTable;
   research_responses: ResearchResponsesTable;
   research_funnel: ResearchFunnelTable;
+  research_allocations: ResearchAllocationsTable;
   qual_projects: QualProjectsTable;
   qual_members: QualMembersTable;
   qual_codes: QualCodesTable;

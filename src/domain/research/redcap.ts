@@ -55,6 +55,7 @@ export function surveyToRedcap(survey: Survey, formName = 'survey'): string {
     if (item.quasiIdentifier) tags.push('@SPIEGEL-QI');
     if (item.instructed !== null) tags.push(`@SPIEGEL-INSTRUCTED=${item.instructed}`);
     if (item.shuffle !== null) tags.push(`@SPIEGEL-SHUFFLE=${item.shuffle}`);
+    if (item.assign !== null) tags.push(`@SPIEGEL-ASSIGN=${item.assign.blockSize}`);
     const type =
       item.kind === 'yesno' ? 'yesno' : item.kind === 'numeric' ? 'text' : item.kind === 'open' ? 'notes' : 'radio';
     const choices =
@@ -154,6 +155,8 @@ export function redcapToSurveyText(csv: string): string {
     if (instructed?.[1]) flags.push(`instructed=${instructed[1]}`);
     const shuffle = /@SPIEGEL-SHUFFLE=([A-Za-z][A-Za-z0-9_]{0,31})/.exec(note);
     if (shuffle) flags.push(`shuffle=${shuffle[1]}`);
+    const assign = tag('ASSIGN');
+    if (assign?.[1]) flags.push('assign', `block=${assign[1]}`);
     const logic = at(c.branching);
     if (logic) {
       const m = /^\[([A-Za-z][A-Za-z0-9_]*)\]\s*(=|<>|!=)\s*['"]?(-?\d+)['"]?$/.exec(logic);

@@ -223,6 +223,49 @@ describeEachDialect('research studies and anonymous surveys', (dialect) => {
     expect(refused.body).toContain('not a REDCap data dictionary');
   });
 
+  it('randomises respondents to arms in balanced blocks; a posted arm is ignored', async () => {
+    const res = await form('/app/research/studies', {
+      title: 'Vignetten',
+      ethics: 'ETH-2026-21',
+      legal: 'consent',
+      retention: '2036-12-31',
+      letter: 'Brief.',
+      consent: 'Ik doe mee.',
+      survey:
+        'choice arm assign block=4 | Conditie | 1=Controle; 2=Vignet\nopen v if arm=2 | Wat vond je van het vignet?\nlikert5 q | Vraag',
+    });
+    const id = String(res.headers.location).split('/').pop()!;
+    await form(`/app/research/studies/${id}/status`, { status: 'open' });
+    await form(`/app/research/studies/${id}/links`, { channel: 'x' });
+    const token = /\/s\/([A-Za-z0-9_-]+)"/.exec(
+      (await researcher.request('GET', `/app/research/studies/${id}`)).body,
+    )![1];
+    for (let i = 0; i < 8; i++) {
+      const r = new Agent(t.app);
+      const start = await r.request('POST', `/s/${token}/start`, { form: { consent: 'yes', decision: 'start' } });
+      expect(start.body).toMatch(/<input type="hidden" name="a.arm" value="[12]"/);
+      const state = /name="state" value="([^"]+)"/.exec(start.body)![1];
+      const posted = await r.request('POST', `/s/${token}`, {
+        form: { state, 'a.arm': '1', 'a.v': 'mooi', 'a.q': '3' },
+      });
+      expect(posted.statusCode).toBe(200);
+    }
+    const rows = await t.store.db
+      .selectFrom('research_responses')
+      .select('response')
+      .where('study_id', '=', id)
+      .execute();
+    const arms = rows.map((r) => {
+      const items = (r.response as { item: { linkId: string; answer: { valueCoding?: { code: string } }[] }[] }).item;
+      return items.find((i) => i.linkId === 'arm')!.answer[0].valueCoding!.code;
+    });
+    expect(arms.filter((a) => a === '1')).toHaveLength(4);
+    expect(arms.filter((a) => a === '2')).toHaveLength(4);
+    // The vignette question was kept only for arm 2 (branching on the assigned arm, enforced by the server).
+    const withV = rows.filter((r) => JSON.stringify(r.response).includes('mooi')).length;
+    expect(withV).toBe(4);
+  });
+
   it('screens for eligibility before consent, counts who was screened out and stores no screen answers', async () => {
     const study = {
       title: 'Alleen therapeuten',

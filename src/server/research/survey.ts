@@ -16,8 +16,15 @@ import {
   surveyThanksPage,
   withdrawPage,
 } from '../../web/research/survey-page.ts';
-import { countFunnel, openLink, submitAnonymous, withdraw, type OpenLink } from '../../store/research.ts';
-import { CHOICE_SYSTEM, LIKERT_SYSTEM, readSurvey, type Survey } from '../../domain/research/survey.ts';
+import {
+  countFunnel,
+  nextAllocation,
+  openLink,
+  submitAnonymous,
+  withdraw,
+  type OpenLink,
+} from '../../store/research.ts';
+import { allocateArm, CHOICE_SYSTEM, LIKERT_SYSTEM, readSurvey, type Survey } from '../../domain/research/survey.ts';
 import { disabledFor } from '../../domain/research/branching.ts';
 import { screen } from '../../domain/research/eligibility.ts';
 import { validateResponse } from '../../domain/instruments/validate-response.ts';
@@ -37,8 +44,8 @@ function sign(payload: string): string {
   return createHmac('sha256', STATE_KEY).update(payload).digest('base64url');
 }
 
-export function encodeState(consentVersion: number, startedMs: number): string {
-  const payload = Buffer.from(JSON.stringify({ v: consentVersion, t: startedMs })).toString('base64url');
+export function encodeState(consentVersion: number, startedMs: number, arms: Record<string, number> = {}): string {
+  const payload = Buffer.from(JSON.stringify({ v: consentVersion, t: startedMs, a: arms })).toString('base64url');
   return `${payload}.${sign(payload)}`;
 }
 
@@ -54,7 +61,7 @@ function validPass(studyId: string, pass: unknown): boolean {
   return expected.length === given.length && timingSafeEqual(expected, given);
 }
 
-function decodeState(state: unknown): { v: number; t: number } | null {
+function decodeState(state: unknown): { v: number; t: number; a?: Record<string, number> } | null {
   if (typeof state !== 'string') return null;
   const [payload, mac] = state.split('.');
   if (!payload || !mac) return null;
@@ -62,7 +69,11 @@ function decodeState(state: unknown): { v: number; t: number } | null {
   const given = Buffer.from(mac);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {
-    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { v: number; t: number };
+    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      v: number;
+      t: number;
+      a?: Record<string, number>;
+    };
     return Number.isInteger(parsed.v) && Number.isFinite(parsed.t) ? parsed : null;
   } catch {
     return null;
@@ -253,8 +264,16 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       }
       await countFunnel(db, link.study.id, link.channel, 'consented');
       const survey = readSurvey(link.study.questionnaire);
-      const state = encodeState(link.study.consent.version, Date.now());
-      return send(reply, 200, surveyPage({ lang, path, title: link.study.title, survey, state }));
+      const arms: Record<string, number> = {};
+      for (const item of survey.items)
+        if (item.assign) {
+          const index = await nextAllocation(db, link.study.id, item.name);
+          const codes = item.options.map((o) => o.value);
+          arms[item.name] = allocateArm(link.study.id, codes, item.assign.blockSize, index);
+        }
+      const state = encodeState(link.study.consent.version, Date.now(), arms);
+      const values = Object.fromEntries(Object.entries(arms).map(([k, v]) => [`a.${k}`, String(v)]));
+      return send(reply, 200, surveyPage({ lang, path, title: link.study.title, survey, state, values }));
     },
   );
 
@@ -281,6 +300,10 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       const state = decodeState(request.body.state);
       if (!state) return send(reply, 400, surveyMessagePage(lang, link.study.title, t(lang, 'survey.expired')));
       const survey = readSurvey(link.study.questionnaire);
+      // The assigned arms come from the signed state, never from the posted form.
+      for (const item of survey.items)
+        if (item.assign)
+          request.body[`a.${item.name}`] = state.a?.[item.name] === undefined ? '' : String(state.a[item.name]);
       const { response, errors } = responseFromForm(survey, request.body, lang);
       const validation = validateResponse(survey.questionnaire, response);
       if (!validation.ok && errors.size === 0)

@@ -93,6 +93,8 @@ export function consentPage(
 
 function itemField(item: SurveyItem, number: number, values: Record<string, string>, error: string | null): SafeHtml {
   const field = `a.${item.name}`;
+  // The arm the server assigned: not a question, but branching on it works as on any answer.
+  if (item.assign) return html`<input type="hidden" name="${field}" value="${values[field] ?? ''}" />`;
   const current = values[field] ?? '';
   const condition = item.condition
     ? html`data-if="${item.condition.question}" data-op="${item.condition.operator}"
@@ -156,9 +158,14 @@ export function surveyPage(input: {
     ${input.errors?.size ? html`<p class="error" role="alert">${t(lang, 'survey.errors')}</p>` : null}
     <form method="post" action="${input.path}" id="survey-form" novalidate>
       <input type="hidden" name="state" value="${input.state}" />
-      ${presentationOrder(survey.items, input.state).map((item, i) =>
-        itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null),
-      )}
+      ${presentationOrder(
+        survey.items.filter((i) => i.assign),
+        input.state,
+      ).map((item) => itemField(item, 0, input.values ?? {}, null))}
+      ${presentationOrder(
+        survey.items.filter((i) => !i.assign),
+        input.state,
+      ).map((item, i) => itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null))}
       <p><button type="submit" id="submit">${t(lang, 'survey.submit')}</button></p>
     </form>`;
   return frame(lang, input.title, body, true);

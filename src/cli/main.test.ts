@@ -96,3 +96,21 @@ describe('spiegel CLI: bad configuration', () => {
     expect(unknown.stderr).toContain("spiegel: unknown command 'frobnicate'");
   });
 });
+
+/** The CLI contract of docs/cli.md on seed 000's reported results (issue 19, Done when). */
+describe('spiegel research check', () => {
+  it('flags the affective-empathy result and the two t-values that do not fit their means, exit 1', async () => {
+    const r = await run(['research', 'check', '--input', 'test/fixtures/research/seed000-reported.json'], {});
+    expect(r.code).toBe(1);
+    const { results } = JSON.parse(r.stdout) as { results: { id: string; consistent: boolean | null }[] };
+    const bad = results.filter((x) => x.consistent === false).map((x) => x.id);
+    expect(bad).toEqual(
+      expect.arrayContaining([
+        'affective-empathy-vs-norm',
+        'cbt-vs-client-centred',
+        'psychotherapists-vs-psychologists',
+      ]),
+    );
+    expect(results.find((x) => x.id === 'crying-proneness-vs-norm')!.consistent).toBe(true);
+  });
+});

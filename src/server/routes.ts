@@ -11,7 +11,10 @@ import { registerResearchRoutes } from './research/routes.ts';
 import { registerDashboardRoutes } from './dashboards/routes.ts';
 import { registerPractice } from './practice/index.ts';
 import { registerStudyRoutes } from './research/studies.ts';
+import { registerRedcapRoutes } from './research/redcap.ts';
 import { registerStudyDataRoutes } from './research/study-data.ts';
+import { registerStudyFileRoutes } from './research/study-files.ts';
+import { registerInviteRoutes } from './research/invite.ts';
 import { registerSurveyRoutes } from './research/survey.ts';
 
 // Feature route modules (one folder per area), registered after the shared plugins. Add new areas here.
@@ -26,8 +29,10 @@ export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>>
   registerResearchRoutes,
   registerDashboardRoutes,
   registerPractice,
-  registerStudyRoutes,
+  (app) => registerRedcapRoutes(app, registerStudyRoutes(app)),
   registerStudyDataRoutes,
+  registerStudyFileRoutes,
+  registerInviteRoutes,
   registerSurveyRoutes,
   async (app) => (await import('./reflection/index.ts')).registerReflection(app),
   // Its own scope: the client form maps bad-token errors to its friendly page.

@@ -10,10 +10,11 @@ import { appendAudit } from './audit.ts';
 import { SpiegelError } from '../domain/errors.ts';
 import type { Questionnaire, QuestionnaireResponse } from '../domain/instruments/fhir.ts';
 import type { StoredResponse, Transformation } from '../domain/research/dataset.ts';
+import type { EligibilityCriterion } from '../domain/research/eligibility.ts';
 
 type Db = Kysely<Database>;
 export type LegalBasis = 'consent' | 'public-interest' | 'legitimate-interest';
-export type FunnelStage = 'opened' | 'consented' | 'declined' | 'completed' | 'withdrawn';
+export type FunnelStage = 'opened' | 'eligible' | 'screened-out' | 'consented' | 'declined' | 'completed' | 'withdrawn';
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const newToken = (): string => randomBytes(18).toString('base64url');
@@ -29,6 +30,8 @@ export interface StudyInput {
   questionnaire: Questionnaire;
   informationLetter: string;
   consentText: string;
+  /** The eligibility screen before consent; none when empty or absent. */
+  eligibility?: EligibilityCriterion[];
 }
 
 export interface Study {
@@ -45,6 +48,7 @@ export interface Study {
   surveyVersion: number;
   transformations: Transformation[];
   transformationsVersion: number;
+  eligibility: EligibilityCriterion[];
   consent: { version: number; informationLetter: string; consentText: string };
 }
 
@@ -61,6 +65,7 @@ export async function createStudy(db: Db, input: StudyInput): Promise<string> {
         retention_until: input.retentionUntil,
         survey_text: input.surveyText,
         questionnaire: JSON.stringify(input.questionnaire),
+        eligibility: JSON.stringify(input.eligibility ?? []),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -174,6 +179,7 @@ export async function getStudy(db: Db, orgId: string | null, studyId: string): P
     surveyVersion: row.survey_version,
     transformations: row.transformations as Transformation[],
     transformationsVersion: row.transformations_version,
+    eligibility: (row.eligibility ?? []) as EligibilityCriterion[],
     consent: {
       version: consent.version,
       informationLetter: consent.information_letter,
@@ -281,6 +287,17 @@ export async function openLink(db: Db, token: string): Promise<OpenLink | null> 
   const study = await getStudy(db, link.org_id, link.study_id);
   if (study.status !== 'open') return null;
   return { study, kind: link.kind, channel: link.channel };
+}
+
+/** The 0-based allocation number of the next respondent for an assignment item (atomic). */
+export async function nextAllocation(db: Db, studyId: string, item: string): Promise<number> {
+  const row = await db
+    .insertInto('research_allocations')
+    .values({ study_id: studyId, item, next: 1 })
+    .onConflict((oc) => oc.columns(['study_id', 'item']).doUpdateSet({ next: sql`research_allocations.next + 1` }))
+    .returning('next')
+    .executeTakeFirstOrThrow();
+  return row.next - 1;
 }
 
 export async function countFunnel(db: Db, studyId: string, channel: string, stage: FunnelStage): Promise<void> {

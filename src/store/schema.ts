@@ -416,6 +416,8 @@ export interface ResearchStudiesTable {
   survey_version: Generated<number>;
   transformations: ColumnType<unknown[], string | undefined, string>;
   transformations_version: Generated<number>;
+  /** 050_research_eligibility: yes/no criteria of the screen before consent. */
+  eligibility: ColumnType<unknown[], string | undefined, string>;
   created_at: Generated<Date>;
 }
 
@@ -452,10 +454,17 @@ export interface ResearchResponsesTable {
   withdrawal_hash: string;
 }
 
+/** 051_research_allocation: how many respondents each assignment item has allocated. */
+export interface ResearchAllocationsTable {
+  study_id: string;
+  item: string;
+  next: Generated<number>;
+}
+
 export interface ResearchFunnelTable {
   study_id: string;
   channel: string;
-  stage: 'opened' | 'consented' | 'declined' | 'completed' | 'withdrawn';
+  stage: 'opened' | 'eligible' | 'screened-out' | 'consented' | 'declined' | 'completed' | 'withdrawn';
   count: Generated<number>;
 }
 
@@ -557,6 +566,7 @@ export interface Database {
   research_links: ResearchLinksTable;
   research_responses: ResearchResponsesTable;
   research_funnel: ResearchFunnelTable;
+  research_allocations: ResearchAllocationsTable;
   qual_projects: QualProjectsTable;
   qual_members: QualMembersTable;
   qual_codes: QualCodesTable;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustP, frequencies, twoGroupT } from './analyses.ts';
+import { adjustP, frequencies, postHocTest, twoGroupT } from './analyses.ts';
 import { buildDataset } from './dataset.ts';
 import { surveyFromText } from './survey.ts';
 import { BRANCHING_SURVEY } from './fixtures.ts';
@@ -62,5 +62,53 @@ describe('research analyses', () => {
     suppressSmallCells(cells, total);
     expect(cells.map((c) => c.suppressed)).toEqual([true, true, false]);
     expect(total.suppressed).toBe(false);
+  });
+});
+
+describe('post-hoc tests on a dataset', () => {
+  const variable = (name: string, labels: [number, string][] = []) => ({
+    name,
+    label: name,
+    type: 'numeric' as const,
+    width: 0,
+    decimals: 0,
+    measure: 'nominal' as const,
+    valueLabels: labels.map(([value, label]) => ({ value, label })),
+    missing: [-9],
+    derivation: null,
+    quasiIdentifier: false,
+  });
+  const dataset = {
+    variables: [
+      variable('disc', [
+        [1, 'GZ'],
+        [2, 'Psychiater'],
+        [3, 'Psychotherapeut'],
+      ]),
+      variable('y'),
+    ],
+    rows: [
+      [3, 5],
+      [1, 2],
+      [2, 4],
+      [1, 3],
+      [3, 6],
+      [2, 5],
+      [1, -9],
+      [3, 7],
+      [2, 3],
+      [1, 2],
+    ],
+  };
+  it('orders groups by code, names them by label, leaves missing codes out and writes APA text', () => {
+    const r = postHocTest(dataset, 'y', 'disc', 'tukey');
+    expect(r.comparisons.map((c) => c.pair)).toEqual([
+      'Psychiater-GZ',
+      'Psychotherapeut-GZ',
+      'Psychotherapeut-Psychiater',
+    ]);
+    expect(r.comparisons[0].diff).toBeCloseTo(4 - 7 / 3, 12);
+    expect(r.apa.nl).toMatch(/^Tukey HSD \(95%-BI, gecorrigeerde p\): Psychiater − GZ: 1,67 \[/);
+    expect(postHocTest(dataset, 'y', 'disc', 'games-howell').method).toBe('Games-Howell');
   });
 });

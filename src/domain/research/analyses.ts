@@ -13,6 +13,7 @@ import {
   cronbachAlpha,
   dFromT,
   formatNumber,
+  gamesHowell,
   hedgesG,
   normComparison,
   oneWayAnova,
@@ -22,8 +23,10 @@ import {
   spearmanCorrelation,
   studentFromSummary,
   summarize,
+  tukeyHSD,
   welchFromSummary,
   type GroupSummary,
+  type PairwiseComparison,
 } from '../stats/index.ts';
 import { SpiegelError } from '../errors.ts';
 import { isStatError } from '../stats/parts.ts';
@@ -148,9 +151,16 @@ export function twoGroupT(
   b: number,
   method: 'welch' | 'student',
 ): TestReport {
-  const data = pairs(dataset, y, group);
-  const ga = data.filter((p) => p.g === a).map((p) => p.y);
-  const gb = data.filter((p) => p.g === b).map((p) => p.y);
+  const ys = columnOf(dataset, y).values;
+  const gs = columnOf(dataset, group).values;
+  const ga: number[] = [];
+  const gb: number[] = [];
+  for (let i = 0; i < ys.length; i++) {
+    const v = ys[i];
+    if (v === null) continue;
+    if (gs[i] === a) ga.push(v);
+    else if (gs[i] === b) gb.push(v);
+  }
   const sa: GroupSummary = summarize(ga);
   const sb: GroupSummary = summarize(gb);
   const r = method === 'welch' ? welchFromSummary(sa, sb) : studentFromSummary(sa, sb);
@@ -241,6 +251,24 @@ export function anovaTest(dataset: Dataset, y: string, group: string): TestRepor
     groups: r.groups,
     details: { classic: r.classic, welch: r.welch },
   };
+}
+
+/**
+ * Post-hoc pairwise comparisons of `y` between the groups of `group` (ordered by their codes, as R orders
+ * a factor of codes): Tukey HSD (pooled variance) or Games-Howell (unequal variances). p is adjusted.
+ */
+export function postHocTest(dataset: Dataset, y: string, group: string, method: 'tukey' | 'games-howell') {
+  const data = pairs(dataset, y, group);
+  const codes = [...new Set(data.map((p) => p.g))].sort((a, b) => a - b);
+  const labels = data.map((p) => labelOf(dataset, group, p.g));
+  const order = codes.map((c) => labelOf(dataset, group, c));
+  const ys = data.map((p) => p.y);
+  const r = method === 'tukey' ? tukeyHSD(labels, ys, { order }) : gamesHowell(labels, ys, { order });
+  const line = (c: PairwiseComparison, lang: Lang) =>
+    `${c.b} − ${c.a}: ${fmt(c.diff, lang)} [${fmt(c.lwr, lang)}; ${fmt(c.upr, lang)}], p${c.p < 0.001 ? ' < ' + formatNumber(0.001, 3, lang, { leadingZero: false }) : ' = ' + formatNumber(c.p, 3, lang, { leadingZero: false })}`;
+  const apa = (lang: Lang) =>
+    `${r.method} (${lang === 'nl' ? '95%-BI, gecorrigeerde p' : '95% CI, adjusted p'}): ${r.comparisons.map((c) => line(c, lang)).join('; ')}`;
+  return { ...r, apa: { nl: apa('nl'), en: apa('en') } };
 }
 
 export function chiSquareTest(dataset: Dataset, a: string, b: string): TestReport {

@@ -254,16 +254,50 @@ function applyTransformation(
   }
 }
 
-/** Pairs of valid values of two variables, row by row (for tests that need both). */
-export function columnOf(dataset: Dataset, name: string): { variable: Variable; values: (number | null)[] } {
+/** Valid numeric values of one variable (user-missing and system-missing left out). */
+export function validValues(dataset: Dataset, name: string): number[] {
+  const col = dataset.variables.findIndex((v) => v.name === name);
+  if (col < 0) return [];
+  const missing = new Set(dataset.variables[col].missing);
+  const out: number[] = [];
+  for (const row of dataset.rows) {
+    const v = row[col];
+    if (typeof v === 'number' && !missing.has(v)) out.push(v);
+  }
+  return out;
+}
+
+export interface Column {
+  variable: Variable;
+  /** One entry per row: the valid value, or null (user-missing or system-missing). Shared: do not mutate. */
+  values: readonly (number | null)[];
+}
+
+// Analyses ask for the same columns many times (every test on an 819 × 100 dataset re-read them: a third of
+// the analysis time). A dataset is not changed once built (transformations add columns, never rewrite a
+// cell), so a column is computed once per dataset; a changed row count or variable object recomputes it.
+const columnCache = new WeakMap<Dataset, { rows: Cell[][]; n: number; columns: Map<string, Column> }>();
+
+/** A variable and its valid values, row by row (for tests that need two variables aligned). */
+export function columnOf(dataset: Dataset, name: string): Column {
+  let cache = columnCache.get(dataset);
+  if (!cache || cache.rows !== dataset.rows || cache.n !== dataset.rows.length) {
+    cache = { rows: dataset.rows, n: dataset.rows.length, columns: new Map() };
+    columnCache.set(dataset, cache);
+  }
+  const hit = cache.columns.get(name);
   const col = dataset.variables.findIndex((v) => v.name === name);
   if (col < 0) throw new SpiegelError('STATS_INPUT_INVALID', `Unknown variable '${name}'.`, { variable: name });
   const variable = dataset.variables[col];
+  if (hit && hit.variable === variable) return hit;
   const missing = new Set(variable.missing);
-  return {
-    variable,
-    values: dataset.rows.map((r) =>
-      typeof r[col] === 'number' && !missing.has(r[col] as number) ? (r[col] as number) : null,
-    ),
-  };
+  const rows = dataset.rows;
+  const values = new Array<number | null>(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const v = rows[i][col];
+    values[i] = typeof v === 'number' && !missing.has(v) ? v : null;
+  }
+  const column = { variable, values };
+  cache.columns.set(name, column);
+  return column;
 }

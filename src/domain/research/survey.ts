@@ -46,6 +46,10 @@ export interface SurveyItem {
   instructed: number | null;
   required: boolean;
   condition: SurveyCondition | null;
+  /** Items sharing a shuffle group are shown in a random order per respondent (item randomisation). */
+  shuffle: string | null;
+  /** Randomisation to arms: the server assigns this choice item in balanced blocks of `blockSize`. */
+  assign: { blockSize: number } | null;
 }
 
 export interface SurveyScale {
@@ -134,6 +138,8 @@ export function readSurvey(questionnaire: Questionnaire): Survey {
         instructed: sub(ext, 'instructed')?.valueInteger ?? null,
         required: item.required === true,
         condition: conditionOf(item),
+        shuffle: sub(ext, 'shuffle')?.valueString ?? null,
+        assign: sub(ext, 'assignBlock') ? { blockSize: sub(ext, 'assignBlock')!.valueInteger! } : null,
       });
     }
   };
@@ -228,6 +234,8 @@ export function parseSurveyText(
       instructed: null,
       required: false,
       condition: null,
+      shuffle: null,
+      assign: null,
     };
     if (kind === 'likert') {
       const points = Number(kindMatch[2] ?? 7);
@@ -268,6 +276,9 @@ export function parseSurveyText(
       else if (/^min=-?\d+$/.test(flag)) item.min = Number(flag.slice(4));
       else if (/^max=-?\d+$/.test(flag)) item.max = Number(flag.slice(4));
       else if (/^instructed=-?\d+$/.test(flag)) item.instructed = Number(flag.slice(11));
+      else if (/^shuffle=[A-Za-z][A-Za-z0-9_]{0,31}$/.test(flag)) item.shuffle = flag.slice(8);
+      else if (flag === 'assign') item.assign = { blockSize: item.assign?.blockSize ?? 0 };
+      else if (/^block=\d{1,3}$/.test(flag)) item.assign = { blockSize: Number(flag.slice(6)) };
       else if (flag === 'if' && head[k + 1]) {
         const m = /^([A-Za-z][A-Za-z0-9_]*)(!=|=)(.+)$/.exec(head[++k]);
         const target = m ? drafts.find((d) => d.item.name === m[1])?.item : undefined;
@@ -279,6 +290,14 @@ export function parseSurveyText(
       } else return problem(`unknown option '${flag}' on item '${name}'.`);
     }
     if (item.reverse && item.kind !== 'likert') problem(`only Likert items can be reverse-keyed ('${name}').`);
+    if (item.assign) {
+      const arms = item.options.length;
+      if (item.assign.blockSize === 0) item.assign.blockSize = 2 * arms;
+      if (kind !== 'choice') problem(`only a choice item can assign arms ('${name}').`);
+      else if (item.assign.blockSize % arms !== 0 || item.assign.blockSize < arms)
+        problem(`the block size of '${name}' must be a multiple of its ${arms} arms.`);
+      if (item.required || item.condition) problem(`the assignment item '${name}' cannot be required or conditional.`);
+    }
     if (item.instructed !== null && !item.options.some((o) => o.value === item.instructed))
       problem(`the instructed answer of '${name}' is not one of its options.`);
     if (kind === 'likert') {
@@ -348,6 +367,8 @@ function itemToFhir(item: SurveyItem, items: SurveyItem[]): QuestionnaireItem {
   if (item.reverse) research.push({ url: 'reverse', valueBoolean: true });
   if (item.quasiIdentifier) research.push({ url: 'quasiIdentifier', valueBoolean: true });
   if (item.instructed !== null) research.push({ url: 'instructed', valueInteger: item.instructed });
+  if (item.shuffle !== null) research.push({ url: 'shuffle', valueString: item.shuffle });
+  if (item.assign !== null) research.push({ url: 'assignBlock', valueInteger: item.assign.blockSize });
   if (research.length) extension.push({ url: RESEARCH_ITEM_URL, extension: research });
   if (item.kind === 'yesno') out.type = 'boolean';
   else if (item.kind === 'numeric') {
@@ -438,6 +459,55 @@ export function buildQuestionnaire(
   return questionnaire;
 }
 
+/** A seeded uniform generator on [0, 1) (FNV-1a hash of the seed, then xorshift32). */
+function seeded(seed: string): () => number {
+  let h = 2166136261;
+  for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
+  return () => {
+    h ^= h << 13;
+    h ^= h >>> 17;
+    h ^= h << 5;
+    return (h >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Randomisation to arms in permuted balanced blocks: respondent `index` (0-based, in order of consent)
+ * gets position index mod blockSize of block ⌊index / blockSize⌋, a shuffle (seeded by `seed` and the
+ * block number) of every arm code blockSize/arms times. Every completed block is exactly balanced, and
+ * the whole sequence can be regenerated from the seed (the study id).
+ */
+export function allocateArm(seed: string, codes: readonly number[], blockSize: number, index: number): number {
+  const block = Math.floor(index / blockSize);
+  const next = seeded(`${seed}:${block}`);
+  const slots = Array.from({ length: blockSize }, (_, k) => codes[k % codes.length]);
+  for (let k = slots.length - 1; k > 0; k--) {
+    const j = Math.floor(next() * (k + 1));
+    [slots[k], slots[j]] = [slots[j], slots[k]];
+  }
+  return slots[index % blockSize];
+}
+
+/**
+ * The order to show the items in for one respondent: items of a shuffle group trade places among the
+ * group's own positions, by a permutation seeded from `seed` (the respondent's signed state, so a page
+ * shown again after an error keeps its order). Everything else stays where the researcher put it.
+ */
+export function presentationOrder(items: readonly SurveyItem[], seed: string): SurveyItem[] {
+  const next = seeded(seed);
+  const out = [...items];
+  for (const group of new Set(items.map((i) => i.shuffle).filter((g) => g !== null))) {
+    const positions = items.flatMap((item, k) => (item.shuffle === group ? [k] : []));
+    const members = positions.map((k) => items[k]);
+    for (let k = members.length - 1; k > 0; k--) {
+      const j = Math.floor(next() * (k + 1));
+      [members[k], members[j]] = [members[j], members[k]];
+    }
+    positions.forEach((p, k) => (out[p] = members[k]));
+  }
+  return out;
+}
+
 /** Parses the text format and builds the questionnaire, or throws SURVEY_INVALID listing every problem. */
 export function surveyFromText(
   text: string,
@@ -462,6 +532,8 @@ export function surveyToText(survey: Survey): string {
     if (item.kind === 'numeric' && item.min !== null) flags.push(`min=${item.min}`);
     if (item.kind === 'numeric' && item.max !== null) flags.push(`max=${item.max}`);
     if (item.instructed !== null) flags.push(`instructed=${item.instructed}`);
+    if (item.shuffle !== null) flags.push(`shuffle=${item.shuffle}`);
+    if (item.assign !== null) flags.push('assign', `block=${item.assign.blockSize}`);
     if (item.condition) {
       const target = survey.items.find((t) => t.name === item.condition!.question);
       const v = target?.kind === 'yesno' ? (item.condition.value === 1 ? 'ja' : 'nee') : String(item.condition.value);

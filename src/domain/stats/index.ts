@@ -26,3 +26,4 @@ export * from './reliableChange.ts';
 export * from './norms.ts';
 export * from './apa.ts';
 export { computeCase, computeCases, stripOutputs, CASE_INPUTS, type CaseKind, type FailedCase } from './cases.ts';
+export * from './posthoc.ts';

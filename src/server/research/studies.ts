@@ -2,6 +2,7 @@
  * A researcher's studies: the list, creating one (details, consent, survey in the text format),
  * opening and closing it, and distribution (public links with a QR code, single-use tokens).
  */
+import { parseEligibility } from '../../domain/research/eligibility.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';
 import { html, inLanguage, type SafeHtml } from '../../web/html.ts';
@@ -50,7 +51,9 @@ export function baseUrl(request: FastifyRequest): string {
   return `${request.protocol}://${request.headers.host ?? 'localhost'}`;
 }
 
-type NewStudyBody = Record<'title' | 'ethics' | 'legal' | 'retention' | 'letter' | 'consent' | 'survey', string>;
+type NewStudyBody = Record<'title' | 'ethics' | 'legal' | 'retention' | 'letter' | 'consent' | 'survey', string> & {
+  eligibility?: string;
+};
 
 function newStudyForm(lang: 'nl' | 'en', values: Partial<NewStudyBody>, csrf: string): SafeHtml {
   const input = (name: keyof NewStudyBody, label: string, type = 'text') =>
@@ -77,13 +80,29 @@ ${values[name] ?? ''}</textarea>`;
       </select>
       ${input('retention', t(lang, 'field.retention'), 'date')} ${area('letter', t(lang, 'field.letter'), 4)}
       ${area('consent', t(lang, 'field.consent'), 2)}
+      <label for="s-eligibility">${t(lang, 'field.eligibility')}</label>
+      <p class="muted" id="s-eligibility-help">${t(lang, 'field.eligibilityHelp')}</p>
+      <textarea id="s-eligibility" name="eligibility" rows="3" aria-describedby="s-eligibility-help">
+${values.eligibility ?? ''}</textarea
+      >
       ${area('survey', t(lang, 'field.survey'), 10, t(lang, 'field.surveyHelp'))}
       <p><button type="submit">${t(lang, 'new.create')}</button></p>
     </form>
+    <details>
+      <summary>${t(lang, 'redcap.import')}</summary>
+      <form method="post" action="/app/research/studies/redcap">
+        <input type="hidden" name="_csrf" value="${csrf}" />
+        <label for="s-dictionary">${t(lang, 'redcap.dictionary')}</label>
+        <p class="muted" id="s-dictionary-help">${t(lang, 'redcap.help')}</p>
+        <textarea id="s-dictionary" name="dictionary" rows="6" required aria-describedby="s-dictionary-help"></textarea>
+        <p><button type="submit" id="redcap-import">${t(lang, 'redcap.run')}</button></p>
+      </form>
+    </details>
   </section>`;
 }
 
-export function registerStudyRoutes(app: FastifyInstance): void {
+/** Registers the study pages; returns the list page so the REDCap import can render the form filled in. */
+export function registerStudyRoutes(app: FastifyInstance) {
   const { db } = app.ctx.store;
 
   const listPage = async (
@@ -146,6 +165,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
             letter: { type: 'string', maxLength: 20000 },
             consent: { type: 'string', maxLength: 4000 },
             survey: { type: 'string', maxLength: 60000 },
+            eligibility: { type: 'string', maxLength: 8000 },
           },
         },
       },
@@ -165,6 +185,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(b.retention) || Number.isNaN(Date.parse(b.retention)))
           throw new SpiegelError('STUDY_INVALID', 'The retention date must be a date (YYYY-MM-DD).');
         const survey = surveyFromText(b.survey, { id: 'draft', title, version: 1, lang });
+        const eligibility = parseEligibility(b.eligibility ?? '');
         const id = await createStudy(db, {
           orgId: request.staff!.orgId,
           ownerId: request.staff!.userId,
@@ -176,6 +197,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
           questionnaire: survey.questionnaire,
           informationLetter: b.letter.trim(),
           consentText: b.consent.trim(),
+          eligibility,
         });
         return reply.redirect(`/app/research/studies/${id}`, 303);
       } catch (error) {
@@ -195,7 +217,7 @@ export function registerStudyRoutes(app: FastifyInstance): void {
       const csrf = reply.generateCsrf();
       const links = await publicLinks(db, study.id);
       const counts = await funnel(db, study.id);
-      const stages = ['opened', 'consented', 'declined', 'completed', 'withdrawn'] as const;
+      const stages = ['opened', 'eligible', 'screened-out', 'consented', 'declined', 'completed', 'withdrawn'] as const;
       const channels = [...new Set(counts.map((c) => c.channel))];
       const action = (path: string, label: string, extra: SafeHtml | null = null, id?: string) =>
         html`<form method="post" action="/app/research/studies/${study.id}/${path}" class="inline">
@@ -250,7 +272,8 @@ export function registerStudyRoutes(app: FastifyInstance): void {
           ${
             study.status === 'open'
               ? html`${action('links', t(lang, 'links.newPublic'), html`<label for="ch-pub">${t(lang, 'links.channel')}</label><input id="ch-pub" name="channel" required maxlength="60" value="openbaar" />`, 'new-link')}
-                ${action('tokens', t(lang, 'links.newTokens'), html`<label for="ch-tok">${t(lang, 'links.channel')}</label><input id="ch-tok" name="channel" required maxlength="60" value="e-mail" /><label for="tok-n">${t(lang, 'links.count')}</label><input id="tok-n" name="count" type="number" min="1" max="1000" value="10" />`)}`
+                ${action('tokens', t(lang, 'links.newTokens'), html`<label for="ch-tok">${t(lang, 'links.channel')}</label><input id="ch-tok" name="channel" required maxlength="60" value="e-mail" /><label for="tok-n">${t(lang, 'links.count')}</label><input id="tok-n" name="count" type="number" min="1" max="1000" value="10" />`)}
+                ${action('invite', t(lang, 'invite.button'), null, 'invite-org')}`
               : html`<p class="muted">${t(lang, 'links.notOpen')}</p>`
           }
           ${
@@ -362,4 +385,5 @@ ${tokens.map((tok) => `${baseUrl(request)}/s/${tok}`).join('\n')}</textarea>
       return sendPage(request, reply, { title: t(lang, 'links.newTokens'), body, path: '/app/research/studies' });
     },
   );
+  return listPage;
 }

@@ -17,6 +17,7 @@ import { writeCsv, writeRScript } from '../../domain/research/export-csv.ts';
 import { checkResults, SEED000_REPORTED } from '../../domain/research/check.ts';
 import {
   anovaTest,
+  postHocTest,
   chiSquareTest,
   correlationTest,
   frequencies,
@@ -104,7 +105,10 @@ export async function studyDataSections(request: FastifyRequest, study: Study): 
           <a href="${base}/export.csv">${t(lang, 'export.csv')}</a> +
           <a href="${base}/export.R">${t(lang, 'export.r')}</a>
         </li>
-        <li><a href="${base}/codebook">${t(lang, 'export.codebook')}</a></li>
+        <li>
+          <a href="${base}/codebook">${t(lang, 'export.codebook')}</a> (<a href="${base}/codebook.pdf">PDF</a>)
+        </li>
+        <li><a href="${base}/redcap.csv" data-testid="export-redcap">${t(lang, 'redcap.export')}</a></li>
       </ul>
     </section>
     <section class="card" aria-labelledby="a-h">
@@ -112,7 +116,7 @@ export async function studyDataSections(request: FastifyRequest, study: Study): 
       <form method="get" action="${base}/analyse">
         <label for="an-test">${t(lang, 'analysis.test')}</label>
         <select id="an-test" name="test">
-          ${(['welch', 'student', 'anova', 'chisq', 'pearson', 'freq', 'table', 'norm'] as const).map((k) => html`<option value="${k}">${t(lang, `analysis.${k}`)}</option>`)}
+          ${(['welch', 'student', 'anova', 'tukey', 'games-howell', 'chisq', 'pearson', 'freq', 'table', 'norm'] as const).map((k) => html`<option value="${k}">${t(lang, `analysis.${k}`)}</option>`)}
         </select>
         ${select('y', t(lang, 'analysis.y'), numeric)} ${select('group', t(lang, 'analysis.group'), groupable)}
         <label for="an-nm">${t(lang, 'analysis.normMean')}</label><input id="an-nm" name="nm" inputmode="decimal" />
@@ -135,6 +139,32 @@ function reportHtml(lang: 'nl' | 'en', r: TestReport): SafeHtml {
     <ul data-testid="effects">
       ${r.effects.map((e) => html`<li>${e.name} = ${formatNumber(e.value, 2, lang)}; ${e.formula}</li>`)}
     </ul>`;
+}
+
+function postHocHtml(lang: 'nl' | 'en', r: ReturnType<typeof postHocTest>): SafeHtml {
+  const f = (x: number) => formatNumber(x, 2, lang);
+  return html`<p data-testid="apa"><strong>${r.method}:</strong> ${r.apa[lang]}</p>
+    <table data-testid="posthoc">
+      <thead>
+        <tr>
+          <th scope="col">${t(lang, 'analysis.pair')}</th>
+          <th scope="col">${t(lang, 'analysis.diff')}</th>
+          <th scope="col">${t(lang, 'analysis.ci')}</th>
+          <th scope="col">${t(lang, 'analysis.padj')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${r.comparisons.map(
+          (c) =>
+            html`<tr>
+              <th scope="row">${c.b} − ${c.a}</th>
+              <td>${f(c.diff)}</td>
+              <td>[${f(c.lwr)}; ${f(c.upr)}]</td>
+              <td>${formatNumber(c.p, 4, lang)}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>`;
 }
 
 const num = (v: string | undefined) => Number(String(v ?? '').replace(',', '.'));
@@ -243,6 +273,7 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
       const study = await ownStudy(request, request.params.id);
       const data = await studyDataset(request, study, 'research.analyse');
       const q = request.query;
+      const query = new URLSearchParams(q).toString();
       let result: SafeHtml;
       try {
         const y = q.y ?? '';
@@ -256,6 +287,8 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
           const [a, b] = levels();
           result = reportHtml(lang, twoGroupT(data, y, group, a, b, q.test));
         } else if (q.test === 'anova') result = reportHtml(lang, anovaTest(data, y, group));
+        else if (q.test === 'tukey' || q.test === 'games-howell')
+          result = postHocHtml(lang, postHocTest(data, y, group, q.test));
         else if (q.test === 'chisq') result = reportHtml(lang, chiSquareTest(data, y, group));
         else if (q.test === 'pearson') result = reportHtml(lang, correlationTest(data, y, group));
         else if (q.test === 'norm')
@@ -308,6 +341,10 @@ export function registerStudyDataRoutes(app: FastifyInstance): void {
       }
       const body = html`<h1>${t(lang, 'analysis.result')}: ${studyTitle(study, lang)}</h1>
         <section class="card" data-testid="analysis-result">${result}</section>
+        <p>
+          <a href="/app/research/studies/${study.id}/table.xlsx?${query}" data-testid="table-xlsx">${t(lang, 'analysis.xlsx')}</a>
+          · <a href="/app/research/studies/${study.id}/table.docx?${query}" data-testid="table-docx">${t(lang, 'analysis.docx')}</a>
+        </p>
         <p><a href="/app/research/studies/${study.id}">${studyTitle(study, lang)}</a></p>`;
       return sendPage(request, reply, { title: t(lang, 'analysis.result'), body, path: '/app/research/studies' });
     },

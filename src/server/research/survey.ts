@@ -10,14 +10,23 @@ import { parseLang, type Lang } from '../../web/i18n.ts';
 import { researchText as t } from '../../web/research/texts.ts';
 import {
   consentPage,
+  eligibilityPage,
   surveyMessagePage,
   surveyPage,
   surveyThanksPage,
   withdrawPage,
 } from '../../web/research/survey-page.ts';
-import { countFunnel, openLink, submitAnonymous, withdraw, type OpenLink } from '../../store/research.ts';
-import { CHOICE_SYSTEM, LIKERT_SYSTEM, readSurvey, type Survey } from '../../domain/research/survey.ts';
+import {
+  countFunnel,
+  nextAllocation,
+  openLink,
+  submitAnonymous,
+  withdraw,
+  type OpenLink,
+} from '../../store/research.ts';
+import { allocateArm, CHOICE_SYSTEM, LIKERT_SYSTEM, readSurvey, type Survey } from '../../domain/research/survey.ts';
 import { disabledFor } from '../../domain/research/branching.ts';
+import { screen } from '../../domain/research/eligibility.ts';
 import { validateResponse } from '../../domain/instruments/validate-response.ts';
 import type { QuestionnaireResponse, ResponseItem } from '../../domain/instruments/fhir.ts';
 import { isSpiegelError } from '../../domain/errors.ts';
@@ -35,12 +44,24 @@ function sign(payload: string): string {
   return createHmac('sha256', STATE_KEY).update(payload).digest('base64url');
 }
 
-export function encodeState(consentVersion: number, startedMs: number): string {
-  const payload = Buffer.from(JSON.stringify({ v: consentVersion, t: startedMs })).toString('base64url');
+export function encodeState(consentVersion: number, startedMs: number, arms: Record<string, number> = {}): string {
+  const payload = Buffer.from(JSON.stringify({ v: consentVersion, t: startedMs, a: arms })).toString('base64url');
   return `${payload}.${sign(payload)}`;
 }
 
-function decodeState(state: unknown): { v: number; t: number } | null {
+/** A pass through the eligibility screen for one study (no respondent data in it). */
+function screenPass(studyId: string): string {
+  return sign(`screened:${studyId}`);
+}
+
+function validPass(studyId: string, pass: unknown): boolean {
+  if (typeof pass !== 'string') return false;
+  const expected = Buffer.from(screenPass(studyId));
+  const given = Buffer.from(pass);
+  return expected.length === given.length && timingSafeEqual(expected, given);
+}
+
+function decodeState(state: unknown): { v: number; t: number; a?: Record<string, number> } | null {
   if (typeof state !== 'string') return null;
   const [payload, mac] = state.split('.');
   if (!payload || !mac) return null;
@@ -48,7 +69,11 @@ function decodeState(state: unknown): { v: number; t: number } | null {
   const given = Buffer.from(mac);
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) return null;
   try {
-    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { v: number; t: number };
+    const parsed = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as {
+      v: number;
+      t: number;
+      a?: Record<string, number>;
+    };
     return Number.isInteger(parsed.v) && Number.isFinite(parsed.t) ? parsed : null;
   } catch {
     return null;
@@ -157,21 +182,59 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       if (!link) return invalid(request, reply);
       await countFunnel(db, link.study.id, link.channel, 'opened');
       const { study } = link;
+      const lang = langOf(request, link);
+      const path = `/s/${request.params.token}`;
+      if (study.eligibility.length > 0)
+        return send(reply, 200, eligibilityPage(lang, path, study.title, study.eligibility));
+      return send(
+        reply,
+        200,
+        consentPage(lang, path, study.title, study.consent.informationLetter, study.consent.consentText),
+      );
+    },
+  );
+
+  // The eligibility screen: counted as eligible or screened out, the answers themselves kept nowhere. The
+  // consent form then carries a signed pass, so /start cannot be reached around the screen.
+  app.post<{ Params: { token: string }; Body: Record<string, string> }>(
+    '/s/:token/screen',
+    {
+      config: publicAccess,
+      schema: {
+        hide: true,
+        params,
+        body: { type: 'object', additionalProperties: { type: 'string', maxLength: 10 }, maxProperties: 40 },
+      },
+    },
+    async (request, reply) => {
+      const link = await openLink(db, request.params.token);
+      if (!link) return invalid(request, reply);
+      const { study } = link;
+      const lang = langOf(request, link);
+      const path = `/s/${request.params.token}`;
+      const eligible = screen(study.eligibility, request.body ?? {});
+      if (eligible === null) return send(reply, 422, eligibilityPage(lang, path, study.title, study.eligibility, true));
+      if (!eligible) {
+        await countFunnel(db, study.id, link.channel, 'screened-out');
+        return send(reply, 200, surveyMessagePage(lang, study.title, t(lang, 'survey.screenedOut')));
+      }
+      await countFunnel(db, study.id, link.channel, 'eligible');
       return send(
         reply,
         200,
         consentPage(
-          langOf(request, link),
-          `/s/${request.params.token}`,
+          lang,
+          path,
           study.title,
           study.consent.informationLetter,
           study.consent.consentText,
+          screenPass(study.id),
         ),
       );
     },
   );
 
-  app.post<{ Params: { token: string }; Body: { consent?: string; decision?: string } }>(
+  app.post<{ Params: { token: string }; Body: { consent?: string; decision?: string; pass?: string } }>(
     '/s/:token/start',
     {
       config: publicAccess,
@@ -180,7 +243,11 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
         params,
         body: {
           type: 'object',
-          properties: { consent: { type: 'string', maxLength: 10 }, decision: { type: 'string', maxLength: 10 } },
+          properties: {
+            consent: { type: 'string', maxLength: 10 },
+            decision: { type: 'string', maxLength: 10 },
+            pass: { type: 'string', maxLength: 100 },
+          },
         },
       },
     },
@@ -189,14 +256,24 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       if (!link) return invalid(request, reply);
       const lang = langOf(request, link);
       const path = `/s/${request.params.token}`;
+      if (link.study.eligibility.length > 0 && !validPass(link.study.id, request.body.pass))
+        return send(reply, 200, eligibilityPage(lang, path, link.study.title, link.study.eligibility));
       if (request.body.decision === 'decline' || request.body.consent !== 'yes') {
         await countFunnel(db, link.study.id, link.channel, 'declined');
         return send(reply, 200, surveyMessagePage(lang, link.study.title, t(lang, 'survey.declined')));
       }
       await countFunnel(db, link.study.id, link.channel, 'consented');
       const survey = readSurvey(link.study.questionnaire);
-      const state = encodeState(link.study.consent.version, Date.now());
-      return send(reply, 200, surveyPage({ lang, path, title: link.study.title, survey, state }));
+      const arms: Record<string, number> = {};
+      for (const item of survey.items)
+        if (item.assign) {
+          const index = await nextAllocation(db, link.study.id, item.name);
+          const codes = item.options.map((o) => o.value);
+          arms[item.name] = allocateArm(link.study.id, codes, item.assign.blockSize, index);
+        }
+      const state = encodeState(link.study.consent.version, Date.now(), arms);
+      const values = Object.fromEntries(Object.entries(arms).map(([k, v]) => [`a.${k}`, String(v)]));
+      return send(reply, 200, surveyPage({ lang, path, title: link.study.title, survey, state, values }));
     },
   );
 
@@ -223,6 +300,10 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       const state = decodeState(request.body.state);
       if (!state) return send(reply, 400, surveyMessagePage(lang, link.study.title, t(lang, 'survey.expired')));
       const survey = readSurvey(link.study.questionnaire);
+      // The assigned arms come from the signed state, never from the posted form.
+      for (const item of survey.items)
+        if (item.assign)
+          request.body[`a.${item.name}`] = state.a?.[item.name] === undefined ? '' : String(state.a[item.name]);
       const { response, errors } = responseFromForm(survey, request.body, lang);
       const validation = validateResponse(survey.questionnaire, response);
       if (!validation.ok && errors.size === 0)

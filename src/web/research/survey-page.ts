@@ -5,7 +5,7 @@
  */
 import { html, type SafeHtml } from '../html.ts';
 import type { Lang } from '../i18n.ts';
-import type { Survey, SurveyItem } from '../../domain/research/survey.ts';
+import { presentationOrder, type Survey, type SurveyItem } from '../../domain/research/survey.ts';
 import { researchText as t } from './texts.ts';
 
 function frame(lang: Lang, title: string, body: SafeHtml, script = false): string {
@@ -26,11 +26,55 @@ function frame(lang: Lang, title: string, body: SafeHtml, script = false): strin
     </html>`.value;
 }
 
-export function consentPage(lang: Lang, path: string, title: string, letter: string, consent: string): string {
+/** The eligibility screen before the letter: yes/no per criterion; answers are only counted, never kept. */
+export function eligibilityPage(
+  lang: Lang,
+  path: string,
+  title: string,
+  criteria: readonly { text: string }[],
+  missing = false,
+): string {
+  const body = html`<h1>${title}</h1>
+    <h2>${t(lang, 'survey.screenTitle')}</h2>
+    <p>${t(lang, 'survey.screenIntro')}</p>
+    ${missing ? html`<p class="error" role="alert">${t(lang, 'survey.screenMissing')}</p>` : null}
+    <form method="post" action="${path}/screen">
+      ${criteria.map(
+        (c, i) =>
+          html`<fieldset class="question" data-criterion="${String(i)}">
+            <legend>${c.text}</legend>
+            <div class="choice">
+              <input type="radio" id="e-${String(i)}-yes" name="e.${String(i)}" value="yes" required /><label
+                for="e-${String(i)}-yes"
+                >${t(lang, 'survey.yes')}</label
+              >
+            </div>
+            <div class="choice">
+              <input type="radio" id="e-${String(i)}-no" name="e.${String(i)}" value="no" /><label
+                for="e-${String(i)}-no"
+                >${t(lang, 'survey.no')}</label
+              >
+            </div>
+          </fieldset>`,
+      )}
+      <p><button type="submit" id="screen-next">${t(lang, 'survey.next')}</button></p>
+    </form>`;
+  return frame(lang, title, body);
+}
+
+export function consentPage(
+  lang: Lang,
+  path: string,
+  title: string,
+  letter: string,
+  consent: string,
+  pass?: string,
+): string {
   const body = html`<h1>${title}</h1>
     <section class="letter">${letter.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}</section>
     <p class="notice">${t(lang, 'survey.anonymous')}</p>
     <form method="post" action="${path}/start">
+      ${pass ? html`<input type="hidden" name="pass" value="${pass}" />` : null}
       <fieldset class="question">
         <legend>${consent}</legend>
         <div class="choice">
@@ -49,6 +93,8 @@ export function consentPage(lang: Lang, path: string, title: string, letter: str
 
 function itemField(item: SurveyItem, number: number, values: Record<string, string>, error: string | null): SafeHtml {
   const field = `a.${item.name}`;
+  // The arm the server assigned: not a question, but branching on it works as on any answer.
+  if (item.assign) return html`<input type="hidden" name="${field}" value="${values[field] ?? ''}" />`;
   const current = values[field] ?? '';
   const condition = item.condition
     ? html`data-if="${item.condition.question}" data-op="${item.condition.operator}"
@@ -112,7 +158,14 @@ export function surveyPage(input: {
     ${input.errors?.size ? html`<p class="error" role="alert">${t(lang, 'survey.errors')}</p>` : null}
     <form method="post" action="${input.path}" id="survey-form" novalidate>
       <input type="hidden" name="state" value="${input.state}" />
-      ${survey.items.map((item, i) => itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null))}
+      ${presentationOrder(
+        survey.items.filter((i) => i.assign),
+        input.state,
+      ).map((item) => itemField(item, 0, input.values ?? {}, null))}
+      ${presentationOrder(
+        survey.items.filter((i) => !i.assign),
+        input.state,
+      ).map((item, i) => itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null))}
       <p><button type="submit" id="submit">${t(lang, 'survey.submit')}</button></p>
     </form>`;
   return frame(lang, input.title, body, true);

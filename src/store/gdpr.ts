@@ -251,3 +251,21 @@ export async function tablesReferencingClientData(db: Db): Promise<string[]> {
   }
   return [...found].sort();
 }
+
+/**
+ * After an erasure has committed, on PGlite: rewrite the tables that held the client's data (VACUUM FULL
+ * writes new files without the deleted rows and rebuilds their indexes) and CHECKPOINT, so the data
+ * directory, and any backup taken from now on, no longer holds the erased values. On PostgreSQL this is
+ * left to autovacuum (VACUUM FULL would lock busy tables); docs/security.md says what backups still hold.
+ */
+export async function scrubAfterErasure(store: { db: Db; dialect: 'pglite' | 'postgres' }): Promise<void> {
+  if (store.dialect !== 'pglite') return;
+  for (const table of [...CLIENT_DATA_TABLES, 'audit_log'])
+    await sql`VACUUM FULL ${sql.table(table)}`.execute(store.db);
+  // The WAL still holds the deleted rows: start a new segment and checkpoint twice, so the old segment is
+  // no longer needed. PostgreSQL recycles it under a new name with its old bytes until they are overwritten
+  // (wal_recycle cannot be changed at run time in PGlite): see docs/security.md, "What backups still hold".
+  await sql`SELECT pg_switch_wal()`.execute(store.db);
+  await sql`CHECKPOINT`.execute(store.db);
+  await sql`CHECKPOINT`.execute(store.db);
+}

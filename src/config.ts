@@ -25,6 +25,9 @@ export interface Config {
   /** SPIEGEL_JOURNAL_KEY and SPIEGEL_JOURNAL_KEYS_OLD, as given; the reflection module parses them. */
   journalKey?: string;
   journalKeysOld?: string;
+  /** How often (ms) the job worker looks for due jobs, and how long (ms) a claimed job's lease runs. */
+  jobPollMs?: number;
+  jobLeaseMs?: number;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -89,6 +92,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: trustProxy(env.SPIEGEL_TRUST_PROXY),
     journalKey: env.SPIEGEL_JOURNAL_KEY,
     journalKeysOld: env.SPIEGEL_JOURNAL_KEYS_OLD,
+    jobPollMs: integer(env, 'SPIEGEL_JOB_POLL_MS', 5_000, 50, 3_600_000),
+    jobLeaseMs: integer(env, 'SPIEGEL_JOB_LEASE_MS', 60_000, 500, 86_400_000),
   };
 }
 

@@ -157,14 +157,18 @@ export async function enqueueJobs(
 }
 
 /** Claims and runs one due job; returns false when none was due. */
-export async function runNextJob(db: Kysely<Database>, log?: FastifyBaseLogger): Promise<boolean> {
+export async function runNextJob(
+  db: Kysely<Database>,
+  log?: FastifyBaseLogger,
+  leaseOverrideMs?: number,
+): Promise<boolean> {
   // Leases differ per kind, but the kind is known only after the claim: claim with the longest, then
-  // renew at the kind's own pace.
-  const longest = Math.max(DEFAULT_LEASE_MS, ...[...kinds.values()].map((k) => k.leaseMs));
+  // renew at the kind's own pace. SPIEGEL_JOB_LEASE_MS (leaseOverrideMs) sets one lease for every kind.
+  const longest = leaseOverrideMs ?? Math.max(DEFAULT_LEASE_MS, ...[...kinds.values()].map((k) => k.leaseMs));
   const job = await claimJob(db, longest);
   if (!job) return false;
   const kind = kinds.get(job.kind);
-  const leaseMs = kind?.leaseMs ?? DEFAULT_LEASE_MS;
+  const leaseMs = leaseOverrideMs ?? kind?.leaseMs ?? DEFAULT_LEASE_MS;
   const renew = setInterval(
     () => {
       sql`UPDATE jobs SET lease_until = now() + ${leaseMs} * interval '1 millisecond'
@@ -229,7 +233,12 @@ export async function scheduleNightly(db: Kysely<Database>, now = new Date()): P
 const SCHEDULE_CHECK_MS = 15 * 60 * 1000;
 
 /** Polls for jobs in the background; returns a stop function that waits for the running job. */
-export function startJobWorker(db: Kysely<Database>, log?: FastifyBaseLogger, intervalMs = 5_000): () => Promise<void> {
+export function startJobWorker(
+  db: Kysely<Database>,
+  log?: FastifyBaseLogger,
+  intervalMs = 5_000,
+  leaseMs?: number,
+): () => Promise<void> {
   let stopped = false;
   let running: Promise<unknown> = Promise.resolve();
   let lastSchedule = 0;
@@ -240,7 +249,7 @@ export function startJobWorker(db: Kysely<Database>, log?: FastifyBaseLogger, in
         lastSchedule = Date.now();
         await scheduleNightly(db);
       }
-      while (!stopped && (await runNextJob(db, log)));
+      while (!stopped && (await runNextJob(db, log, leaseMs)));
     } catch (error) {
       log?.error({ err: error }, 'job worker error');
     }

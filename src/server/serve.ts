@@ -62,7 +62,7 @@ export async function startServer(
   const running = app;
   // The invitation scheduling pass re-queues itself; a (re)start makes sure one is waiting.
   await ensurePassQueued(store.db);
-  const stopWorker = startJobWorker(store.db, app.log);
+  const stopWorker = startJobWorker(store.db, app.log, config.jobPollMs, config.jobLeaseMs);
   const stopSealer = startAuditSealer(store.db, app.log);
   let stopping: Promise<void> | null = null;
   return {

@@ -224,3 +224,42 @@ export async function tablesReferencingClientData(db: Db): Promise<string[]> {
   }
   return [...found].sort();
 }
+
+/**
+ * After an erasure has committed, on PGlite: rewrite the tables that held the client's data (VACUUM FULL
+ * writes new files without the deleted rows and rebuilds their indexes) and CHECKPOINT, so the data
+ * directory, and any backup taken from now on, no longer holds the erased values. On PostgreSQL this is
+ * left to autovacuum (VACUUM FULL would lock busy tables); docs/security.md says what backups still hold.
+ */
+export async function scrubAfterErasure(store: {
+  db: Db;
+  dialect: 'pglite' | 'postgres';
+  pglite: unknown;
+}): Promise<void> {
+  if (store.dialect !== 'pglite') return;
+  for (const table of [...CLIENT_DATA_TABLES, 'audit_log'])
+    await sql`VACUUM FULL ${sql.table(table)}`.execute(store.db);
+  // The WAL still holds the deleted rows: start a new segment and checkpoint twice, so no older segment is
+  // needed any more. PostgreSQL keeps old segments for reuse under new names, with their old bytes, so
+  // every segment but the current one is overwritten with zeros (what wal_init_zero does for new ones).
+  await sql`SELECT pg_switch_wal()`.execute(store.db);
+  await sql`CHECKPOINT`.execute(store.db);
+  await sql`CHECKPOINT`.execute(store.db);
+  const current = await sql<{ name: string; dir: string }>`
+    SELECT pg_walfile_name(pg_current_wal_lsn()) AS name, current_setting('data_directory') AS dir`.execute(store.db);
+  const { name, dir } = current.rows[0];
+  const fs = (store.pglite as { mod?: { FS?: WalFs } } | null)?.mod?.FS;
+  if (!fs) return;
+  for (const file of fs.readdir(`${dir}/pg_wal`)) {
+    if (!/^[0-9A-F]{24}$/.test(file) || file === name) continue;
+    const path = `${dir}/pg_wal/${file}`;
+    fs.writeFile(path, new Uint8Array(fs.stat(path).size));
+  }
+}
+
+/** The part of PGlite's (Emscripten) file system used to zero old WAL segments. */
+interface WalFs {
+  readdir(path: string): string[];
+  stat(path: string): { size: number };
+  writeFile(path: string, data: Uint8Array): void;
+}

@@ -74,6 +74,22 @@ describeEachDialect('administration: users, settings, audit viewer', (dialect) =
     expect(again.body).toContain('class="error"');
   });
 
+  it('an address with an account in another organisation answers like an invitation: no 409, nothing created', async () => {
+    const res = await form('/app/admin/users', {
+      email: world.therapistB.email.toUpperCase(),
+      displayName: 'Elsewhere',
+      roles: 'therapist',
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).not.toContain('class="error"');
+    const rows = await t.store.db
+      .selectFrom('users')
+      .select('org_id')
+      .where(sql<boolean>`lower(email) = ${world.therapistB.email.toLowerCase()}`)
+      .execute();
+    expect(rows).toEqual([{ org_id: world.orgB }]);
+  });
+
   it('changes roles (several at once), refuses to let admins lock themselves out', async () => {
     const res = await world.request(admin(), 'POST', `/app/admin/users/${world.therapistA2.id}`, {
       body: { roles: ['therapist', 'supervisor'], active: 'true' },

@@ -211,8 +211,22 @@ export function registerAdminUserRoutes(app: FastifyInstance): void {
       orPage(app, request, reply, async () => {
         const staff = request.staff!;
         const { email, displayName } = request.body;
-        if (await findUserByEmail(db(), email)) throw new SpiegelError('EMAIL_IN_USE');
+        const existing = await findUserByEmail(db(), email);
+        if (existing?.org_id === staff.orgId) throw new SpiegelError('EMAIL_IN_USE');
         const roles = asRoles(request.body.roles);
+        if (existing) {
+          // The address has an account in another organisation: answer as an invitation does, so an admin
+          // cannot find out which addresses have accounts elsewhere (no enumeration across organisations).
+          await appendAudit(db(), {
+            ...auditBase(request),
+            action: 'user.invite',
+            subjectType: 'user',
+            subjectId: null,
+            outcome: 'denied',
+            details: { reason: 'email_elsewhere' },
+          });
+          return { text: adminTexts(request.lang, 'users.invitedDone'), link: null };
+        }
         const userId = await db()
           .transaction()
           .execute(async (trx) => {

@@ -3,7 +3,7 @@ import { Type } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { appendAudit } from '../../store/audit.ts';
-import { eraseClient, loadClientExport, type ClientScope } from '../../store/gdpr.ts';
+import { eraseClient, loadClientExport, type ClientScope, scrubAfterErasure } from '../../store/gdpr.ts';
 import type { Role } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
 import { isFormPost, sendPage } from '../pages.ts';
@@ -146,6 +146,7 @@ export function registerGdprRoutes(app: FastifyInstance): void {
           }
           return { code: client.code, counts: await eraseClient(trx, scope, actorOf(request), 'request') };
         });
+      if (result.counts) await scrubAfterErasure(app.ctx.store);
       if (!result.counts) {
         if (!isFormPost(request)) throw new SpiegelError('CONFIRMATION_MISMATCH');
         const body = html`<div class="card">

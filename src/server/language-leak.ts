@@ -74,7 +74,8 @@ export function pdfText(definition: TDocumentDefinitions, lang: Lang): string {
     }
   };
   walk(definition.content as Content);
-  if (definition.info) walk(definition.info);
+  // The metadata title repeats the heading, where text in another language is marked; metadata cannot be.
+  if (definition.info) walk({ ...definition.info, title: undefined });
   return out.join(' ').replace(/\s+/g, ' ');
 }
 

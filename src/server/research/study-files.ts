@@ -8,7 +8,7 @@ import type { Content } from 'pdfmake/interfaces.js';
 import { renderPdf } from '../../web/pdf.ts';
 import { researchText as t } from '../../web/research/texts.ts';
 import { readSurvey } from '../../domain/research/survey.ts';
-import { buildDataset } from '../../domain/research/dataset.ts';
+import { buildDataset, NO_ANSWER, NOT_ASKED } from '../../domain/research/dataset.ts';
 import { analysisTable } from '../../domain/research/tables.ts';
 import { writeDocx, writeXlsx } from '../../domain/research/ooxml.ts';
 import { formatNumber } from '../../domain/stats/index.ts';
@@ -26,35 +26,43 @@ export function registerStudyFileRoutes(app: FastifyInstance): void {
       const lang = request.lang;
       const study = await ownStudy(request, request.params.id);
       const data = buildDataset(readSurvey(study.questionnaire), [], study.transformations);
-      const head = [
-        'Variabele / variable',
-        'Label',
-        'Type',
-        'Waarden / values',
-        'Ontbrekend / missing',
-        'Afleiding / derivation',
-      ];
+      // As on the codebook page: labels are the study's own text, marked with the survey's language;
+      // variable names and derivations are identifiers ('zxx': no linguistic content).
+      const surveyLang = study.questionnaire.language ?? 'nl';
+      const own = (text: string): Content =>
+        surveyLang === lang ? text : ({ text, lang: surveyLang } as unknown as Content);
+      const identifier = (text: string): Content => ({ text, lang: 'zxx', bold: true }) as unknown as Content;
+      const missingText = (value: number) =>
+        value === NOT_ASKED ? t(lang, 'codebook.notAsked') : value === NO_ANSWER ? t(lang, 'codebook.noAnswer') : '';
+      const head = (['variable', 'label', 'type', 'values', 'missing', 'derivation'] as const).map((key) => ({
+        text: t(lang, `codebook.${key}`),
+        bold: true,
+      }));
       const body: Content[][] = [
-        head.map((h) => ({ text: h, bold: true })),
-        ...data.variables.map((v) => [
-          { text: v.name, font: 'Roboto', bold: true },
-          v.label,
-          `${v.type}, ${v.measure}`,
+        head,
+        ...data.variables.map((v): Content[] => [
+          identifier(v.name),
+          own(v.label),
+          `${t(lang, `codebook.type.${v.type}`)}, ${t(lang, `codebook.measure.${v.measure}`)}`,
           v.valueLabels
             .filter((l) => !v.missing.includes(l.value))
-            .map((l) => `${l.value} = ${l.label}`)
-            .join('\n'),
-          v.missing.map((m) => `${m} = ${v.valueLabels.find((l) => l.value === m)?.label ?? ''}`).join('\n'),
-          v.derivation ?? '',
+            .map((l) => ({ text: [`${l.value} = `, own(l.label), '\n'] })),
+          v.missing.map((m) => `${m} = ${missingText(m)}`).join('\n'),
+          v.derivation ? identifier(v.derivation) : '',
         ]),
       ];
+      const title = `${t(lang, 'export.codebook')}: `;
       const pdf = await renderPdf({
         pageOrientation: 'landscape',
-        info: { title: `${t(lang, 'export.codebook')}: ${study.title}` },
+        info: { title: title + study.title },
         content: [
-          { text: `${t(lang, 'export.codebook')}: ${study.title}`, style: 'h1' },
+          { text: [title, own(study.title)], style: 'h1' },
           {
-            text: `${study.ethicsReference} · ${lang === 'nl' ? 'vragenlijstversie' : 'survey version'} ${study.surveyVersion} · ${lang === 'nl' ? 'transformaties versie' : 'transformations version'} ${study.transformationsVersion}`,
+            text: [
+              identifier(study.ethicsReference),
+              ` · ${t(lang, 'codebook.surveyVersion', { n: study.surveyVersion })}`,
+              ` · ${t(lang, 'codebook.transformationsVersion', { n: study.transformationsVersion })}`,
+            ],
             style: 'muted',
           },
           {

@@ -135,6 +135,8 @@ export const researchText = defineTexts({
   'codebook.derivation': { nl: 'Afleiding', en: 'Derivation' },
   'codebook.notAsked': { nl: 'niet gevraagd (vertakking)', en: 'not asked (branching)' },
   'codebook.noAnswer': { nl: 'geen antwoord', en: 'no answer' },
+  'codebook.surveyVersion': { nl: 'vragenlijstversie {n}', en: 'survey version {n}' },
+  'codebook.transformationsVersion': { nl: 'versie transformaties {n}', en: 'transformations version {n}' },
   'codebook.type.numeric': { nl: 'numeriek', en: 'numeric' },
   'codebook.type.string': { nl: 'tekst', en: 'text' },
   'codebook.measure.nominal': { nl: 'nominaal', en: 'nominal' },

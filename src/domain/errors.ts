@@ -90,6 +90,10 @@ export const errorRegistry = {
 
   // qualitative coding (issue 20)
   QUAL_IMPORT_INVALID: { status: 422, message: 'The file cannot be imported.' },
+  QUAL_CASE_IN_USE: { status: 409, message: 'This case already has a coded transcript; its text cannot change.' },
+  QUAL_SEGMENT_INVALID: { status: 422, message: 'The selection does not lie within the transcript.' },
+  QUAL_BLINDED: { status: 409, message: 'The coders still work blind; unblind the project first.' },
+  MEMBER_CHECK_EXPIRED: { status: 410, message: 'This link has expired or was already used.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof errorRegistry;

@@ -277,6 +277,75 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'GET /app/research': { allow: { researcher: 'any' } },
   // the client's form: the token is the key
   // research studies (issue 19): a study id of nobody's study; anonymous survey links
+  // interview coding (issue 20): members of the project; the investigator is a researcher
+  'GET /app/qual': { allow: { researcher: 'any', therapist: 'any' } },
+  'POST /app/qual': { allow: { researcher: 'any' }, body: { name: '', language: 'nl' } },
+  'GET /app/qual/:id': { allow: { researcher: 'own', therapist: 'own' }, params: { id: 'qualProject' } },
+  'POST /app/qual/:id/members': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject' },
+    body: { user: '$user', role: 'coder' },
+  },
+  'POST /app/qual/:id/documents': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject' },
+    body: { case: 'P01', text: 'Een verhaal over het vak.' },
+  },
+  'POST /app/qual/:id/codebook': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject' },
+    body: { fileName: 'c.csv', content: 'label,name,colour\n1A,Thema,#1f77b4\n' },
+  },
+  'GET /app/qual/:id/pseudonymise': { allow: { researcher: 'own' }, params: { id: 'qualProject' }, query: 'case=P01' },
+  'POST /app/qual/:id/pseudonymise': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject' },
+    query: 'case=P01',
+    body: { replacements: '' },
+  },
+  'POST /app/qual/:id/blinding': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject' },
+    body: { blinded: 'true' },
+  },
+  'GET /app/qual/:id/codebook.:ext': {
+    allow: { researcher: 'own', therapist: 'own' },
+    params: { id: 'qualProject', ext: { value: 'csv' } },
+  },
+  'GET /app/qual/:id/code': {
+    allow: { researcher: 'own', therapist: 'own' },
+    params: { id: 'qualProject' },
+    query: 'case=P01',
+  },
+  'POST /app/qual/:id/segments': {
+    allow: { researcher: 'own', therapist: 'own' },
+    params: { id: 'qualProject' },
+    body: { case: 'P01', code: '1A', start: 0, end: 3 },
+  },
+  'POST /app/qual/:id/segments/delete': {
+    allow: { researcher: 'own', therapist: 'own' },
+    params: { id: 'qualProject' },
+    body: { segment: '00000000-0000-4000-8000-000000000000', case: 'P01' },
+  },
+  'GET /app/qual/:id/agreement': { allow: { researcher: 'own', therapist: 'own' }, params: { id: 'qualProject' } },
+  'GET /app/qual/:id/consensus': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
+  'POST /app/qual/:id/consensus': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject' },
+    body: { case: 'P01', code: '1A', start: 0, end: 3, decision: 'reject' },
+  },
+  'GET /app/qual/:id/table': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
+  'GET /app/qual/:id/table.csv': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
+  'GET /app/qual/:id/presence.csv': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
+  'GET /app/qual/:id/presence.sps': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
+  'GET /app/qual/:id/export.qdpx': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
+  'POST /app/qual/:id/member-checks': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject' },
+    body: { case: 'P01' },
+  },
+  'GET /mc/:token': { allow: 'public', params: { token: TOKEN } },
+  'POST /mc/:token': { allow: 'public', params: { token: TOKEN }, body: {} },
   'GET /app/research/studies': { allow: { researcher: 'any' } },
   'POST /app/research/studies': {
     allow: { researcher: 'any' },
@@ -484,13 +553,14 @@ describeEachDialect('access matrix', (dialect) => {
   });
 
   it('refuses state-changing requests without a valid CSRF token (ASVS 4.2.2)', async () => {
-    // Client form (/m/) and anonymous survey (/s/) posts carry no session: the link token is the credential,
+    // Client form (/m/), member check (/mc/) and anonymous survey (/s/) posts carry no session: the link token is the credential,
     // so there is no ambient authority for a forged request to ride on.
     const unsafe = routes().filter(
       (r) =>
         !['GET', 'HEAD'].includes(r.method) &&
         MATRIX[routeKey(r)] &&
         !r.url.startsWith('/m/') &&
+        !r.url.startsWith('/mc/') &&
         !r.url.startsWith('/s/'),
     );
     const accepted: string[] = [];

@@ -9,6 +9,8 @@ import { sha256 } from '../store/users.ts';
 import { createSession } from './auth/sessions.ts';
 import { sessionCookieName } from './auth/guard.ts';
 import { createOrg, createUser } from './testing.ts';
+import { saveProject } from '../store/qual/projects.ts';
+import { appKeyring } from './qual/common.ts';
 
 // A small, fixed world for access tests: two organisations. Organisation A has two therapists, each
 // with a client, an episode (with a participant, a plan, a session, an invitation, a response with
@@ -41,9 +43,12 @@ export type ResourceKind =
   | 'disposablePracticeGoal'
   | 'disposableShare'
   // research (issue 19): a study owned by the researcher caller (own), another researcher of A, one of B
-  | 'study';
+  | 'study'
+  // interview coding (issue 20): a project led by that researcher with that organisation's therapist as coder
+  | 'qualProject';
 export const RESOURCE_KINDS: readonly ResourceKind[] = [
   'study',
+  'qualProject',
   'client',
   'episode',
   'participant',
@@ -307,21 +312,63 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
     other: await study(researcherA2, 'other'),
     foreign: await study(researcherB, 'foreign'),
   };
+  // Case P01 is coded (so its text is fixed) with code 1A; the therapist of each organisation codes.
+  const qualProject = async (lead: WorldUser, coder: WorldUser, name: string) =>
+    saveProject(
+      app.ctx.store.db,
+      appKeyring(app),
+      { orgId: lead.orgId, userId: lead.id, role: 'researcher' },
+      {
+        id: `world-${name}-${n}`,
+        name,
+        coders: [{ id: 'c', name: 'coder' }],
+        codes: [
+          {
+            id: '1A',
+            label: '1A',
+            name: 'Thema',
+            parentId: null,
+            definition: '',
+            inclusion: '',
+            exclusion: '',
+            example: '',
+            colour: '#1f77b4',
+            order: 0,
+            equivalentTo: null,
+          },
+        ],
+        documents: [{ id: 'P01', caseLabel: 'P01', text: 'Een verhaal over het vak.\n', attributes: {} }],
+        segments: [{ id: 's', documentId: 'P01', codeId: '1A', coderId: 'c', start: 0, end: 3 }],
+        memos: [],
+      },
+      [
+        { userId: lead.id, role: 'investigator' },
+        { userId: coder.id, role: 'coder', coderId: 'c' },
+      ],
+    );
+  const qualProjects = {
+    own: await qualProject(callers.researcher, callers.therapist, 'own'),
+    other: await qualProject(researcherA2, therapistA2, 'other'),
+    foreign: await qualProject(researcherB, therapistB, 'foreign'),
+  };
   const records = {
     own: {
       study: studies.own,
+      qualProject: qualProjects.own,
       ...(await createRecords(app, orgA, callers.therapist.id, `a1-${n}`)),
       ...(await reflection(callers.therapist, callers.supervisor)),
       user: callers.therapist.id,
     },
     other: {
       study: studies.other,
+      qualProject: qualProjects.other,
       ...(await createRecords(app, orgA, therapistA2.id, `a2-${n}`)),
       ...(await reflection(therapistA2, supervisorA2)),
       user: therapistA2.id,
     },
     foreign: {
       study: studies.foreign,
+      qualProject: qualProjects.foreign,
       ...(await createRecords(app, orgB, therapistB.id, `b-${n}`)),
       ...(await reflection(therapistB, supervisorB)),
       user: therapistB.id,

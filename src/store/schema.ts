@@ -475,6 +475,7 @@ export interface QualProjectsTable {
   name: string;
   study_id: string | null;
   blinded: Generated<boolean>;
+  language: Generated<'nl' | 'en'>;
   created_at: Generated<Date>;
 }
 export interface QualMembersTable {
@@ -527,6 +528,17 @@ export interface QualMemosTable {
   ciphertext: string;
   created_at: Generated<Date>;
 }
+export interface QualMemberChecksTable {
+  id: string;
+  project_id: string;
+  document_id: string;
+  token_hash: string;
+  expires_at: Date;
+  answered_at: Date | null;
+  key_id: string | null;
+  ciphertext: string | null;
+  created_at: Generated<Date>;
+}
 
 export interface Database {
   organisations: OrganisationsTable;
@@ -573,4 +585,5 @@ export interface Database {
   qual_documents: QualDocumentsTable;
   qual_segments: QualSegmentsTable;
   qual_memos: QualMemosTable;
+  qual_member_checks: QualMemberChecksTable;
 }

@@ -130,6 +130,22 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     en: errorRegistry.WITHDRAWAL_CODE_UNKNOWN.message,
   },
   QUAL_IMPORT_INVALID: { nl: 'Dit bestand kan niet worden ingelezen.', en: errorRegistry.QUAL_IMPORT_INVALID.message },
+  QUAL_CASE_IN_USE: {
+    nl: 'Dit interview is al gecodeerd; de tekst kan niet meer veranderen.',
+    en: errorRegistry.QUAL_CASE_IN_USE.message,
+  },
+  QUAL_SEGMENT_INVALID: {
+    nl: 'De selectie ligt niet binnen het transcript.',
+    en: errorRegistry.QUAL_SEGMENT_INVALID.message,
+  },
+  QUAL_BLINDED: {
+    nl: 'De codeurs werken nog blind; hef eerst de blindering op.',
+    en: errorRegistry.QUAL_BLINDED.message,
+  },
+  MEMBER_CHECK_EXPIRED: {
+    nl: 'Deze link is verlopen of al gebruikt.',
+    en: errorRegistry.MEMBER_CHECK_EXPIRED.message,
+  },
 };
 
 /** The message for a registry code in the reader's language. */

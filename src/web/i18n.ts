@@ -26,6 +26,7 @@ const texts = {
   'nav.mine': { nl: 'Mijn uitkomsten', en: 'My outcomes' },
   'nav.admin': { nl: 'Beheer', en: 'Administration' },
   'nav.research': { nl: 'Onderzoek', en: 'Research' },
+  'nav.interviews': { nl: 'Interviews', en: 'Interviews' },
   'nav.logout': { nl: 'Uitloggen', en: 'Log out' },
   'nav.account': { nl: 'Mijn account', en: 'My account' },
   'nav.language': { nl: 'Taal', en: 'Language' },

@@ -37,6 +37,9 @@ function nav(lang: Lang, user: PageUser, csrfToken: string | undefined): SafeHtm
   if (user.roles.includes('manager')) links.push(['/app/organisation', t(lang, 'nav.organisation')]);
   if (user.roles.includes('manager')) links.push(['/app/dashboards', t(lang, 'nav.dashboards')]);
   if (user.roles.includes('researcher')) links.push(['/app/research', t(lang, 'nav.research')]);
+  // Interview coding: researchers lead projects, therapists and researchers code them.
+  if (user.roles.includes('researcher') || user.roles.includes('therapist'))
+    links.push(['/app/qual', t(lang, 'nav.interviews')]);
   if (user.roles.includes('admin')) links.push(['/app/admin', t(lang, 'nav.admin')]);
   links.push(['/app/account', t(lang, 'nav.account')]);
   return html`<nav aria-label="Spiegel">

@@ -7,7 +7,7 @@ import { CONSENSUS } from '../../domain/qual/types.ts';
 import { loadProject, saveProject } from '../../store/qual/projects.ts';
 import { keyringFromKeys } from '../../store/reflection-crypto.ts';
 import { freshStore } from '../../store/testing.ts';
-import { agreementReport } from './qual.ts';
+import { agreementReport } from '../../domain/qual/report.ts';
 
 describe('spiegel qual agreement', () => {
   it('matches κ and α computed independently from the exported .qdpx', async () => {

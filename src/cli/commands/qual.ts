@@ -3,11 +3,12 @@ import type { Command } from '../command.ts';
 import { parseArgs, wantsHelp } from '../command.ts';
 import { loadConfig } from '../../config.ts';
 import { SpiegelError } from '../../domain/errors.ts';
-import { agreement, type AgreementUnit } from '../../domain/qual/agreement.ts';
+import type { AgreementUnit } from '../../domain/qual/agreement.ts';
+import { agreementReport, codedThemes } from '../../domain/qual/report.ts';
 import { codeDocumentCsv } from '../../domain/qual/exports.ts';
 import { exportQdpx } from '../../domain/qual/refi.ts';
 import { codeDocumentTable } from '../../domain/qual/tables.ts';
-import { CONSENSUS, type QualProject } from '../../domain/qual/types.ts';
+import { CONSENSUS } from '../../domain/qual/types.ts';
 import { openStore } from '../../store/database.ts';
 import { migrate } from '../../store/migrate.ts';
 import { listProjects, loadProject } from '../../store/qual/projects.ts';
@@ -24,50 +25,6 @@ transcripts, every coder's and the consensus layer's segments, memos) or the cod
 table in the layout of Van Oosterzee's tables as CSV (default layer: consensus). agreement prints percentage
 agreement, Cohen's kappa (two coders) and Krippendorff's alpha per code and pooled, with the
 unit and the coders named. Default unit: characters, without text no coder coded.`;
-
-/** Codes with segments: the codebook's leaves (group headings carry no segments). */
-export function codedThemes(project: QualProject) {
-  return project.codes.filter((c) => !project.codes.some((x) => x.parentId === c.id));
-}
-
-export function agreementReport(
-  project: QualProject,
-  unit: AgreementUnit,
-  sub: { documents?: string[]; codes?: string[] },
-) {
-  const themes = codedThemes(project);
-  const byLabel = (labels: string[] | undefined, all: { id: string; label: string }[]) => {
-    if (!labels) return undefined;
-    return labels.map((l) => {
-      const found = all.find((x) => x.label.toUpperCase() === l.toUpperCase());
-      if (!found) throw new SpiegelError('USAGE', `Unknown code or case: ${l}`);
-      return found.id;
-    });
-  };
-  const result = agreement({
-    codes: themes,
-    documents: project.documents.map((d) => ({ id: d.id, length: d.text.length })),
-    segments: project.segments.filter((s) => s.coderId !== CONSENSUS),
-    coders: project.coders.map((c) => c.id),
-    unit,
-    subCorpus: {
-      documentIds: byLabel(
-        sub.documents,
-        project.documents.map((d) => ({ id: d.id, label: d.caseLabel })),
-      ),
-      codeIds: byLabel(sub.codes, themes),
-    },
-  });
-  return {
-    project: { id: project.id, name: project.name },
-    unit,
-    coders: project.coders.map((c) => ({ id: c.id, name: c.name })),
-    perCode: result.perCode,
-    pooled: result.pooled,
-    method:
-      'Percentage agreement over coder pairs; Cohen’s kappa (two coders) per code, pooled as mean po and pe (De Vries et al. 2008); Krippendorff’s alpha, nominal, missing values allowed (Krippendorff 2011), pooled over codes.',
-  };
-}
 
 function unitFrom(flags: Record<string, string | true>): AgreementUnit {
   const kind = flags.unit ?? 'character';

@@ -320,7 +320,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'POST /app/qual/:id/segments': {
     allow: { researcher: 'own', therapist: 'own' },
     params: { id: 'qualProject' },
-    body: { case: 'P01', code: '1A', start: 0, end: 3 },
+    body: { case: 'P01', code: '1A', start: '0', end: '3' },
   },
   'POST /app/qual/:id/segments/delete': {
     allow: { researcher: 'own', therapist: 'own' },
@@ -332,7 +332,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'POST /app/qual/:id/consensus': {
     allow: { researcher: 'own' },
     params: { id: 'qualProject' },
-    body: { case: 'P01', code: '1A', start: 0, end: 3, decision: 'reject' },
+    body: { case: 'P01', code: '1A', start: '0', end: '3', decision: 'reject' },
   },
   'GET /app/qual/:id/table': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
   'GET /app/qual/:id/table.csv': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },

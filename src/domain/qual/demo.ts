@@ -9,7 +9,8 @@ import { CONSENSUS, type QualCode, type QualProject, type QualSegment } from './
  * theme chosen, an extra quotation), deterministically, so the demo is the same on every load.
  */
 
-export const DEMO_LABEL = 'SYNTHETISCH / SYNTHETIC — project-authored demo transcript, not a real interview.';
+// The transcripts are Dutch, so the label is too (pages in English mark the whole transcript as Dutch).
+export const DEMO_LABEL = 'SYNTHETISCH — een door het project geschreven demotranscript, geen echt interview.';
 
 /** [label, name, frequency, participants, equivalent to] from seed 004's Tables 1 and 2. */
 const THEMES: [string, string, number, number, string | null][] = [

@@ -129,7 +129,7 @@ export function registerQualCodingRoutes(app: FastifyInstance): void {
 
   app.post<{
     Params: { id: string };
-    Body: { case: string; code: string | string[]; start: number; end: number; memo?: string };
+    Body: { case: string; code: string | string[]; start: string; end: string; memo?: string };
   }>(
     '/app/qual/:id/segments',
     {
@@ -146,8 +146,8 @@ export function registerQualCodingRoutes(app: FastifyInstance): void {
             code: {
               anyOf: [short(20), { type: 'array', items: short(20), minItems: 1, maxItems: 50 }],
             },
-            start: { type: 'integer', minimum: 0 },
-            end: { type: 'integer', minimum: 1 },
+            start: { type: 'string', pattern: '^[0-9]{1,9}$' },
+            end: { type: 'string', pattern: '^[0-9]{1,9}$' },
             memo: short(5000),
             _csrf: short(200),
           },
@@ -160,7 +160,13 @@ export function registerQualCodingRoutes(app: FastifyInstance): void {
       const { documentId, codeIds } = await resolve(access.id, b.case, [b.code].flat());
       const actor = qualActor(request);
       const layer = ownLayer(request, access);
-      const ids = await addSegments(db, actor, access.id, { documentId, codeIds, layer, start: b.start, end: b.end });
+      const ids = await addSegments(db, actor, access.id, {
+        documentId,
+        codeIds,
+        layer,
+        start: Number(b.start),
+        end: Number(b.end),
+      });
       if (b.memo?.trim())
         await addMemo(db, keyring, actor, access.id, {
           target: { kind: 'segment', id: ids[0]! },

@@ -147,7 +147,7 @@ export function registerQualConsensusRoutes(app: FastifyInstance): void {
 
   app.post<{
     Params: { id: string };
-    Body: { case: string; code: string; start: number; end: number; decision: 'accept' | 'reject'; memo?: string };
+    Body: { case: string; code: string; start: string; end: string; decision: 'accept' | 'reject'; memo?: string };
   }>(
     '/app/qual/:id/consensus',
     {
@@ -162,8 +162,8 @@ export function registerQualConsensusRoutes(app: FastifyInstance): void {
           properties: {
             case: caseLabel,
             code: { type: 'string', maxLength: 20 },
-            start: { type: 'integer', minimum: 0 },
-            end: { type: 'integer', minimum: 1 },
+            start: { type: 'string', pattern: '^[0-9]{1,9}$' },
+            end: { type: 'string', pattern: '^[0-9]{1,9}$' },
             decision: { type: 'string', enum: ['accept', 'reject'] },
             memo: { type: 'string', maxLength: 2000 },
             _csrf: { type: 'string', maxLength: 200 },
@@ -195,8 +195,8 @@ export function registerQualConsensusRoutes(app: FastifyInstance): void {
           documentId: doc.id,
           codeIds: [code.id],
           layer: CONSENSUS,
-          start: b.start,
-          end: b.end,
+          start: Number(b.start),
+          end: Number(b.end),
         });
         if (memo)
           await addMemo(db, keyring, actor, access.id, {
@@ -207,8 +207,8 @@ export function registerQualConsensusRoutes(app: FastifyInstance): void {
       } else {
         const text = t(lang, 'cons.rejected', {
           code: b.code,
-          from: formatNumber(lang, b.start, 0),
-          to: formatNumber(lang, b.end, 0),
+          from: formatNumber(lang, Number(b.start), 0),
+          to: formatNumber(lang, Number(b.end), 0),
           memo,
         }).trim();
         await addMemo(db, keyring, actor, access.id, {

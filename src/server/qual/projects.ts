@@ -179,7 +179,7 @@ export function registerQualProjectRoutes(app: FastifyInstance): void {
   async function membersSection(lang: Lang, orgId: string, id: string, csrf: string): Promise<SafeHtml> {
     const colleagues = await db
       .selectFrom('users')
-      .select(['id', 'display_name', 'email'])
+      .select(['id', 'display_name', 'email', 'roles'])
       .where('org_id', '=', orgId)
       .where('active', '=', true)
       .orderBy('display_name')
@@ -199,7 +199,7 @@ export function registerQualProjectRoutes(app: FastifyInstance): void {
         <input type="hidden" name="_csrf" value="${csrf}" />
         <label for="member-user">${t(lang, 'members.colleague')}</label>
         <select id="member-user" name="user">
-          ${colleagues.map((c) => html`<option value="${c.id}">${c.display_name} (${c.email})</option>`)}
+          ${colleagues.map((c) => html`<option value="${c.id}" data-roles="${c.roles.join(' ')}">${c.display_name} (${c.email})</option>`)}
         </select>
         <label for="member-role">${t(lang, 'members.role')}</label>
         <select id="member-role" name="role">

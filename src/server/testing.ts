@@ -78,7 +78,12 @@ export class Agent {
   async request(
     method: string,
     url: string,
-    options: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string>; accept?: string } = {},
+    options: {
+      form?: Record<string, string | string[]>;
+      json?: unknown;
+      headers?: Record<string, string>;
+      accept?: string;
+    } = {},
   ) {
     const headers: Record<string, string> = {
       accept: options.accept ?? 'text/html,application/json',
@@ -87,7 +92,10 @@ export class Agent {
     let payload: string | undefined;
     if (options.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
-      payload = new URLSearchParams(options.form).toString();
+      // A field given as a list repeats, as a form with several checked boxes of one name sends it.
+      payload = new URLSearchParams(
+        Object.entries(options.form).flatMap(([k, v]) => [v].flat().map((x): [string, string] => [k, x])),
+      ).toString();
     } else if (options.json !== undefined) {
       headers['content-type'] = 'application/json';
       payload = JSON.stringify(options.json);

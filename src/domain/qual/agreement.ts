@@ -57,16 +57,35 @@ export interface AgreementResult {
   pooled: { percent: number | null; kappa: number | null; alpha: number | null };
 }
 
-type Tally = Map<string, number>;
+/**
+ * Identical value vectors are tallied under one numeric key: per coder a base-3 digit (0 absent,
+ * 1 present, 2 missing), coder 0 the lowest digit. Exact for up to 33 coders (3^33 < 2^53).
+ */
+type Tally = Map<number, number>;
 
-function tally(map: Tally, values: Value[], weight: number): void {
-  if (weight <= 0) return;
-  const key = values.map((v) => v ?? '.').join('');
-  map.set(key, (map.get(key) ?? 0) + weight);
+function add(map: Tally, key: number, weight: number): void {
+  if (weight > 0) map.set(key, (map.get(key) ?? 0) + weight);
 }
 
-function toUnits(map: Tally): ReliabilityUnit[] {
-  return [...map].map(([key, weight]) => ({ values: [...key].map((c) => (c === '.' ? null : c)), weight }));
+function keyOf(values: Value[]): number {
+  let key = 0;
+  for (let i = values.length - 1; i >= 0; i--) key = key * 3 + (values[i] === null ? 2 : values[i] === '1' ? 1 : 0);
+  return key;
+}
+
+function tally(map: Tally, values: Value[], weight: number): void {
+  add(map, keyOf(values), weight);
+}
+
+function toUnits(map: Tally, nCoders: number): ReliabilityUnit[] {
+  return [...map].map(([key, weight]) => {
+    const values: Value[] = [];
+    for (let i = 0, k = key; i < nCoders; i++, k = Math.floor(k / 3)) {
+      const digit = k % 3;
+      values.push(digit === 2 ? null : digit === 1 ? '1' : '0');
+    }
+    return { values, weight };
+  });
 }
 
 export function agreement(input: AgreementInput): AgreementResult {
@@ -92,6 +111,9 @@ export function agreement(input: AgreementInput): AgreementResult {
     list.push(s);
   }
   const tallies: Tally[] = codes.map(() => new Map());
+  // Character runs are many: with few coders their tallies go to a dense array first (3^coders keys per code).
+  const keys = coders.length <= 8 ? 3 ** coders.length : 0;
+  const dense = new Float64Array(keys * codes.length);
 
   for (const doc of docs) {
     const list = byDoc.get(doc.id) ?? [];
@@ -123,17 +145,21 @@ export function agreement(input: AgreementInput): AgreementResult {
     } else {
       sweepCharacters(doc.length, list, coders.length, codes.length, coderIndex, codeIndex, (active, any, w) => {
         if (unit.excludeUncoded && !any) return;
-        for (let k = 0; k < codes.length; k++)
-          tally(
-            tallies[k]!,
-            vector((i) => active[i]![k]! > 0),
-            w,
-          );
+        // The hot loop (one call per elementary character run): the key is built without arrays.
+        for (let k = 0; k < codes.length; k++) {
+          let key = 0;
+          for (let i = coders.length - 1; i >= 0; i--)
+            key = key * 3 + (coded[i] ? (active[i * codes.length + k]! > 0 ? 1 : 0) : 2);
+          if (keys) dense[k * keys + key]! += w;
+          else add(tallies[k]!, key, w);
+        }
       });
     }
   }
 
-  const perCodeUnits = tallies.map(toUnits);
+  for (let k = 0; k < codes.length && keys; k++)
+    for (let key = 0; key < keys; key++) add(tallies[k]!, key, dense[k * keys + key]!);
+  const perCodeUnits = tallies.map((map) => toUnits(map, coders.length));
   const kappas: KappaParts[] = [];
   const perCode = codes.map((code, k): CodeAgreement => {
     const units = perCodeUnits[k]!;
@@ -197,7 +223,8 @@ export function passages(list: QualSegment[], threshold: number): QualSegment[][
 
 /**
  * Walks the document's elementary character runs (between consecutive segment boundaries) and calls
- * `visit` with, per coder and code, how many of that coder's segments of that code cover the run.
+ * `visit` with, per coder i and code k, how many of that coder's segments of that code cover the run
+ * (`active[i * nCodes + k]`).
  */
 function sweepCharacters(
   length: number,
@@ -206,27 +233,31 @@ function sweepCharacters(
   nCodes: number,
   coderIndex: Map<string, number>,
   codeIndex: Map<string, number>,
-  visit: (active: number[][], anyCoded: boolean, weight: number) => void,
+  visit: (active: Int32Array, anyCoded: boolean, weight: number) => void,
 ): void {
-  const events: [number, number, number, number][] = [];
-  for (const s of list) {
-    const i = coderIndex.get(s.coderId)!;
-    const k = codeIndex.get(s.codeId)!;
-    events.push([Math.max(0, s.start), i, k, 1], [Math.min(length, s.end), i, k, -1]);
-  }
-  events.sort((a, b) => a[0] - b[0]);
-  const active = Array.from({ length: nCoders }, () => new Array<number>(nCodes).fill(0));
+  // Each boundary is one number, position × slots + slot, so a native numeric sort orders them
+  // (slot = (coder × nCodes + code) × 2 + 1 for a start, + 0 for an end). Exact below 2^53.
+  const slots = nCoders * nCodes * 2;
+  const events = new Float64Array(list.length * 2);
+  list.forEach((s, n) => {
+    const slot = (coderIndex.get(s.coderId)! * nCodes + codeIndex.get(s.codeId)!) * 2;
+    events[2 * n] = Math.max(0, s.start) * slots + slot + 1;
+    events[2 * n + 1] = Math.min(length, s.end) * slots + slot;
+  });
+  events.sort();
+  const active = new Int32Array(nCoders * nCodes);
   let open = 0;
   let position = 0;
   let e = 0;
   while (position < length) {
-    while (e < events.length && events[e]![0] <= position) {
-      const [, i, k, d] = events[e]!;
-      active[i]![k]! += d;
+    while (e < events.length && Math.floor(events[e]! / slots) <= position) {
+      const slot = events[e]! % slots;
+      const d = slot % 2 === 1 ? 1 : -1;
+      active[(slot - (slot % 2)) / 2]! += d;
       open += d;
       e++;
     }
-    const next = e < events.length ? Math.min(events[e]![0], length) : length;
+    const next = e < events.length ? Math.min(Math.floor(events[e]! / slots), length) : length;
     if (next > position) visit(active, open > 0, next - position);
     position = next;
   }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import { agreement } from './agreement.ts';
 import { demoProject } from './demo.ts';
-import { exportQdpx, fromCodePoints, importQdpx, projectQde, toCodePoints } from './refi.ts';
+import { exportQdpx, fromCodePoints, guidFor, importQdpx, projectQde, toCodePoints } from './refi.ts';
 import { CONSENSUS, type QualProject } from './types.ts';
 
 const XSD = readFileSync(new URL('./refi/Project.xsd', import.meta.url), 'utf8');
@@ -95,5 +95,13 @@ describe('REFI-QDA .qdpx', () => {
   it('rejects a file that is not a project with a clear error', () => {
     expect(() => importQdpx(new TextEncoder().encode('<html/>'))).toThrow(/not a REFI-QDA project/);
     expect(() => importQdpx(new Uint8Array([0x50, 0x4b, 1, 2]))).toThrow(/not a readable .qdpx/);
+  });
+});
+
+describe('REFI-QDA GUIDs', () => {
+  it('are the RFC 4122 version-5 UUIDs the uuid package computes', async () => {
+    const { v5 } = await import('uuid');
+    for (const id of ['1A', 'P01', 'segment-ü-42', ''])
+      expect(guidFor('project', 'code', id)).toBe(v5(`project/code/${id}`, '4f1c2a64-8d0e-4c55-9a3e-2b1d6a0c7e11'));
   });
 });

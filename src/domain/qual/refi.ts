@@ -1,8 +1,9 @@
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { XMLParser } from 'fast-xml-parser';
-import { v5 as uuidv5, validate as isUuid } from 'uuid';
+import { createHash } from 'node:crypto';
+import { validate as isUuid } from 'uuid';
 import { SpiegelError } from '../errors.ts';
-import { CONSENSUS, orderedCodes, type QualCode, type QualProject } from './types.ts';
+import { CONSENSUS, orderedCodes, type QualCode, type QualProject, type QualSegment } from './types.ts';
 
 /**
  * REFI-QDA 1.5 (QDA-XML 1.0) project exchange. Export is strict: project.qde at the root of the zip,
@@ -16,8 +17,22 @@ import { CONSENSUS, orderedCodes, type QualCode, type QualProject } from './type
 const NAMESPACE = '4f1c2a64-8d0e-4c55-9a3e-2b1d6a0c7e11';
 const CONSENSUS_NAME = 'Consensus';
 
+const NAMESPACE_BYTES = Buffer.from(NAMESPACE.replace(/-/g, ''), 'hex');
+
+/**
+ * An RFC 4122 version-5 UUID (what uuid's v5 computes), hashed directly: an export names every
+ * segment twice, and the package's per-call namespace parsing took most of a large export's time.
+ */
+function uuidV5(name: string): string {
+  const hash = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+  hash[6] = (hash[6]! & 0x0f) | 0x50;
+  hash[8] = (hash[8]! & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 export function guidFor(projectId: string, kind: string, id: string): string {
-  return isUuid(id) ? id.toLowerCase() : uuidv5(`${projectId}/${kind}/${id}`, NAMESPACE);
+  return isUuid(id) ? id.toLowerCase() : uuidV5(`${projectId}/${kind}/${id}`);
 }
 
 const esc = (s: string) =>
@@ -32,6 +47,21 @@ const text = (s: string) =>
 const ASTRAL = /[\uD800-\uDBFF]/;
 export function toCodePoints(s: string, utf16: number): number {
   return ASTRAL.test(s) ? [...s.slice(0, utf16)].length : utf16;
+}
+/**
+ * UTF-16 offset → code point offset for many offsets into one text: the text is scanned once (a text
+ * without astral characters needs no mapping at all).
+ */
+export function codePointMapper(s: string): (utf16: number) => number {
+  if (!ASTRAL.test(s)) return (utf16) => utf16;
+  const points = new Uint32Array(s.length + 1);
+  for (let i = 0, p = 0; i < s.length; i++) {
+    points[i] = p;
+    const c = s.charCodeAt(i);
+    if (!(c >= 0xd800 && c <= 0xdbff && i + 1 < s.length)) p++;
+    points[i + 1] = p;
+  }
+  return (utf16) => points[utf16]!;
 }
 export function fromCodePoints(s: string, points: number): number {
   if (!ASTRAL.test(s)) return points;
@@ -50,15 +80,18 @@ export function projectQde(
   createdAt = new Date(0),
 ): { xml: string; sources: Map<string, string> } {
   const g = (kind: string, id: string) => guidFor(project.id, kind, id);
-  const userGuid = (id: string) => g('user', id);
+  const userGuids = new Map<string, string>();
+  // Two references per segment to a handful of users: computed once each.
+  const userGuid = (id: string) => userGuids.get(id) ?? userGuids.set(id, g('user', id)).get(id)!;
   const users = [...project.coders];
   if (project.segments.some((s) => s.coderId === CONSENSUS) && !users.some((u) => u.id === CONSENSUS))
     users.push({ id: CONSENSUS, name: CONSENSUS_NAME });
-  const notesFor = (kind: string, id: string) =>
-    project.memos
-      .filter((m) => m.target.kind === kind && m.target.id === id)
-      .map((m) => `<NoteRef targetGUID="${g('memo', m.id)}"/>`)
-      .join('');
+  const noteRefs = new Map<string, string>();
+  for (const m of project.memos) {
+    const key = `${m.target.kind}\u0000${m.target.id}`;
+    noteRefs.set(key, (noteRefs.get(key) ?? '') + `<NoteRef targetGUID="${g('memo', m.id)}"/>`);
+  }
+  const notesFor = (kind: string, id: string) => noteRefs.get(`${kind}\u0000${id}`) ?? '';
   const when = createdAt.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const children = new Map<string | null, QualCode[]>();
   for (const c of orderedCodes(project.codes)) {
@@ -85,14 +118,20 @@ export function projectQde(
   };
   const attributes = [...new Set(project.documents.flatMap((d) => Object.keys(d.attributes)))].sort();
   const sources = new Map<string, string>();
+  const byDocument = new Map<string, QualSegment[]>();
+  for (const s of project.segments) {
+    let list = byDocument.get(s.documentId);
+    if (!list) byDocument.set(s.documentId, (list = []));
+    list.push(s);
+  }
   const sourceXml = project.documents.map((d) => {
     const guid = g('document', d.id);
+    const points = codePointMapper(d.text);
     sources.set(`sources/${guid}.txt`, d.text);
-    const selections = project.segments
-      .filter((s) => s.documentId === d.id)
+    const selections = (byDocument.get(d.id) ?? [])
       .map(
         (s) =>
-          `<PlainTextSelection guid="${g('segment', s.id)}" startPosition="${toCodePoints(d.text, s.start)}" endPosition="${toCodePoints(d.text, s.end)}" creatingUser="${userGuid(s.coderId)}">` +
+          `<PlainTextSelection guid="${g('segment', s.id)}" startPosition="${points(s.start)}" endPosition="${points(s.end)}" creatingUser="${userGuid(s.coderId)}">` +
           `<Coding guid="${g('coding', s.id)}" creatingUser="${userGuid(s.coderId)}"><CodeRef targetGUID="${g('code', s.codeId)}"/></Coding>` +
           notesFor('segment', s.id) +
           '</PlainTextSelection>',

@@ -8,6 +8,7 @@ import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
 import {
   appKeyring,
+  caseLabel,
   codedTranscript,
   codeTitle,
   idParams,
@@ -15,12 +16,11 @@ import {
   memberAccess,
   ownLayer,
   qualActor,
+  short,
   swatch,
 } from './common.ts';
 import { qualText as t } from './texts.ts';
 
-const short = (max: number) => ({ type: 'string', maxLength: max }) as const;
-const caseLabel = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,20}$' } as const;
 /** Shortcut keys for the first ten codes of the codebook order. */
 const KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9', '0'];
 

@@ -14,6 +14,10 @@ export const memberAccess = {
   access: { kind: 'staff' as const, roles: ['researcher' as const, 'therapist' as const] },
 };
 export const investigatorAccess = { access: { kind: 'staff' as const, roles: ['researcher' as const] } };
+/** A bounded string field of a form. */
+export const short = (max: number) => ({ type: 'string', maxLength: max }) as const;
+/** A pseudonymous case code such as P01. */
+export const caseLabel = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,20}$' } as const;
 export const idParams = {
   type: 'object',
   required: ['id'],

@@ -8,10 +8,8 @@ import { addMemo, addSegments } from '../../store/qual/coding.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
 import { excerpt } from './coding.ts';
-import { appKeyring, codeTitle, idParams, investigatorAccess, member, qualActor } from './common.ts';
+import { appKeyring, caseLabel, codeTitle, idParams, investigatorAccess, member, qualActor } from './common.ts';
 import { qualText as t } from './texts.ts';
-
-const caseLabel = { type: 'string', pattern: '^[A-Za-z0-9_-]{1,20}$' } as const;
 
 /** One row of the disagreement list: a code within a passage, who gave it, and whether consensus has it. */
 interface Row {

@@ -12,7 +12,16 @@ import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
 import { baseUrl } from '../research/studies.ts';
 import { excerpt } from './coding.ts';
-import { appKeyring, codedTranscript, codeTitle, idParams, investigatorAccess, member, qualActor } from './common.ts';
+import {
+  appKeyring,
+  caseLabel,
+  codedTranscript,
+  codeTitle,
+  idParams,
+  investigatorAccess,
+  member,
+  qualActor,
+} from './common.ts';
 import { qualText as t } from './texts.ts';
 
 const DAYS = 14;
@@ -116,7 +125,7 @@ export function registerQualMemberCheckRoutes(app: FastifyInstance): void {
           type: 'object',
           required: ['case'],
           properties: {
-            case: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,20}$' },
+            case: caseLabel,
             _csrf: { type: 'string', maxLength: 200 },
           },
         },

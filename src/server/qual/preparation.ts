@@ -7,14 +7,22 @@ import { setBlinded } from '../../store/qual/coding.ts';
 import { putDocument } from '../../store/qual/editing.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
-import { appKeyring, idParams, investigatorAccess, member, memberAccess, qualActor } from './common.ts';
+import {
+  appKeyring,
+  caseLabel,
+  idParams,
+  investigatorAccess,
+  member,
+  memberAccess,
+  qualActor,
+  short,
+} from './common.ts';
 import { qualText as t } from './texts.ts';
 
-const short = (max: number) => ({ type: 'string', maxLength: max }) as const;
 const caseQuery = {
   type: 'object',
   required: ['case'],
-  properties: { case: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,20}$' } },
+  properties: { case: caseLabel },
 } as const;
 
 /** Before and around coding: pseudonymising a new transcript, blinding, and the codebook files. */

@@ -335,6 +335,7 @@ export const MATRIX: Record<string, MatrixEntry> = {
     body: { case: 'P01', code: '1A', start: '0', end: '3', decision: 'reject' },
   },
   'GET /app/qual/:id/table': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
+  'GET /app/qual/:id/explore': { allow: { researcher: 'own' }, params: { id: 'qualProject' }, query: 'q=1A' },
   'GET /app/qual/:id/table.csv': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
   'GET /app/qual/:id/presence.csv': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },
   'GET /app/qual/:id/presence.sps': { allow: { researcher: 'own' }, params: { id: 'qualProject' } },

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerQualAnalysisRoutes } from './analysis.ts';
 import { registerQualCodingRoutes } from './coding.ts';
 import { registerQualConsensusRoutes } from './consensus.ts';
+import { registerQualExploreRoutes } from './explore.ts';
 import { registerQualMemberCheckRoutes } from './member-check.ts';
 import { registerQualPreparationRoutes } from './preparation.ts';
 import { registerQualProjectRoutes } from './projects.ts';
@@ -16,5 +17,6 @@ export function registerQual(app: FastifyInstance): void {
   registerQualCodingRoutes(app);
   registerQualConsensusRoutes(app);
   registerQualAnalysisRoutes(app);
+  registerQualExploreRoutes(app);
   registerQualMemberCheckRoutes(app);
 }

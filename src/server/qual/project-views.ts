@@ -47,8 +47,8 @@ export function importForm(lang: Lang, id: string, csrf: string): SafeHtml {
       <textarea id="doc-text" name="text" rows="4"></textarea>
       <label for="doc-case">${t(lang, 'import.case')}</label>
       <input id="doc-case" name="case" required pattern="[A-Za-z0-9_\\-]{1,20}" />
-      ${field('profession', 'import.profession')} ${field('gender', 'import.gender')} ${field('age', 'import.age')}
-      ${field('experience', 'import.experience')}
+      ${field('profession', 'import.profession')} ${field('gender', 'import.gender')} ${field('age_band', 'import.age')}
+      ${field('experience_band', 'import.experience')}
       <button type="submit">${t(lang, 'import.submit')}</button>
     </form>
   </section>`;

@@ -161,6 +161,7 @@ export function registerQualProjectRoutes(app: FastifyInstance): void {
               lead
                 ? html`<li><a href="/app/qual/${access.id}/consensus">${t(lang, 'views.consensus')}</a></li>
                   <li><a href="/app/qual/${access.id}/table">${t(lang, 'views.table')}</a></li>
+                  <li><a href="/app/qual/${access.id}/explore">${t(lang, 'views.explore')}</a></li>
                   <li><a href="/app/qual/${access.id}/export.qdpx">${t(lang, 'views.qdpx')}</a></li>`
                 : null
             }
@@ -235,7 +236,10 @@ export function registerQualProjectRoutes(app: FastifyInstance): void {
 
   app.post<{
     Params: { id: string };
-    Body: Record<'case' | 'fileName' | 'text' | 'docx' | 'profession' | 'gender' | 'age' | 'experience', string>;
+    Body: Record<
+      'case' | 'fileName' | 'text' | 'docx' | 'profession' | 'gender' | 'age_band' | 'experience_band',
+      string
+    >;
   }>(
     '/app/qual/:id/documents',
     {
@@ -255,8 +259,8 @@ export function registerQualProjectRoutes(app: FastifyInstance): void {
             docx: short(6_000_000),
             profession: short(100),
             gender: short(50),
-            age: short(50),
-            experience: short(50),
+            age_band: short(50),
+            experience_band: short(50),
             _csrf: short(200),
           },
         },
@@ -278,7 +282,7 @@ export function registerQualProjectRoutes(app: FastifyInstance): void {
       const text = transcriptText(fileName, content);
       if (text.trim() === '') throw new SpiegelError('QUAL_IMPORT_INVALID', 'The transcript is empty.');
       const attributes = Object.fromEntries(
-        (['profession', 'gender', 'age', 'experience'] as const)
+        (['profession', 'gender', 'age_band', 'experience_band'] as const)
           .filter((k) => (b[k] ?? '').trim() !== '')
           .map((k) => [k, b[k]!.trim()]),
       );

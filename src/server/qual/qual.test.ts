@@ -150,4 +150,16 @@ describeEachDialect('interview coding routes', (dialect) => {
     const overview = await lead.request('GET', `/app/qual/${project}`);
     expect(overview.body).toContain('Klopt.');
   });
+
+  it('retrieves cases by a boolean query and compares codes by attribute', async () => {
+    const found = await lead.request('GET', `/app/qual/${project}/explore?q=${encodeURIComponent('1A AND NOT 1B')}`);
+    expect(found.statusCode).toBe(200);
+    expect(found.body).toContain('1 interview voldoet: P01');
+    expect(found.body).toContain('beroep');
+    const none = await lead.request('GET', `/app/qual/${project}/explore?q=1B`);
+    expect(none.body).toContain('Geen interview voldoet.');
+    const broken = await lead.request('GET', `/app/qual/${project}/explore?q=${encodeURIComponent('1A AND (')}`);
+    expect(broken.statusCode).toBe(200);
+    expect(broken.body).toContain('role="alert"');
+  });
 });

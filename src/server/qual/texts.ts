@@ -218,4 +218,25 @@ export const qualText = defineTexts({
     nl: 'Membercheck: {agree} van {n} thema’s herkend. {details}',
     en: 'Member check: {agree} of {n} themes recognised. {details}',
   },
+  'views.explore': { nl: 'Zoeken en vergelijken', en: 'Search and compare' },
+  'explore.title': { nl: 'Zoeken en vergelijken', en: 'Search and compare' },
+  'explore.query': {
+    nl: 'Zoekvraag met codes, AND, OR, NOT en haakjes (bijvoorbeeld 1A AND NOT 1B)',
+    en: 'Query with codes, AND, OR, NOT and parentheses (for example 1A AND NOT 1B)',
+  },
+  'explore.attribute': { nl: 'Vergelijk op kenmerk', en: 'Compare by attribute' },
+  'explore.search': { nl: 'Zoeken', en: 'Search' },
+  'explore.cases': {
+    nl: '{n, plural, one {# interview voldoet} other {# interviews voldoen}}: {list}',
+    en: '{n, plural, one {# interview matches} other {# interviews match}}: {list}',
+  },
+  'explore.none': { nl: 'Geen interview voldoet.', en: 'No interview matches.' },
+  'explore.matrix': {
+    nl: 'Interviews met de code, per waarde van “{attribute}”',
+    en: 'Interviews with the code, per value of “{attribute}”',
+  },
+  'attribute.profession': { nl: 'beroep', en: 'profession' },
+  'attribute.gender': { nl: 'gender', en: 'gender' },
+  'attribute.age_band': { nl: 'leeftijdsgroep', en: 'age band' },
+  'attribute.experience_band': { nl: 'ervaring', en: 'experience' },
 });

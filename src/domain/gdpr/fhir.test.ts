@@ -78,6 +78,7 @@ describe('the FHIR export of a client', () => {
     for (const o of observations) {
       expect(o.derivedFrom).toEqual([{ reference: `urn:uuid:${RESPONSE}` }]);
       expect(o.subject).toEqual({ reference: `urn:uuid:${CLIENT}` });
+      expect(o.focus).toEqual([{ reference: 'urn:uuid:00000000-0000-4000-8000-000000000002' }]);
     }
     expect(new Set(bundle.entry!.map((e) => e.fullUrl)).size).toBe(bundle.entry!.length);
   });
@@ -89,6 +90,22 @@ describe('the FHIR export of a client', () => {
       questionnaire: `${phq9.url}|${phq9.version}`,
       subject: { reference: `urn:uuid:${CLIENT}` },
     });
+  });
+
+  it('names the exact version a response answered: an organisation import has its own url|version', () => {
+    const data = exportOf([0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    data.responses[0].instrument_version = 3;
+    const asked: Array<[string, number | null]> = [];
+    const imported = { ...phq9, url: 'https://example.org/fhir/Questionnaire/phq9-nl', version: '2024.1' };
+    const out = clientBundle(data, (id, version) => {
+      asked.push([id, version]);
+      return { questionnaire: imported, spec: scorer.spec };
+    });
+    expect(asked).toEqual([['phq9', 3]]);
+    const qr = out
+      .entry!.map((e) => e.resource as Record<string, unknown>)
+      .find((r) => r.resourceType === 'QuestionnaireResponse');
+    expect(qr!.questionnaire).toBe('https://example.org/fhir/Questionnaire/phq9-nl|2024.1');
   });
 
   it('writes dataAbsentReason when the missing-item rule withheld the score, and still validates', () => {

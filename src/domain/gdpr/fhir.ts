@@ -119,10 +119,10 @@ export function clientBundle(
     );
     for (const obs of observations) {
       const score = scores.find((s) => obs.id === scoreUuid(r.id, s.scale_id));
-      // Scores keep their episode and the session, risk and participant they were stored with.
+      obs.focus = [{ reference: `urn:uuid:${r.episode_id}` }];
+      // Scores keep the time, session, risk and participant they were stored with.
       if (score) {
         obs.effectiveDateTime = new Date(score.measured_at).toISOString();
-        obs.focus = [{ reference: `urn:uuid:${r.episode_id}` }];
         obs.component = [
           { code: { text: 'session' }, valueQuantity: { value: score.session_number } },
           { code: { text: 'risk' }, valueBoolean: score.risk },

@@ -10,6 +10,7 @@ import type { Mail } from './auth/mailer.ts';
 import { composeInvitation, riskNoticeMail } from './practice/messaging.ts';
 import { studyInviteMail } from './research/invite.ts';
 import { claimRiskNotice } from '../store/sends.ts';
+import { createTokens, getStudy } from '../store/research.ts';
 
 // Every PDF the crawl downloads is rendered through renderPdf; its definition carries the text.
 const pdfDefinitions: TDocumentDefinitions[] = [];
@@ -116,6 +117,9 @@ describe('language leaks', () => {
           // A client page is in one language. The only text marked as another is the language switch and
           // a whole questionnaire without a verified translation, shown in its original with a notice
           // saying so (the therapist was told when planning it: feedback texts, "geen geverifieerde …").
+          // A research survey is the researcher's own text in the survey's language, marked as such;
+          // only the pages around it follow the reader's language.
+          if (name.startsWith('survey')) continue;
           for (const block of otherLanguageBlocks(html, lang))
             if (!/hreflang=|^<section class="instrument"/.test(block))
               report.push(`${name}: text marked as another language: ${block}`);
@@ -289,6 +293,28 @@ describe('language leaks', () => {
       const invalid = await client.request('GET', `/m/${'A'.repeat(32)}?lang=${lang}`);
       expect(invalid.statusCode).toBe(404);
       pages.push(['invalid link', invalid.body]);
+      // The demo study's anonymous survey, as a colleague opens it from the study invitation.
+      const row = await world.store.db
+        .selectFrom('research_studies as s')
+        .innerJoin('organisations as o', 'o.id', 's.org_id')
+        .select(['s.id', 's.org_id'])
+        .where('o.is_demo', '=', true)
+        .executeTakeFirstOrThrow();
+      const [token] = await createTokens(
+        world.store.db,
+        await getStudy(world.store.db, row.org_id, row.id),
+        'organisatie',
+        1,
+      );
+      for (const [name, url, status] of [
+        ['survey start', `/s/${token}?lang=${lang}`, 200],
+        ['survey withdrawal', `/s/withdraw?lang=${lang}`, 200],
+        ['survey invalid link', `/s/${'A'.repeat(32)}?lang=${lang}`, 404],
+      ] as const) {
+        const page = await client.request('GET', url);
+        expect(page.statusCode, name).toBe(status);
+        pages.push([name, page.body]);
+      }
       return pages;
     }
   }

@@ -26,15 +26,24 @@ function frame(lang: Lang, title: string, body: SafeHtml, script = false): strin
     </html>`.value;
 }
 
+/**
+ * The study's own texts (title, letter, consent, criteria) are in the survey's language, which the
+ * reader may have switched away from: then they are marked with their language (WCAG 3.1.2).
+ */
+function own(textLang: string, lang: Lang): SafeHtml | null {
+  return textLang === lang ? null : html`lang="${textLang}"`;
+}
+
 /** The eligibility screen before the letter: yes/no per criterion; answers are only counted, never kept. */
 export function eligibilityPage(
   lang: Lang,
+  textLang: string,
   path: string,
   title: string,
   criteria: readonly { text: string }[],
   missing = false,
 ): string {
-  const body = html`<h1>${title}</h1>
+  const body = html`<h1 ${own(textLang, lang)}>${title}</h1>
     <h2>${t(lang, 'survey.screenTitle')}</h2>
     <p>${t(lang, 'survey.screenIntro')}</p>
     ${missing ? html`<p class="error" role="alert">${t(lang, 'survey.screenMissing')}</p>` : null}
@@ -42,7 +51,7 @@ export function eligibilityPage(
       ${criteria.map(
         (c, i) =>
           html`<fieldset class="question" data-criterion="${String(i)}">
-            <legend>${c.text}</legend>
+            <legend ${own(textLang, lang)}>${c.text}</legend>
             <div class="choice">
               <input type="radio" id="e-${String(i)}-yes" name="e.${String(i)}" value="yes" required /><label
                 for="e-${String(i)}-yes"
@@ -64,19 +73,20 @@ export function eligibilityPage(
 
 export function consentPage(
   lang: Lang,
+  textLang: string,
   path: string,
   title: string,
   letter: string,
   consent: string,
   pass?: string,
 ): string {
-  const body = html`<h1>${title}</h1>
-    <section class="letter">${letter.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}</section>
+  const body = html`<h1 ${own(textLang, lang)}>${title}</h1>
+    <section class="letter" ${own(textLang, lang)}>${letter.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}</section>
     <p class="notice">${t(lang, 'survey.anonymous')}</p>
     <form method="post" action="${path}/start">
       ${pass ? html`<input type="hidden" name="pass" value="${pass}" />` : null}
       <fieldset class="question">
-        <legend>${consent}</legend>
+        <legend ${own(textLang, lang)}>${consent}</legend>
         <div class="choice">
           <input type="checkbox" id="consent" name="consent" value="yes" required /><label for="consent"
             >${t(lang, 'survey.agree')}</label
@@ -154,7 +164,7 @@ export function surveyPage(input: {
   errors?: Map<string, string>;
 }): string {
   const { lang, survey } = input;
-  const body = html`<h1>${input.title}</h1>
+  const body = html`<h1 ${own(survey.questionnaire.language ?? 'nl', lang)}>${input.title}</h1>
     ${input.errors?.size ? html`<p class="error" role="alert">${t(lang, 'survey.errors')}</p>` : null}
     <form method="post" action="${input.path}" id="survey-form" novalidate>
       <input type="hidden" name="state" value="${input.state}" />
@@ -182,11 +192,11 @@ export function surveyThanksPage(lang: Lang, code: string): string {
   );
 }
 
-export function surveyMessagePage(lang: Lang, title: string, message: string): string {
+export function surveyMessagePage(lang: Lang, textLang: string, title: string, message: string): string {
   return frame(
     lang,
     title,
-    html`<h1>${title}</h1>
+    html`<h1 ${own(textLang, lang)}>${title}</h1>
       <p>${message}</p>`,
   );
 }

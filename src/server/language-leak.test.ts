@@ -134,7 +134,7 @@ describe('language leaks', () => {
 
     it('writes mail to a colleague whose language is not known in both languages, each half clean', async () => {
       // A colleague the admin invites has never chosen a language (staff have one only once they sign
-      // in, migration 052), so that invitation, and mail to anyone who has not signed in since, is in
+      // in, migration 061), so that invitation, and mail to anyone who has not signed in since, is in
       // both languages: Dutch, BILINGUAL_SEPARATOR, English. Each half is checked in its own language.
       const org = await demoOrg();
       const url = 'https://spiegel.test/link';

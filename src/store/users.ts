@@ -87,7 +87,7 @@ export async function updateUserAccess(
 }
 
 /** Ends every session of a user, except optionally the one in use (privilege or password change). */
-/** Remembers the language a staff member chose, for mail sent to them outside a request (migration 052). */
+/** Remembers the language a staff member chose, for mail sent to them outside a request (migration 061). */
 export async function rememberLanguage(db: Db, userId: string, lang: 'nl' | 'en'): Promise<void> {
   await db
     .updateTable('users')

@@ -5,7 +5,7 @@ import { authTexts } from './texts.ts';
 /**
  * Staff mail, composed in the recipient's language. `null` means that language is not known: a
  * colleague invited by the admin, or a staff member who has not signed in since languages were
- * remembered (migration 052). Such a mail is in both languages, Dutch first, the two halves divided
+ * remembered (migration 061). Such a mail is in both languages, Dutch first, the two halves divided
  * by BILINGUAL_SEPARATOR (the language-leak test checks each half in its own language).
  */
 export type MailLang = Lang | null;

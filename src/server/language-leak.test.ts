@@ -300,12 +300,8 @@ describe('language leaks', () => {
         .select(['s.id', 's.org_id'])
         .where('o.is_demo', '=', true)
         .executeTakeFirstOrThrow();
-      const [token] = await createTokens(
-        world.store.db,
-        await getStudy(world.store.db, row.org_id, row.id),
-        'organisatie',
-        1,
-      );
+      const study = await getStudy(world.store.db, row.org_id, row.id);
+      const [token] = await createTokens(world.store.db, study, 'organisatie', 1);
       for (const [name, url, status] of [
         ['survey start', `/s/${token}?lang=${lang}`, 200],
         ['survey withdrawal', `/s/withdraw?lang=${lang}`, 200],
@@ -315,6 +311,28 @@ describe('language leaks', () => {
         expect(page.statusCode, name).toBe(status);
         pages.push([name, page.body]);
       }
+      // Through the eligibility screen (if any) and the consent to the questions themselves.
+      const path = `/s/${token}`;
+      let consent = (await client.request('GET', `${path}?lang=${lang}`)).body;
+      if (study.eligibility.length > 0) {
+        const answers = Object.fromEntries(study.eligibility.map((c, i) => [`e.${i}`, c.required ? 'yes' : 'no']));
+        const screened = await client.request('POST', `${path}/screen?lang=${lang}`, { form: answers });
+        expect(screened.statusCode, 'survey screen').toBe(200);
+        consent = screened.body;
+        pages.push(['survey consent', consent]);
+      }
+      const pass = /name="pass" value="([^"]*)"/.exec(consent)?.[1];
+      const start = (decision: string) =>
+        client.request('POST', `${path}/start?lang=${lang}`, {
+          form: { consent: 'yes', decision, ...(pass ? { pass } : {}) },
+        });
+      const questions = await start('start');
+      expect(questions.statusCode, 'survey questions').toBe(200);
+      expect(questions.body).toContain('id="survey-form"');
+      pages.push(['survey questions', questions.body]);
+      const declined = await start('decline');
+      expect(declined.statusCode, 'survey declined').toBe(200);
+      pages.push(['survey declined', declined.body]);
       return pages;
     }
   }

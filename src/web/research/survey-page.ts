@@ -101,7 +101,13 @@ export function consentPage(
   return frame(lang, title, body);
 }
 
-function itemField(item: SurveyItem, number: number, values: Record<string, string>, error: string | null): SafeHtml {
+function itemField(
+  item: SurveyItem,
+  number: number,
+  values: Record<string, string>,
+  error: string | null,
+  mark: SafeHtml | null,
+): SafeHtml {
   const field = `a.${item.name}`;
   // The arm the server assigned: not a question, but branching on it works as on any answer.
   if (item.assign) return html`<input type="hidden" name="${field}" value="${values[field] ?? ''}" />`;
@@ -125,7 +131,7 @@ function itemField(item: SurveyItem, number: number, values: Record<string, stri
   } else if (item.kind === 'open') {
     control = html`<textarea id="${item.name}" name="${field}" rows="3" maxlength="2000">${current}</textarea>`;
   } else {
-    control = html`<div class="choices${item.options.length > 5 ? ' scale' : ''}">
+    control = html`<div class="choices${item.options.length > 5 ? ' scale' : ''}" ${mark}>
       ${item.options.map((o) => {
         const id = `${item.name}-${o.value}`.replace(/[^A-Za-z0-9_-]/g, '_');
         return html`<div class="choice">
@@ -147,7 +153,7 @@ function itemField(item: SurveyItem, number: number, values: Record<string, stri
     ${condition}
     ${error ? html`aria-describedby="${errorId}"` : null}
   >
-    <legend>
+    <legend ${mark}>
       ${labelled ? html`<label for="${item.name}">${number}. ${item.text}</label>` : html`${number}. ${item.text}`}
     </legend>
     ${error ? html`<p class="error" id="${errorId}">${error}</p>` : null} ${control}
@@ -164,18 +170,19 @@ export function surveyPage(input: {
   errors?: Map<string, string>;
 }): string {
   const { lang, survey } = input;
-  const body = html`<h1 ${own(survey.questionnaire.language ?? 'nl', lang)}>${input.title}</h1>
+  const mark = own(survey.questionnaire.language ?? 'nl', lang);
+  const body = html`<h1 ${mark}>${input.title}</h1>
     ${input.errors?.size ? html`<p class="error" role="alert">${t(lang, 'survey.errors')}</p>` : null}
     <form method="post" action="${input.path}" id="survey-form" novalidate>
       <input type="hidden" name="state" value="${input.state}" />
       ${presentationOrder(
         survey.items.filter((i) => i.assign),
         input.state,
-      ).map((item) => itemField(item, 0, input.values ?? {}, null))}
+      ).map((item) => itemField(item, 0, input.values ?? {}, null, mark))}
       ${presentationOrder(
         survey.items.filter((i) => !i.assign),
         input.state,
-      ).map((item, i) => itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null))}
+      ).map((item, i) => itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null, mark))}
       <p><button type="submit" id="submit">${t(lang, 'survey.submit')}</button></p>
     </form>`;
   return frame(lang, input.title, body, true);

@@ -42,6 +42,13 @@ function dropOtherLanguage(html: string, lang: Lang): string {
   }
 }
 
+/** The opening tags of the elements a page marks with a language other than its own. */
+export function otherLanguageBlocks(html: string, lang: Lang): string[] {
+  return [...html.matchAll(/<(\w+)\b[^>]*\slang="(\w+)"[^>]*>/g)]
+    .filter((m) => m[1] !== 'html' && m[2] !== lang)
+    .map((m) => m[0]);
+}
+
 /** The text a person reads on a page: body text plus titles, labels and alternative texts. */
 export function visibleText(html: string, lang: Lang): string {
   let body = html

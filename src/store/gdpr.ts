@@ -106,6 +106,7 @@ export async function loadClientExport(db: Db, scope: ClientScope): Promise<Clie
         'episode_id',
         'participant_id',
         'instrument_id',
+        'instrument_version',
         'session_number',
         'submitted_at',
         'questionnaire_response',

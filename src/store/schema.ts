@@ -40,6 +40,8 @@ export interface UsersTable {
   totp_last_step: ColumnType<number | null, number | null | undefined, number | null>;
   /** 002_security */
   password_changed_at: NullableTimestamp;
+  /** 061: the language the staff member last chose; null until they have signed in. */
+  lang: ColumnType<'nl' | 'en' | null, 'nl' | 'en' | null | undefined, 'nl' | 'en' | null>;
 }
 
 /** 002_security: single-use links for staff invitations and password resets; only the hash is stored. */

@@ -311,7 +311,7 @@ export async function claimRiskNotice(trx: Transaction<Database> | Kysely<Databa
   return trx
     .selectFrom('episodes as e')
     .innerJoin('users as u', 'u.id', 'e.therapist_id')
-    .select(['e.id as episode_id', 'u.email', 'u.id as user_id', 'u.org_id'])
+    .select(['e.id as episode_id', 'u.email', 'u.id as user_id', 'u.org_id', 'u.lang'])
     .where('e.id', '=', claimed.episode_id)
     .where('u.active', '=', true)
     .executeTakeFirst();

@@ -87,6 +87,16 @@ export async function updateUserAccess(
 }
 
 /** Ends every session of a user, except optionally the one in use (privilege or password change). */
+/** Remembers the language a staff member chose, for mail sent to them outside a request (migration 061). */
+export async function rememberLanguage(db: Db, userId: string, lang: 'nl' | 'en'): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ lang })
+    .where('id', '=', userId)
+    .where('lang', 'is distinct from', lang)
+    .execute();
+}
+
 export async function destroyUserSessions(trx: Db, userId: string, exceptSessionId?: string): Promise<number> {
   let query = trx.deleteFrom('staff_sessions').where('user_id', '=', userId);
   if (exceptSessionId) query = query.where('id', '!=', exceptSessionId);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Bundle, BundleEntry, Observation } from '../instruments/fhir.ts';
-import { URL } from '../instruments/fhir.ts';
+import type { Bundle, BundleEntry, Questionnaire } from '../instruments/fhir.ts';
+import { canonicalOf, extractObservations } from '../instruments/observations.ts';
+import type { ScoringSpec } from '../instruments/scoring-spec.ts';
 
 /** Everything stored about one client (store/gdpr.ts loads it; the export and the erasure receipt read it). */
 export interface ClientExport {
@@ -13,6 +14,8 @@ export interface ClientExport {
     episode_id: string;
     participant_id: string;
     instrument_id: string;
+    /** The organisation's stored version the response answered; null for the shipped text. */
+    instrument_version: number | null;
     session_number: number;
     submitted_at: Date;
     questionnaire_response: Record<string, unknown>;
@@ -31,24 +34,37 @@ export interface ClientExport {
   }>;
 }
 
-// The per-client GDPR export as a FHIR R4 Bundle (type collection): one Patient identified only by
-// the pseudonymous client code, an EpisodeOfCare per episode, every QuestionnaireResponse exactly as
-// stored, and an Observation per stored score, derived from its response. Pure: no I/O.
+// The per-client GDPR export as a FHIR R4 Bundle (type collection), and the only FHIR export Spiegel
+// has: one Patient identified only by the pseudonymous client code, an EpisodeOfCare per episode, every
+// QuestionnaireResponse as stored (with its subject and its canonical `url|version` questionnaire), and
+// the Observations extracted from each response (instruments/observations.ts): its coded scored items
+// and its stored scores, LOINC-coded where the instrument carries the code. Pure: no I/O.
 
 export const CLIENT_CODE_SYSTEM = 'https://spiegel.example/fhir/NamingSystem/client-code';
 export const MODALITY_SYSTEM = 'https://spiegel.example/fhir/CodeSystem/modality';
 
 const EPISODE_STATUS: Record<string, string> = { active: 'active', completed: 'finished', dropped: 'cancelled' };
 
-/** A stable UUID (version 5 layout) for a score, which has a composite key in the database. */
-export function scoreUuid(responseId: string, scaleId: string): string {
-  const h = createHash('sha256').update(`${responseId}/${scaleId}`).digest('hex');
+/** The exact instrument text a response answered (null when the instrument is no longer known). */
+export type DefinitionLookup = (
+  instrumentId: string,
+  version: number | null,
+) => { questionnaire: Questionnaire; spec: ScoringSpec | null } | null;
+
+/** A stable UUID (version 5 layout) for a derived resource, which has a composite key in the database. */
+export function scoreUuid(responseId: string, key: string): string {
+  const h = createHash('sha256').update(`${responseId}/${key}`).digest('hex');
   const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function clientBundle(data: ClientExport, timestamp = new Date().toISOString()): Bundle {
+export function clientBundle(
+  data: ClientExport,
+  definitionOf: DefinitionLookup = () => null,
+  timestamp = new Date().toISOString(),
+): Bundle {
   const patientUrl = `urn:uuid:${data.client.id}`;
+  const subject = { reference: patientUrl };
   const entries: BundleEntry[] = [
     {
       fullUrl: patientUrl,
@@ -72,38 +88,50 @@ export function clientBundle(data: ClientExport, timestamp = new Date().toISOStr
       },
     });
   }
-  for (const r of data.responses) entries.push({ fullUrl: `urn:uuid:${r.id}`, resource: r.questionnaire_response });
-  for (const s of data.scores) {
-    const participant = data.participants.find((p) => p.id === s.participant_id);
-    const obs: Observation = {
-      resourceType: 'Observation',
-      id: scoreUuid(s.response_id, s.scale_id),
-      status: 'final',
-      category: [{ coding: [{ system: URL.observationCategory, code: 'survey', display: 'Survey' }] }],
-      code: {
-        coding: [{ system: URL.spiegelScaleCodes, code: `${s.instrument_id}/${s.scale_id}` }],
-        text: `${s.instrument_id} ${s.scale_id}`,
+  const derived: BundleEntry[] = [];
+  for (const r of data.responses) {
+    const definition = definitionOf(r.instrument_id, r.instrument_version);
+    const canonical = definition ? canonicalOf(definition.questionnaire) : undefined;
+    const stored = r.questionnaire_response as { authored?: string };
+    entries.push({
+      fullUrl: `urn:uuid:${r.id}`,
+      resource: {
+        ...r.questionnaire_response,
+        id: r.id,
+        ...(canonical ? { questionnaire: canonical } : {}),
+        subject,
       },
-      subject: { reference: patientUrl },
-      effectiveDateTime: new Date(s.measured_at).toISOString(),
-      ...(s.value !== null
-        ? { valueQuantity: { value: s.value, unit: '{score}', system: URL.ucum, code: '{score}' } }
-        : {
-            dataAbsentReason: {
-              coding: [{ system: URL.dataAbsentReason, code: 'unknown' }],
-              text: 'No score (missing-item rule)',
-            },
-          }),
-      ...(s.band ? { interpretation: [{ coding: [{ system: URL.spiegelBandCodes, code: s.band }] }] } : {}),
-      derivedFrom: [{ reference: `urn:uuid:${s.response_id}` }],
-      focus: [{ reference: `urn:uuid:${s.episode_id}` }],
-      component: [
-        { code: { text: 'session' }, valueQuantity: { value: s.session_number } },
-        { code: { text: 'risk' }, valueBoolean: s.risk },
-        ...(participant ? [{ code: { text: 'participant' }, valueString: participant.label }] : []),
-      ],
-    };
-    entries.push({ fullUrl: `urn:uuid:${obs.id}`, resource: obs });
+    });
+    const scores = data.scores.filter((s) => s.response_id === r.id);
+    const participant = data.participants.find((p) => p.id === r.participant_id);
+    const observations = extractObservations(
+      definition?.questionnaire ?? null,
+      definition?.spec ?? null,
+      r.questionnaire_response,
+      scores.map((s) => ({ scaleId: s.scale_id, value: s.value, band: s.band })),
+      {
+        instrumentId: r.instrument_id,
+        responseUrl: `urn:uuid:${r.id}`,
+        subject,
+        effectiveDateTime: stored.authored ?? new Date(r.submitted_at).toISOString(),
+        idFor: (key) => scoreUuid(r.id, key.startsWith('scale/') ? key.slice('scale/'.length) : key),
+      },
+    );
+    for (const obs of observations) {
+      const score = scores.find((s) => obs.id === scoreUuid(r.id, s.scale_id));
+      obs.focus = [{ reference: `urn:uuid:${r.episode_id}` }];
+      // Scores keep the time, session, risk and participant they were stored with.
+      if (score) {
+        obs.effectiveDateTime = new Date(score.measured_at).toISOString();
+        obs.component = [
+          { code: { text: 'session' }, valueQuantity: { value: score.session_number } },
+          { code: { text: 'risk' }, valueBoolean: score.risk },
+          ...(participant ? [{ code: { text: 'participant' }, valueString: participant.label }] : []),
+        ];
+      }
+      derived.push({ fullUrl: `urn:uuid:${obs.id}`, resource: obs });
+    }
   }
+  entries.push(...derived);
   return { resourceType: 'Bundle', type: 'collection', timestamp, entry: entries };
 }

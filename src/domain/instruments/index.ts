@@ -13,7 +13,7 @@ export { scoreResponse } from './score.ts';
 export { reliableChangeParameters, inClinicalRange, Z_RELIABLE, type ReliableChangeParameters, type CutoffMethod } from './reliable-change.ts';
 export { compileCalculatedExpressions, crossCheckCalculated, type CalculatedValue, type CompiledCalculations, type CrossCheck } from './calculated.ts';
 export { importQuestionnaire, type ImportResult } from './import.ts';
-export { exportBundle, importBundle, type ExportOptions, type ImportedBundle, type ImportedScore } from './bundle.ts';
+export { canonicalOf, extractObservations, type ExtractContext, type StoredScore } from './observations.ts';
 export { languagePolicy, pickText, pickFrom, itemText, titleText, displayTitle, labelText, type DisplayText, type LanguagePolicy, type PickOptions } from './translation.ts';
 export { instrumentCatalogEntry, licenceUseError, NOT_VALIDATED_NOTICE, type CatalogEntry, type Restriction } from './catalog.ts';
 export { buildInstrumentLibrary, type Instrument, type InstrumentLibrary } from './library.ts';

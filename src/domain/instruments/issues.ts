@@ -99,8 +99,6 @@ export const ISSUE_CODES = {
   REQUIRED_MISSING: 'A required, enabled item has no answer.',
   ANSWER_TO_DISABLED_ITEM: 'An item whose enableWhen is not met has an answer.',
   INSTRUMENT_ID_DUPLICATE: 'Two instruments in one library share an id.',
-  // Bundle round trip
-  BUNDLE_INVALID: 'The bundle does not hold one QuestionnaireResponse and its score Observations.',
 } as const;
 
 export type IssueCode = keyof typeof ISSUE_CODES;

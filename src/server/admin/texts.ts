@@ -55,7 +55,7 @@ export const adminTexts = defineTexts({
     en: 'At least 90 days. NEN 7513 and the WGBO may require longer periods.',
   },
   'settings.clientRetention': {
-    nl: 'Cliëntgegevens wissen na afloop van alle trajecten (jaren; leeg is nooit)',
+    nl: 'Cliëntgegevens wissen na afloop van alle behandelingen (jaren; leeg is nooit)',
     en: 'Erase client data after all episodes ended (years; empty is never)',
   },
   'settings.clientRetentionHelp': {
@@ -85,14 +85,14 @@ export const adminTexts = defineTexts({
     en: 'Audit entries, newest first (at most {n})',
   },
   'erasure.intro': {
-    nl: 'Wis alle gegevens van een cliënt op verzoek (AVG art. 17): antwoorden, scores, signalen, uitnodigingen, sessies, trajecten en de cliënt zelf. Dit kan niet ongedaan worden gemaakt; het wissen zelf wordt gelogd.',
+    nl: 'Wis alle gegevens van een cliënt op verzoek (AVG art. 17): antwoorden, scores, signalen, uitnodigingen, sessies, behandelingen en de cliënt zelf. Dit kan niet ongedaan worden gemaakt; het wissen zelf wordt gelogd.',
     en: 'Erase all data of a client on request (GDPR art. 17): responses, scores, alerts, invitations, sessions, episodes and the client itself. This cannot be undone; the erasure itself is logged.',
   },
   'erasure.code': { nl: 'Cliëntcode', en: 'Client code' },
   'erasure.find': { nl: 'Zoeken', en: 'Find' },
   'erasure.notFound': { nl: 'Geen cliënt met deze code.', en: 'No client with this code.' },
   'erasure.found': {
-    nl: 'Cliënt {code}: {episodes} traject(en), {responses} antwoordlijst(en).',
+    nl: 'Cliënt {code}: {episodes} behandeling(en), {responses} antwoordlijst(en).',
     en: 'Client {code}: {episodes} episode(s), {responses} response(s).',
   },
   'erasure.confirm': { nl: 'Typ de cliëntcode nogmaals ter bevestiging', en: 'Type the client code again to confirm' },

@@ -244,7 +244,8 @@ export function registerAdminUserRoutes(app: FastifyInstance): void {
         const link = await sendPasswordLink(
           app,
           request,
-          { orgId: staff.orgId, userId, email, orgName: await orgName(staff.orgId) },
+          // A new colleague has never chosen a language: the invitation is in both.
+          { orgId: staff.orgId, userId, email, orgName: await orgName(staff.orgId), lang: null },
           'invite',
           staff.userId,
         );

@@ -15,7 +15,8 @@ import { notify } from './mailer.ts';
 import { sendPage } from '../pages.ts';
 import { passwordPolicyProblem } from './password.ts';
 import { hashPassword, verifyPassword } from '../../store/passwords.ts';
-import { authTexts, bilingual } from './texts.ts';
+import { authTexts } from './texts.ts';
+import { accountChangedMail } from './mails.ts';
 import { checkTotp, groupSecret, newTotpSecret, totpQrSvg, totpUri } from './totp.ts';
 
 // The logged-in staff member's own account: password change (current password required) and TOTP
@@ -27,7 +28,6 @@ type Notice = (typeof NOTICES)[number];
 export function registerAccountRoutes(app: FastifyInstance): void {
   const db = () => app.ctx.store.db;
   const staffOnly = { access: { kind: 'staff' as const, roles: ALL_ROLES } };
-  const mailSubject = `${authTexts('nl', 'mail.changed.subject')} / ${authTexts('en', 'mail.changed.subject')}`;
 
   app.get<{ Querystring: { notice?: Notice } }>(
     '/app/account',
@@ -160,11 +160,8 @@ export function registerAccountRoutes(app: FastifyInstance): void {
           await appendAudit(trx, { ...base, outcome: 'ok' });
         });
       await rotateSession(app, request, reply);
-      await notify(app.mailer, request.log, {
-        to: user.email,
-        subject: mailSubject,
-        text: bilingual('mail.changed.password'),
-      });
+      // Sent while the staff member is at work in this request: their language is the request's.
+      await notify(app.mailer, request.log, accountChangedMail(request.lang, 'password', user.email));
       return reply.redirect('/app/account?notice=password', 303);
     },
   );
@@ -263,11 +260,7 @@ export function registerAccountRoutes(app: FastifyInstance): void {
         });
       request.mustEnrolTotp = false;
       await rotateSession(app, request, reply); // a new authentication factor: a new session (ASVS 3.2.1)
-      await notify(app.mailer, request.log, {
-        to: user.email,
-        subject: mailSubject,
-        text: bilingual('mail.changed.totp'),
-      });
+      await notify(app.mailer, request.log, accountChangedMail(request.lang, 'totp', user.email));
       return reply.redirect('/app/account?notice=totp', 303);
     },
   );

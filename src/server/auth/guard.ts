@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
 import { SpiegelError } from '../../domain/errors.ts';
 import { createSession, destroySession, resolveSession } from './sessions.ts';
+import { rememberLanguage } from '../../store/users.ts';
+import { parseLang } from '../../web/i18n.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -50,6 +52,9 @@ export function registerSessionResolution(app: FastifyInstance): void {
     const identity = token ? await resolveSession(app.ctx.store.db, token) : null;
     request.staff = identity;
     request.mustEnrolTotp = identity?.mustEnrolTotp ?? false;
+    // The language switch (?lang=) of a signed-in staff member is remembered for mail sent to them.
+    const chosen = parseLang((request.query as Record<string, unknown> | undefined)?.lang);
+    if (identity && chosen) await rememberLanguage(app.ctx.store.db, identity.userId, chosen);
   });
   app.addHook('preValidation', async (request, reply) => {
     if (!request.staff || !request.mustEnrolTotp) return;

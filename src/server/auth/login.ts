@@ -8,7 +8,7 @@ import { createSession, destroySession } from './sessions.ts';
 import { verifyPassword } from '../../store/passwords.ts';
 import { sessionCookieName, setSessionCookie } from './guard.ts';
 import { checkTotp } from './totp.ts';
-import { reserveAttempt } from '../../store/users.ts';
+import { rememberLanguage, reserveAttempt } from '../../store/users.ts';
 import { authTexts } from './texts.ts';
 
 export const MAX_FAILED_LOGINS = 5;
@@ -162,6 +162,7 @@ export function registerLoginRoutes(app: FastifyInstance): void {
         const user = await authenticate(app, request, request.body);
         if (request.staff) await destroySession(app.ctx.store.db, request.staff.sessionId); // rotate on login
         setSessionCookie(app, reply, await createSession(app.ctx.store.db, user));
+        await rememberLanguage(app.ctx.store.db, user.id, request.lang);
         return reply.redirect('/app', 303);
       } catch (error) {
         if (!(error instanceof SpiegelError)) throw error;

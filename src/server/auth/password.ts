@@ -12,7 +12,8 @@ import {
 import { deliverLink, notify } from './mailer.ts';
 import { hashPassword } from '../../store/passwords.ts';
 import { sendPage } from '../pages.ts';
-import { authTexts, bilingual } from './texts.ts';
+import { authTexts } from './texts.ts';
+import { accountChangedMail, passwordLinkMail, type MailLang } from './mails.ts';
 
 // Password links: "forgot password" for staff, and the page where an invited or resetting staff
 // member sets a password. Tokens travel in the link path only; that route logs at warn level, so the
@@ -32,28 +33,35 @@ export function passwordPolicyProblem(lang: Lang, password: string, repeat: stri
   return null;
 }
 
-/** Issues a link for `userId` and mails it (or logs it when there is no SMTP). Returns the link when it was not mailed. */
+/**
+ * Issues a link for `userId` and mails it (or logs it when there is no SMTP). Returns the link when it
+ * was not mailed. `lang`: the recipient's language when the request is theirs (forgot password);
+ * otherwise the language they last chose, or both languages for someone who never signed in.
+ */
 export async function sendPasswordLink(
   app: FastifyInstance,
   request: FastifyRequest,
-  target: { orgId: string; userId: string; email: string; orgName: string },
+  target: { orgId: string; userId: string; email: string; orgName: string; lang?: MailLang },
   purpose: 'invite' | 'reset',
   createdBy: string | null,
 ): Promise<string | null> {
-  const token = await issuePasswordToken(app.ctx.store.db, {
+  const db = app.ctx.store.db;
+  const token = await issuePasswordToken(db, {
     orgId: target.orgId,
     userId: target.userId,
     purpose,
     createdBy,
   });
   const url = passwordLinkUrl(app, token);
-  const body =
-    purpose === 'invite' ? bilingual('mail.invite.body', { org: target.orgName }) : bilingual('mail.reset.body');
-  const subject = `${authTexts('nl', `mail.${purpose}.subject`)} / ${authTexts('en', `mail.${purpose}.subject`)}`;
+  const lang =
+    target.lang !== undefined
+      ? target.lang
+      : ((await db.selectFrom('users').select('lang').where('id', '=', target.userId).executeTakeFirst())?.lang ??
+        null);
   const delivery = await deliverLink(
     app.mailer,
     request.log,
-    { to: target.email, subject, text: `${body}\n\n${url}\n` },
+    passwordLinkMail(lang, purpose, target.email, target.orgName, url),
     { url, userId: target.userId, purpose },
   );
   return delivery === 'sent' ? null : url;
@@ -166,7 +174,8 @@ export function registerPasswordRoutes(app: FastifyInstance): void {
           await sendPasswordLink(
             app,
             request,
-            { orgId: user.org_id, userId: user.id, email: user.email, orgName: org.name },
+            // They asked for it on the page they read: its language is theirs.
+            { orgId: user.org_id, userId: user.id, email: user.email, orgName: org.name, lang: request.lang },
             'reset',
             null,
           );
@@ -283,11 +292,7 @@ export function registerPasswordRoutes(app: FastifyInstance): void {
         });
       if (!done) return invalid();
       if (link.purpose === 'reset')
-        await notify(app.mailer, request.log, {
-          to: link.email,
-          subject: `${authTexts('nl', 'mail.changed.subject')} / ${authTexts('en', 'mail.changed.subject')}`,
-          text: bilingual('mail.changed.password'),
-        });
+        await notify(app.mailer, request.log, accountChangedMail(request.lang, 'password', link.email));
       return reply.redirect('/login?notice=password-set', 303);
     },
   );

@@ -95,8 +95,3 @@ export const authTexts = defineTexts({
     en: 'Two-step verification was just set up on your Spiegel account. If this was not you, contact your administrator at once.',
   },
 });
-
-/** A mail in both languages: staff mail goes out before we know which language they read. */
-export function bilingual(key: Parameters<typeof authTexts>[1], params: Record<string, string> = {}): string {
-  return `${authTexts('nl', key, params)}\n\n${authTexts('en', key, params)}`;
-}

@@ -53,8 +53,8 @@ export const efText = defineTexts({
   },
   'org.title': { nl: 'Organisatie: therapeuteffecten', en: 'Organisation: therapist effects' },
   'org.icc': {
-    nl: 'Deel van de verschillen in eindscore dat bij de therapeut ligt (ICC): {icc} (95%-profielinterval {lower} – {upper}).',
-    en: 'Share of the differences in end score that lies with the therapist (ICC): {icc} (95% profile interval {lower} – {upper}).',
+    nl: 'Deel van de verschillen in eindscore dat bij de therapeut ligt (ICC): {icc} (95%-profielinterval {lower} – {upper}). Het profielinterval is het bereik van waarden die bij deze gegevens aannemelijk zijn.',
+    en: 'Share of the differences in end score that lies with the therapist (ICC): {icc} (95% profile interval {lower} – {upper}). The profile interval is the range of values that are plausible given these data.',
   },
   'org.basis': {
     nl: '{episodes} afgeronde behandelingen van {therapists} therapeuten; {eligible} therapeuten met minstens {min} behandelingen.',

@@ -7,6 +7,7 @@ import { describeEachDialect } from '../../store/testing.ts';
 import { buildWorld, nextIp, type World } from '../testing-world.ts';
 import { testApp } from '../testing.ts';
 import { CLIENT_CODE_SYSTEM } from '../../domain/gdpr/fhir.ts';
+import { checkFhirResource } from '../fhir-schema.ts';
 
 interface Entry {
   fullUrl: string;
@@ -61,9 +62,14 @@ describeEachDialect('GDPR export and erasure', (dialect) => {
       }),
     ]);
     const [qr] = byType('QuestionnaireResponse');
+    expect(
+      checkFhirResource(bundle, 'Bundle', ['Patient', 'EpisodeOfCare', 'QuestionnaireResponse', 'Observation']),
+    ).toEqual([]);
     expect(qr).toEqual({
       resourceType: 'QuestionnaireResponse',
-      questionnaire: 'phq9',
+      id: world.id('response', 'own'),
+      questionnaire: 'https://spiegel.example/fhir/Questionnaire/phq9|1.0.0',
+      subject: { reference: `urn:uuid:${world.id('client', 'own')}` },
       status: 'completed',
       authored: '2024-01-08T10:00:00Z',
       item: [
@@ -74,9 +80,16 @@ describeEachDialect('GDPR export and erasure', (dialect) => {
         },
       ],
     });
-    const [obs] = byType('Observation');
+    const [item, obs] = byType('Observation');
+    expect(item).toMatchObject({
+      code: { coding: [{ system: 'http://loinc.org', code: '44250-9' }] },
+      valueCodeableConcept: { coding: [{ code: '1', display: 'Several days' }] },
+      derivedFrom: [{ reference: `urn:uuid:${world.id('response', 'own')}` }],
+    });
     expect(obs).toMatchObject({
       status: 'final',
+      code: { coding: [{ system: 'http://loinc.org', code: '44261-6' }, { code: 'phq9/total' }] },
+      subject: { reference: `urn:uuid:${world.id('client', 'own')}` },
       valueQuantity: { value: 11 },
       derivedFrom: [{ reference: `urn:uuid:${world.id('response', 'own')}` }],
       interpretation: [{ coding: [{ code: 'moderate' }] }],

@@ -7,7 +7,8 @@ import { eraseClient, loadClientExport, type ClientScope, scrubAfterErasure } fr
 import type { Role } from '../../store/schema.ts';
 import { html } from '../../web/html.ts';
 import { isFormPost, sendPage } from '../pages.ts';
-import { clientBundle } from '../../domain/gdpr/fhir.ts';
+import { clientBundle, type DefinitionLookup } from '../../domain/gdpr/fhir.ts';
+import { instrumentsFor } from '../org-instrument-registry.ts';
 import { exportPage } from './page.ts';
 import { gdprTexts } from './texts.ts';
 
@@ -74,6 +75,13 @@ export function registerGdprRoutes(app: FastifyInstance): void {
     },
     async (request, reply) => {
       const data = await exportFor(request, 'fhir');
+      const registry = await instrumentsFor(app.ctx, request.staff!.orgId);
+      // The exact text each response answered, for its item codes and canonical url|version.
+      const definitionOf: DefinitionLookup = (id, version) => {
+        if (!registry.has(id)) return null;
+        const scorer = registry.atVersion(id, version);
+        return { questionnaire: scorer.questionnaire, spec: scorer.spec };
+      };
       return reply
         .type('application/fhir+json; charset=utf-8')
         .header('cache-control', 'no-store')
@@ -81,7 +89,7 @@ export function registerGdprRoutes(app: FastifyInstance): void {
           'content-disposition',
           `attachment; filename="spiegel-client-${data.client.code.replace(/[^A-Za-z0-9_-]/g, '_')}.json"`,
         )
-        .send(JSON.stringify(clientBundle(data), null, 2));
+        .send(JSON.stringify(clientBundle(data, definitionOf), null, 2));
     },
   );
 

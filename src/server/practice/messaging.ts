@@ -5,6 +5,7 @@ import { usableInstrumentIds } from '../../store/org-instruments.ts';
 import { claimRiskNotice, processSend, schedulingPass, type ClaimedSend } from '../../store/sends.ts';
 import { enqueueJobs, registerJobType } from '../jobs.ts';
 import type { Mail } from '../auth/mailer.ts';
+import { inLanguage, type MailLang } from '../auth/mails.ts';
 import { smsFromEnv, type SmsProvider } from './sms.ts';
 import { pxText } from './texts.ts';
 
@@ -41,6 +42,18 @@ export function composeInvitation(send: ClaimedSend, publicUrl: string): Mail & 
     subject: pxText(lang, reminder ? 'mail.reminder.subject' : 'mail.invite.subject'),
     text: pxText(lang, reminder ? 'mail.reminder.body' : 'mail.invite.body', { when, url, until, org: send.orgName }),
     sms: pxText(lang, 'sms.invite', { url, until, org: send.orgName }),
+  };
+}
+
+/**
+ * The risk notice to the treating therapist. It says only that there is a signal: no client code,
+ * participant, item or score. In the language the therapist last chose (null: never signed in, both).
+ */
+export function riskNoticeMail(lang: MailLang, to: string, publicUrl: string): Mail {
+  return {
+    to,
+    subject: inLanguage(lang, (l) => pxText(l, 'mail.risk.subject'), ' / '),
+    text: inLanguage(lang, (l) => pxText(l, 'mail.risk.body', { url: `${publicUrl}/app` })),
   };
 }
 
@@ -97,11 +110,6 @@ export function registerMessagingJobs(app: FastifyInstance, sms: SmsProvider | n
     if (!app.mailer.configured) return;
     const target = await claimRiskNotice(db, String(job.payload.alertId));
     if (!target) return;
-    // The notice says only that there is a signal: no client code, participant, item or score.
-    await app.mailer.send({
-      to: target.email,
-      subject: pxText('nl', 'mail.risk.subject'),
-      text: pxText('nl', 'mail.risk.body', { url: `${publicUrl}/app` }),
-    });
+    await app.mailer.send(riskNoticeMail(target.lang, target.email, publicUrl));
   });
 }

@@ -207,14 +207,14 @@ export const pxText = defineTexts({
     nl: 'Je behandelaar vraagt je een korte vragenlijst in te vullen: {url} (eenmalig, geldig tot {until}). {org}',
     en: 'Your therapist asks you to fill in a short questionnaire: {url} (single use, valid until {until}). {org}',
   },
-  'mail.risk.subject': { nl: 'Nieuw signaal in Spiegel', en: 'New signal in Spiegel' },
+  'mail.risk.subject': { nl: 'Nieuw signaal in Spiegel', en: 'New alert in Spiegel' },
   'mail.risk.body': {
     nl: 'Hallo,\n\nEr staat een nieuw signaal voor je klaar in Spiegel dat je aandacht vraagt. Log in om het te bekijken:\n{url}\n\nDit bericht bevat bewust geen details.\n\nSpiegel',
-    en: 'Hello,\n\nThere is a new signal for you in Spiegel that needs your attention. Log in to see it:\n{url}\n\nThis message deliberately contains no details.\n\nSpiegel',
+    en: 'Hello,\n\nThere is a new alert for you in Spiegel that needs your attention. Log in to see it:\n{url}\n\nThis message deliberately contains no details.\n\nSpiegel',
   },
   'home.attention': { nl: 'Wat aandacht vraagt', en: 'What needs attention' },
   'home.risk': { nl: 'Open risicosignalen', en: 'Open risk alerts' },
-  'home.offTrack': { nl: 'Niet op koers of verslechterd', en: 'Off track or deteriorating' },
+  'home.offTrack': { nl: 'Niet op koers of verslechterd', en: 'Not on track or deteriorating' },
   'home.due': { nl: 'Metingen deze week', en: 'Measurements due this week' },
   'home.pending': { nl: 'Onbeantwoorde uitnodigingen', en: 'Unanswered invitations' },
   'home.comments': { nl: 'Nieuwe reacties van je supervisor', en: 'New comments from your supervisor' },
@@ -253,7 +253,7 @@ export const pxText = defineTexts({
   'messaging.reminderAfterHours': { nl: 'Herinnering na (uren; 0 = geen)', en: 'Reminder after (hours; 0 = none)' },
   'messaging.riskEmail': {
     nl: 'Therapeut mailen bij een risicosignaal (alleen dát er een signaal is, met een link)',
-    en: 'Email the therapist on a risk signal (only that there is one, with a link)',
+    en: 'Email the therapist on a risk alert (only that there is one, with a link)',
   },
   'messaging.sms': {
     nl: 'Sms gebruiken voor deelnemers met alleen een telefoonnummer',

@@ -12,7 +12,22 @@ import { sendPage } from '../pages.ts';
 import { createTokens } from '../../store/research.ts';
 import { appendAudit } from '../../store/audit.ts';
 import { SpiegelError } from '../../domain/errors.ts';
+import type { Lang } from '../../web/i18n.ts';
+import type { Mail } from '../auth/mailer.ts';
+import { inLanguage, type MailLang } from '../auth/mails.ts';
 import { baseUrl, ownStudy, researcherAccess, studyTitle } from './studies.ts';
+
+/**
+ * The invitation to a study, in the colleague's language (null: never signed in, both languages). The
+ * study's title is the researcher's own, in the survey's language: quoted, as the title of a work.
+ */
+export function studyInviteMail(lang: MailLang, to: string, title: (lang: Lang) => string, url: string): Mail {
+  return {
+    to,
+    subject: inLanguage(lang, (l) => `${t(l, 'invite.subject')}: “${title(l)}”`, ' / '),
+    text: `${inLanguage(lang, (l) => t(l, 'invite.body'))}\n\n${url}\n`,
+  };
+}
 
 export function registerInviteRoutes(app: FastifyInstance): void {
   const { db } = app.ctx.store;
@@ -34,22 +49,22 @@ export function registerInviteRoutes(app: FastifyInstance): void {
         throw new SpiegelError('STUDY_INVALID', 'Inviting colleagues needs a mail server (SPIEGEL_SMTP_URL).');
       const colleagues = await db
         .selectFrom('users')
-        .select('email')
+        .select(['email', 'lang'])
         .where('org_id', '=', study.orgId)
         .where('active', '=', true)
         .where(sql<boolean>`'therapist' = ANY(roles)`)
         .execute();
       // The pairing of address and token exists only in this loop, in memory.
       const emails = colleagues.map((c) => c.email);
+      // The study's own title, in the language the researcher wrote it in.
+      const title = () => study.title;
       const tokens = await createTokens(db, study, 'organisatie', emails.length);
       let sent = 0;
       for (let i = 0; i < emails.length; i++) {
         try {
-          await app.mailer.send({
-            to: emails[i],
-            subject: `${t('nl', 'invite.subject')}: ${study.title} / ${t('en', 'invite.subject')}`,
-            text: `${t('nl', 'invite.body')}\n\n${t('en', 'invite.body')}\n\n${baseUrl(request)}/s/${tokens[i]}\n`,
-          });
+          await app.mailer.send(
+            studyInviteMail(colleagues[i].lang, emails[i], title, `${baseUrl(request)}/s/${tokens[i]}`),
+          );
           sent++;
         } catch {
           // One failed address is counted, never logged with its link.

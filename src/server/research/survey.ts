@@ -80,6 +80,11 @@ function decodeState(state: unknown): { v: number; t: number; a?: Record<string,
   }
 }
 
+/** The language the researcher wrote the study in (its survey's language). */
+function surveyLang(study: { questionnaire: { language?: string } }): string {
+  return study.questionnaire.language ?? 'nl';
+}
+
 function langOf(request: FastifyRequest, link: OpenLink | null): Lang {
   return (
     parseLang((request.query as Record<string, unknown>)?.lang) ??
@@ -146,7 +151,7 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
   const { db } = app.ctx.store;
   const invalid = (request: FastifyRequest, reply: FastifyReply) => {
     const lang = langOf(request, null);
-    return send(reply, 404, surveyMessagePage(lang, t(lang, 'survey.invalid'), t(lang, 'survey.expired')));
+    return send(reply, 404, surveyMessagePage(lang, lang, t(lang, 'survey.invalid'), t(lang, 'survey.expired')));
   };
 
   app.get('/s/withdraw', { config: publicAccess, schema: { hide: true } }, async (request, reply) =>
@@ -185,11 +190,18 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       const lang = langOf(request, link);
       const path = `/s/${request.params.token}`;
       if (study.eligibility.length > 0)
-        return send(reply, 200, eligibilityPage(lang, path, study.title, study.eligibility));
+        return send(reply, 200, eligibilityPage(lang, surveyLang(study), path, study.title, study.eligibility));
       return send(
         reply,
         200,
-        consentPage(lang, path, study.title, study.consent.informationLetter, study.consent.consentText),
+        consentPage(
+          lang,
+          surveyLang(study),
+          path,
+          study.title,
+          study.consent.informationLetter,
+          study.consent.consentText,
+        ),
       );
     },
   );
@@ -213,10 +225,11 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       const lang = langOf(request, link);
       const path = `/s/${request.params.token}`;
       const eligible = screen(study.eligibility, request.body ?? {});
-      if (eligible === null) return send(reply, 422, eligibilityPage(lang, path, study.title, study.eligibility, true));
+      if (eligible === null)
+        return send(reply, 422, eligibilityPage(lang, surveyLang(study), path, study.title, study.eligibility, true));
       if (!eligible) {
         await countFunnel(db, study.id, link.channel, 'screened-out');
-        return send(reply, 200, surveyMessagePage(lang, study.title, t(lang, 'survey.screenedOut')));
+        return send(reply, 200, surveyMessagePage(lang, surveyLang(study), study.title, t(lang, 'survey.screenedOut')));
       }
       await countFunnel(db, study.id, link.channel, 'eligible');
       return send(
@@ -224,6 +237,7 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
         200,
         consentPage(
           lang,
+          surveyLang(study),
           path,
           study.title,
           study.consent.informationLetter,
@@ -257,10 +271,18 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       const lang = langOf(request, link);
       const path = `/s/${request.params.token}`;
       if (link.study.eligibility.length > 0 && !validPass(link.study.id, request.body.pass))
-        return send(reply, 200, eligibilityPage(lang, path, link.study.title, link.study.eligibility));
+        return send(
+          reply,
+          200,
+          eligibilityPage(lang, surveyLang(link.study), path, link.study.title, link.study.eligibility),
+        );
       if (request.body.decision === 'decline' || request.body.consent !== 'yes') {
         await countFunnel(db, link.study.id, link.channel, 'declined');
-        return send(reply, 200, surveyMessagePage(lang, link.study.title, t(lang, 'survey.declined')));
+        return send(
+          reply,
+          200,
+          surveyMessagePage(lang, surveyLang(link.study), link.study.title, t(lang, 'survey.declined')),
+        );
       }
       await countFunnel(db, link.study.id, link.channel, 'consented');
       const survey = readSurvey(link.study.questionnaire);
@@ -298,7 +320,12 @@ export function registerSurveyRoutes(app: FastifyInstance): void {
       if (!link) return invalid(request, reply);
       const lang = langOf(request, link);
       const state = decodeState(request.body.state);
-      if (!state) return send(reply, 400, surveyMessagePage(lang, link.study.title, t(lang, 'survey.expired')));
+      if (!state)
+        return send(
+          reply,
+          400,
+          surveyMessagePage(lang, surveyLang(link.study), link.study.title, t(lang, 'survey.expired')),
+        );
       const survey = readSurvey(link.study.questionnaire);
       // The assigned arms come from the signed state, never from the posted form.
       for (const item of survey.items)

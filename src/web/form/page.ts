@@ -105,7 +105,7 @@ export function formPage(input: FormPageInput): string {
         const projectAuthored = section.scorer.spec?.catalog.projectAuthored;
         return html`<section class="instrument" ${fellBack ? html`lang="${fellBack}"` : null}>
           <h2>${title?.text ?? section.scorer.instrumentId}</h2>
-          ${fellBack ? html`<p class="notice" lang="${lang}">${formText(lang, 'form.fellBack', { lang: LANG_NAMES[fellBack]?.[lang] ?? fellBack })}</p>` : null}
+          ${fellBack ? html`<p class="notice" lang="${lang}" data-fell-back>${formText(lang, 'form.fellBack', { lang: LANG_NAMES[fellBack]?.[lang] ?? fellBack })}</p>` : null}
           ${projectAuthored ? html`<p class="muted" lang="${lang}">${formText(lang, 'form.projectAuthored')}</p>` : null}
           ${section.entries.map((entry) => {
             if (entry.kind === 'display')

@@ -14,7 +14,7 @@ export const formText = defineTexts({
     en: 'Not all required questions have been answered.',
   },
   'form.fellBack': {
-    nl: 'Deze vragenlijst is niet in het Nederlands beschikbaar in een gecontroleerde vertaling; hieronder staat de {lang} versie.',
+    nl: 'Deze vragenlijst is niet in het Nederlands beschikbaar in een geverifieerde vertaling; hieronder staat de {lang} versie.',
     en: 'This questionnaire is not available in a verified English version; the {lang} version is shown below.',
   },
   'form.projectAuthored': {

@@ -26,15 +26,24 @@ function frame(lang: Lang, title: string, body: SafeHtml, script = false): strin
     </html>`.value;
 }
 
+/**
+ * The study's own texts (title, letter, consent, criteria) are in the survey's language, which the
+ * reader may have switched away from: then they are marked with their language (WCAG 3.1.2).
+ */
+function own(textLang: string, lang: Lang): SafeHtml | null {
+  return textLang === lang ? null : html`lang="${textLang}"`;
+}
+
 /** The eligibility screen before the letter: yes/no per criterion; answers are only counted, never kept. */
 export function eligibilityPage(
   lang: Lang,
+  textLang: string,
   path: string,
   title: string,
   criteria: readonly { text: string }[],
   missing = false,
 ): string {
-  const body = html`<h1>${title}</h1>
+  const body = html`<h1 ${own(textLang, lang)}>${title}</h1>
     <h2>${t(lang, 'survey.screenTitle')}</h2>
     <p>${t(lang, 'survey.screenIntro')}</p>
     ${missing ? html`<p class="error" role="alert">${t(lang, 'survey.screenMissing')}</p>` : null}
@@ -42,7 +51,7 @@ export function eligibilityPage(
       ${criteria.map(
         (c, i) =>
           html`<fieldset class="question" data-criterion="${String(i)}">
-            <legend>${c.text}</legend>
+            <legend ${own(textLang, lang)}>${c.text}</legend>
             <div class="choice">
               <input type="radio" id="e-${String(i)}-yes" name="e.${String(i)}" value="yes" required /><label
                 for="e-${String(i)}-yes"
@@ -64,19 +73,20 @@ export function eligibilityPage(
 
 export function consentPage(
   lang: Lang,
+  textLang: string,
   path: string,
   title: string,
   letter: string,
   consent: string,
   pass?: string,
 ): string {
-  const body = html`<h1>${title}</h1>
-    <section class="letter">${letter.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}</section>
+  const body = html`<h1 ${own(textLang, lang)}>${title}</h1>
+    <section class="letter" ${own(textLang, lang)}>${letter.split(/\n{2,}/).map((p) => html`<p>${p}</p>`)}</section>
     <p class="notice">${t(lang, 'survey.anonymous')}</p>
     <form method="post" action="${path}/start">
       ${pass ? html`<input type="hidden" name="pass" value="${pass}" />` : null}
       <fieldset class="question">
-        <legend>${consent}</legend>
+        <legend ${own(textLang, lang)}>${consent}</legend>
         <div class="choice">
           <input type="checkbox" id="consent" name="consent" value="yes" required /><label for="consent"
             >${t(lang, 'survey.agree')}</label
@@ -91,7 +101,13 @@ export function consentPage(
   return frame(lang, title, body);
 }
 
-function itemField(item: SurveyItem, number: number, values: Record<string, string>, error: string | null): SafeHtml {
+function itemField(
+  item: SurveyItem,
+  number: number,
+  values: Record<string, string>,
+  error: string | null,
+  mark: SafeHtml | null,
+): SafeHtml {
   const field = `a.${item.name}`;
   // The arm the server assigned: not a question, but branching on it works as on any answer.
   if (item.assign) return html`<input type="hidden" name="${field}" value="${values[field] ?? ''}" />`;
@@ -115,7 +131,7 @@ function itemField(item: SurveyItem, number: number, values: Record<string, stri
   } else if (item.kind === 'open') {
     control = html`<textarea id="${item.name}" name="${field}" rows="3" maxlength="2000">${current}</textarea>`;
   } else {
-    control = html`<div class="choices${item.options.length > 5 ? ' scale' : ''}">
+    control = html`<div class="choices${item.options.length > 5 ? ' scale' : ''}" ${mark}>
       ${item.options.map((o) => {
         const id = `${item.name}-${o.value}`.replace(/[^A-Za-z0-9_-]/g, '_');
         return html`<div class="choice">
@@ -137,7 +153,7 @@ function itemField(item: SurveyItem, number: number, values: Record<string, stri
     ${condition}
     ${error ? html`aria-describedby="${errorId}"` : null}
   >
-    <legend>
+    <legend ${mark}>
       ${labelled ? html`<label for="${item.name}">${number}. ${item.text}</label>` : html`${number}. ${item.text}`}
     </legend>
     ${error ? html`<p class="error" id="${errorId}">${error}</p>` : null} ${control}
@@ -154,18 +170,19 @@ export function surveyPage(input: {
   errors?: Map<string, string>;
 }): string {
   const { lang, survey } = input;
-  const body = html`<h1>${input.title}</h1>
+  const mark = own(survey.questionnaire.language ?? 'nl', lang);
+  const body = html`<h1 ${mark}>${input.title}</h1>
     ${input.errors?.size ? html`<p class="error" role="alert">${t(lang, 'survey.errors')}</p>` : null}
     <form method="post" action="${input.path}" id="survey-form" novalidate>
       <input type="hidden" name="state" value="${input.state}" />
       ${presentationOrder(
         survey.items.filter((i) => i.assign),
         input.state,
-      ).map((item) => itemField(item, 0, input.values ?? {}, null))}
+      ).map((item) => itemField(item, 0, input.values ?? {}, null, mark))}
       ${presentationOrder(
         survey.items.filter((i) => !i.assign),
         input.state,
-      ).map((item, i) => itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null))}
+      ).map((item, i) => itemField(item, i + 1, input.values ?? {}, input.errors?.get(item.name) ?? null, mark))}
       <p><button type="submit" id="submit">${t(lang, 'survey.submit')}</button></p>
     </form>`;
   return frame(lang, input.title, body, true);
@@ -182,11 +199,11 @@ export function surveyThanksPage(lang: Lang, code: string): string {
   );
 }
 
-export function surveyMessagePage(lang: Lang, title: string, message: string): string {
+export function surveyMessagePage(lang: Lang, textLang: string, title: string, message: string): string {
   return frame(
     lang,
     title,
-    html`<h1>${title}</h1>
+    html`<h1 ${own(textLang, lang)}>${title}</h1>
       <p>${message}</p>`,
   );
 }

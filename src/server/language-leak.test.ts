@@ -4,6 +4,7 @@ import { DEMO_PASSWORD, loadDemoIfEmpty } from '../store/demo/load.ts';
 import type { Lang } from '../web/i18n.ts';
 import { Agent, testApp } from './testing.ts';
 import { nextIp } from './testing-world.ts';
+import { createMemberCheck } from '../store/qual/member-checks.ts';
 import { findLeaks, missingTextKeys, otherLanguageBlocks, pdfText, visibleText } from './language-leak.ts';
 import { BILINGUAL_SEPARATOR, accountChangedMail, passwordLinkMail } from './auth/mails.ts';
 import type { Mail } from './auth/mailer.ts';
@@ -118,8 +119,8 @@ describe('language leaks', () => {
           // a whole questionnaire without a verified translation, shown in its original with a notice
           // saying so (the therapist was told when planning it: feedback texts, "geen geverifieerde …").
           // A research survey is the researcher's own text in the survey's language, marked as such;
-          // only the pages around it follow the reader's language.
-          if (name.startsWith('survey')) continue;
+          // only the pages around it follow the reader's language. So is a participant's own interview.
+          if (name.startsWith('survey') || name.startsWith('member check')) continue;
           for (const block of otherLanguageBlocks(html, lang))
             if (!/hreflang=|^<section class="instrument"/.test(block))
               report.push(`${name}: text marked as another language: ${block}`);
@@ -333,6 +334,27 @@ describe('language leaks', () => {
       const declined = await start('decline');
       expect(declined.statusCode, 'survey declined').toBe(200);
       pages.push(['survey declined', declined.body]);
+      // A member check of the demo interview project, as its participant opens the link.
+      const project = await world.store.db
+        .selectFrom('qual_documents')
+        .select(['id', 'project_id'])
+        .orderBy('case_label')
+        .executeTakeFirstOrThrow();
+      const check = await createMemberCheck(
+        world.store.db,
+        { orgId: row.org_id, userId: null, role: 'test' },
+        project.project_id,
+        project.id,
+        14,
+      );
+      for (const [name, url, status] of [
+        ['member check', `/mc/${check.token}?lang=${lang}`, 200],
+        ['member check invalid link', `/mc/${'A'.repeat(32)}?lang=${lang}`, 404],
+      ] as const) {
+        const page = await client.request('GET', url);
+        expect(page.statusCode, name).toBe(status);
+        pages.push([name, page.body]);
+      }
       return pages;
     }
   }

@@ -83,7 +83,8 @@ export function registerQualExploreRoutes(app: FastifyInstance): void {
         <h1>${t(lang, 'explore.title')}</h1>
         <form method="get" action="${base}/explore">
           <input type="hidden" name="layer" value="${layer}" />
-          <label for="q">${t(lang, 'explore.query')}</label>
+          <label for="q">${t(lang, 'explore.query')} <code>1A AND (1B OR NOT 2A)</code></label>
+          <p class="muted"><code>AND</code> · <code>OR</code> · <code>NOT</code></p>
           <input id="q" name="q" value="${q}" maxlength="500" />
           ${
             attributes.length

@@ -221,8 +221,8 @@ export const qualText = defineTexts({
   'views.explore': { nl: 'Zoeken en vergelijken', en: 'Search and compare' },
   'explore.title': { nl: 'Zoeken en vergelijken', en: 'Search and compare' },
   'explore.query': {
-    nl: 'Zoekvraag met codes, AND, OR, NOT en haakjes (bijvoorbeeld 1A AND NOT 1B)',
-    en: 'Query with codes, AND, OR, NOT and parentheses (for example 1A AND NOT 1B)',
+    nl: 'Zoekvraag: codes met de operatoren hieronder en haakjes, bijvoorbeeld',
+    en: 'Query: codes with the operators below and parentheses, for example',
   },
   'explore.attribute': { nl: 'Vergelijk op kenmerk', en: 'Compare by attribute' },
   'explore.search': { nl: 'Zoeken', en: 'Search' },

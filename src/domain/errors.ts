@@ -86,6 +86,8 @@ export const errorRegistry = {
   STUDY_INVALID: { status: 422, message: 'The study details are not valid.' },
   STUDY_NOT_OPEN: { status: 409, message: 'This study is not open for responses.' },
   CONSENT_REQUIRED: { status: 422, message: 'Consent is needed before the survey starts.' },
+  PAPER_ENTRY_EXISTS: { status: 409, message: 'This entry of this paper questionnaire has already been typed in.' },
+  PAPER_DONE: { status: 409, message: 'This paper questionnaire has already been stored as a response.' },
   WITHDRAWAL_CODE_UNKNOWN: { status: 404, message: 'No answers were found for this withdrawal code.' },
 
   // qualitative coding (issue 20)

@@ -353,6 +353,21 @@ export const MATRIX: Record<string, MatrixEntry> = {
     body: { title: '', ethics: '', legal: 'consent', retention: 'x', letter: '', consent: '', survey: '' },
   },
   'GET /app/research/studies/:id': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'GET /app/research/studies/:id/paper': { allow: { researcher: 'own' }, params: { id: 'study' } },
+  'POST /app/research/studies/:id/paper': {
+    allow: { researcher: 'own' },
+    params: { id: 'study' },
+    body: { paper: 'M1', entry: '1' },
+  },
+  'GET /app/research/studies/:id/paper/:paper': {
+    allow: { researcher: 'own' },
+    params: { id: 'study', paper: { value: 'M1' } },
+  },
+  'POST /app/research/studies/:id/paper/:paper': {
+    allow: { researcher: 'own' },
+    params: { id: 'study', paper: { value: 'M1' } },
+    body: {},
+  },
   'POST /app/research/studies/:id/status': {
     allow: { researcher: 'own' },
     params: { id: 'study' },

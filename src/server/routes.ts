@@ -17,6 +17,7 @@ import { registerStudyFileRoutes } from './research/study-files.ts';
 import { registerInviteRoutes } from './research/invite.ts';
 import { registerSurveyRoutes } from './research/survey.ts';
 import { registerQual } from './qual/index.ts';
+import { registerPaperRoutes } from './research/paper.ts';
 
 // Feature route modules (one folder per area), registered after the shared plugins. Add new areas here.
 export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>> = [
@@ -35,6 +36,7 @@ export const routeModules: Array<(app: FastifyInstance) => void | Promise<void>>
   registerStudyFileRoutes,
   registerInviteRoutes,
   registerSurveyRoutes,
+  registerPaperRoutes,
   registerQual,
   async (app) => (await import('./reflection/index.ts')).registerReflection(app),
   // Its own scope: the client form maps bad-token errors to its friendly page.

@@ -457,6 +457,22 @@ export interface ResearchResponsesTable {
 }
 
 /** 051_research_allocation: how many respondents each assignment item has allocated. */
+/** 062_research_paper: paper questionnaires as typed, once or twice. */
+export interface ResearchPaperEntriesTable {
+  study_id: string;
+  paper_id: string;
+  entry: number;
+  response: Json;
+  entered_by: string;
+  created_at: Generated<Date>;
+}
+export interface ResearchPaperResultsTable {
+  study_id: string;
+  paper_id: string;
+  response_id: string;
+  double_entry: boolean;
+  discrepancies: number;
+}
 export interface ResearchAllocationsTable {
   study_id: string;
   item: string;
@@ -581,6 +597,8 @@ export interface Database {
   research_responses: ResearchResponsesTable;
   research_funnel: ResearchFunnelTable;
   research_allocations: ResearchAllocationsTable;
+  research_paper_entries: ResearchPaperEntriesTable;
+  research_paper_results: ResearchPaperResultsTable;
   qual_projects: QualProjectsTable;
   qual_members: QualMembersTable;
   qual_codes: QualCodesTable;

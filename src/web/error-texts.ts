@@ -130,6 +130,14 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     en: errorRegistry.WITHDRAWAL_CODE_UNKNOWN.message,
   },
   QUAL_IMPORT_INVALID: { nl: 'Dit bestand kan niet worden ingelezen.', en: errorRegistry.QUAL_IMPORT_INVALID.message },
+  PAPER_ENTRY_EXISTS: {
+    nl: 'Deze invoer van deze papieren vragenlijst is al gedaan.',
+    en: errorRegistry.PAPER_ENTRY_EXISTS.message,
+  },
+  PAPER_DONE: {
+    nl: 'Deze papieren vragenlijst is al als antwoord opgeslagen.',
+    en: errorRegistry.PAPER_DONE.message,
+  },
   QUAL_CASE_IN_USE: {
     nl: 'Dit interview is al gecodeerd; de tekst kan niet meer veranderen.',
     en: errorRegistry.QUAL_CASE_IN_USE.message,

@@ -110,6 +110,7 @@ export async function studyDataSections(request: FastifyRequest, study: Study): 
         </li>
         <li><a href="${base}/redcap.csv" data-testid="export-redcap">${t(lang, 'redcap.export')}</a></li>
       </ul>
+      <p><a href="${base}/paper">${t(lang, 'paper.link')}</a></p>
     </section>
     <section class="card" aria-labelledby="a-h">
       <h2 id="a-h">${t(lang, 'analysis.title')}</h2>

@@ -101,7 +101,7 @@ export function consentPage(
   return frame(lang, title, body);
 }
 
-function itemField(
+export function itemField(
   item: SurveyItem,
   number: number,
   values: Record<string, string>,

@@ -30,7 +30,10 @@ export interface UsersTable {
   roles: Role[];
   gender: 'female' | 'male' | 'other' | null;
   password_hash: string | null;
+  /** Since 021: an AES-256-GCM ciphertext (src/store/totp-secrets.ts); plain text while totp_key_id is NULL. */
   totp_secret: string | null;
+  /** 021_totp_sealed: the fingerprint of the key that sealed totp_secret. */
+  totp_key_id: ColumnType<string | null, string | null | undefined, string | null>;
   totp_enabled: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: NullableTimestamp;

@@ -279,10 +279,13 @@ export interface JobsTable {
 }
 
 /** The hashed fields come from the domain's `AuditFields`; the database adds the chain columns. */
-export interface AuditLogTable extends Omit<AuditFields, 'seq' | 'at' | 'details'> {
+export interface AuditLogTable extends Omit<AuditFields, 'seq' | 'at' | 'details' | 'details_hash'> {
   seq: Generated<number>;
   at: Timestamp;
-  details: Json;
+  /** NULL once erased (022_audit_details_hash); the chain then still verifies through details_hash. */
+  details: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  /** 022_audit_details_hash: SHA-256 of the canonical details, set by the sealer; the hash covers it. */
+  details_hash: ColumnType<string | null, string | null | undefined, string | null>;
   /** Position in the hash chain; NULL (with prev_hash and hash) while the row waits to be sealed. */
   chain_pos: number | null;
   prev_hash: string | null;

@@ -18,6 +18,7 @@ import { registerStaffShell } from './staff/shell.ts';
 import { parseLang } from '../web/i18n.ts';
 import { routeModules } from './routes.ts';
 import { registerAccessControl } from './access.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
 
 export interface BuildOptions {
   /** pino options or false; tests pass false. */
@@ -78,7 +79,8 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     let token: string | undefined;
     reply.generateCsrf = (options) => (token ??= mint(options));
   });
-  await app.register(rateLimit, { global: false });
+  // Counters in the database: a limit holds across app instances (rate-limit-store.ts).
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(app) });
   await app.register(swagger, {
     openapi: {
       info: {

@@ -534,7 +534,15 @@ export interface QualMemosTable {
   created_at: Generated<Date>;
 }
 
+/** 023_rate_limits: request counters shared by every instance (src/store/rate-limits.ts). */
+export interface RateLimitsTable {
+  key: string;
+  count: number;
+  reset_at: Timestamp;
+}
+
 export interface Database {
+  rate_limits: RateLimitsTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   staff_sessions: StaffSessionsTable;

@@ -27,11 +27,10 @@ export const errorRegistry = {
   UNAUTHENTICATED: { status: 401, message: 'Log in first.' },
   LOGIN_FAILED: {
     status: 401,
-    message: 'Email address or password is incorrect. After five failed attempts an account is locked for 15 minutes.',
+    message:
+      'Email address, password or authenticator code is incorrect. After five failed attempts an account is locked for 15 minutes.',
   },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; the account is locked for a while.' },
-  TOTP_REQUIRED: { status: 401, message: 'Enter the code from your authenticator app.' },
-  TOTP_INVALID: { status: 401, message: 'The authenticator code is incorrect.' },
   FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
   CSRF_INVALID: { status: 403, message: 'The form has expired; reload the page and try again.' },
   TOTP_ENROLMENT_REQUIRED: { status: 403, message: 'Set up two-step verification before continuing.' },

@@ -18,6 +18,10 @@ import { registerStaffShell } from './staff/shell.ts';
 import { parseLang } from '../web/i18n.ts';
 import { routeModules } from './routes.ts';
 import { registerAccessControl } from './access.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
+import { appKeyring } from './keyring.ts';
+import { csrfBinding, csrfCookieName } from './auth/csrf.ts';
+import { createHmac } from 'node:crypto';
 
 export interface BuildOptions {
   /** pino options or false; tests pass false. */
@@ -60,8 +64,14 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   await app.register(compress, { global: true, threshold: 512, encodings: ['br', 'gzip'] });
   await app.register(cookie);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
+  // The CSRF secret lives in the browser's cookie (`__Host-csrf` over https), so any instance checks
+  // it; each token is also bound to the staff session (an HMAC over the session id under a key
+  // derived from the journal key), so a token from another session or from before login is refused.
   await app.register(csrf, {
+    cookieKey: csrfCookieName(ctx.config),
     cookieOpts: { path: '/', httpOnly: true, sameSite: 'strict', secure: ctx.config.secureCookies },
+    csrfOpts: { hmacKey: createHmac('sha256', appKeyring(app).current.key).update('spiegel-csrf-v1').digest() },
+    getUserInfo: csrfBinding,
     getToken: (request) => {
       const body = request.body as Record<string, unknown> | undefined;
       const header = request.headers['x-csrf-token'];
@@ -73,12 +83,13 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
   // On a first visit there is no CSRF secret cookie yet, and every generateCsrf() call in the same
   // request would mint a new secret, so a page with several forms (or a layout token) would carry a
   // token for a secret the browser never keeps. One token per request avoids that.
-  app.addHook('onRequest', async (_request, reply) => {
+  app.addHook('onRequest', async (request, reply) => {
     const mint = reply.generateCsrf.bind(reply);
     let token: string | undefined;
-    reply.generateCsrf = (options) => (token ??= mint(options));
+    reply.generateCsrf = (options) => (token ??= mint({ ...options, userInfo: csrfBinding(request) }));
   });
-  await app.register(rateLimit, { global: false });
+  // Counters in the database: a limit holds across app instances (rate-limit-store.ts).
+  await app.register(rateLimit, { global: false, store: databaseRateLimitStore(app) });
   await app.register(swagger, {
     openapi: {
       info: {

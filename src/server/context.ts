@@ -4,6 +4,7 @@ import type { StaffIdentity } from '../domain/roles.ts';
 import type { Lang } from '../web/i18n.ts';
 import type { InstrumentRegistry } from '../store/instrument-registry.ts';
 import type { OrgInstrumentSource } from './org-instrument-registry.ts';
+import type { Keyring } from '../store/reflection-crypto.ts';
 
 /** What every route handler can reach: the store and the configuration. */
 export interface AppContext {
@@ -13,6 +14,8 @@ export interface AppContext {
   instruments: InstrumentRegistry;
   /** Per organisation: the shipped library with its own imports on top (set by buildApp when absent). */
   orgInstruments?: OrgInstrumentSource;
+  /** The journal keyring (reflections, TOTP secrets); built from the config on first use (keyring.ts). */
+  keyring?: Keyring;
 }
 
 declare module 'fastify' {

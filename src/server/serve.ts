@@ -4,6 +4,8 @@ import { loadConfig, type Config } from '../config.ts';
 import { SpiegelError } from '../domain/errors.ts';
 import { openStore, type Store } from '../store/database.ts';
 import { migrate } from '../store/migrate.ts';
+import { keyringFromEnv } from '../store/reflection-crypto.ts';
+import { sealPlaintextTotpSecrets } from '../store/totp-secrets.ts';
 import { buildApp } from './app.ts';
 import { startAuditSealer } from './audit/sealer.ts';
 import { shippedInstruments } from '../store/instrument-registry.ts';
@@ -32,6 +34,14 @@ export async function startServer(
   try {
     await migrate(store.db);
     await hooks.afterMigrate?.(store);
+    // TOTP secrets from before migration 063 are plain text: seal them now that the keyring is known.
+    await sealPlaintextTotpSecrets(
+      store.db,
+      keyringFromEnv(
+        { SPIEGEL_JOURNAL_KEY: config.journalKey, SPIEGEL_JOURNAL_KEYS_OLD: config.journalKeysOld },
+        config.demoMode,
+      ).keyring,
+    );
     app = await buildApp(
       { store, config, instruments: shippedInstruments() },
       {

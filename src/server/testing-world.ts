@@ -8,9 +8,10 @@ import type { Role } from '../store/schema.ts';
 import { sha256 } from '../store/users.ts';
 import { createSession } from './auth/sessions.ts';
 import { sessionCookieName } from './auth/guard.ts';
-import { createOrg, createUser } from './testing.ts';
+import { createOrg, createUser, CSRF_IN_PAGE } from './testing.ts';
+import { csrfCookieName } from './auth/csrf.ts';
 import { saveProject } from '../store/qual/projects.ts';
-import { appKeyring } from './qual/common.ts';
+import { appKeyring } from './keyring.ts';
 
 // A small, fixed world for access tests: two organisations. Organisation A has two therapists, each
 // with a client, an episode (with a participant, a plan, a session, an invitation, a response with
@@ -375,11 +376,18 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
     },
   };
 
-  // One CSRF secret and token for every request: the token is bound to the `_csrf` cookie secret only.
+  // One CSRF secret for every request. A token is bound to the secret and to the session (or to no
+  // session): the login page gives the anonymous one, each new session gets its own from a page.
+  const csrfCookie = csrfCookieName(app.ctx.config);
   const loginPage = await app.inject({ method: 'GET', url: '/login' });
-  const csrfSecret = loginPage.cookies.find((c) => c.name === '_csrf')!.value;
-  const csrfToken = /name="_csrf" value="([^"]+)"/.exec(loginPage.body)![1];
+  const csrfSecret = loginPage.cookies.find((c) => c.name === csrfCookie)!.value;
+  const anonymousToken = /name="_csrf" value="([^"]+)"/.exec(loginPage.body)![1];
   const cookieName = sessionCookieName(app.ctx.config);
+  const tokenFor = async (cookies: Record<string, string>): Promise<string> => {
+    const page = await app.inject({ method: 'GET', url: '/app/account', cookies, headers: { accept: 'text/html' } });
+    const match = CSRF_IN_PAGE.exec(page.body);
+    return match ? (match[1] ?? match[2]) : anonymousToken; // e.g. a user who must enrol TOTP first
+  };
 
   const world: World = {
     app,
@@ -392,9 +400,10 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
     records,
     id: (kind, target) => records[target][kind],
     async as(who) {
-      const cookies: Record<string, string> = { _csrf: csrfSecret };
-      if (who) cookies[cookieName] = await createSession(app.ctx.store.db, { id: who.id, org_id: who.orgId });
-      return { cookies, headers: { 'x-csrf-token': csrfToken } };
+      const cookies: Record<string, string> = { [csrfCookie]: csrfSecret };
+      if (!who) return { cookies, headers: { 'x-csrf-token': anonymousToken } };
+      cookies[cookieName] = await createSession(app.ctx.store.db, { id: who.id, org_id: who.orgId });
+      return { cookies, headers: { 'x-csrf-token': await tokenFor(cookies) } };
     },
     async request(who, method, url, options = {}) {
       const { cookies, headers } = await world.as(who);
@@ -403,7 +412,10 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
       if (options.body !== undefined) {
         if (options.form) {
           allHeaders['content-type'] = 'application/x-www-form-urlencoded';
-          payload = new URLSearchParams({ ...(options.body as Record<string, string>), _csrf: csrfToken }).toString();
+          payload = new URLSearchParams({
+            ...(options.body as Record<string, string>),
+            _csrf: headers['x-csrf-token'],
+          }).toString();
         } else {
           allHeaders['content-type'] = 'application/json';
           payload = JSON.stringify(options.body);

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { auditFields, auditHash, GENESIS_HASH, type AuditFields } from '../domain/audit/chain.ts';
+import { auditFields, auditHash, detailsHash, GENESIS_HASH, type AuditFields } from '../domain/audit/chain.ts';
 import type { Database } from './schema.ts';
 
 export interface AuditEntry {
@@ -15,7 +15,7 @@ export interface AuditEntry {
 }
 
 /** The columns of one new audit row, as `insertInto('audit_log').values(...)` takes them. */
-export type AuditInsertValues = Omit<AuditFields, 'seq' | 'at' | 'details'> & {
+export type AuditInsertValues = Omit<AuditFields, 'seq' | 'at' | 'details' | 'details_hash'> & {
   at: Date;
   /** JSON text. */
   details: string;
@@ -86,13 +86,16 @@ async function sealBatch(trx: Transaction<Database>, batchSize: number): Promise
   let pos = Number(head?.chain_pos ?? 0);
   let prev = head ? (head.hash ?? GENESIS_HASH) : GENESIS_HASH; // a head without hash was tampered with; verification reports it
   const links = pending.map((row) => {
-    const hash = auditHash(prev, storedAuditFields(row));
-    const link = { seq: Number(row.seq), pos: ++pos, prev, hash };
+    // The chain commits to a hash of the details, not the details (migration 064), so erasure can
+    // clear them later (eraseAuditDetails) and the row still verifies.
+    const dh = detailsHash(row.details);
+    const hash = auditHash(prev, storedAuditFields({ ...row, details_hash: dh }));
+    const link = { seq: Number(row.seq), pos: ++pos, prev, hash, dh };
     prev = hash;
     return link;
   });
-  await sql`UPDATE audit_log AS a SET chain_pos = x.pos, prev_hash = x.prev, hash = x.hash
-    FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS x(seq bigint, pos bigint, prev text, hash text)
+  await sql`UPDATE audit_log AS a SET chain_pos = x.pos, prev_hash = x.prev, hash = x.hash, details_hash = x.dh
+    FROM jsonb_to_recordset(${JSON.stringify(links)}::jsonb) AS x(seq bigint, pos bigint, prev text, hash text, dh text)
     WHERE a.seq = x.seq`.execute(trx);
   return pending.length;
 }
@@ -126,6 +129,35 @@ export async function sealAuditTrail(db: Kysely<Database>, batchSize = 5_000): P
     total += sealed;
     if (sealed < batchSize) return total;
   }
+}
+
+/**
+ * GDPR erasure: clears the details of the audit rows about a client (subject the client or one of its
+ * episodes). Rows sealed since migration 064 commit to a hash of their details, so they still verify;
+ * pending rows are sealed with the erased (NULL) details. Rows sealed before 022 commit to the details
+ * themselves and keep them (docs/security.md). Returns how many rows were cleared.
+ */
+export async function eraseAuditDetails(
+  trx: Transaction<Database>,
+  orgId: string,
+  subjects: { clientId: string; episodeIds: string[] },
+): Promise<number> {
+  const result = await trx
+    .updateTable('audit_log')
+    .set({ details: null })
+    .where('org_id', '=', orgId)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('subject_type', '=', 'client'), eb('subject_id', '=', subjects.clientId)]),
+        ...(subjects.episodeIds.length > 0
+          ? [eb.and([eb('subject_type', '=', 'episode'), eb('subject_id', 'in', subjects.episodeIds)])]
+          : []),
+      ]),
+    )
+    .where('details', 'is not', null)
+    .where((eb) => eb.or([eb('chain_pos', 'is', null), eb('details_hash', 'is not', null)]))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
 }
 
 // Verification (batched, and aware of retention checkpoints) lives in retention.ts: verifyAuditTrail.

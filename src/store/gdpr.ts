@@ -1,6 +1,6 @@
 import type { ClientExport } from '../domain/gdpr/fhir.ts';
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { appendAudit, type AuditEntry } from './audit.ts';
+import { appendAudit, eraseAuditDetails, type AuditEntry } from './audit.ts';
 import type { Database } from './schema.ts';
 
 // GDPR for one client: everything stored about them (for export) and erasure of all of it in one
@@ -142,7 +142,8 @@ export type ErasureCounts = Record<ClientDataTable, number>;
 
 /**
  * Deletes the client and everything that hangs off them, children first, in the caller's
- * transaction, and appends the audit row in that same transaction. Returns null when not in scope.
+ * transaction, clears the details of the audit rows about the client and its episodes, and appends
+ * the audit row in that same transaction. Returns null when not in scope.
  */
 export async function eraseClient(
   trx: Transaction<Database>,
@@ -191,13 +192,15 @@ export async function eraseClient(
   counts.clients = Number(
     (await trx.deleteFrom('clients').where('id', '=', client.id).executeTakeFirst()).numDeletedRows,
   );
+  // Audit rows about the client keep what the chain needs (it commits to a hash of their details).
+  const auditDetailsErased = await eraseAuditDetails(trx, scope.orgId, { clientId: client.id, episodeIds });
   await appendAudit(trx, {
     ...auditEntry,
     action: 'gdpr.erase',
     subjectType: 'client',
     subjectId: client.id,
     outcome: 'ok',
-    details: { reason, counts },
+    details: { reason, counts, auditDetailsErased },
   });
   return counts;
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { appendAudit } from './audit.ts';
 import { aadFor, open, seal, type Keyring } from './reflection-crypto.ts';
 import type { Database } from './schema.ts';
+import { sealPlaintextTotpSecrets } from './totp-secrets.ts';
 
 /**
  * Key rotation: re-encrypts every reflection ciphertext that is not under the current key. Run it after
@@ -77,6 +78,8 @@ export async function rotateReflectionKeys(db: Kysely<Database>, keyring: Keyrin
   const rewritten: Record<string, number> = {};
   for (const table of OWNED) rewritten[table] = await rotateOwned(db, keyring, table);
   rewritten.reflection_comments = await rotateComments(db, keyring);
+  // TOTP secrets are sealed with the same keyring (totp-secrets.ts).
+  rewritten['users.totp_secret'] = await sealPlaintextTotpSecrets(db, keyring, { rekey: true });
   let remaining = 0;
   for (const table of [...OWNED, 'reflection_comments'] as const) {
     const row = await db

@@ -30,7 +30,10 @@ export interface UsersTable {
   roles: Role[];
   gender: 'female' | 'male' | 'other' | null;
   password_hash: string | null;
+  /** Since 021: an AES-256-GCM ciphertext (src/store/totp-secrets.ts); plain text while totp_key_id is NULL. */
   totp_secret: string | null;
+  /** 063_totp_sealed: the fingerprint of the key that sealed totp_secret. */
+  totp_key_id: ColumnType<string | null, string | null | undefined, string | null>;
   totp_enabled: Generated<boolean>;
   failed_logins: Generated<number>;
   locked_until: NullableTimestamp;
@@ -278,10 +281,13 @@ export interface JobsTable {
 }
 
 /** The hashed fields come from the domain's `AuditFields`; the database adds the chain columns. */
-export interface AuditLogTable extends Omit<AuditFields, 'seq' | 'at' | 'details'> {
+export interface AuditLogTable extends Omit<AuditFields, 'seq' | 'at' | 'details' | 'details_hash'> {
   seq: Generated<number>;
   at: Timestamp;
-  details: Json;
+  /** NULL once erased (064_audit_details_hash); the chain then still verifies through details_hash. */
+  details: JSONColumnType<Record<string, unknown> | null, string | null, string | null>;
+  /** 064_audit_details_hash: SHA-256 of the canonical details, set by the sealer; the hash covers it. */
+  details_hash: ColumnType<string | null, string | null | undefined, string | null>;
   /** Position in the hash chain; NULL (with prev_hash and hash) while the row waits to be sealed. */
   chain_pos: number | null;
   prev_hash: string | null;
@@ -558,7 +564,15 @@ export interface QualMemberChecksTable {
   created_at: Generated<Date>;
 }
 
+/** 065_rate_limits: request counters shared by every instance (src/store/rate-limits.ts). */
+export interface RateLimitsTable {
+  key: string;
+  count: number;
+  reset_at: Timestamp;
+}
+
 export interface Database {
+  rate_limits: RateLimitsTable;
   organisations: OrganisationsTable;
   users: UsersTable;
   staff_sessions: StaffSessionsTable;

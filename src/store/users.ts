@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Keyring } from './reflection-crypto.ts';
 import type { Database, Role } from './schema.ts';
+import { sealTotpSecret } from './totp-secrets.ts';
 
 // Staff accounts: the admin's user list, single-use password links, TOTP state and the organisation's
 // security settings. Every query is scoped by organisation where a caller names another user.
@@ -225,6 +227,7 @@ export async function readCredentials(db: Db, userId: string) {
       'roles',
       'password_hash',
       'totp_secret',
+      'totp_key_id',
       'totp_enabled',
       'failed_logins',
     ])
@@ -252,11 +255,20 @@ export async function reserveAttempt(db: Db, userId: string, maxFailures: number
   return result.rows.length === 1;
 }
 
-/** Stores a pending (not yet confirmed) TOTP secret; a confirmed one is never overwritten here. */
-export async function setPendingTotpSecret(db: Db, userId: string, secret: string): Promise<void> {
+/**
+ * Stores a pending (not yet confirmed) TOTP secret, sealed (totp-secrets.ts); a confirmed one is never
+ * overwritten here.
+ */
+export async function setPendingTotpSecret(
+  db: Db,
+  keyring: Keyring,
+  user: { id: string; org_id: string },
+  secret: string,
+): Promise<void> {
+  const userId = user.id;
   await db
     .updateTable('users')
-    .set({ totp_secret: secret, totp_last_step: null })
+    .set({ ...sealTotpSecret(keyring, user.id, user.org_id, secret), totp_last_step: null })
     .where('id', '=', userId)
     .where('totp_enabled', '=', false)
     .execute();
@@ -269,7 +281,7 @@ export async function enableTotp(db: Db, userId: string): Promise<void> {
 export async function resetTotp(db: Db, orgId: string, userId: string): Promise<void> {
   await db
     .updateTable('users')
-    .set({ totp_enabled: false, totp_secret: null, totp_last_step: null })
+    .set({ totp_enabled: false, totp_secret: null, totp_key_id: null, totp_last_step: null })
     .where('org_id', '=', orgId)
     .where('id', '=', userId)
     .execute();

@@ -19,13 +19,14 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
   INTERNAL: { nl: 'Er ging bij ons iets mis. De fout is vastgelegd.', en: errorRegistry.INTERNAL.message },
   DATABASE_UNAVAILABLE: { nl: 'De database is niet bereikbaar.', en: errorRegistry.DATABASE_UNAVAILABLE.message },
   UNAUTHENTICATED: { nl: 'Log eerst in.', en: errorRegistry.UNAUTHENTICATED.message },
-  LOGIN_FAILED: { nl: 'E-mailadres of wachtwoord klopt niet.', en: errorRegistry.LOGIN_FAILED.message },
+  LOGIN_FAILED: {
+    nl: 'E-mailadres, wachtwoord of code uit je authenticator-app klopt niet. Na vijf mislukte pogingen is een account 15 minuten geblokkeerd.',
+    en: errorRegistry.LOGIN_FAILED.message,
+  },
   ACCOUNT_LOCKED: {
     nl: 'Te veel mislukte pogingen; het account is even geblokkeerd.',
     en: errorRegistry.ACCOUNT_LOCKED.message,
   },
-  TOTP_REQUIRED: { nl: 'Vul de code uit je authenticator-app in.', en: errorRegistry.TOTP_REQUIRED.message },
-  TOTP_INVALID: { nl: 'De code uit je authenticator-app klopt niet.', en: errorRegistry.TOTP_INVALID.message },
   FORBIDDEN: { nl: 'Je hebt hier geen toegang toe.', en: errorRegistry.FORBIDDEN.message },
   CSRF_INVALID: {
     nl: 'Het formulier is verlopen; laad de pagina opnieuw en probeer het nog eens.',

@@ -33,7 +33,10 @@ const texts = {
   'login.title': { nl: 'Inloggen', en: 'Log in' },
   'login.email': { nl: 'E-mailadres', en: 'Email address' },
   'login.password': { nl: 'Wachtwoord', en: 'Password' },
-  'login.totp': { nl: 'Code uit je authenticator-app', en: 'Code from your authenticator app' },
+  'login.totp': {
+    nl: 'Code uit je authenticator-app (als je die gebruikt)',
+    en: 'Code from your authenticator app (if you use one)',
+  },
   'login.submit': { nl: 'Inloggen', en: 'Log in' },
   'login.demo': {
     nl: 'Demo-omgeving: de inloggegevens staan in de terminal waarin Spiegel is gestart.',

@@ -34,7 +34,7 @@ describe('login (Chromium)', () => {
     await page.getByLabel('Password').fill('not the password');
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toBe(
-      'Email address or password is incorrect. After five failed attempts an account is locked for 15 minutes.',
+      'Email address, password or authenticator code is incorrect. After five failed attempts an account is locked for 15 minutes.',
     );
     await expectNoAxeViolations(page);
     await page.context().close();

@@ -9,7 +9,7 @@ import { rotateReflectionKeys } from '../../store/reflection-rotate.ts';
 
 const help = `Usage: spiegel reflection rekey
 
-Re-encrypts every journal entry, self-check and practice note with the current key
+Re-encrypts every journal entry, self-check, practice note and TOTP secret with the current key
 (SPIEGEL_JOURNAL_KEY). Rotation: make the new key current, list the old one in
 SPIEGEL_JOURNAL_KEYS_OLD (comma-separated), run this command, then remove the old key.
 See docs/reflection.md.`;

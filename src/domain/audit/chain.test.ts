@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   auditHash,
   canonicalJson,
+  detailsHash,
   createChainVerifier,
   GENESIS_HASH,
   type AuditFields,
@@ -9,8 +10,11 @@ import {
   type SealedAuditRow,
 } from './chain.ts';
 
-/** A chain of n rows sealed in seal order; `seqs` lets the seal order differ from seq order. */
-function chain(n: number, seqs = Array.from({ length: n }, (_, i) => i + 1)) {
+/**
+ * A chain of n rows sealed in seal order; `seqs` lets the seal order differ from seq order. With
+ * `committed`, each hash covers the details' hash (rows sealed since migration 064).
+ */
+function chain(n: number, seqs = Array.from({ length: n }, (_, i) => i + 1), committed = false) {
   const rows: SealedAuditRow[] = [];
   let prev = GENESIS_HASH;
   seqs.forEach((seq, i) => {
@@ -27,6 +31,7 @@ function chain(n: number, seqs = Array.from({ length: n }, (_, i) => i + 1)) {
       outcome: 'allowed',
       details: { b: 1, a: [2] },
     };
+    if (committed) fields.details_hash = detailsHash(fields.details);
     const hash = auditHash(prev, fields);
     rows.push({ ...fields, chain_pos: i + 1, prev_hash: prev, hash });
     prev = hash;
@@ -100,5 +105,25 @@ describe('audit chain', () => {
     ]);
     // A checkpoint that claims rows which are still there does not fit: verify from the genesis.
     expect(verify(rows, { pos: 2, hash: rows[1].hash! })).toEqual([]);
+  });
+  it('rows that commit to a hash of their details verify with the details erased, not with them changed', () => {
+    const rows = chain(4, undefined, true);
+    expect(verify(rows)).toEqual([]);
+    rows[1] = { ...rows[1], details: null };
+    expect(verify(rows)).toEqual([]);
+    rows[2] = { ...rows[2], details: { b: 2, a: [2] } };
+    expect(verify(rows)).toEqual([{ seq: 3, problem: 'hash_mismatch', message: 'The details of row 3 were altered.' }]);
+    rows[2] = { ...rows[2], details: null, details_hash: detailsHash({ b: 2 }) };
+    expect(verify(rows)).toEqual([
+      { seq: 3, problem: 'hash_mismatch', message: 'Row 3 was altered after it was written.' },
+    ]);
+  });
+  it('rows sealed before details hashing cannot lose their details, nor gain a details hash, unnoticed', () => {
+    const erased = chain(3);
+    erased[1] = { ...erased[1], details: null };
+    expect(verify(erased).map((p) => [p.seq, p.problem])).toEqual([[2, 'hash_mismatch']]);
+    const rehashed = chain(3);
+    rehashed[1] = { ...rehashed[1], details_hash: detailsHash(rehashed[1].details) };
+    expect(verify(rehashed).map((p) => [p.seq, p.problem])).toEqual([[2, 'hash_mismatch']]);
   });
 });

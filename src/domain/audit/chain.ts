@@ -12,7 +12,14 @@ export interface AuditFields {
   subject_id: string | null;
   ip: string | null;
   outcome: string;
+  /** NULL when erased (GDPR): allowed only on rows whose hash commits to `details_hash`. */
   details: unknown;
+  /**
+   * SHA-256 of the canonical details, set by the sealer since migration 064. When set, the row's hash
+   * covers this instead of the details, so the details can be erased while the chain still verifies.
+   * Rows sealed before 022 have none: their hash covers the details themselves.
+   */
+  details_hash?: string | null;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -27,9 +34,20 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
-/** hash_n = SHA-256(hash_{n-1} ‖ canonical entry). Changing or deleting any row breaks every later link. */
+/** The commitment to a row's details: SHA-256 of their canonical JSON. */
+export function detailsHash(details: unknown): string {
+  return createHash('sha256').update(canonicalJson(details)).digest('hex');
+}
+
+/**
+ * hash_n = SHA-256(hash_{n-1} ‖ canonical entry). Changing or deleting any row breaks every later link.
+ * With `details_hash` (rows sealed since migration 064) the entry holds the details' hash in place of
+ * the details; without it (older rows) the details themselves.
+ */
 export function auditHash(prevHash: string, fields: AuditFields): string {
-  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(fields)).digest('hex');
+  const { details_hash, details, ...rest } = fields;
+  const entry = details_hash == null ? { ...rest, details } : { ...rest, details_hash };
+  return createHash('sha256').update(prevHash).update('\n').update(canonicalJson(entry)).digest('hex');
 }
 
 export interface ChainProblem {
@@ -56,7 +74,21 @@ export const GENESIS_LINK: ChainLink = { pos: 0, hash: GENESIS_HASH };
 /** Exactly the hashed fields of a row (whatever else the row carries). */
 export function auditFields(row: AuditFields): AuditFields {
   const { seq, org_id, at, actor_id, actor_role, action, subject_type, subject_id, ip, outcome, details } = row;
-  return { seq, org_id, at, actor_id, actor_role, action, subject_type, subject_id, ip, outcome, details };
+  const fields: AuditFields = {
+    seq,
+    org_id,
+    at,
+    actor_id,
+    actor_role,
+    action,
+    subject_type,
+    subject_id,
+    ip,
+    outcome,
+    details,
+  };
+  if (row.details_hash != null) fields.details_hash = row.details_hash;
+  return fields;
 }
 
 export interface ChainVerifier {
@@ -103,6 +135,9 @@ export function createChainVerifier(start: ChainLink = GENESIS_LINK): ChainVerif
         problems.push({ seq, problem: 'broken_link', message: `Row ${seq} does not link to the row before it.` });
       if (row.prev_hash === null || auditHash(row.prev_hash, auditFields(row)) !== row.hash) {
         problems.push({ seq, problem: 'hash_mismatch', message: `Row ${seq} was altered after it was written.` });
+      } else if (row.details_hash != null && row.details !== null && detailsHash(row.details) !== row.details_hash) {
+        // Erased details (NULL) are allowed; changed ones are not.
+        problems.push({ seq, problem: 'hash_mismatch', message: `The details of row ${seq} were altered.` });
       }
       expected = { pos, hash: row.hash };
       rows++;

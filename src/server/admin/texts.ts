@@ -77,6 +77,7 @@ export const adminTexts = defineTexts({
   'audit.csv': { nl: 'Exporteren als CSV', en: 'Export as CSV' },
   'audit.when': { nl: 'Tijdstip', en: 'Time' },
   'audit.details': { nl: 'Details', en: 'Details' },
+  'audit.erased': { nl: 'gewist (AVG)', en: 'erased (GDPR)' },
   'audit.ip': { nl: 'IP-adres', en: 'IP address' },
   'audit.none': { nl: 'Geen regels gevonden.', en: 'No entries found.' },
   'audit.older': { nl: 'Oudere regels', en: 'Older entries' },

@@ -129,7 +129,13 @@ export function registerAuditViewer(app: FastifyInstance): void {
                           </td>
                           <td>${outcomeText(lang, r.outcome)}</td>
                           <td>${r.ip ?? ''}</td>
-                          <td><code class="details">${JSON.stringify(r.details)}</code></td>
+                          <td>
+                            ${
+                              r.details === null
+                                ? html`<span class="muted">${a('audit.erased')}</span>`
+                                : html`<code class="details">${JSON.stringify(r.details)}</code>`
+                            }
+                          </td>
                         </tr>`,
                     )}
                   </tbody>

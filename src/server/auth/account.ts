@@ -18,6 +18,8 @@ import { hashPassword, verifyPassword } from '../../store/passwords.ts';
 import { authTexts } from './texts.ts';
 import { accountChangedMail } from './mails.ts';
 import { checkTotp, groupSecret, newTotpSecret, totpQrSvg, totpUri } from './totp.ts';
+import { appKeyring } from '../keyring.ts';
+import { openTotpSecret } from '../../store/totp-secrets.ts';
 
 // The logged-in staff member's own account: password change (current password required) and TOTP
 // enrolment. Both rotate the session; a password change also ends every other session.
@@ -215,7 +217,7 @@ export function registerAccountRoutes(app: FastifyInstance): void {
       const user = await readCredentials(db(), request.staff!.userId);
       if (user.totp_enabled) return reply.redirect('/app/account', 303);
       const secret = newTotpSecret();
-      await setPendingTotpSecret(db(), user.id, secret);
+      await setPendingTotpSecret(db(), appKeyring(app), user, secret);
       return enrolmentPage(request, reply, secret, null);
     },
   );
@@ -238,7 +240,8 @@ export function registerAccountRoutes(app: FastifyInstance): void {
       const staff = request.staff!;
       const user = await readCredentials(db(), staff.userId);
       if (user.totp_enabled) return reply.redirect('/app/account', 303);
-      if (!user.totp_secret) return reply.redirect(TOTP_ENROLMENT_PATH, 303);
+      const secret = openTotpSecret(appKeyring(app), user);
+      if (!secret) return reply.redirect(TOTP_ENROLMENT_PATH, 303);
       const base = {
         orgId: staff.orgId,
         actorId: staff.userId,
@@ -248,9 +251,9 @@ export function registerAccountRoutes(app: FastifyInstance): void {
         subjectId: staff.userId,
         ip: request.ip,
       };
-      if (!(await checkTotp(db(), user.id, user.totp_secret, request.body.code))) {
+      if (!(await checkTotp(db(), user.id, secret, request.body.code))) {
         await audit(db(), { ...base, outcome: 'denied', details: { reason: 'totp' } });
-        return enrolmentPage(request, reply, user.totp_secret, authTexts(request.lang, 'totp.invalid'));
+        return enrolmentPage(request, reply, secret, authTexts(request.lang, 'totp.invalid'));
       }
       await db()
         .transaction()

@@ -322,8 +322,12 @@ describeEachDialect('cookies and headers behind TLS (ASVS 3.4, 14.4)', (dialect)
     const cookie = res.cookies.find((c) => c.name === '__Host-spiegel_session')!;
     expect(cookie).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(cookie.domain).toBeUndefined();
-    const csrf = res.cookies.find((c) => c.name === '_csrf');
-    if (csrf) expect(csrf).toMatchObject({ secure: true, httpOnly: true });
+    // The CSRF secret cookie is __Host- prefixed too (issue 21).
+    const page = await app.inject('/login');
+    const csrf = page.cookies.find((c) => c.name === '__Host-csrf')!;
+    expect(csrf).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Strict', path: '/' });
+    expect(csrf.domain).toBeUndefined();
+    expect(page.cookies.find((c) => c.name === '_csrf')).toBeUndefined();
   });
 
   it('ASVS 14.4.5: sends HSTS when cookies are secure (and 14.4.3, 14.4.7: a strict CSP without frames)', async () => {

@@ -10,6 +10,9 @@ import { sessionCookieName, setSessionCookie } from './guard.ts';
 import { checkTotp } from './totp.ts';
 import { rememberLanguage, reserveAttempt } from '../../store/users.ts';
 import { authTexts } from './texts.ts';
+import { appKeyring } from '../keyring.ts';
+import { openTotpSecret } from '../../store/totp-secrets.ts';
+import { errorText } from '../../web/error-texts.ts';
 
 export const MAX_FAILED_LOGINS = 5;
 export const LOCKOUT_MS = 15 * 60 * 1000;
@@ -72,6 +75,7 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
       'roles',
       'password_hash',
       'totp_secret',
+      'totp_key_id',
       'totp_enabled',
       'failed_logins',
       'locked_until',
@@ -99,13 +103,14 @@ export async function authenticate(app: FastifyInstance, request: FastifyRequest
     await audit(db, { ...base, outcome: 'denied', details: { reason: 'password' } });
     throw new SpiegelError('LOGIN_FAILED');
   }
-  if (user.totp_enabled && user.totp_secret) {
-    if (!creds.totp) throw new SpiegelError('TOTP_REQUIRED');
-    // A wrong or replayed code counts towards the lockout like a wrong password (ASVS 2.2.1): the
-    // attempt reserved above stays counted.
-    if (!(await checkTotp(db, user.id, user.totp_secret, creds.totp))) {
-      await audit(db, { ...base, outcome: 'denied', details: { reason: 'totp' } });
-      throw new SpiegelError('TOTP_INVALID');
+  const secret = user.totp_enabled ? openTotpSecret(appKeyring(app), user) : null;
+  if (secret) {
+    // The code is asked in the same step as the password, and a missing, wrong or replayed code gets
+    // the same answer as a wrong password, so the answer never reveals that the password was right. It
+    // counts towards the lockout like a wrong password (ASVS 2.2.1): the attempt reserved above stays.
+    if (!creds.totp || !(await checkTotp(db, user.id, secret, creds.totp))) {
+      await audit(db, { ...base, outcome: 'denied', details: { reason: creds.totp ? 'totp' : 'totp_missing' } });
+      throw new SpiegelError('LOGIN_FAILED');
     }
   }
   await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
@@ -166,7 +171,7 @@ export function registerLoginRoutes(app: FastifyInstance): void {
         return reply.redirect('/app', 303);
       } catch (error) {
         if (!(error instanceof SpiegelError)) throw error;
-        const message = request.lang === 'nl' ? dutchLoginMessage(error) : error.message;
+        const message = errorText(request.lang, error.code);
         return sendLoginPage(request, reply, { status: error.status, error: message, demo: app.ctx.config.demoMode });
       }
     },
@@ -191,19 +196,4 @@ export function registerLoginRoutes(app: FastifyInstance): void {
       return reply.redirect('/login', 303);
     },
   );
-}
-
-function dutchLoginMessage(error: SpiegelError): string {
-  switch (error.code) {
-    case 'LOGIN_FAILED':
-      return 'E-mailadres of wachtwoord is onjuist. Na vijf mislukte pogingen is een account 15 minuten geblokkeerd.';
-    case 'ACCOUNT_LOCKED':
-      return 'Te veel mislukte pogingen; het account is tijdelijk geblokkeerd.';
-    case 'TOTP_REQUIRED':
-      return 'Vul de code uit je authenticator-app in.';
-    case 'TOTP_INVALID':
-      return 'De code uit je authenticator-app klopt niet.';
-    default:
-      return 'Inloggen is niet gelukt.';
-  }
 }

@@ -123,9 +123,28 @@ describeEachDialect('GDPR export and erasure', (dialect) => {
     ).toBe(403);
   });
 
-  it('erases nothing on a wrong confirmation, and everything of the client — audited with counts — on the right one', async () => {
+  it('erases nothing on a wrong confirmation, and everything of the client — audited with counts — on the right one; the audit rows about the client keep no details and the chain verifies', async () => {
     const clientId = world.id('client', 'own');
     const episodeId = world.id('episode', 'own');
+    const aboutClient = () =>
+      t.store.db
+        .selectFrom('audit_log')
+        .select(['action', 'details', 'details_hash', 'chain_pos'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('subject_type', '=', 'client'), eb('subject_id', '=', clientId)]),
+            eb.and([eb('subject_type', '=', 'episode'), eb('subject_id', '=', episodeId)]),
+          ]),
+        )
+        .where((eb) => eb.not(eb.and([eb('action', '=', 'gdpr.erase'), eb('outcome', '=', 'ok')])))
+        .execute();
+    // Sealed rows (the chain commits to a hash of their details) and one pending row.
+    await sealAuditTrail(t.store.db);
+    await world.request(therapist(), 'GET', `/app/gdpr/clients/${clientId}`, { accept: 'text/html' });
+    const before = await aboutClient();
+    expect(before.filter((r) => r.chain_pos !== null && r.details_hash !== null).length).toBeGreaterThan(0);
+    expect(before.filter((r) => r.chain_pos === null).length).toBeGreaterThan(0);
+    expect(before.filter((r) => r.details !== null).length).toBe(before.length);
     const wrong = await world.request(therapist(), 'POST', `/api/gdpr/clients/${clientId}/erase`, {
       body: { confirmCode: 'W-nope' },
       remoteAddress: nextIp(),
@@ -178,9 +197,17 @@ describeEachDialect('GDPR export and erasure', (dialect) => {
       .where('subject_id', '=', clientId)
       .where('outcome', '=', 'ok')
       .executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ actor_id: therapist().id, details: { reason: 'request', counts: { clients: 1 } } });
+    expect(row).toMatchObject({
+      actor_id: therapist().id,
+      details: { reason: 'request', counts: { clients: 1 } },
+    });
+    const after = await aboutClient(); // now also the refused erasure with the wrong code
+    expect(after.length).toBe(before.length + 1);
+    expect((row.details as { auditDetailsErased: number }).auditDetailsErased).toBe(after.length);
+    expect(after.map((r) => r.details)).toEqual(after.map(() => null));
     expect(await sealAuditTrail(t.store.db)).toBeGreaterThan(0);
     expect(await verifyAuditTrail(t.store.db)).toMatchObject({ pending: 0, problems: [] });
+    expect((await aboutClient()).every((r) => r.details === null && r.details_hash !== null)).toBe(true);
   });
 
   it('lets the admin find a client by code (counts only) and erase it; never another organisation’s', async () => {

@@ -23,7 +23,13 @@ import { pxText, type PxKey } from './texts.ts';
 const uuid = { type: 'string', format: 'uuid' } as const;
 const own = (resource: string) => ({ access: { kind: 'own' as const, roles: ['therapist' as const], resource } });
 const LINK_COOKIE_SECONDS = 15 * 60;
-const body = { type: 'object', maxProperties: 20, additionalProperties: { type: 'string', maxLength: 80 } } as const;
+const body = {
+  type: 'object',
+  maxProperties: 20,
+  // The CSRF token is longer than any field: it carries its session binding (auth/csrf.ts).
+  properties: { _csrf: { type: 'string', maxLength: 256 } },
+  additionalProperties: { type: 'string', maxLength: 80 },
+} as const;
 
 /**
  * Invitations from the episode page. Creating one is POST-redirect-GET: the new token travels to the

@@ -10,7 +10,8 @@ import { html, inLanguage } from '../../web/html.ts';
 import { formatNumber, type Lang } from '../../web/i18n.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
-import { appKeyring, codeTitle, idParams, investigatorAccess, member, memberAccess, qualActor } from './common.ts';
+import { codeTitle, idParams, investigatorAccess, member, memberAccess, qualActor } from './common.ts';
+import { appKeyring } from '../keyring.ts';
 import { qualText as t } from './texts.ts';
 
 type AgreementQuery = { unit?: 'character' | 'all' | 'presence' | 'segment'; threshold?: string };

@@ -7,7 +7,6 @@ import { addMemo, addSegments, deleteSegment } from '../../store/qual/coding.ts'
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
 import {
-  appKeyring,
   caseLabel,
   codedTranscript,
   codeTitle,
@@ -19,6 +18,7 @@ import {
   short,
   swatch,
 } from './common.ts';
+import { appKeyring } from '../keyring.ts';
 import { qualText as t } from './texts.ts';
 
 /** Shortcut keys for the first ten codes of the codebook order. */

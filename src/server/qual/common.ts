@@ -1,11 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { CONSENSUS, orderedCodes, type QualCode, type QualSegment } from '../../domain/qual/types.ts';
 import { escapeHtml, html, inLanguage, raw, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
 import { projectAccess, type ProjectAccess, type QualRole } from '../../store/qual/editing.ts';
 import type { QualActor } from '../../store/qual/projects.ts';
-import { keyringFromEnv, type Keyring } from '../../store/reflection-crypto.ts';
 
 /** Shared parts of the interview-coding routes: access, the keyring, and the coded transcript view. */
 
@@ -23,13 +22,6 @@ export const idParams = {
   required: ['id'],
   properties: { id: { type: 'string', format: 'uuid' } },
 } as const;
-
-/** The journal keyring from the validated config (transcripts and memos are sealed with it). */
-export function appKeyring(app: FastifyInstance): Keyring {
-  const { journalKey, journalKeysOld, demoMode } = app.ctx.config;
-  return keyringFromEnv({ SPIEGEL_JOURNAL_KEY: journalKey, SPIEGEL_JOURNAL_KEYS_OLD: journalKeysOld }, demoMode)
-    .keyring;
-}
 
 export function qualActor(request: FastifyRequest): QualActor & { userId: string } {
   const staff = request.staff!;

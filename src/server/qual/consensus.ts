@@ -8,7 +8,8 @@ import { addMemo, addSegments } from '../../store/qual/coding.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
 import { excerpt } from './coding.ts';
-import { appKeyring, caseLabel, codeTitle, idParams, investigatorAccess, member, qualActor } from './common.ts';
+import { caseLabel, codeTitle, idParams, investigatorAccess, member, qualActor } from './common.ts';
+import { appKeyring } from '../keyring.ts';
 import { qualText as t } from './texts.ts';
 
 /** One row of the disagreement list: a code within a passage, who gave it, and whether consensus has it. */

@@ -10,7 +10,8 @@ import { formatNumber, type Lang } from '../../web/i18n.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
 import { excerpt } from './coding.ts';
-import { appKeyring, codeTitle, idParams, investigatorAccess, member, qualActor, short } from './common.ts';
+import { codeTitle, idParams, investigatorAccess, member, qualActor, short } from './common.ts';
+import { appKeyring } from '../keyring.ts';
 import { qualText as t } from './texts.ts';
 
 const KNOWN_ATTRIBUTES = ['profession', 'gender', 'age_band', 'experience_band'] as const;

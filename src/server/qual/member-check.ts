@@ -12,16 +12,8 @@ import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
 import { baseUrl } from '../research/studies.ts';
 import { excerpt } from './coding.ts';
-import {
-  appKeyring,
-  caseLabel,
-  codedTranscript,
-  codeTitle,
-  idParams,
-  investigatorAccess,
-  member,
-  qualActor,
-} from './common.ts';
+import { caseLabel, codedTranscript, codeTitle, idParams, investigatorAccess, member, qualActor } from './common.ts';
+import { appKeyring } from '../keyring.ts';
 import { qualText as t } from './texts.ts';
 
 const DAYS = 14;

@@ -7,16 +7,8 @@ import { setBlinded } from '../../store/qual/coding.ts';
 import { putDocument } from '../../store/qual/editing.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
-import {
-  appKeyring,
-  caseLabel,
-  idParams,
-  investigatorAccess,
-  member,
-  memberAccess,
-  qualActor,
-  short,
-} from './common.ts';
+import { caseLabel, idParams, investigatorAccess, member, memberAccess, qualActor, short } from './common.ts';
+import { appKeyring } from '../keyring.ts';
 import { qualText as t } from './texts.ts';
 
 const caseQuery = {

@@ -7,16 +7,8 @@ import { formatNumber, type Lang } from '../../web/i18n.ts';
 import { createProject, listMyProjects, mergeCodes, putDocument, setMember } from '../../store/qual/editing.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
-import {
-  appKeyring,
-  caseLabel,
-  idParams,
-  investigatorAccess,
-  member,
-  memberAccess,
-  qualActor,
-  short,
-} from './common.ts';
+import { caseLabel, idParams, investigatorAccess, member, memberAccess, qualActor, short } from './common.ts';
+import { appKeyring } from '../keyring.ts';
 import { memberCheckSection } from './member-check.ts';
 import { blindingSection, casesTable, codebookForm, codebookTable, importForm } from './project-views.ts';
 import { qualText as t } from './texts.ts';

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { keyringFromEnv, type Keyring } from '../../store/reflection-crypto.ts';
+import type { Keyring } from '../../store/reflection-crypto.ts';
+import { appKeyring } from '../keyring.ts';
 import { registerReflectionApi } from './api-routes.ts';
 import { buildReflectionContext } from './context.ts';
 import { registerJournalRoutes } from './journal-routes.ts';
@@ -16,17 +17,8 @@ export { setMeasuredEffectivenessProvider } from './context.ts';
  * environment (see src/store/reflection-crypto.ts); tests may pass a keyring.
  */
 export async function registerReflection(app: FastifyInstance, options: { keyring?: Keyring } = {}): Promise<void> {
-  let keyring = options.keyring;
-  if (!keyring) {
-    // From the validated config, not process.env: the settings checked at startup are the ones used.
-    const { journalKey, journalKeysOld, demoMode } = app.ctx.config;
-    const fromEnv = keyringFromEnv(
-      { SPIEGEL_JOURNAL_KEY: journalKey, SPIEGEL_JOURNAL_KEYS_OLD: journalKeysOld },
-      demoMode,
-    );
-    if (fromEnv.warning) app.log.warn(fromEnv.warning);
-    keyring = fromEnv.keyring;
-  }
+  // From the validated config, not process.env: the settings checked at startup are the ones used.
+  const keyring = options.keyring ?? appKeyring(app);
   const ctx = buildReflectionContext(app, keyring);
   registerSelfCheckRoutes(app, ctx);
   registerJournalRoutes(app, ctx);

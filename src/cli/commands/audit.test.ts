@@ -78,7 +78,7 @@ describeEachDialect('spiegel audit verify', (dialect) => {
     );
     const result = await run();
     expect(result.code).toBe(1);
-    expect(result.err).toContain('row 2: hash_mismatch: Row 2 was altered after it was written.');
+    expect(result.err).toContain('row 2: hash_mismatch: The details of row 2 were altered.');
     await withStore((store) =>
       sql`UPDATE audit_log SET details = '{"i": 2}' WHERE seq = 2`.execute(store.db).then(() => undefined),
     );

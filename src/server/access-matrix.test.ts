@@ -312,6 +312,25 @@ export const MATRIX: Record<string, MatrixEntry> = {
     allow: { researcher: 'own', therapist: 'own' },
     params: { id: 'qualProject', ext: { value: 'csv' } },
   },
+  'GET /app/qual/:id/codes/:code': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject', code: { value: '1A' } },
+  },
+  'POST /app/qual/:id/codes/:code': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject', code: { value: '1A' } },
+    body: { label: '1A', name: 'Thema', colour: '#1f77b4' },
+  },
+  'POST /app/qual/:id/codes/:code/merge': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject', code: { value: '1A' } },
+    body: { into: '1A' },
+  },
+  'POST /app/qual/:id/codes/:code/split': {
+    allow: { researcher: 'own' },
+    params: { id: 'qualProject', code: { value: '1A' } },
+    body: { label: '1A', name: 'Thema' },
+  },
   'GET /app/qual/:id/code': {
     allow: { researcher: 'own', therapist: 'own' },
     params: { id: 'qualProject' },

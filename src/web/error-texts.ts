@@ -147,6 +147,14 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     nl: 'De selectie ligt niet binnen het transcript.',
     en: errorRegistry.QUAL_SEGMENT_INVALID.message,
   },
+  QUAL_CODE_LABEL_TAKEN: {
+    nl: 'Een andere code in dit codeboek heeft dit label al.',
+    en: errorRegistry.QUAL_CODE_LABEL_TAKEN.message,
+  },
+  QUAL_CODE_MERGE_SELF: {
+    nl: 'Een code kan niet worden samengevoegd met zichzelf of met een eigen subcode.',
+    en: errorRegistry.QUAL_CODE_MERGE_SELF.message,
+  },
   QUAL_BLINDED: {
     nl: 'De codeurs werken nog blind; hef eerst de blindering op.',
     en: errorRegistry.QUAL_BLINDED.message,

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerQualAnalysisRoutes } from './analysis.ts';
+import { registerQualCodebookRoutes } from './codebook.ts';
 import { registerQualCodingRoutes } from './coding.ts';
 import { registerQualConsensusRoutes } from './consensus.ts';
 import { registerQualExploreRoutes } from './explore.ts';
@@ -14,6 +15,7 @@ import { registerQualProjectRoutes } from './projects.ts';
 export function registerQual(app: FastifyInstance): void {
   registerQualProjectRoutes(app);
   registerQualPreparationRoutes(app);
+  registerQualCodebookRoutes(app);
   registerQualCodingRoutes(app);
   registerQualConsensusRoutes(app);
   registerQualAnalysisRoutes(app);

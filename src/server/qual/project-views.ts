@@ -54,7 +54,7 @@ export function importForm(lang: Lang, id: string, csrf: string): SafeHtml {
   </section>`;
 }
 
-export function codebookTable(lang: Lang, project: QualProject, textLang: string): SafeHtml {
+export function codebookTable(lang: Lang, project: QualProject, textLang: string, editable: boolean): SafeHtml {
   if (!project.codes.length) return html`<p>${t(lang, 'codebook.none')}</p>`;
   const byId = new Map(project.codes.map((c) => [c.id, c]));
   return html`<table data-testid="qual-codebook">
@@ -69,7 +69,14 @@ export function codebookTable(lang: Lang, project: QualProject, textLang: string
       ${orderedCodes(project.codes).map(
         (c) =>
           html`<tr>
-            <th scope="row">${swatch(c.colour)} ${codeTitle(c, textLang, lang)}</th>
+            <th scope="row">
+              ${swatch(c.colour)}
+              ${
+                editable
+                  ? html`<a href="/app/qual/${project.id}/codes/${encodeURIComponent(c.label)}">${codeTitle(c, textLang, lang)}</a>`
+                  : codeTitle(c, textLang, lang)
+              }
+            </th>
             <td>${c.definition ? inLanguage(c.definition, textLang, lang) : ''}</td>
             <td>${c.equivalentTo ? byId.get(c.equivalentTo)?.label : ''}</td>
           </tr>`,

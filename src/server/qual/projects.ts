@@ -136,7 +136,7 @@ export function registerQualProjectRoutes(app: FastifyInstance): void {
         ${lead ? importForm(lang, access.id, csrf) : null}
         <section aria-labelledby="codes-h">
           <h2 id="codes-h">${t(lang, 'codebook.title')}</h2>
-          ${codebookTable(lang, project, access.language)}
+          ${codebookTable(lang, project, access.language, lead)}
           <p>
             <a href="/app/qual/${access.id}/codebook.csv">${t(lang, 'codebook.exportCsv')}</a> ·
             <a href="/app/qual/${access.id}/codebook.qdc">${t(lang, 'codebook.exportQdc')}</a>

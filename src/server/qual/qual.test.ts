@@ -162,4 +162,51 @@ describeEachDialect('interview coding routes', (dialect) => {
     expect(broken.statusCode).toBe(200);
     expect(broken.body).toContain('role="alert"');
   });
+
+  it('renames, splits and merges codes, keeping the segments and a history', async () => {
+    const segments = async () =>
+      (
+        await t.store.db
+          .selectFrom('qual_segments as s')
+          .innerJoin('qual_codes as c', 'c.id', 's.code_id')
+          .select(['s.id', 'c.label'])
+          .execute()
+      ).map((r) => r.label);
+    const before = (await segments()).sort();
+    const taken = await post(lead, `/app/qual/${project}/codes/1B`, { label: '1A', name: 'Dubbel', colour: '#ff7f0e' });
+    expect(taken.statusCode).toBe(409);
+    expect(taken.body).toContain('QUAL_CODE_LABEL_TAKEN');
+    const renamed = await post(lead, `/app/qual/${project}/codes/1B`, {
+      label: '1C',
+      name: 'Nieuwsgierigheid naar mensen',
+      colour: '#ff7f0e',
+    });
+    expect(renamed.statusCode).toBe(303);
+    const oneC = (
+      await t.store.db
+        .selectFrom('qual_segments as s')
+        .innerJoin('qual_codes as c', 'c.id', 's.code_id')
+        .select('s.id')
+        .where('c.label', '=', '1C')
+        .execute()
+    ).map((r) => r.id);
+    expect(oneC.length).toBeGreaterThan(0);
+    const split = await post(lead, `/app/qual/${project}/codes/1C/split`, {
+      label: '1D',
+      name: 'Afgesplitst',
+      segment: oneC,
+    });
+    expect(split.statusCode).toBe(303);
+    expect((await post(lead, `/app/qual/${project}/codes/1D/merge`, { into: '1D' })).statusCode).toBe(422);
+    const merged = await post(lead, `/app/qual/${project}/codes/1D/merge`, { into: '1A' });
+    expect(merged.statusCode).toBe(303);
+    // Every segment is still there, now under 1A or 1C; the history is on the codes.
+    const after = await segments();
+    expect(after.length).toBe(before.length);
+    expect(after.every((l) => l === '1A' || l === '1C')).toBe(true);
+    const page = await lead.request('GET', `/app/qual/${project}/codes/1A`);
+    expect(page.body).toContain('1D samengevoegd in deze code');
+    const renamedPage = await lead.request('GET', `/app/qual/${project}/codes/1C`);
+    expect(renamedPage.body).toContain('Hernoemd van');
+  });
 });

@@ -293,5 +293,5 @@ describe('daily practice from an empty organisation (Chromium, real SMTP)', () =
     await page.waitForURL(episodeUrl);
     await expectNoAxeViolations(page);
     await expect(page.getByRole('button', { name: 'Behandeling heropenen' }).count()).resolves.toBe(1);
-  });
+  }, 300_000); // one long user path; about 100 s alone, more on a loaded 2-core machine
 });

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import mammoth from 'mammoth';
 import { SpiegelError } from '../../domain/errors.ts';
 import { readCodebook, transcriptText } from '../../domain/qual/transcripts.ts';
 import { html, inLanguage, type SafeHtml } from '../../web/html.ts';
@@ -265,6 +264,8 @@ export function registerQualProjectRoutes(app: FastifyInstance): void {
       let fileName = b.fileName || 'pasted.txt';
       if (b.docx) {
         try {
+          // Loaded on first use: mammoth and its zip and XML readers would add to every server start.
+          const { default: mammoth } = await import('mammoth');
           content = (await mammoth.extractRawText({ buffer: Buffer.from(b.docx, 'base64') })).value;
         } catch {
           throw new SpiegelError('QUAL_IMPORT_INVALID', 'The .docx file cannot be read.');

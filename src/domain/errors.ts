@@ -94,7 +94,10 @@ export const errorRegistry = {
   QUAL_CASE_IN_USE: { status: 409, message: 'This case already has a coded transcript; its text cannot change.' },
   QUAL_SEGMENT_INVALID: { status: 422, message: 'The selection does not lie within the transcript.' },
   QUAL_CODE_LABEL_TAKEN: { status: 409, message: 'Another code in this codebook already has this label.' },
-  QUAL_CODE_MERGE_SELF: { status: 422, message: 'A code cannot be merged into itself or into one of its own subcodes.' },
+  QUAL_CODE_MERGE_SELF: {
+    status: 422,
+    message: 'A code cannot be merged into itself or into one of its own subcodes.',
+  },
   QUAL_BLINDED: { status: 409, message: 'The coders still work blind; unblind the project first.' },
   MEMBER_CHECK_EXPIRED: { status: 410, message: 'This link has expired or was already used.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -53,11 +53,14 @@ export function registerQualCodebookRoutes(app: FastifyInstance): void {
         ...project.coders.map((c) => [c.id, c.name] as const),
         ['consensus', t(lang, 'table.consensus')],
       ]);
+      // The fields hold the project's own text: marked with its language on a page in the other one.
+      const mark = access.language === lang ? null : html`lang="${access.language}"`;
       const input = (name: keyof CodeFields, key: Parameters<typeof t>[1], value: string, area = false) =>
         area
           ? html`<label for="c-${name}">${t(lang, key)}</label
-              ><textarea id="c-${name}" name="${name}" rows="2">${value}</textarea>`
-          : html`<label for="c-${name}">${t(lang, key)}</label><input id="c-${name}" name="${name}" value="${value}" />`;
+              ><textarea id="c-${name}" name="${name}" rows="2" ${mark}>${value}</textarea>`
+          : html`<label for="c-${name}">${t(lang, key)}</label
+              ><input id="c-${name}" name="${name}" value="${value}" ${mark} />`;
       const body = html`<p><a href="/app/qual/${access.id}">${own(project.name)}</a></p>
         <h1>${codeTitle(code, access.language, lang)}</h1>
         <section aria-labelledby="edit-h">
@@ -114,7 +117,7 @@ export function registerQualCodebookRoutes(app: FastifyInstance): void {
             const memos = project.memos.filter((m) => m.target.kind === 'code' && m.target.id === code.id);
             return memos.length
               ? html`<ul data-testid="code-history">
-                  ${memos.map((m) => html`<li>${m.text}</li>`)}
+                  ${memos.map((m) => html`<li>${own(m.text)}</li>`)}
                 </ul>`
               : html`<p>${t(lang, 'codeEdit.noHistory')}</p>`;
           })()}

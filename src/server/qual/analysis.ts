@@ -6,7 +6,7 @@ import { exportQdpx } from '../../domain/qual/refi.ts';
 import { agreementReport, codedThemes } from '../../domain/qual/report.ts';
 import { codeDocumentTable, coOccurrence, saturation } from '../../domain/qual/tables.ts';
 import { CONSENSUS } from '../../domain/qual/types.ts';
-import { html, inLanguage } from '../../web/html.ts';
+import { html, inLanguage, type SafeHtml } from '../../web/html.ts';
 import { formatNumber, type Lang } from '../../web/i18n.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
@@ -25,6 +25,26 @@ function unitOf(q: AgreementQuery): AgreementUnit {
     return { kind: 'segment', threshold };
   }
   return { kind: 'character', excludeUncoded: q.unit !== 'all' };
+}
+
+/** A plain table: column headings, then rows whose first cell heads the row. */
+function rowTable(testId: string, headings: string[], rows: (string | SafeHtml)[][]): SafeHtml {
+  return html`<table data-testid="${testId}">
+    <thead>
+      <tr>
+        ${headings.map((h) => html`<th scope="col">${h}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${rows.map(
+        ([head, ...cells]) =>
+          html`<tr>
+            <th scope="row">${head}</th>
+            ${cells.map((c) => html`<td>${c}</td>`)}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
 }
 
 const stat = (lang: Lang, x: number | null, digits = 3) => (x === null ? '—' : formatNumber(lang, x, digits));
@@ -184,45 +204,25 @@ export function registerQualAnalysisRoutes(app: FastifyInstance): void {
           <li><a href="${base}/presence.sps">${t(lang, 'table.sps')}</a></li>
         </ul>
         <h2>${t(lang, 'table.cooccurrence')}</h2>
-        <table data-testid="cooccurrence">
-          <thead>
-            <tr>
-              <th scope="col">${t(lang, 'table.pair')}</th>
-              <th scope="col">${t(lang, 'table.count')}</th>
-              <th scope="col">${t(lang, 'table.jaccard')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${coOccurrence(themes, segments).map(
-              (p) =>
-                html`<tr>
-                  <th scope="row">${byId.get(p.a)?.label} + ${byId.get(p.b)?.label}</th>
-                  <td>${formatNumber(lang, p.count, 0)}</td>
-                  <td>${formatNumber(lang, p.jaccard, 3)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>
+        ${rowTable(
+          'cooccurrence',
+          [t(lang, 'table.pair'), t(lang, 'table.count'), t(lang, 'table.jaccard')],
+          coOccurrence(themes, segments).map((p) => [
+            html`${byId.get(p.a)?.label} + ${byId.get(p.b)?.label}`,
+            formatNumber(lang, p.count, 0),
+            formatNumber(lang, p.jaccard, 3),
+          ]),
+        )}
         <h2>${t(lang, 'table.saturation')}</h2>
-        <table data-testid="saturation">
-          <thead>
-            <tr>
-              <th scope="col">${t(lang, 'cons.case')}</th>
-              <th scope="col">${t(lang, 'table.new')}</th>
-              <th scope="col">${t(lang, 'table.cumulative')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            ${saturation(project.documents, segments).map(
-              (s) =>
-                html`<tr>
-                  <th scope="row">${s.caseLabel}</th>
-                  <td>${formatNumber(lang, s.newCodes, 0)}</td>
-                  <td>${formatNumber(lang, s.cumulative, 0)}</td>
-                </tr>`,
-            )}
-          </tbody>
-        </table>`;
+        ${rowTable(
+          'saturation',
+          [t(lang, 'cons.case'), t(lang, 'table.new'), t(lang, 'table.cumulative')],
+          saturation(project.documents, segments).map((r) => [
+            r.caseLabel,
+            formatNumber(lang, r.newCodes, 0),
+            formatNumber(lang, r.cumulative, 0),
+          ]),
+        )}`;
       return sendPage(request, reply, { title: t(lang, 'table.title'), body });
     },
   );

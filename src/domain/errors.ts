@@ -30,6 +30,15 @@ export const errorRegistry = {
     message:
       'Email address, password or authenticator code is incorrect. After five failed attempts an account is locked for 15 minutes.',
   },
+  JOURNAL_KEY_MISSING: {
+    status: 401,
+    message: 'Log in again to open your reflections: they are encrypted with a key that only your login unlocks.',
+  },
+  JOURNAL_LOCKED: {
+    status: 423,
+    message:
+      'This item is encrypted with your earlier journal key. Open it on the journal page with your previous password or your recovery code.',
+  },
   ACCOUNT_LOCKED: { status: 423, message: 'Too many failed attempts; the account is locked for a while.' },
   FORBIDDEN: { status: 403, message: 'You do not have access to this.' },
   CSRF_INVALID: { status: 403, message: 'The form has expired; reload the page and try again.' },

@@ -219,6 +219,8 @@ export const MATRIX: Record<string, MatrixEntry> = {
   'POST /app/self-check/settings': { allow: THERAPIST, body: { interval: '6' } },
   'GET /app/journal': { allow: THERAPIST },
   'GET /app/journal/new': { allow: THERAPIST },
+  'POST /app/journal/unlock': { allow: THERAPIST, body: { secret: 'not an earlier password' } },
+  'POST /app/journal/recovery-code': { allow: THERAPIST, body: {} },
   'POST /app/journal': { allow: THERAPIST, body: {} },
   'GET /app/practice': { allow: THERAPIST },
   'POST /app/practice/goals': { allow: THERAPIST, body: {} },

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { errorRegistry, isSpiegelError, SpiegelError, type ErrorCode } from '../domain/errors.ts';
 import { html } from '../web/html.ts';
+import { errorText } from '../web/error-texts.ts';
 import { t, type TextKey } from '../web/i18n.ts';
 import { sendPage, wantsHtml } from './pages.ts';
 import { isConnectionLost } from '../store/connection.ts';
@@ -20,17 +21,26 @@ function send(request: FastifyRequest, reply: FastifyReply, error: SpiegelError)
   if (error.status === 503) reply.header('retry-after', '1');
   if (wantsHtml(request)) {
     const status = error.status;
-    const key = PAGE_TEXTS[status] ?? (status >= 500 ? 'error.500' : 'error.400');
     const lang = request.lang;
+    // The common statuses get one page text; the others (401, 413, 423, 503, ...) say what their code means.
+    const key = PAGE_TEXTS[status];
+    const message = key
+      ? t(lang, key)
+      : status >= 500 && status !== 503
+        ? t(lang, 'error.500')
+        : errorText(lang, error.code);
+    const login = error.code === 'JOURNAL_KEY_MISSING' || error.code === 'UNAUTHENTICATED';
     try {
       return sendPage(request, reply, {
         title: t(lang, 'error.title'),
         path: request.url.split('?')[0],
         status,
         body: html`<h1>${t(lang, 'error.title')}</h1>
-          <p>${t(lang, key)}</p>
+          <p>${message}</p>
           <p class="muted">${t(lang, 'error.code', { code: error.code })}</p>
-          <p><a href="/">${t(lang, 'error.back')}</a></p>`,
+          <p>
+            ${login ? html`<a href="/login">${t(lang, 'login.submit')}</a> · ` : null}<a href="/">${t(lang, 'error.back')}</a>
+          </p>`,
       });
     } catch (pageError) {
       request.log.error({ err: pageError }, 'error page failed; answering with JSON');

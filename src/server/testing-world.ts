@@ -12,6 +12,7 @@ import { createOrg, createUser, CSRF_IN_PAGE } from './testing.ts';
 import { csrfCookieName } from './auth/csrf.ts';
 import { saveProject } from '../store/qual/projects.ts';
 import { appKeyring } from './keyring.ts';
+import { journalKeyAtLogin } from '../store/journal-keys.ts';
 
 // A small, fixed world for access tests: two organisations. Organisation A has two therapists, each
 // with a client, an episode (with a participant, a plan, a session, an invitation, a response with
@@ -277,6 +278,7 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
     // The share to revoke is of an item no other matrix route deletes (the main practice goal).
     const revocable = await createShare(
       app.ctx.store.db,
+      { owner: appKeyring(app), instance: appKeyring(app) },
       { orgId: owner.orgId, userId: owner.id, roles: ['therapist'] },
       'practice_goal',
       main.practiceGoal,
@@ -389,6 +391,7 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
     return match ? (match[1] ?? match[2]) : anonymousToken; // e.g. a user who must enrol TOTP first
   };
 
+  const journalKeys: Record<string, Promise<Buffer>> = {};
   const world: World = {
     app,
     orgA,
@@ -402,7 +405,15 @@ export async function buildWorld(app: FastifyInstance): Promise<World> {
     async as(who) {
       const cookies: Record<string, string> = { [csrfCookie]: csrfSecret };
       if (!who) return { cookies, headers: { 'x-csrf-token': anonymousToken } };
-      cookies[cookieName] = await createSession(app.ctx.store.db, { id: who.id, org_id: who.orgId });
+      // As at login: the user's journal key (made, and their rows moved to it, on first use; decision 0035).
+      journalKeys[who.id] ??= journalKeyAtLogin(
+        app.ctx.store.db,
+        appKeyring(app),
+        { orgId: who.orgId, userId: who.id },
+        'x',
+      );
+      const journalKey = await journalKeys[who.id];
+      cookies[cookieName] = await createSession(app.ctx.store.db, { id: who.id, org_id: who.orgId }, journalKey);
       return { cookies, headers: { 'x-csrf-token': await tokenFor(cookies) } };
     },
     async request(who, method, url, options = {}) {

@@ -4,7 +4,7 @@ import { SpiegelError } from '../domain/errors.ts';
 import type { TearsScaleScores } from '../domain/reflection/norms.ts';
 import { DEFAULT_INTERVAL, isInterval, type IntervalMonths } from '../domain/reflection/schedule.ts';
 import type { Answers } from '../domain/reflection/types.ts';
-import { auditIn, auditRead, deny, isUuid, type Actor } from './reflection-common.ts';
+import { auditIn, auditRead, deny, isUuid, locked, type Actor } from './reflection-common.ts';
 import { aadFor, open, seal, type Keyring } from './reflection-crypto.ts';
 import type { Database } from './schema.ts';
 
@@ -123,6 +123,7 @@ export async function readCheck(
         .executeTakeFirst()
     : undefined;
   if (!row) return deny(db, actor, action, 'self_check', isUuid(id) ? id : null);
+  if (!keyring.keys.has(row.key_id)) return locked(db, actor, action, 'self_check', row.id);
   const payload = open<CheckPayload>(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, aad(row.id, actor));
   await auditRead(db, actor, action, 'self_check', id);
   return { ...meta(row), payload };
@@ -211,6 +212,7 @@ export async function previousCompleted(
     .where('user_id', '=', actor.userId)
     .where('status', '=', 'completed')
     .where('completed_at', '<', before)
+    .where('key_id', 'in', [...keyring.keys.keys()])
     .orderBy('completed_at', 'desc')
     .limit(1)
     .executeTakeFirst();

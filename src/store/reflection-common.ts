@@ -84,6 +84,21 @@ export async function deny(
   throw new SpiegelError('NOT_FOUND');
 }
 
+/**
+ * The item is sealed under one of the owner's locked journal keys (decision 0035): audited as denied,
+ * answered with JOURNAL_LOCKED so the owner learns how to open it again.
+ */
+export async function locked(
+  db: Kysely<Database>,
+  actor: Actor,
+  action: string,
+  subjectType: ReflectionSubject,
+  subjectId: string,
+): Promise<never> {
+  await audit(db, entry(actor, action, subjectType, subjectId, 'denied', { reason: 'locked' }));
+  throw new SpiegelError('JOURNAL_LOCKED');
+}
+
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { matchesSearch, type JournalEntryContent } from '../domain/reflection/journal.ts';
-import { auditIn, auditRead, deny, isUuid, type Actor } from './reflection-common.ts';
+import { refreshShareCopies } from './journal-reseal.ts';
+import { auditIn, auditRead, deny, isUuid, locked, type Actor } from './reflection-common.ts';
 import { aadFor, open, seal, type Keyring } from './reflection-crypto.ts';
 import type { Database } from './schema.ts';
 
@@ -39,15 +40,16 @@ export async function createEntry(
   return id;
 }
 
+/** Saves an edit under the owner's key and renews the supervisors' copies of the entry (decision 0035). */
 export async function updateEntry(
   db: Kysely<Database>,
-  keyring: Keyring,
+  keys: { owner: Keyring; instance: Keyring },
   actor: Actor,
   id: string,
   content: JournalEntryContent,
 ): Promise<void> {
   if (!isUuid(id)) return deny(db, actor, 'reflection.journal.write', 'journal_entry', null);
-  const sealed = seal(keyring, content, aad(id, actor));
+  const sealed = seal(keys.owner, content, aad(id, actor));
   const updated = await db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('journal_entries')
@@ -57,8 +59,10 @@ export async function updateEntry(
       .where('user_id', '=', actor.userId)
       .returning('id')
       .executeTakeFirst();
-    if (row) await auditIn(trx, actor, 'reflection.journal.write', 'journal_entry', id);
-    return Boolean(row);
+    if (!row) return false;
+    await refreshShareCopies(trx, actor, keys.owner, keys.instance, { type: 'journal_entry', id });
+    await auditIn(trx, actor, 'reflection.journal.write', 'journal_entry', id);
+    return true;
   });
   if (!updated) await deny(db, actor, 'reflection.journal.write', 'journal_entry', id);
 }
@@ -79,6 +83,7 @@ export async function readEntry(
         .executeTakeFirst()
     : undefined;
   if (!row) return deny(db, actor, 'reflection.journal.read', 'journal_entry', isUuid(id) ? id : null);
+  if (!keyring.keys.has(row.key_id)) return locked(db, actor, 'reflection.journal.read', 'journal_entry', row.id);
   const content = open<JournalEntryContent>(
     keyring,
     { keyId: row.key_id, ciphertext: row.ciphertext },
@@ -106,12 +111,19 @@ export async function searchEntries(
     .where('user_id', '=', actor.userId)
     .orderBy('created_at', 'desc')
     .execute();
-  const entries = rows.map((row) => ({
-    id: row.id,
-    createdAt: new Date(row.created_at),
-    updatedAt: new Date(row.updated_at),
-    content: open<JournalEntryContent>(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, aad(row.id, actor)),
-  }));
+  // Entries under a locked key (decision 0035) are left out; the journal page says how many.
+  const entries = rows
+    .filter((row) => keyring.keys.has(row.key_id))
+    .map((row) => ({
+      id: row.id,
+      createdAt: new Date(row.created_at),
+      updatedAt: new Date(row.updated_at),
+      content: open<JournalEntryContent>(
+        keyring,
+        { keyId: row.key_id, ciphertext: row.ciphertext },
+        aad(row.id, actor),
+      ),
+    }));
   const hits = entries.filter((e) => matchesSearch(e.content, query, tag));
   await auditRead(
     db,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { ScorePoint } from '../domain/reflection/outcome-trend.ts';
 import { isSkill, type GoalContent, type LogContent, type Skill } from '../domain/reflection/practice.ts';
-import { auditIn, auditRead, deny, isUuid, type Actor } from './reflection-common.ts';
+import { auditIn, auditRead, deny, isUuid, locked, type Actor } from './reflection-common.ts';
 import { aadFor, open, seal, type Keyring } from './reflection-crypto.ts';
 import type { Database } from './schema.ts';
 
@@ -77,7 +77,7 @@ export async function listGoals(db: Kysely<Database>, keyring: Keyring, actor: A
     .orderBy('created_at')
     .execute();
   await auditRead(db, actor, 'reflection.practice.goal.list', 'practice_goal', null, { count: rows.length });
-  return rows.map((row) => toGoal(keyring, actor, row));
+  return rows.filter((row) => keyring.keys.has(row.key_id)).map((row) => toGoal(keyring, actor, row));
 }
 
 export async function readGoal(
@@ -96,6 +96,7 @@ export async function readGoal(
         .executeTakeFirst()
     : undefined;
   if (!row) return deny(db, actor, 'reflection.practice.goal.read', 'practice_goal', isUuid(id) ? id : null);
+  if (!keyring.keys.has(row.key_id)) return locked(db, actor, 'reflection.practice.goal.read', 'practice_goal', id);
   await auditRead(db, actor, 'reflection.practice.goal.read', 'practice_goal', id);
   return toGoal(keyring, actor, row);
 }
@@ -185,14 +186,16 @@ export async function listLogs(
     count: rows.length,
     goalId: options.goalId ?? null,
   });
-  return rows.map((row) => ({
-    id: row.id,
-    goalId: row.goal_id,
-    skill: isSkill(row.skill) ? row.skill : 'custom',
-    practisedOn: row.day,
-    minutes: row.minutes,
-    content: open<LogContent>(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, logAad(row.id, actor)),
-  }));
+  return rows
+    .filter((row) => keyring.keys.has(row.key_id))
+    .map((row) => ({
+      id: row.id,
+      goalId: row.goal_id,
+      skill: isSkill(row.skill) ? row.skill : 'custom',
+      practisedOn: row.day,
+      minutes: row.minutes,
+      content: open<LogContent>(keyring, { keyId: row.key_id, ciphertext: row.ciphertext }, logAad(row.id, actor)),
+    }));
 }
 
 /** Minutes logged between two moments (for the self-check's maintenance section); no free text read. */

@@ -5,6 +5,7 @@ import type { JournalEntryContent } from '../domain/reflection/journal.ts';
 import type { GoalContent } from '../domain/reflection/practice.ts';
 import type { CheckPayload } from './reflection-checks.ts';
 import { auditIn, auditRead, deny, isUuid, type Actor } from './reflection-common.ts';
+import { refreshShareCopies, shareCopyAad } from './journal-reseal.ts';
 import { aadFor, open, seal, type Keyring } from './reflection-crypto.ts';
 import type { Database, ReflectionItemType } from './schema.ts';
 
@@ -88,8 +89,13 @@ async function ownsItem(db: Kysely<Database>, actor: Actor, type: ReflectionItem
   return Boolean(row);
 }
 
+/**
+ * Shares one of the owner's items with a supervisor. The supervisor gets a copy sealed under the instance
+ * key (`instance`), made from the owner's row opened with the owner's keys (`ownerKeys`, decision 0035).
+ */
 export async function createShare(
   db: Kysely<Database>,
+  keys: { owner: Keyring; instance: Keyring },
   actor: Actor,
   type: ReflectionItemType,
   itemId: string,
@@ -124,6 +130,7 @@ export async function createShare(
       })
       .returning('id')
       .executeTakeFirstOrThrow();
+    await refreshShareCopies(trx, actor, keys.owner, keys.instance, { type, id: itemId });
     await auditIn(trx, actor, 'reflection.share.create', 'reflection_share', row.id, {
       itemType: type,
       itemId,
@@ -266,6 +273,10 @@ function toActive(r: {
   };
 }
 
+/**
+ * The shared item as its supervisor sees it: the share's own copy under the instance key; a share from
+ * before migration 066 whose owner has not logged in since still reads the owner's row.
+ */
 async function loadItem(
   db: Kysely<Database>,
   keyring: Keyring,
@@ -279,14 +290,22 @@ async function loadItem(
       .where('id', '=', share.itemId)
       .where('org_id', '=', orgId)
       .where('user_id', '=', share.ownerId);
+  const copy = await db
+    .selectFrom('reflection_shares')
+    .select(['key_id', 'ciphertext'])
+    .where('id', '=', share.id)
+    .executeTakeFirstOrThrow();
+  const content = <T>(r: { id: string; key_id: string; ciphertext: string }, table: string): T =>
+    copy.key_id && copy.ciphertext
+      ? open<T>(keyring, { keyId: copy.key_id, ciphertext: copy.ciphertext }, shareCopyAad(share.id, owner))
+      : open<T>(keyring, { keyId: r.key_id, ciphertext: r.ciphertext }, aadFor(table, r.id, owner.orgId, owner.userId));
+  // No copy and the row is under the owner's own key: nothing the supervisor's request can open.
+  const readable = (r: { key_id: string } | undefined): r is NonNullable<typeof r> =>
+    r !== undefined && (Boolean(copy.ciphertext) || keyring.keys.has(r.key_id));
   if (share.itemType === 'self_check') {
     const r = await base('self_checks').selectAll().executeTakeFirst();
-    if (!r) return null;
-    const payload = open<CheckPayload>(
-      keyring,
-      { keyId: r.key_id, ciphertext: r.ciphertext },
-      aadFor('self_checks', r.id, owner.orgId, owner.userId),
-    );
+    if (!readable(r)) return null;
+    const payload = content<CheckPayload>(r, 'self_checks');
     return {
       type: 'self_check',
       id: r.id,
@@ -297,22 +316,23 @@ async function loadItem(
   }
   if (share.itemType === 'journal_entry') {
     const r = await base('journal_entries').selectAll().executeTakeFirst();
-    if (!r) return null;
-    const content = open<JournalEntryContent>(
-      keyring,
-      { keyId: r.key_id, ciphertext: r.ciphertext },
-      aadFor('journal_entries', r.id, owner.orgId, owner.userId),
-    );
-    return { type: 'journal_entry', id: r.id, createdAt: new Date(r.created_at), content };
+    if (!readable(r)) return null;
+    return {
+      type: 'journal_entry',
+      id: r.id,
+      createdAt: new Date(r.created_at),
+      content: content<JournalEntryContent>(r, 'journal_entries'),
+    };
   }
   const r = await base('practice_goals').selectAll().executeTakeFirst();
-  if (!r) return null;
-  const content = open<GoalContent>(
-    keyring,
-    { keyId: r.key_id, ciphertext: r.ciphertext },
-    aadFor('practice_goals', r.id, owner.orgId, owner.userId),
-  );
-  return { type: 'practice_goal', id: r.id, skill: r.skill, createdAt: new Date(r.created_at), content };
+  if (!readable(r)) return null;
+  return {
+    type: 'practice_goal',
+    id: r.id,
+    skill: r.skill,
+    createdAt: new Date(r.created_at),
+    content: content<GoalContent>(r, 'practice_goals'),
+  };
 }
 
 /** Items shared with the calling supervisor (active shares only), with their titles decrypted. */

@@ -130,7 +130,14 @@ describeEachDialect('reflection store', (dialect) => {
 
   it('shares one item with one supervisor, revocably', async () => {
     const [entry] = await searchEntries(store.db, keyring1, owner, '', 'waardering');
-    const shareId = await createShare(store.db, owner, 'journal_entry', entry.id, supervisor.userId);
+    const shareId = await createShare(
+      store.db,
+      { owner: keyring1, instance: keyring1 },
+      owner,
+      'journal_entry',
+      entry.id,
+      supervisor.userId,
+    );
     expect(
       (await sharedWithMe(store.db, keyring1, supervisor)).map(
         (s) => s.item.type === 'journal_entry' && s.item.content.title,
@@ -148,11 +155,22 @@ describeEachDialect('reflection store', (dialect) => {
     expect((await readShared(store.db, keyring1, supervisor, shareId)).comments.map((c) => c.text)).toEqual([
       'Mooi opgemerkt; wat deed het met je?',
     ]);
-    await expect(createShare(store.db, supervisor, 'journal_entry', entry.id, stranger.userId)).rejects.toMatchObject({
+    await expect(
+      createShare(
+        store.db,
+        { owner: keyring1, instance: keyring1 },
+        supervisor,
+        'journal_entry',
+        entry.id,
+        stranger.userId,
+      ),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     const draft = await startCheck(store.db, keyring1, owner);
-    await expect(createShare(store.db, owner, 'self_check', draft, supervisor.userId)).rejects.toMatchObject({
+    await expect(
+      createShare(store.db, { owner: keyring1, instance: keyring1 }, owner, 'self_check', draft, supervisor.userId),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     }); // drafts are never shared
     await revokeShare(store.db, owner, shareId);

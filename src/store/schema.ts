@@ -67,6 +67,18 @@ export interface StaffSessionsTable {
   created_at: Generated<Date>;
   last_seen_at: Generated<Date>;
   expires_at: Timestamp;
+  /** The session's journal data key, sealed under a key derived from the cookie token (migration 066). */
+  journal_key: string | null;
+}
+
+export interface JournalKeysTable {
+  id: string;
+  org_id: string;
+  user_id: string;
+  status: 'current' | 'locked';
+  by_password: string | null;
+  by_recovery: string | null;
+  created_at: Generated<Date>;
 }
 
 export interface ClientsTable {
@@ -358,6 +370,9 @@ export interface ReflectionSharesTable {
   item_id: string;
   created_at: Generated<Date>;
   revoked_at: NullableTimestamp;
+  /** The supervisor's copy of the item, sealed under the instance key (migration 066). */
+  key_id: string | null;
+  ciphertext: string | null;
 }
 
 export interface ReflectionCommentsTable {
@@ -576,6 +591,7 @@ export interface Database {
   organisations: OrganisationsTable;
   users: UsersTable;
   staff_sessions: StaffSessionsTable;
+  journal_keys: JournalKeysTable;
   password_tokens: PasswordTokensTable;
   clients: ClientsTable;
   episodes: EpisodesTable;

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { lockJournalKey } from './journal-keys.ts';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Keyring } from './reflection-crypto.ts';
 import type { Database, Role } from './schema.ts';
@@ -199,6 +200,8 @@ export async function setPasswordWithLink(
     .where('id', '=', link.userId)
     .execute();
   await destroyUserSessions(trx, link.userId);
+  // Whoever set this password (the owner, or an admin holding the link) cannot open the old journal key.
+  await lockJournalKey(trx, link.userId);
 }
 
 export async function changePassword(

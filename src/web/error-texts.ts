@@ -23,6 +23,14 @@ export const ERROR_TEXTS: Record<ErrorCode, { nl: string; en: string }> = {
     nl: 'E-mailadres, wachtwoord of code uit je authenticator-app klopt niet. Na vijf mislukte pogingen is een account 15 minuten geblokkeerd.',
     en: errorRegistry.LOGIN_FAILED.message,
   },
+  JOURNAL_KEY_MISSING: {
+    nl: 'Log opnieuw in om je reflecties te openen: ze zijn versleuteld met een sleutel die alleen jouw inlog ontgrendelt.',
+    en: errorRegistry.JOURNAL_KEY_MISSING.message,
+  },
+  JOURNAL_LOCKED: {
+    nl: 'Dit item is versleuteld met je eerdere dagboeksleutel. Open het op de dagboekpagina met je vorige wachtwoord of je herstelcode.',
+    en: errorRegistry.JOURNAL_LOCKED.message,
+  },
   ACCOUNT_LOCKED: {
     nl: 'Te veel mislukte pogingen; het account is even geblokkeerd.',
     en: errorRegistry.ACCOUNT_LOCKED.message,

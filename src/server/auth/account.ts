@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { rewrapForNewPassword } from '../../store/journal-keys.ts';
 import { html, raw } from '../../web/html.ts';
 import { appendAudit, audit } from '../../store/audit.ts';
 import {
@@ -159,6 +160,7 @@ export function registerAccountRoutes(app: FastifyInstance): void {
         .transaction()
         .execute(async (trx) => {
           await changePassword(trx, staff.userId, hash, staff.sessionId);
+          await rewrapForNewPassword(trx, staff.userId, request.body.current, request.body.password);
           await appendAudit(trx, { ...base, outcome: 'ok' });
         });
       await rotateSession(app, request, reply);

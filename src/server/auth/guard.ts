@@ -4,6 +4,7 @@ import { SpiegelError } from '../../domain/errors.ts';
 import { createSession, destroySession, resolveSession } from './sessions.ts';
 import { rememberLanguage } from '../../store/users.ts';
 import { parseLang } from '../../web/i18n.ts';
+import { openFromSession } from '../../store/journal-keys.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -13,6 +14,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The organisation requires TOTP for this staff member's role and they have not enrolled yet. */
     mustEnrolTotp: boolean;
+    /** The session's sealed journal data key (decision 0035); opened by server/journal-key.ts. */
+    sealedJournalKey: string | null;
   }
 }
 
@@ -32,11 +35,28 @@ export function setSessionCookie(app: FastifyInstance, reply: FastifyReply, toke
   });
 }
 
+/**
+ * The journal data key of the signed-in staff member (decision 0035): unwrapped at login, kept in the
+ * session row sealed under a key derived from the cookie token, opened here per request. Null when the
+ * session has none (a session from before the upgrade).
+ */
+export function sessionJournalKey(app: FastifyInstance, request: FastifyRequest): Buffer | null {
+  const token = request.cookies[sessionCookieName(app.ctx.config)];
+  if (!token || !request.staff || !request.sealedJournalKey) return null;
+  return openFromSession(token, request.staff.sessionId, request.sealedJournalKey);
+}
+
 /** Replaces the caller's session with a fresh token (after a privilege or credential change, ASVS 3.2.1). */
 export async function rotateSession(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): Promise<void> {
   const staff = request.staff!;
+  // The journal key moves to the new session: the new token seals it.
+  const journalKey = sessionJournalKey(app, request);
   await destroySession(app.ctx.store.db, staff.sessionId);
-  setSessionCookie(app, reply, await createSession(app.ctx.store.db, { id: staff.userId, org_id: staff.orgId }));
+  setSessionCookie(
+    app,
+    reply,
+    await createSession(app.ctx.store.db, { id: staff.userId, org_id: staff.orgId }, journalKey),
+  );
 }
 
 /**
@@ -47,11 +67,13 @@ export async function rotateSession(app: FastifyInstance, request: FastifyReques
 export function registerSessionResolution(app: FastifyInstance): void {
   app.decorateRequest('staff', null);
   app.decorateRequest('mustEnrolTotp', false);
+  app.decorateRequest('sealedJournalKey', null);
   app.addHook('onRequest', async (request) => {
     const token = request.cookies[sessionCookieName(app.ctx.config)];
     const identity = token ? await resolveSession(app.ctx.store.db, token) : null;
     request.staff = identity;
     request.mustEnrolTotp = identity?.mustEnrolTotp ?? false;
+    request.sealedJournalKey = identity?.journalKey ?? null;
     // The language switch (?lang=) of a signed-in staff member is remembered for mail sent to them.
     const chosen = parseLang((request.query as Record<string, unknown> | undefined)?.lang);
     if (identity && chosen) await rememberLanguage(app.ctx.store.db, identity.userId, chosen);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { journalKeyAtLogin } from '../../store/journal-keys.ts';
 import { SpiegelError } from '../../domain/errors.ts';
 import { audit } from '../../store/audit.ts';
 import { html } from '../../web/html.ts';
@@ -166,7 +167,14 @@ export function registerLoginRoutes(app: FastifyInstance): void {
       try {
         const user = await authenticate(app, request, request.body);
         if (request.staff) await destroySession(app.ctx.store.db, request.staff.sessionId); // rotate on login
-        setSessionCookie(app, reply, await createSession(app.ctx.store.db, user));
+        // The password unwraps the journal data key (decision 0035); the session keeps it sealed.
+        const journalKey = await journalKeyAtLogin(
+          app.ctx.store.db,
+          appKeyring(app),
+          { orgId: user.org_id, userId: user.id },
+          request.body.password,
+        );
+        setSessionCookie(app, reply, await createSession(app.ctx.store.db, user, journalKey));
         await rememberLanguage(app.ctx.store.db, user.id, request.lang);
         return reply.redirect('/app', 303);
       } catch (error) {

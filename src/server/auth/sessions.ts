@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.ts';
+import { sealForSession } from '../../store/journal-keys.ts';
 import { securitySettings } from '../../store/users.ts';
 import type { StaffIdentity } from '../../domain/roles.ts';
 import { totpRequiredFor } from './totp.ts';
@@ -13,16 +14,25 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A new session with a fresh random token; only the token's hash is stored. */
-export async function createSession(db: Kysely<Database>, user: { id: string; org_id: string }): Promise<string> {
+/**
+ * A new session with a fresh random token; only the token's hash is stored. `journalKey` is the user's
+ * journal data key (decision 0035), kept sealed under a key derived from the token.
+ */
+export async function createSession(
+  db: Kysely<Database>,
+  user: { id: string; org_id: string },
+  journalKey: Buffer | null = null,
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
+  const id = hashToken(token);
   await db
     .insertInto('staff_sessions')
     .values({
-      id: hashToken(token),
+      id,
       org_id: user.org_id,
       user_id: user.id,
       expires_at: new Date(Date.now() + ABSOLUTE_TIMEOUT_MS),
+      journal_key: journalKey ? sealForSession(token, id, journalKey) : null,
     })
     .execute();
   return token;
@@ -32,6 +42,8 @@ export async function createSession(db: Kysely<Database>, user: { id: string; or
 export interface SessionIdentity extends StaffIdentity {
   mustEnrolTotp: boolean;
   totpEnabled: boolean;
+  /** The sealed journal data key of this session, if its login unlocked one. */
+  journalKey: string | null;
 }
 
 /** Resolves a cookie token to the staff member, enforcing idle and absolute timeouts. */
@@ -51,6 +63,7 @@ export async function resolveSession(
       's.org_id',
       's.last_seen_at',
       's.expires_at',
+      's.journal_key',
       'u.roles',
       'u.display_name',
       'u.email',
@@ -80,6 +93,7 @@ export async function resolveSession(
     email: row.email,
     mustEnrolTotp,
     totpEnabled: row.totp_enabled,
+    journalKey: row.journal_key,
   };
 }
 

@@ -54,9 +54,9 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      const record = await readCheck(db, ctx.keyring, actor, request.params.id);
+      const record = await readCheck(db, ctx.own(request), actor, request.params.id);
       if (record.status !== 'completed') throw new SpiegelError('NOT_FOUND');
-      return noStore(reply).send(await ownerReport(db, ctx, actor, record));
+      return noStore(reply).send(await ownerReport(db, ctx, ctx.own(request), actor, record));
     },
   );
 
@@ -84,7 +84,7 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
     async (request, reply) => {
       const entries = await searchEntries(
         db,
-        ctx.keyring,
+        ctx.own(request),
         actorOf(request),
         request.query.q ?? '',
         request.query.tag || null,
@@ -107,7 +107,7 @@ export function registerReflectionApi(app: FastifyInstance, ctx: ReflectionConte
     },
     async (request, reply) => {
       const day = today();
-      const logs = await listLogs(db, ctx.keyring, actorOf(request), { from: windowStart(day, 7) });
+      const logs = await listLogs(db, ctx.own(request), actorOf(request), { from: windowStart(day, 7) });
       return noStore(reply).send({ weeks: weeklyTotals(logs, day) });
     },
   );

@@ -16,10 +16,17 @@ import type { Actor } from '../../store/reflection-common.ts';
 import type { Keyring } from '../../store/reflection-crypto.ts';
 import type { Database } from '../../store/schema.ts';
 import { shippedInstruments } from '../../store/instrument-registry.ts';
+import { ownKeys } from '../journal-key.ts';
 
-/** What every reflection route needs: the keyring, the instruments and the module definitions. */
+/**
+ * What every reflection route needs: the keyrings, the instruments and the module definitions. `keyring`
+ * is the instance keyring (supervisors' copies, comments); `own(request)` is the signed-in owner's
+ * keyring for their own reflections (decision 0035), and `keys(request)` both.
+ */
 export interface ReflectionContext {
   keyring: Keyring;
+  own(request: FastifyRequest): Keyring;
+  keys(request: FastifyRequest): { owner: Keyring; instance: Keyring };
   tears: CompiledScorer | null;
   brs: CompiledScorer | null;
   modules: ModuleDefinition[];
@@ -57,7 +64,8 @@ export function buildReflectionContext(app: FastifyInstance, keyring: Keyring): 
         }
       : null,
   });
-  return { keyring, tears, brs, modules };
+  const keys = (request: FastifyRequest) => ownKeys(app, request, keyring);
+  return { keyring, own: (request) => keys(request).owner, keys, tears, brs, modules };
 }
 
 /** The copyright line, when the instrument's licence asks to show it on the form. */

@@ -3,6 +3,7 @@ import type { Keyring } from '../../store/reflection-crypto.ts';
 import { appKeyring } from '../keyring.ts';
 import { registerReflectionApi } from './api-routes.ts';
 import { buildReflectionContext } from './context.ts';
+import { registerJournalKeyRoutes } from './journal-key-routes.ts';
 import { registerJournalRoutes } from './journal-routes.ts';
 import { registerPracticeRoutes } from './practice-routes.ts';
 import { registerSelfCheckRoutes } from './self-check-routes.ts';
@@ -22,6 +23,7 @@ export async function registerReflection(app: FastifyInstance, options: { keyrin
   const ctx = buildReflectionContext(app, keyring);
   registerSelfCheckRoutes(app, ctx);
   registerJournalRoutes(app, ctx);
+  registerJournalKeyRoutes(app, ctx);
   registerPracticeRoutes(app, ctx);
   registerSharingRoutes(app, ctx);
   registerReflectionApi(app, ctx);

@@ -37,10 +37,11 @@ function newLinks(lang: Lang): SafeHtml {
 export function listBody(
   lang: Lang,
   input: { entries: JournalEntry[]; tags: string[]; query: string; tag: string | null },
+  keyPanel: SafeHtml | null = null,
 ): SafeHtml {
   return html`<h1>${jt(lang, 'journal.title')}</h1>
     <p>${jt(lang, 'journal.intro')}</p>
-    ${privateNote(lang)}
+    ${privateNote(lang)}${keyPanel}
     <section class="card" aria-labelledby="new-entry">
       <h2 id="new-entry">${jt(lang, 'journal.new')}</h2>
       ${newLinks(lang)}

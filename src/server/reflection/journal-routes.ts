@@ -13,6 +13,8 @@ import { listSupervisors, sharesOfItem } from '../../store/reflection-shares.ts'
 import { html } from '../../web/html.ts';
 import type { Access } from '../access.ts';
 import { actorOf, type ReflectionContext } from './context.ts';
+import { journalKeyState } from '../../store/journal-keys.ts';
+import { journalKeyPanel } from './journal-key-pages.ts';
 import { entryActions, entryHtml, formBody, listBody } from './journal-pages.ts';
 import { reminderHtml, reflectionLayout } from './page.ts';
 import { sendPage } from '../pages.ts';
@@ -28,7 +30,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
   const { db } = app.ctx.store;
   const config = { access: OWN_JOURNAL };
 
-  app.get<{ Querystring: { q?: string; tag?: string } }>(
+  app.get<{ Querystring: { q?: string; tag?: string; notice?: string } }>(
     '/app/journal',
     {
       schema: {
@@ -38,6 +40,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
           properties: {
             q: { type: 'string', maxLength: 200 },
             tag: { type: 'string', maxLength: 40 },
+            notice: { type: 'string', enum: ['unlocked', 'unlock-failed'] },
             lang: { type: 'string', enum: ['nl', 'en'] },
           },
         },
@@ -46,15 +49,21 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
     },
     async (request, reply) => {
       const actor = actorOf(request);
+      const keyPanel = journalKeyPanel(
+        reply,
+        request.lang,
+        await journalKeyState(db, actor.userId),
+        request.query.notice,
+      );
       const query = request.query.q?.trim() ?? '';
       const tag = request.query.tag?.trim() || null;
-      const all = await searchEntries(db, ctx.keyring, actor, query, tag);
-      const tags = query || tag ? tagsOf(await searchEntries(db, ctx.keyring, actor)) : tagsOf(all);
+      const all = await searchEntries(db, ctx.own(request), actor, query, tag);
+      const tags = query || tag ? tagsOf(await searchEntries(db, ctx.own(request), actor)) : tagsOf(all);
       const reminder = await reminderHtml(db, actor, request.lang);
       return sendPage(request, reply, {
         title: jt(request.lang, 'journal.title'),
         layout: reflectionLayout(request, 'journal'),
-        body: html`${reminder}${listBody(request.lang, { entries: all, tags, query, tag })}`,
+        body: html`${reminder}${listBody(request.lang, { entries: all, tags, query, tag }, keyPanel)}`,
       });
     },
   );
@@ -136,7 +145,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
           body,
         });
       }
-      const id = await createEntry(db, ctx.keyring, actorOf(request), parsed.content);
+      const id = await createEntry(db, ctx.own(request), actorOf(request), parsed.content);
       return reply.redirect(`/app/journal/${id}`, 303);
     },
   );
@@ -146,7 +155,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
     { schema: { hide: true, params: idParams, querystring: langQuery }, config },
     async (request, reply) => {
       const actor = actorOf(request);
-      const entry = await readEntry(db, ctx.keyring, actor, request.params.id);
+      const entry = await readEntry(db, ctx.own(request), actor, request.params.id);
       const [supervisors, sharing] = await Promise.all([
         listSupervisors(db, actor),
         sharesOfItem(db, ctx.keyring, actor, 'journal_entry', entry.id),
@@ -166,7 +175,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
     '/app/journal/:id/edit',
     { schema: { hide: true, params: idParams, querystring: langQuery }, config },
     async (request, reply) => {
-      const entry = await readEntry(db, ctx.keyring, actorOf(request), request.params.id);
+      const entry = await readEntry(db, ctx.own(request), actorOf(request), request.params.id);
       const body = formBody(reply, request.lang, {
         action: `/app/journal/${entry.id}`,
         templateId: entry.content.template,
@@ -187,7 +196,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
     { schema: { hide: true, params: idParams, body: anyForm }, config, preValidation: app.csrfProtection },
     async (request, reply) => {
       const actor = actorOf(request);
-      const existing = await readEntry(db, ctx.keyring, actor, request.params.id);
+      const existing = await readEntry(db, ctx.own(request), actor, request.params.id);
       // The template of an entry is fixed at creation.
       const parsed = parseOr400({
         ...request.body,
@@ -210,7 +219,7 @@ export function registerJournalRoutes(app: FastifyInstance, ctx: ReflectionConte
           body,
         });
       }
-      await updateEntry(db, ctx.keyring, actor, existing.id, parsed.content);
+      await updateEntry(db, ctx.keys(request), actor, existing.id, parsed.content);
       return reply.redirect(`/app/journal/${existing.id}`, 303);
     },
   );

@@ -58,8 +58,8 @@ export function registerPracticeRoutes(app: FastifyInstance, ctx: ReflectionCont
     const actor = actorOf(request);
     const day = today();
     const [goals, logs, reminder, trend] = await Promise.all([
-      listGoals(db, ctx.keyring, actor),
-      listLogs(db, ctx.keyring, actor, { from: windowStart(day, 7) }),
+      listGoals(db, ctx.own(request), actor),
+      listLogs(db, ctx.own(request), actor, { from: windowStart(day, 7) }),
       reminderHtml(db, actor, request.lang),
       trendFor(actor, day),
     ]);
@@ -76,7 +76,7 @@ export function registerPracticeRoutes(app: FastifyInstance, ctx: ReflectionCont
     { schema: { hide: true, body: anyForm }, config, preValidation: app.csrfProtection },
     async (request, reply) => {
       const { skill, content } = parseGoal(request.body);
-      const id = await createGoal(db, ctx.keyring, actorOf(request), skill, content);
+      const id = await createGoal(db, ctx.own(request), actorOf(request), skill, content);
       return reply.redirect(`/app/practice/goals/${id}`, 303);
     },
   );
@@ -86,9 +86,9 @@ export function registerPracticeRoutes(app: FastifyInstance, ctx: ReflectionCont
     { schema: { hide: true, params: idParams, querystring: langQuery }, config },
     async (request, reply) => {
       const actor = actorOf(request);
-      const goal = await readGoal(db, ctx.keyring, actor, request.params.id);
+      const goal = await readGoal(db, ctx.own(request), actor, request.params.id);
       const [logs, supervisors, sharing] = await Promise.all([
-        listLogs(db, ctx.keyring, actor, { goalId: goal.id }),
+        listLogs(db, ctx.own(request), actor, { goalId: goal.id }),
         listSupervisors(db, actor),
         sharesOfItem(db, ctx.keyring, actor, 'practice_goal', goal.id),
       ]);
@@ -115,7 +115,7 @@ export function registerPracticeRoutes(app: FastifyInstance, ctx: ReflectionCont
     '/app/practice/logs',
     { schema: { hide: true, body: anyForm }, config, preValidation: app.csrfProtection },
     async (request, reply) => {
-      await logPractice(db, ctx.keyring, actorOf(request), parseLog(request.body, today()));
+      await logPractice(db, ctx.own(request), actorOf(request), parseLog(request.body, today()));
       return reply.redirect('/app/practice', 303);
     },
   );

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { Keyring } from '../../store/reflection-crypto.ts';
 import { buildReport, type CheckSnapshot, type ReportModel } from '../../domain/reflection/report.ts';
 import type { MeasuredEffectiveness } from '../../domain/reflection/self-view.ts';
 import type { Gender } from '../../domain/reflection/types.ts';
@@ -29,11 +30,12 @@ function snapshot(
 export async function ownerReport(
   db: Kysely<Database>,
   ctx: ReflectionContext,
+  keyring: Keyring,
   actor: Actor,
   record: CheckRecord,
 ): Promise<ReportModel> {
   const until = record.completedAt ?? new Date();
-  const previous = await previousCompleted(db, ctx.keyring, actor, until);
+  const previous = await previousCompleted(db, keyring, actor, until);
   const [gender, measured, minutes] = await Promise.all([
     genderOf(db, actor),
     measuredEffectiveness(db, actor),

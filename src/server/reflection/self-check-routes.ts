@@ -90,7 +90,7 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
     '/app/self-check',
     { schema: { hide: true, body: csrfOnly }, config, preValidation: app.csrfProtection },
     async (request, reply) => {
-      const id = await startCheck(db, ctx.keyring, actorOf(request));
+      const id = await startCheck(db, ctx.own(request), actorOf(request));
       return reply.redirect(`/app/self-check/${id}`, 303);
     },
   );
@@ -111,7 +111,7 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
     async (request, reply) => {
       const actor = actorOf(request);
       const lang = request.lang;
-      const record = await readCheck(db, ctx.keyring, actor, request.params.id);
+      const record = await readCheck(db, ctx.own(request), actor, request.params.id);
       if (record.status === 'draft') {
         return sendPage(request, reply, {
           title: rt(lang, 'check.title'),
@@ -126,7 +126,7 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
         });
       }
       const [model, supervisors, sharing] = await Promise.all([
-        ownerReport(db, ctx, actor, record),
+        ownerReport(db, ctx, ctx.own(request), actor, record),
         listSupervisors(db, actor),
         sharesOfItem(db, ctx.keyring, actor, 'self_check', record.id),
       ]);
@@ -151,9 +151,19 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
     { schema: { hide: true, params: idParams, querystring: langQuery }, config },
     async (request, reply) => {
       const actor = actorOf(request);
-      const record = await readCheck(db, ctx.keyring, actor, request.params.id, 'reflection.self_check.export_pdf');
+      const record = await readCheck(
+        db,
+        ctx.own(request),
+        actor,
+        request.params.id,
+        'reflection.self_check.export_pdf',
+      );
       if (record.status !== 'completed') throw new SpiegelError('NOT_FOUND');
-      const pdf = await reportPdf(await ownerReport(db, ctx, actor, record), request.lang, request.staff!.displayName);
+      const pdf = await reportPdf(
+        await ownerReport(db, ctx, ctx.own(request), actor, record),
+        request.lang,
+        request.staff!.displayName,
+      );
       const date = (record.completedAt ?? record.startedAt).toISOString().slice(0, 10);
       return reply
         .type('application/pdf')
@@ -191,7 +201,7 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
     '/app/self-check/:id/:module',
     { schema: { hide: true, params: moduleParams, querystring: langQuery }, config },
     async (request, reply) => {
-      const record = await readCheck(db, ctx.keyring, actorOf(request), request.params.id);
+      const record = await readCheck(db, ctx.own(request), actorOf(request), request.params.id);
       if (record.status !== 'draft') return reply.redirect(`/app/self-check/${record.id}`, 303);
       if (!isModuleId(request.params.module)) throw new SpiegelError('NOT_FOUND');
       return renderModule(request, reply, record.id, request.params.module, record.payload.answers, []);
@@ -205,14 +215,14 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
       const actor = actorOf(request);
       const moduleId = request.params.module;
       if (!isModuleId(moduleId)) throw new SpiegelError('NOT_FOUND');
-      const record = await readCheck(db, ctx.keyring, actor, request.params.id);
+      const record = await readCheck(db, ctx.own(request), actor, request.params.id);
       if (record.status !== 'draft')
         throw new SpiegelError('VALIDATION_FAILED', 'A completed check-up cannot be changed; start a new one.');
       const module = moduleById(ctx.modules, moduleId);
       const { answers, errors } = parseModuleForm(module, request.body);
       const merged = mergeModuleAnswers(record.payload.answers, module, answers);
       if (errors.length) return renderModule(request, reply, record.id, moduleId, merged, errors);
-      await saveAnswers(db, ctx.keyring, actor, record.id, merged, moduleId);
+      await saveAnswers(db, ctx.own(request), actor, record.id, merged, moduleId);
       const next = MODULE_IDS[MODULE_IDS.indexOf(moduleId) + 1];
       return reply.redirect(
         next ? `/app/self-check/${record.id}/${next}` : `/app/self-check/${record.id}?saved=1`,
@@ -226,9 +236,9 @@ export function registerSelfCheckRoutes(app: FastifyInstance, ctx: ReflectionCon
     { schema: { hide: true, params: idParams, body: csrfOnly }, config, preValidation: app.csrfProtection },
     async (request, reply) => {
       const actor = actorOf(request);
-      const record = await readCheck(db, ctx.keyring, actor, request.params.id);
+      const record = await readCheck(db, ctx.own(request), actor, request.params.id);
       if (record.status !== 'draft') return reply.redirect(`/app/self-check/${record.id}`, 303);
-      await completeCheck(db, ctx.keyring, actor, record.id, {
+      await completeCheck(db, ctx.own(request), actor, record.id, {
         answers: record.payload.answers,
         scores: scoreAnswers(ctx, record.payload.answers),
       });

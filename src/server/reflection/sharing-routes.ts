@@ -77,7 +77,7 @@ export function registerSharingRoutes(app: FastifyInstance, ctx: ReflectionConte
       const { itemType, itemId, supervisorId } = request.body;
       if (!isItemType(itemType))
         throw new SpiegelError('VALIDATION_FAILED', 'Unknown item type.', { field: 'itemType' });
-      await createShare(db, actorOf(request), itemType, itemId, supervisorId);
+      await createShare(db, ctx.keys(request), actorOf(request), itemType, itemId, supervisorId);
       return reply.redirect(safeReturn(request.body.returnTo, itemPath(itemType, itemId)), 303);
     },
   );

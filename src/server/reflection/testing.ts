@@ -43,6 +43,8 @@ export async function createReflectionRecords(
     minutes: 10,
     content: { practised: 'World practice', feedback: '' },
   });
-  const share = shareWith ? await createShare(db, actor, 'journal_entry', journalEntry, shareWith) : null;
+  const share = shareWith
+    ? await createShare(db, { owner: keyring, instance: keyring }, actor, 'journal_entry', journalEntry, shareWith)
+    : null;
   return { selfCheck, journalEntry, practiceGoal, share };
 }

@@ -98,6 +98,8 @@ export interface VerifyResult {
   checkpoint: Checkpoint | null;
   /** Rows appended but not sealed yet: not part of the chain, so not verified (and not problems). */
   pending: number;
+  /** Verified rows whose details were erased (GDPR erasure); the chain commits to their hash. */
+  erased: number;
   problems: ChainProblem[];
 }
 
@@ -156,7 +158,7 @@ export async function verifyAuditTrail(db: Kysely<Database>, batchSize = 5_000):
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('chain_pos', 'is', null)
     .executeTakeFirstOrThrow();
-  return { rows: verifier.rows, firstPos, checkpoint, pending: Number(pending.n), problems };
+  return { rows: verifier.rows, firstPos, checkpoint, pending: Number(pending.n), erased: verifier.erased, problems };
 }
 
 export interface ClientRetentionResult {

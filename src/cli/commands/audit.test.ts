@@ -72,6 +72,18 @@ describeEachDialect('spiegel audit verify', (dialect) => {
     });
   });
 
+  it('says how many rows had their details erased, and still exits 0', async () => {
+    // As a GDPR erasure does (store/audit.ts): the details go, the chain's hash of them stays.
+    await withStore((store) =>
+      sql`UPDATE audit_log SET details = NULL WHERE seq IN (1, 2)`.execute(store.db).then(() => undefined),
+    );
+    expect(await run()).toEqual({
+      code: 0,
+      out: 'Sealed 0 pending row(s) into the chain.\nThe audit trail is intact: 5 rows. 2 of them had their details erased with a client (GDPR); the chain commits to a hash of those details, so they still verify.\n',
+      err: '',
+    });
+  });
+
   it('exits 1 and names a modified row', async () => {
     await withStore((store) =>
       sql`UPDATE audit_log SET details = '{"i": 99}' WHERE seq = 2`.execute(store.db).then(() => undefined),

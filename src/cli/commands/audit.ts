@@ -48,7 +48,11 @@ export async function auditVerify(config: Config, io: Output = stdio): Promise<n
         result.checkpoint && result.firstPos !== null && result.firstPos > 1
           ? ` (chain positions up to ${result.checkpoint.throughPos} removed by retention; verified from the checkpoint)`
           : '';
-      io.out(`The audit trail is intact: ${result.rows} rows${from}.${pending}\n`);
+      const erased =
+        result.erased > 0
+          ? ` ${result.erased} of them had their details erased with a client (GDPR); the chain commits to a hash of those details, so they still verify.`
+          : '';
+      io.out(`The audit trail is intact: ${result.rows} rows${from}.${erased}${pending}\n`);
       return 0;
     }
     io.err(`The audit trail is NOT intact: ${result.problems.length} problem(s) in ${result.rows} rows.${pending}\n`);

@@ -111,6 +111,9 @@ describe('audit chain', () => {
     expect(verify(rows)).toEqual([]);
     rows[1] = { ...rows[1], details: null };
     expect(verify(rows)).toEqual([]);
+    const verifier = createChainVerifier();
+    rows.forEach((row) => verifier.push(row));
+    expect([verifier.rows, verifier.erased]).toEqual([4, 1]); // counted for `spiegel audit verify`
     rows[2] = { ...rows[2], details: { b: 2, a: [2] } };
     expect(verify(rows)).toEqual([{ seq: 3, problem: 'hash_mismatch', message: 'The details of row 3 were altered.' }]);
     rows[2] = { ...rows[2], details: null, details_hash: detailsHash({ b: 2 }) };

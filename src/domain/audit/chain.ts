@@ -96,6 +96,8 @@ export interface ChainVerifier {
   push(row: SealedAuditRow): ChainProblem[];
   /** Rows pushed so far. */
   readonly rows: number;
+  /** Rows pushed whose details were erased (GDPR) and whose hash commits to them, so they still verify. */
+  readonly erased: number;
 }
 
 /**
@@ -108,9 +110,13 @@ export interface ChainVerifier {
 export function createChainVerifier(start: ChainLink = GENESIS_LINK): ChainVerifier {
   let expected: { pos: number; hash: string | null } = start;
   let rows = 0;
+  let erased = 0;
   return {
     get rows() {
       return rows;
+    },
+    get erased() {
+      return erased;
     },
     push(row) {
       const problems: ChainProblem[] = [];
@@ -139,6 +145,7 @@ export function createChainVerifier(start: ChainLink = GENESIS_LINK): ChainVerif
         // Erased details (NULL) are allowed; changed ones are not.
         problems.push({ seq, problem: 'hash_mismatch', message: `The details of row ${seq} were altered.` });
       }
+      if (row.details === null && row.details_hash != null && problems.length === 0) erased++;
       expected = { pos, hash: row.hash };
       rows++;
       return problems;

@@ -189,6 +189,27 @@ describeEachDialect('reflection store', (dialect) => {
     expect(report.remaining).toBe(0);
     expect(report.rewritten.journal_entries).toBe(2);
     expect(report.rewritten.reflection_comments).toBe(1);
+    expect(report.rewritten.reflection_shares).toBe(1); // the supervisor's copy of the shared entry
+    // A row under a therapist's own journal key (decision 0035) is not the instance's to rotate.
+    const ownKey = randomBytes(32);
+    const own = keyringFromKeys(ownKey);
+    const ownId = await createEntry(store.db, own, owner, {
+      template: 'free',
+      mode: null,
+      title: 'Eigen sleutel',
+      occurredOn: null,
+      fields: { text: 'x' },
+      tags: [],
+    });
+    expect((await rotateReflectionKeys(store.db, keyringFromKeys(key1, [key2]))).remaining).toBe(0);
+    const ownRow = await store.db
+      .selectFrom('journal_entries')
+      .select('key_id')
+      .where('id', '=', ownId)
+      .executeTakeFirstOrThrow();
+    expect(ownRow.key_id).toBe(keyId(ownKey));
+    await store.db.deleteFrom('journal_entries').where('id', '=', ownId).execute();
+    await rotateReflectionKeys(store.db, keyring2);
     const only2 = keyringFromKeys(key2);
     expect((await searchEntries(store.db, only2, owner, 'afscheid')).length).toBe(1);
     const keys = await store.db.selectFrom('journal_entries').select('key_id').distinct().execute();

@@ -38,6 +38,30 @@ export async function countOwnedRows(db: Db, userId: string, keyIds: string[]): 
 }
 
 /**
+ * Staff members whose reflections are still under an instance key (`keyIds`): they have not logged in
+ * since per-user keys came (migration 066), so whoever holds the instance key can still read them.
+ */
+export async function usersOnInstanceKey(db: Db, keyIds: string[]): Promise<Array<{ email: string; rows: number }>> {
+  const counts = new Map<string, number>();
+  for (const table of OWNED) {
+    const rows = await db
+      .selectFrom(table)
+      .select(['user_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('key_id', 'in', keyIds)
+      .groupBy('user_id')
+      .execute();
+    for (const r of rows) counts.set(r.user_id, (counts.get(r.user_id) ?? 0) + Number(r.n));
+  }
+  if (counts.size === 0) return [];
+  const users = await db
+    .selectFrom('users')
+    .select(['id', 'email'])
+    .where('id', 'in', [...counts.keys()])
+    .execute();
+  return users.map((u) => ({ email: u.email, rows: counts.get(u.id)! })).sort((a, b) => a.email.localeCompare(b.email));
+}
+
+/**
  * Re-seals the owner's rows whose key is one of `fromIds` (opened with `from`) under `to`'s current key,
  * then renews the copies of the owner's active shares. Runs inside the caller's transaction.
  */

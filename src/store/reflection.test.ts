@@ -6,7 +6,8 @@ import type { Actor } from './reflection-common.ts';
 import { DecryptionError, keyId, keyringFromEnv, keyringFromKeys, open, type Keyring } from './reflection-crypto.ts';
 import { createEntry, readEntry, searchEntries } from './reflection-journal.ts';
 import { rotateReflectionKeys } from './reflection-rotate.ts';
-import { addComment, createShare, readShared, revokeShare, sharedWithMe } from './reflection-shares.ts';
+import { addComment, createShare, revokeShare } from './reflection-shares.ts';
+import { readShared, sharedWithMe } from './reflection-shared-view.ts';
 import { describeEachDialect, freshStore } from './testing.ts';
 
 const SECRET = 'Mijn cliënt Jansen noemde mij haar redder';

@@ -1,11 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { expect, it } from 'vitest';
+import type { JournalEntryContent } from '../../domain/reflection/journal.ts';
 import { keyringFromKeys } from '../../store/reflection-crypto.ts';
 import { createEntry } from '../../store/reflection-journal.ts';
 import { freshStore } from '../../store/testing.ts';
 import { keyStatus } from './reflection.ts';
 
-const entry = { template: 'free', mode: null, title: 'x', occurredOn: null, fields: { text: 'x' }, tags: [] } as const;
+const entry: JournalEntryContent = {
+  template: 'free',
+  mode: null,
+  title: 'x',
+  occurredOn: null,
+  fields: { text: 'x' },
+  tags: [],
+};
 
 it('spiegel reflection status lists who still has reflections under the instance key', async () => {
   const store = await freshStore('pglite');

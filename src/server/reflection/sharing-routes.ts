@@ -1,15 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { formatDate } from '../../domain/reflection/format.ts';
-import {
-  addComment,
-  isItemType,
-  readShared,
-  revokeShare,
-  sharedWithMe,
-  createShare,
-  type SharedItem,
-} from '../../store/reflection-shares.ts';
+import { addComment, isItemType, revokeShare, createShare, type SharedItem } from '../../store/reflection-shares.ts';
+import { readShared, sharedWithMe } from '../../store/reflection-shared-view.ts';
 import { html, type SafeHtml } from '../../web/html.ts';
 import type { Lang } from '../../web/i18n.ts';
 import type { Access } from '../access.ts';

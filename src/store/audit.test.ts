@@ -79,6 +79,7 @@ describeEachDialect('audit log', (dialect) => {
       firstPos: null,
       checkpoint: null,
       pending: 7,
+      erased: 0,
       problems: [],
     });
     expect(await sealAuditTrail(store.db, 3)).toBe(7); // three batches
@@ -89,6 +90,7 @@ describeEachDialect('audit log', (dialect) => {
       firstPos: 1,
       checkpoint: null,
       pending: 0,
+      erased: 0,
       problems: [],
     });
     await audit(store.db, entry(8));
@@ -192,6 +194,7 @@ describeEachDialect('audit sealing under concurrency', (dialect) => {
       firstPos: 1,
       checkpoint: null,
       pending: 0,
+      erased: 0,
       problems: [],
     });
   });
@@ -266,6 +269,7 @@ describeEachDialect('audit chain written before sealing (migration 006)', (diale
       firstPos: 3,
       checkpoint: { throughPos: 2, lastHash: hashes[2] },
       pending: 0,
+      erased: 0,
       problems: [],
     });
     await audit(store.db, entry(6));

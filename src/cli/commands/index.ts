@@ -53,7 +53,8 @@ export const commands: CommandEntry[] = [
   },
   {
     name: 'reflection',
-    summary: 'Reflection data maintenance (rekey: re-encrypt with the current key)',
+    summary:
+      'Reflection data maintenance (rekey: re-encrypt with the current key; status: who is not on their own key)',
     load: async () => (await import('./reflection.ts')).reflectionCommand,
   },
   {

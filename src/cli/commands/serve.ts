@@ -1,3 +1,4 @@
+import { flushCompileCache } from 'node:module';
 import type { Command } from '../command.ts';
 import { parseArgs, wantsHelp } from '../command.ts';
 import { assertRequiredSecrets, loadConfig } from '../../config.ts';
@@ -39,11 +40,7 @@ Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the dat
           );
       },
     });
-    process.stdout.write(
-      `Spiegel is listening on ${server.url} (${server.store.dialect}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-    );
-    if (demoLogins) process.stdout.write(demoLogins + '\n');
-    await new Promise<void>((resolve) => {
+    const stopped = new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
         process.stdout.write(`${signal} received: draining requests and closing the database…\n`);
         server.stop().then(resolve, (error) => {
@@ -54,6 +51,13 @@ Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the dat
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
     });
+    process.stdout.write(
+      `Spiegel is listening on ${server.url} (${server.store.dialect}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    if (demoLogins) process.stdout.write(demoLogins + '\n');
+    // Write the compile cache (bin/spiegel.js) now rather than only at a clean exit, which a kill skips.
+    flushCompileCache();
+    await stopped;
     return 0;
   },
 };

@@ -1,5 +1,6 @@
 import { Answer, ListAnswer, NoContent, Uuid, responses } from '../api-schemas.ts';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { instrumentsFor } from '../org-instrument-registry.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import QRCode from 'qrcode';

@@ -1,6 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { join } from 'node:path';
 import { SpiegelError } from '../domain/errors.ts';
 import type { Database } from './schema.ts';
@@ -43,7 +42,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return openPglite(options.dataDir);
 }
 
+// Kysely (some 250 files) and pg load inside the open functions, not with this module: PGlite can then
+// start opening at once, and Kysely loads while it does (startServer in src/server/serve.ts).
 async function openPostgres(url: string, max: number): Promise<Store> {
+  const [{ default: pg }, { Kysely, PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -80,6 +82,7 @@ async function openPostgres(url: string, max: number): Promise<Store> {
 async function openPglite(dataDir: string): Promise<Store> {
   const inMemory = dataDir === 'memory';
   const release = inMemory ? () => undefined : lockDataDir(dataDir);
+  const loadingKysely = import('kysely');
   let pglite: PGlite;
   try {
     pglite = inMemory ? new PGlite({ parsers }) : new PGlite(join(dataDir, 'pgdata'), { parsers });
@@ -89,6 +92,7 @@ async function openPglite(dataDir: string): Promise<Store> {
     const reason = error instanceof Error ? error.message : String(error);
     throw new SpiegelError('DATABASE_UNAVAILABLE', `Cannot open the embedded database in ${dataDir}: ${reason}`);
   }
+  const { Kysely, PGliteDialect, sql } = await loadingKysely;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,

@@ -3,8 +3,6 @@ import type { Command } from '../command.ts';
 import { parseArgs, wantsHelp } from '../command.ts';
 import { assertRequiredSecrets, loadConfig } from '../../config.ts';
 import { startServer } from '../../server/serve.ts';
-import { loadDemoIfEmpty } from '../../store/demo/load.ts';
-import { shippedInstruments } from '../../store/instrument-registry.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -34,10 +32,13 @@ Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the dat
     let demoLogins: string | null = null;
     const server = await startServer(config, {
       afterMigrate: async (store) => {
-        if (askedForDemo)
-          demoLogins = await loadDemoIfEmpty(store.db, shippedInstruments(), (line) =>
-            process.stdout.write(line + '\n'),
-          );
+        if (!askedForDemo) return;
+        // Imported here: the demo generator is not part of a normal start.
+        const [{ loadDemoIfEmpty }, { shippedInstruments }] = await Promise.all([
+          import('../../store/demo/load.ts'),
+          import('../../store/instrument-registry.ts'),
+        ]);
+        demoLogins = await loadDemoIfEmpty(store.db, shippedInstruments(), (line) => process.stdout.write(line + '\n'));
       },
     });
     const stopped = new Promise<void>((resolve) => {

@@ -51,10 +51,14 @@ function serveUntilReady(dataDir: string): Promise<number> {
     });
     let out = '';
     let err = '';
+    let ready = false;
     child.stderr.on('data', (c) => (err += c));
     child.stdout.on('data', (c) => {
       out += c;
-      if (out.includes('Spiegel is listening on')) {
+      // One SIGTERM only: a second one (on the next chunk of output) would kill the server in the middle of
+      // its clean shutdown, and the next start would begin from an unclean data directory.
+      if (!ready && out.includes('Spiegel is listening on')) {
+        ready = true;
         const seconds = (performance.now() - t0) / 1000;
         child.once('exit', () => resolve(seconds));
         child.kill('SIGTERM');

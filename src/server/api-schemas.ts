@@ -1,4 +1,6 @@
-import { Type, type TSchema } from '@fastify/type-provider-typebox';
+// `typebox` itself, not @fastify/type-provider-typebox: the provider also loads TypeBox's compiler and value
+// modules, about 380 files and 0.15 s of every server start.
+import { Type, type TSchema } from 'typebox';
 
 // Response schemas for the JSON API (decision 0030): TypeBox, so one schema gives the validation, the
 // /docs entry and (through the type provider) the handler's types. Fastify serializes an answer through its

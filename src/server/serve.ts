@@ -1,16 +1,8 @@
-import { requestLogOptions } from './request-log.ts';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.ts';
 import { SpiegelError } from '../domain/errors.ts';
 import { openStore, type Store } from '../store/database.ts';
-import { migrate } from '../store/migrate.ts';
-import { keyringFromEnv } from '../store/reflection-crypto.ts';
-import { sealPlaintextTotpSecrets } from '../store/totp-secrets.ts';
-import { buildApp } from './app.ts';
-import { startAuditSealer } from './audit/sealer.ts';
-import { shippedInstruments } from '../store/instrument-registry.ts';
-import { startJobWorker } from './jobs.ts';
-import { ensurePassQueued } from './practice/messaging.ts';
+import type { ServeHooks } from './serve-app.ts';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -21,36 +13,20 @@ export interface RunningServer {
 }
 
 /** Opens the store, migrates, builds the app and listens. Errors we can explain become SpiegelErrors. */
-export async function startServer(
-  config: Config = loadConfig(),
-  hooks: { afterMigrate?: (store: Store) => Promise<void> } = {},
-): Promise<RunningServer> {
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    dataDir: config.dataDir,
-    poolMax: config.dbPoolMax,
-  });
-  let app: FastifyInstance | null = null;
+export async function startServer(config: Config = loadConfig(), hooks: ServeHooks = {}): Promise<RunningServer> {
+  // PGlite compiles its WebAssembly and reads its files partly off the main thread: the app's modules
+  // (Fastify, the routes; most of a second) load meanwhile rather than before it starts.
+  const [opened, loaded] = await Promise.allSettled([
+    openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax }),
+    import('./serve-app.ts'),
+  ]);
+  if (opened.status === 'rejected') throw opened.reason;
+  const store = opened.value;
+  let listening;
   try {
-    await migrate(store.db);
-    await hooks.afterMigrate?.(store);
-    // TOTP secrets from before migration 063 are plain text: seal them now that the keyring is known.
-    await sealPlaintextTotpSecrets(
-      store.db,
-      keyringFromEnv(
-        { SPIEGEL_JOURNAL_KEY: config.journalKey, SPIEGEL_JOURNAL_KEYS_OLD: config.journalKeysOld },
-        config.demoMode,
-      ).keyring,
-    );
-    app = await buildApp(
-      { store, config, instruments: shippedInstruments() },
-      {
-        logger: config.logLevel === 'silent' ? false : requestLogOptions(config.logLevel),
-      },
-    );
-    await app.listen({ host: config.host, port: config.port });
+    if (loaded.status === 'rejected') throw loaded.reason;
+    listening = await loaded.value.listenOn(store, config, hooks);
   } catch (error) {
-    await app?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new SpiegelError(
@@ -66,17 +42,13 @@ export async function startServer(
     }
     throw error;
   }
+  const { app, stopBackground } = listening;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`;
-  const running = app;
-  // The invitation scheduling pass re-queues itself; a (re)start makes sure one is waiting.
-  await ensurePassQueued(store.db);
-  const stopWorker = startJobWorker(store.db, app.log, config.jobPollMs, config.jobLeaseMs);
-  const stopSealer = startAuditSealer(store.db, app.log);
   let stopping: Promise<void> | null = null;
   return {
-    app: running,
+    app,
     store,
     config,
     url,
@@ -85,9 +57,8 @@ export async function startServer(
     stop: () =>
       (stopping ??= (async () => {
         const grace = new Promise<void>((resolve) => setTimeout(resolve, config.shutdownGraceMs).unref());
-        await Promise.race([running.close(), grace]);
-        await stopWorker();
-        await stopSealer();
+        await Promise.race([app.close(), grace]);
+        await stopBackground();
         await store.close();
       })()),
   };

@@ -1,6 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
+import type { Kysely } from 'kysely';
 import { join } from 'node:path';
 import { SpiegelError } from '../domain/errors.ts';
 import type { Database } from './schema.ts';
@@ -43,7 +42,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return openPglite(options.dataDir);
 }
 
+// Kysely (some 250 files) and pg load inside the open functions, not with this module: PGlite can then
+// start opening at once, and Kysely loads while it does (startServer in src/server/serve.ts).
 async function openPostgres(url: string, max: number): Promise<Store> {
+  const [{ default: pg }, { Kysely, PostgresDialect }] = await Promise.all([import('pg'), import('kysely')]);
   const pool = new pg.Pool({
     connectionString: url,
     max,
@@ -77,18 +79,26 @@ async function openPostgres(url: string, max: number): Promise<Store> {
   };
 }
 
+// PGlite zeroes Postgres's shared memory with a WebAssembly memset at every start: with the default
+// 128 MB of shared buffers that was 145 MB and a third of a second. 32 MB (4,096 pages) is ample for an
+// embedded practice database; larger installations use PostgreSQL (decision 0037).
+const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+
 async function openPglite(dataDir: string): Promise<Store> {
   const inMemory = dataDir === 'memory';
   const release = inMemory ? () => undefined : lockDataDir(dataDir);
+  const loadingKysely = import('kysely');
   let pglite: PGlite;
   try {
-    pglite = inMemory ? new PGlite({ parsers }) : new PGlite(join(dataDir, 'pgdata'), { parsers });
+    const options = { parsers, startParams: PGLITE_START_PARAMS };
+    pglite = inMemory ? new PGlite(options) : new PGlite(join(dataDir, 'pgdata'), options);
     await pglite.waitReady;
   } catch (error) {
     release();
     const reason = error instanceof Error ? error.message : String(error);
     throw new SpiegelError('DATABASE_UNAVAILABLE', `Cannot open the embedded database in ${dataDir}: ${reason}`);
   }
+  const { Kysely, PGliteDialect, sql } = await loadingKysely;
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return {
     db,

@@ -1,9 +1,8 @@
+import { flushCompileCache } from 'node:module';
 import type { Command } from '../command.ts';
 import { parseArgs, wantsHelp } from '../command.ts';
 import { assertRequiredSecrets, loadConfig } from '../../config.ts';
 import { startServer } from '../../server/serve.ts';
-import { loadDemoIfEmpty } from '../../store/demo/load.ts';
-import { shippedInstruments } from '../../store/instrument-registry.ts';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -33,17 +32,16 @@ Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the dat
     let demoLogins: string | null = null;
     const server = await startServer(config, {
       afterMigrate: async (store) => {
-        if (askedForDemo)
-          demoLogins = await loadDemoIfEmpty(store.db, shippedInstruments(), (line) =>
-            process.stdout.write(line + '\n'),
-          );
+        if (!askedForDemo) return;
+        // Imported here: the demo generator is not part of a normal start.
+        const [{ loadDemoIfEmpty }, { shippedInstruments }] = await Promise.all([
+          import('../../store/demo/load.ts'),
+          import('../../store/instrument-registry.ts'),
+        ]);
+        demoLogins = await loadDemoIfEmpty(store.db, shippedInstruments(), (line) => process.stdout.write(line + '\n'));
       },
     });
-    process.stdout.write(
-      `Spiegel is listening on ${server.url} (${server.store.dialect}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-    );
-    if (demoLogins) process.stdout.write(demoLogins + '\n');
-    await new Promise<void>((resolve) => {
+    const stopped = new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
         process.stdout.write(`${signal} received: draining requests and closing the database…\n`);
         server.stop().then(resolve, (error) => {
@@ -54,6 +52,13 @@ Stops cleanly on SIGINT/SIGTERM: drains requests, checkpoints and closes the dat
       process.once('SIGINT', () => shutdown('SIGINT'));
       process.once('SIGTERM', () => shutdown('SIGTERM'));
     });
+    process.stdout.write(
+      `Spiegel is listening on ${server.url} (${server.store.dialect}), ready in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    if (demoLogins) process.stdout.write(demoLogins + '\n');
+    // Write the compile cache (bin/spiegel.js) now rather than only at a clean exit, which a kill skips.
+    flushCompileCache();
+    await stopped;
     return 0;
   },
 };

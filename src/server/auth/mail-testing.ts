@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { Transporter } from 'nodemailer';
-import { Mailer } from './mailer.ts';
+import { Mailer, type MailTransport } from './mailer.ts';
 
 export interface SentMail {
   to: string;
@@ -14,7 +13,7 @@ export function captureMail(app: FastifyInstance): SentMail[] {
   const transport = {
     sendMail: async (mail: SentMail) => void sent.push({ to: mail.to, subject: mail.subject, text: mail.text }),
   };
-  app.mailer = new Mailer(transport as unknown as Transporter, 'Spiegel <test@spiegel.test>');
+  app.mailer = new Mailer(transport as unknown as MailTransport, 'Spiegel <test@spiegel.test>');
   return sent;
 }
 

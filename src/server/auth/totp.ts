@@ -1,5 +1,5 @@
 import { generateSecret, generateURI, verify } from 'otplib';
-import QRCode from 'qrcode';
+import { qrSvg } from '../qr.ts';
 import type { Kysely } from 'kysely';
 import type { Database, Role } from '../../store/schema.ts';
 import { claimTotpStep } from '../../store/users.ts';
@@ -29,7 +29,7 @@ export function totpUri(secret: string, account: string): string {
 
 /** The enrolment QR code as SVG markup (presentation attributes only: no inline style, CSP-safe). */
 export async function totpQrSvg(uri: string): Promise<string> {
-  return QRCode.toString(uri, { type: 'svg', margin: 1, errorCorrectionLevel: 'M' });
+  return qrSvg(uri, { margin: 1, errorCorrectionLevel: 'M' });
 }
 
 /** The secret in groups of four, easier to type into an app by hand. */

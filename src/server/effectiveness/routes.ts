@@ -1,5 +1,5 @@
 import { Answer, responses } from '../api-schemas.ts';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { displayTitle } from '../../domain/instruments/index.ts';
 import type { Lang } from '../../web/i18n.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';

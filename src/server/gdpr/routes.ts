@@ -1,5 +1,5 @@
 import { Answer, responses } from '../api-schemas.ts';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { appendAudit } from '../../store/audit.ts';

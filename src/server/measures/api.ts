@@ -1,8 +1,9 @@
 import { Answer, ListAnswer, NoContent, Uuid, responses } from '../api-schemas.ts';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { instrumentsFor } from '../org-instrument-registry.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
+import { qrSvg as renderQrSvg } from '../qr.ts';
 import { createClient, listClients, type Actor } from '../../store/clients.ts';
 import { addSession, createEpisode, getEpisode, setEpisodeStatus } from '../../store/episodes.ts';
 import {
@@ -35,7 +36,7 @@ function actor(request: FastifyRequest): Actor {
 /** The link and QR code of a new invitation. The token exists only in this answer; it is never stored. */
 export async function invitationView(app: FastifyInstance, issued: IssuedInvitation) {
   const url = `${app.ctx.config.publicUrl}/m/${issued.token}`;
-  const qrSvg = await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 });
+  const qrSvg = await renderQrSvg(url, { errorCorrectionLevel: 'M', margin: 1 });
   return {
     id: issued.id,
     url,

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
+import { qrSvg } from '../qr.ts';
 import { isSpiegelError, SpiegelError } from '../../domain/errors.ts';
 import { nextSessionNumber } from '../../domain/feedback/schedule.ts';
 import { getEpisode } from '../../store/episodes.ts';
@@ -137,7 +137,7 @@ export function registerInvitationPages(app: FastifyInstance): void {
       const episode = await getEpisode(db, actorOf(request), row.episode_id);
       const who = episode.participants.find((p) => p.id === row.participant_id)?.label ?? '';
       const url = found ? `${app.ctx.config.publicUrl}/m/${token}` : null;
-      const qr = url ? await QRCode.toString(url, { type: 'svg', errorCorrectionLevel: 'M', margin: 1 }) : null;
+      const qr = url ? await qrSvg(url, { errorCorrectionLevel: 'M', margin: 1 }) : null;
       const title = t('inv.linkTitle', { who, n: row.session_number ?? '' });
       return sendPage(request, reply, {
         title,

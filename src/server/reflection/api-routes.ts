@@ -1,5 +1,5 @@
 import { Answer, ListAnswer, responses } from '../api-schemas.ts';
-import { Type } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import type { FastifyInstance } from 'fastify';
 import { SpiegelError } from '../../domain/errors.ts';
 import { weeklyTotals, windowStart } from '../../domain/reflection/practice.ts';

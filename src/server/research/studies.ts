@@ -4,7 +4,7 @@
  */
 import { parseEligibility } from '../../domain/research/eligibility.ts';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import QRCode from 'qrcode';
+import { qrSvg } from '../qr.ts';
 import { html, inLanguage, type SafeHtml } from '../../web/html.ts';
 import { researchText as t } from '../../web/research/texts.ts';
 import { sendPage } from '../pages.ts';
@@ -232,7 +232,7 @@ export function registerStudyRoutes(app: FastifyInstance) {
         links.map(async (l) => ({
           ...l,
           url: `${baseUrl(request)}/s/${l.token}`,
-          svg: await QRCode.toString(`${baseUrl(request)}/s/${l.token}`, { type: 'svg', margin: 1 }),
+          svg: await qrSvg(`${baseUrl(request)}/s/${l.token}`, { margin: 1 }),
         })),
       );
       const body = html`<h1>${studyTitle(study, lang)}</h1>

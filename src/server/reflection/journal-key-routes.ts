@@ -74,7 +74,7 @@ export function registerJournalKeyRoutes(app: FastifyInstance, ctx: ReflectionCo
         layout: reflectionLayout(request, 'journal'),
         body: html`<h1>${kt(lang, 'key.recoveryTitle')}</h1>
           <section class="card">
-            <p><code class="recovery-code" data-testid="recovery-code">${code}</code></p>
+            <p><code class="secret" data-testid="recovery-code">${code}</code></p>
             <p>${kt(lang, 'key.recoveryShown')}</p>
             <p><a href="/app/journal">${kt(lang, 'key.back')}</a></p>
           </section>`,

@@ -22,7 +22,7 @@ import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { appKeyring } from './keyring.ts';
 import { csrfBinding, csrfCookieName } from './auth/csrf.ts';
 import { createHmac } from 'node:crypto';
-import { lazyValidators } from './lazy-validators.ts';
+import { lazySerializers, lazyValidators } from './lazy-compilers.ts';
 
 export interface BuildOptions {
   /** pino options or false; tests pass false. */
@@ -37,7 +37,7 @@ export async function buildApp(ctx: AppContext, options: BuildOptions = {}): Pro
     // Behind a proxy, request.ip (rate limits, staff audit rows) must be the client's, not the proxy's.
     trustProxy: (ctx.config.trustProxy ?? false) as boolean,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
-    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
+    schemaController: { compilersFactory: { buildValidator: lazyValidators(), buildSerializer: lazySerializers() } },
   });
   ctx.orgInstruments ??= orgInstrumentSource(ctx.store.db, ctx.instruments);
   app.decorate('ctx', ctx);

@@ -22,6 +22,14 @@ export interface ListeningApp {
 }
 
 /**
+ * The part of building the app that needs no database (compiling the shipped instruments), done while
+ * the embedded database starts in its thread.
+ */
+export function prepareApp(): void {
+  shippedInstruments();
+}
+
+/**
  * Migrates the opened store, builds the app and listens; then starts the background work. The heavy
  * half of `startServer`, in its own module so that it loads while the database opens (serve.ts).
  * On failure the app (if built) is closed; the store is the caller's to close.

@@ -14,11 +14,14 @@ export interface RunningServer {
 
 /** Opens the store, migrates, builds the app and listens. Errors we can explain become SpiegelErrors. */
 export async function startServer(config: Config = loadConfig(), hooks: ServeHooks = {}): Promise<RunningServer> {
-  // PGlite compiles its WebAssembly and reads its files partly off the main thread: the app's modules
-  // (Fastify, the routes; most of a second) load meanwhile rather than before it starts.
+  // PGlite starts in its own thread (or PostgreSQL connects): the app's modules load and its instruments
+  // compile meanwhile rather than after.
   const [opened, loaded] = await Promise.allSettled([
     openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolMax: config.dbPoolMax }),
-    import('./serve-app.ts'),
+    import('./serve-app.ts').then((appHalf) => {
+      appHalf.prepareApp();
+      return appHalf;
+    }),
   ]);
   if (opened.status === 'rejected') throw opened.reason;
   const store = opened.value;

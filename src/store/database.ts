@@ -1,18 +1,20 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
 import type { Kysely } from 'kysely';
 import { join } from 'node:path';
 import { SpiegelError } from '../domain/errors.ts';
 import type { Database } from './schema.ts';
 import { lockDataDir } from './lock.ts';
 import { healingPool } from './connection.ts';
+import { PGliteThread } from './pglite-thread.ts';
+import { typeParsers } from './type-parsers.ts';
 
 export type DialectName = 'pglite' | 'postgres';
 
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectName;
-  /** The embedded engine, for data-directory dumps (PGlite only). */
-  pglite: PGlite | null;
+  /** The embedded engine in its thread, for data-directory dumps and WAL scrubbing (PGlite only). */
+  pglite: PGliteThread | null;
   /** Flushes to disk (CHECKPOINT) and closes; releases the data-directory lock. */
   close(): Promise<void>;
 }
@@ -24,17 +26,6 @@ export interface StoreOptions {
   dataDir: string | 'memory';
   poolMax?: number;
 }
-
-// Both drivers return int8 (count(*), bigserial) and numeric as strings; Spiegel wants numbers on both.
-// Integers beyond 2^53 are refused rather than silently rounded.
-const INT8_OID = 20;
-const NUMERIC_OID = 1700;
-function parseInt8(value: string): number {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`int8 value ${value} exceeds the safe integer range`);
-  return n;
-}
-const parsers = { [INT8_OID]: parseInt8, [NUMERIC_OID]: (value: string) => Number(value) };
 
 /** Opens the database: PostgreSQL when a URL is given, else PGlite in the data directory. */
 export async function openStore(options: StoreOptions): Promise<Store> {
@@ -52,9 +43,7 @@ async function openPostgres(url: string, max: number): Promise<Store> {
     connectionTimeoutMillis: 5_000,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid in parsers
-          ? parsers[oid as keyof typeof parsers]
-          : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+        typeParsers[oid] ?? pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
   // An idle client that errors (server restart) must not crash the process.
@@ -82,16 +71,15 @@ async function openPostgres(url: string, max: number): Promise<Store> {
 // PGlite zeroes Postgres's shared memory with a WebAssembly memset at every start: with the default
 // 128 MB of shared buffers that was 145 MB and a third of a second. 32 MB (4,096 pages) is ample for an
 // embedded practice database; larger installations use PostgreSQL (decision 0037).
-const PGLITE_START_PARAMS = [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'];
+const PGLITE_START_PARAMS = ['-c', 'shared_buffers=32MB'];
 
 async function openPglite(dataDir: string): Promise<Store> {
   const inMemory = dataDir === 'memory';
   const release = inMemory ? () => undefined : lockDataDir(dataDir);
   const loadingKysely = import('kysely');
-  let pglite: PGlite;
+  let pglite: PGliteThread;
   try {
-    const options = { parsers, startParams: PGLITE_START_PARAMS };
-    pglite = inMemory ? new PGlite(options) : new PGlite(join(dataDir, 'pgdata'), options);
+    pglite = new PGliteThread(inMemory ? null : join(dataDir, 'pgdata'), PGLITE_START_PARAMS);
     await pglite.waitReady;
   } catch (error) {
     release();
@@ -99,7 +87,8 @@ async function openPglite(dataDir: string): Promise<Store> {
     throw new SpiegelError('DATABASE_UNAVAILABLE', `Cannot open the embedded database in ${dataDir}: ${reason}`);
   }
   const { Kysely, PGliteDialect, sql } = await loadingKysely;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  // The thread offers the part of PGlite's interface that the dialect calls (query, transaction, close).
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite: pglite as unknown as PGlite }) });
   return {
     db,
     dialect: 'pglite',

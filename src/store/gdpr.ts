@@ -238,7 +238,7 @@ export async function tablesReferencingClientData(db: Db): Promise<string[]> {
 export async function scrubAfterErasure(store: {
   db: Db;
   dialect: 'pglite' | 'postgres';
-  pglite: unknown;
+  pglite: { zeroWalSegments(dir: string, keep: string): Promise<number> } | null;
 }): Promise<void> {
   if (store.dialect !== 'pglite') return;
   for (const table of [...CLIENT_DATA_TABLES, 'audit_log'])
@@ -252,18 +252,5 @@ export async function scrubAfterErasure(store: {
   const current = await sql<{ name: string; dir: string }>`
     SELECT pg_walfile_name(pg_current_wal_lsn()) AS name, current_setting('data_directory') AS dir`.execute(store.db);
   const { name, dir } = current.rows[0];
-  const fs = (store.pglite as { mod?: { FS?: WalFs } } | null)?.mod?.FS;
-  if (!fs) return;
-  for (const file of fs.readdir(`${dir}/pg_wal`)) {
-    if (!/^[0-9A-F]{24}$/.test(file) || file === name) continue;
-    const path = `${dir}/pg_wal/${file}`;
-    fs.writeFile(path, new Uint8Array(fs.stat(path).size));
-  }
-}
-
-/** The part of PGlite's (Emscripten) file system used to zero old WAL segments. */
-interface WalFs {
-  readdir(path: string): string[];
-  stat(path: string): { size: number };
-  writeFile(path: string, data: Uint8Array): void;
+  await store.pglite?.zeroWalSegments(dir, name);
 }

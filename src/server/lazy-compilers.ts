@@ -1,7 +1,10 @@
 import AjvCompiler from '@fastify/ajv-compiler';
+import SerializerSelector from '@fastify/fast-json-stringify-compiler';
 
 type Validate = ((data: unknown) => unknown) & { errors?: unknown };
 type BuildValidator = (externalSchemas: unknown, options: unknown) => (route: unknown) => Validate;
+type Serialize = (data: unknown) => string;
+type BuildSerializer = (externalSchemas: unknown, options: unknown) => (route: unknown) => Serialize;
 
 /**
  * Fastify's own (Ajv) validator factory, except that each route's schema compiles on the route's first
@@ -25,4 +28,21 @@ export function lazyValidators(): AjvCompiler.BuildCompilerFromPool {
     };
   };
   return lazyBuild as unknown as AjvCompiler.BuildCompilerFromPool;
+}
+
+/**
+ * Fastify's own (fast-json-stringify) serializer factory, except that each response schema compiles when
+ * the route first sends that status: compiling every route's response schemas was most of a tenth of a
+ * second of every start. The serialisation itself is unchanged.
+ */
+export function lazySerializers(): ReturnType<typeof SerializerSelector> {
+  const build = SerializerSelector() as unknown as BuildSerializer;
+  const lazyBuild: BuildSerializer = (externalSchemas, options) => {
+    const compile = build(externalSchemas, options);
+    return (route) => {
+      let serialize: Serialize | undefined;
+      return (data) => (serialize ??= compile(route))(data);
+    };
+  };
+  return lazyBuild as unknown as ReturnType<typeof SerializerSelector>;
 }

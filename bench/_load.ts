@@ -158,7 +158,9 @@ export async function startServerProcess(
     await new Promise((r) => setTimeout(r, 250));
   }
   const stop = async () => {
-    if (child.exitCode === null) {
+    // A child killed by a signal (a durability bench's SIGKILL) has no exit code but has exited: waiting
+    // for its 'exit' again would never end.
+    if (child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 10_000);

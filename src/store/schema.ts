@@ -557,6 +557,16 @@ export interface QualSegmentsTable {
   end_pos: number;
   created_at: Generated<Date>;
 }
+export interface QualConsensusRejectionsTable {
+  id: string;
+  project_id: string;
+  document_id: string;
+  code_id: string;
+  start_pos: number;
+  end_pos: number;
+  decided_by: string | null;
+  created_at: Generated<Date>;
+}
 export interface QualMemosTable {
   id: string;
   project_id: string;
@@ -634,6 +644,7 @@ export interface Database {
   qual_codes: QualCodesTable;
   qual_documents: QualDocumentsTable;
   qual_segments: QualSegmentsTable;
+  qual_consensus_rejections: QualConsensusRejectionsTable;
   qual_memos: QualMemosTable;
   qual_member_checks: QualMemberChecksTable;
 }

@@ -5,6 +5,7 @@ import { CONSENSUS, type QualProject } from '../../domain/qual/types.ts';
 import { html, inLanguage } from '../../web/html.ts';
 import { formatNumber } from '../../web/i18n.ts';
 import { addMemo, addSegments } from '../../store/qual/coding.ts';
+import { consensusRejections, rejectForConsensus, type ConsensusRejection } from '../../store/qual/consensus.ts';
 import { loadProject } from '../../store/qual/projects.ts';
 import { sendPage } from '../pages.ts';
 import { excerpt } from './coding.ts';
@@ -20,10 +21,17 @@ interface Row {
   coders: string[];
   agreed: boolean;
   inConsensus: boolean;
+  /** The consensus meeting rejected this code for this passage. */
+  rejected: boolean;
 }
 
 /** The disagreement list of one document: passages of the coders' layers, code by code. */
-export function disagreementRows(project: QualProject, documentId: string, threshold = 0.5): Row[][] {
+export function disagreementRows(
+  project: QualProject,
+  documentId: string,
+  rejections: ConsensusRejection[] = [],
+  threshold = 0.5,
+): Row[][] {
   const coders = project.coders.map((c) => c.id);
   const own = project.segments.filter((s) => s.documentId === documentId && s.coderId !== CONSENSUS);
   const consensus = project.segments.filter((s) => s.documentId === documentId && s.coderId === CONSENSUS);
@@ -41,6 +49,7 @@ export function disagreementRows(project: QualProject, documentId: string, thres
         coders: by,
         agreed: coders.every((c) => by.includes(c)),
         inConsensus: consensus.some((s) => s.codeId === codeId && s.start < end && s.end > start),
+        rejected: rejections.some((r) => r.codeId === codeId && r.start === start && r.end === end),
       };
     });
   });
@@ -67,7 +76,7 @@ export function registerQualConsensusRoutes(app: FastifyInstance): void {
       const names = new Map(project.coders.map((c) => [c.id, c.name]));
       const byId = new Map(project.codes.map((c) => [c.id, c]));
       const csrf = reply.generateCsrf();
-      const rows = disagreementRows(project, doc.id);
+      const rows = disagreementRows(project, doc.id, await consensusRejections(db, access.id, doc.id));
       const body = html`<p><a href="${base}">${inLanguage(project.name, access.language, lang)}</a></p>
         <h1>${t(lang, 'cons.title', { case: doc.caseLabel })}</h1>
         <p>${t(lang, 'cons.intro')}</p>
@@ -109,12 +118,16 @@ export function registerQualConsensusRoutes(app: FastifyInstance): void {
                         <td>${r.coders.map((c) => names.get(c) ?? c).join(', ')}</td>
                         <td>
                           ${t(lang, r.agreed ? 'cons.agreed' : 'cons.disputed')}${
-                            r.inConsensus ? html`; <strong>${t(lang, 'cons.inConsensus')}</strong>` : null
+                            r.inConsensus
+                              ? html`; <strong>${t(lang, 'cons.inConsensus')}</strong>`
+                              : r.rejected
+                                ? html`; <strong>${t(lang, 'cons.rejectedStatus')}</strong>`
+                                : null
                           }
                         </td>
                         <td>
                           ${
-                            r.inConsensus
+                            r.inConsensus || r.rejected
                               ? null
                               : html`<form method="post" action="${base}/consensus">
                                 <input type="hidden" name="_csrf" value="${csrf}" />
@@ -204,6 +217,12 @@ export function registerQualConsensusRoutes(app: FastifyInstance): void {
             text: memo,
           });
       } else {
+        await rejectForConsensus(db, actor, access.id, {
+          documentId: doc.id,
+          codeId: code.id,
+          start: Number(b.start),
+          end: Number(b.end),
+        });
         const text = t(lang, 'cons.rejected', {
           code: b.code,
           from: formatNumber(lang, Number(b.start), 0),

@@ -151,6 +151,22 @@ describeEachDialect('interview coding routes', (dialect) => {
     expect(overview.body).toContain('Klopt.');
   });
 
+  it('records a rejected code, so the disagreement list shows it decided and offers it no more', async () => {
+    const reject = { case: 'P01', code: '1B', start: '0', end: '20', decision: 'reject', memo: 'Geen voorbeeld' };
+    expect((await post(lead, `/app/qual/${project}/consensus`, reject)).statusCode).toBe(303);
+    expect((await post(lead, `/app/qual/${project}/consensus`, reject)).statusCode).toBe(303);
+    const rejections = await t.store.db.selectFrom('qual_consensus_rejections').selectAll().execute();
+    expect(rejections).toHaveLength(1);
+    const page = await lead.request('GET', `/app/qual/${project}/consensus?case=P01`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('verworpen in consensus');
+    // 1A was accepted and 1B rejected: no decision form is left for this passage.
+    expect(page.body).not.toContain('name="decision"');
+    expect(
+      await t.store.db.selectFrom('audit_log').select('action').where('action', '=', 'qual.consensus.reject').execute(),
+    ).toHaveLength(1);
+  });
+
   it('retrieves cases by a boolean query and compares codes by attribute', async () => {
     const found = await lead.request('GET', `/app/qual/${project}/explore?q=${encodeURIComponent('1A AND NOT 1B')}`);
     expect(found.statusCode).toBe(200);

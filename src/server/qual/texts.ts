@@ -164,6 +164,7 @@ export const qualText = defineTexts({
   'cons.agreed': { nl: 'alle codeurs eens', en: 'all coders agree' },
   'cons.disputed': { nl: 'verschil', en: 'difference' },
   'cons.inConsensus': { nl: 'in consensus', en: 'in consensus' },
+  'cons.rejectedStatus': { nl: 'verworpen in consensus', en: 'rejected in consensus' },
   'cons.decision': { nl: 'Besluit (memo)', en: 'Decision (memo)' },
   'cons.accept': { nl: 'Overnemen', en: 'Accept' },
   'cons.reject': { nl: 'Verwerpen', en: 'Reject' },

@@ -120,6 +120,11 @@ export async function mergeCode(
       .set({ code_id: target.id })
       .where('code_id', '=', source.id)
       .executeTakeFirst();
+    await trx
+      .updateTable('qual_consensus_rejections')
+      .set({ code_id: target.id })
+      .where('code_id', '=', source.id)
+      .execute();
     await trx.updateTable('qual_codes').set({ parent_id: target.id }).where('parent_id', '=', source.id).execute();
     await trx
       .updateTable('qual_codes')

@@ -174,6 +174,12 @@ describe('interview coding (Chromium)', () => {
     expect(pooled).toMatch(/\d/);
     await lead.goto(`${projectUrl}/agreement`);
     await expect(lead.locator('[data-testid=agreement] tbody tr').count()).resolves.toBe(4);
+    // The minimum overlap belongs to the passage unit only.
+    await expect(lead.locator('#threshold').count()).resolves.toBe(0);
+    await lead.selectOption('#unit', 'segment');
+    await lead.getByRole('button', { name: 'Tonen' }).click();
+    await expect(lead.locator('#threshold').inputValue()).resolves.toBe('0,5');
+    await expect(lead.locator('[data-testid=agreement-unit]').textContent()).resolves.toContain('0,5');
     await expectNoAxeViolations(lead);
   });
 

@@ -97,8 +97,18 @@ export function registerQualAnalysisRoutes(app: FastifyInstance): void {
             ${option('presence', t(lang, 'agree.unit.presence'))}
             ${option('segment', t(lang, 'agree.unit.segment', { t: '…' }))}
           </select>
-          <label for="threshold">${t(lang, 'agree.threshold')}</label>
-          <input id="threshold" name="threshold" inputmode="decimal" value="${request.query.threshold ?? formatNumber(lang, 0.5)}" />
+          ${
+            // The overlap belongs to the passage unit only: offered once that unit is shown (0.5 until then).
+            unit.kind === 'segment'
+              ? html`<label for="threshold">${t(lang, 'agree.threshold')}</label>
+                  <input
+                    id="threshold"
+                    name="threshold"
+                    inputmode="decimal"
+                    value="${request.query.threshold ?? formatNumber(lang, 0.5)}"
+                  />`
+              : null
+          }
           <button type="submit">${t(lang, 'agree.show')}</button>
         </form>
         ${

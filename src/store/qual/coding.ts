@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import { SpiegelError } from '../../domain/errors.ts';
 import { CONSENSUS, type QualMemo } from '../../domain/qual/types.ts';
 import { appendAudit } from '../audit.ts';
@@ -22,6 +22,28 @@ export interface SegmentInput {
   end: number;
 }
 
+/**
+ * The project's transcript that a selection lies in: NOT_FOUND for another project's, and
+ * QUAL_SEGMENT_INVALID for a selection outside its text.
+ */
+export async function selectionIn(
+  trx: Transaction<Database>,
+  projectId: string,
+  selection: { documentId: string; start: number; end: number },
+): Promise<{ id: string }> {
+  const doc = await trx
+    .selectFrom('qual_documents')
+    .select(['id', 'text_length'])
+    .where('id', '=', selection.documentId)
+    .where('project_id', '=', projectId)
+    .executeTakeFirst();
+  if (!doc) throw new SpiegelError('NOT_FOUND', 'No such transcript.');
+  const { start, end } = selection;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= doc.text_length))
+    throw new SpiegelError('QUAL_SEGMENT_INVALID');
+  return doc;
+}
+
 /** Applies one or more codes to one selection; returns the new segment ids. */
 export async function addSegments(
   db: Kysely<Database>,
@@ -30,16 +52,8 @@ export async function addSegments(
   input: SegmentInput,
 ): Promise<string[]> {
   return db.transaction().execute(async (trx) => {
-    const doc = await trx
-      .selectFrom('qual_documents')
-      .select(['id', 'text_length'])
-      .where('id', '=', input.documentId)
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
-    if (!doc) throw new SpiegelError('NOT_FOUND', 'No such transcript.');
+    const doc = await selectionIn(trx, projectId, input);
     const { start, end } = input;
-    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= doc.text_length))
-      throw new SpiegelError('QUAL_SEGMENT_INVALID');
     const codes = await trx
       .selectFrom('qual_codes')
       .select('id')

@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import { SpiegelError } from '../../domain/errors.ts';
 import { appendAudit } from '../audit.ts';
 import type { Database } from '../schema.ts';
+import { selectionIn } from './coding.ts';
 import { auditActor } from './editing.ts';
 import type { QualActor } from './projects.ts';
 
@@ -24,16 +25,8 @@ export async function rejectForConsensus(
   input: ConsensusRejection & { documentId: string },
 ): Promise<void> {
   await db.transaction().execute(async (trx) => {
-    const doc = await trx
-      .selectFrom('qual_documents')
-      .select(['id', 'text_length'])
-      .where('id', '=', input.documentId)
-      .where('project_id', '=', projectId)
-      .executeTakeFirst();
-    if (!doc) throw new SpiegelError('NOT_FOUND', 'No such transcript.');
+    const doc = await selectionIn(trx, projectId, input);
     const { start, end } = input;
-    if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= doc.text_length))
-      throw new SpiegelError('QUAL_SEGMENT_INVALID');
     const code = await trx
       .selectFrom('qual_codes')
       .select('id')
